@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import {
+  emailSchema,
+  idSchema,
+  isoDateSchema,
+  optionalTextSchema,
+  pageOf,
+  pageQuerySchema,
+} from './common.js';
+import { domainKinds, groupMemberKinds, userStatuses } from './enums.js';
+
+export const organisationSchema = z.object({
+  name: z.string(),
+  domains: z.array(z.object({ name: z.string(), kind: z.enum(domainKinds) })),
+});
+export type Organisation = z.infer<typeof organisationSchema>;
+
+export const orgUnitSchema = z.object({
+  id: z.string(),
+  parentId: z.string().nullable(),
+  name: z.string(),
+  path: z.string(),
+  description: z.string().nullable(),
+  userCount: z.number().int(),
+});
+export type OrgUnit = z.infer<typeof orgUnitSchema>;
+export const orgUnitListSchema = z.object({ items: z.array(orgUnitSchema) });
+
+export const directoryUserSchema = z.object({
+  id: z.string(),
+  primaryEmail: z.string(),
+  givenName: z.string(),
+  familyName: z.string(),
+  status: z.enum(userStatuses),
+  orgUnitId: z.string(),
+  orgUnitPath: z.string(),
+  photoUrl: z.string().nullable(),
+  jobTitle: z.string().nullable(),
+  department: z.string().nullable(),
+  phone: z.string().nullable(),
+  employeeId: z.string().nullable(),
+  createdAt: isoDateSchema,
+  updatedAt: isoDateSchema,
+  deletedAt: isoDateSchema.nullable(),
+});
+export type DirectoryUser = z.infer<typeof directoryUserSchema>;
+
+export const groupSummarySchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  directMemberCount: z.number().int(),
+});
+export type GroupSummary = z.infer<typeof groupSummarySchema>;
+
+export const directoryUserDetailSchema = directoryUserSchema.extend({
+  /** Groups the user is a direct member of. */
+  groups: z.array(groupSummarySchema.pick({ id: true, email: true, name: true })),
+});
+export type DirectoryUserDetail = z.infer<typeof directoryUserDetailSchema>;
+
+export const userListQuerySchema = pageQuerySchema.extend({
+  q: z.string().trim().max(200).optional(),
+  status: z.enum(userStatuses).optional(),
+  orgUnitId: idSchema.optional(),
+});
+export type UserListQuery = z.infer<typeof userListQuerySchema>;
+export const userPageSchema = pageOf(directoryUserSchema);
+
+const nameSchema = (what: string) =>
+  z.string().trim().min(1, `Enter the ${what}`).max(100, 'At most 100 characters');
+
+/** One schema for the console's user form and the server's create route. */
+export const userInputSchema = z.object({
+  primaryEmail: emailSchema,
+  givenName: nameSchema('first name'),
+  familyName: nameSchema('last name'),
+  orgUnitId: idSchema.min(1, 'Choose an organisational unit'),
+  jobTitle: optionalTextSchema(),
+  department: optionalTextSchema(),
+  phone: optionalTextSchema(50),
+  employeeId: optionalTextSchema(50),
+  photoUrl: optionalTextSchema(2000).pipe(
+    z.url({ protocol: /^https?$/, message: 'Enter an http(s) address' }).nullable().optional(),
+  ),
+});
+export type UserInput = z.input<typeof userInputSchema>;
+export type UserInputParsed = z.output<typeof userInputSchema>;
+
+export const userUpdateSchema = userInputSchema.partial();
+export type UserUpdate = z.input<typeof userUpdateSchema>;
+
+export const groupListQuerySchema = pageQuerySchema.extend({
+  q: z.string().trim().max(200).optional(),
+});
+export const groupPageSchema = pageOf(groupSummarySchema);
+
+export const groupMemberSchema = z.object({
+  id: z.string(),
+  kind: z.enum(groupMemberKinds),
+  user: directoryUserSchema
+    .pick({ id: true, primaryEmail: true, givenName: true, familyName: true, status: true })
+    .nullable(),
+  group: groupSummarySchema.pick({ id: true, email: true, name: true }).nullable(),
+  externalEmail: z.string().nullable(),
+});
+export type GroupMember = z.infer<typeof groupMemberSchema>;
+
+export const groupDetailSchema = groupSummarySchema.extend({
+  members: z.array(groupMemberSchema),
+});
+export type GroupDetail = z.infer<typeof groupDetailSchema>;
+
+export const groupInputSchema = z.object({
+  email: emailSchema,
+  name: nameSchema('group name'),
+  description: optionalTextSchema(500),
+});
+export type GroupInput = z.input<typeof groupInputSchema>;
+
+export const addGroupMemberSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), userId: idSchema }),
+  z.object({ kind: z.literal('group'), groupId: idSchema }),
+  z.object({ kind: z.literal('external'), email: emailSchema }),
+]);
+export type AddGroupMember = z.infer<typeof addGroupMemberSchema>;
+
+export const userStatusLabels: Record<(typeof userStatuses)[number], string> = {
+  active: 'Active',
+  suspended: 'Suspended',
+  archived: 'Archived',
+  deleted: 'Deleted',
+};

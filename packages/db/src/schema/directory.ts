@@ -1,0 +1,146 @@
+import { sql } from 'drizzle-orm';
+import {
+  type AnySQLiteColumn,
+  check,
+  index,
+  integer,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+import {
+  directoryChangeActions,
+  directoryEntityKinds,
+  domainKinds,
+  groupMemberKinds,
+  userStatuses,
+} from '@autoprov/contract/enums';
+import { admins } from './admins.js';
+
+const createdAt = () =>
+  integer('created_at', { mode: 'timestamp_ms' })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+export const organisation = sqliteTable('organisation', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const domains = sqliteTable('domains', {
+  name: text('name').primaryKey(),
+  kind: text('kind', { enum: domainKinds }).notNull(),
+});
+
+export const orgUnits = sqliteTable(
+  'org_units',
+  {
+    id: text('id').primaryKey(),
+    parentId: text('parent_id').references((): AnySQLiteColumn => orgUnits.id, {
+      onDelete: 'restrict',
+    }),
+    name: text('name').notNull(),
+    /** Full path, e.g. `/Engineering/Platform`; the root is `/`. */
+    path: text('path').notNull().unique(),
+    description: text('description'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('org_units_parent_idx').on(t.parentId)],
+);
+
+export const directoryUsers = sqliteTable(
+  'directory_users',
+  {
+    id: text('id').primaryKey(),
+    primaryEmail: text('primary_email').notNull(),
+    givenName: text('given_name').notNull(),
+    familyName: text('family_name').notNull(),
+    status: text('status', { enum: userStatuses }).notNull().default('active'),
+    orgUnitId: text('org_unit_id')
+      .notNull()
+      .references(() => orgUnits.id, { onDelete: 'restrict' }),
+    photoUrl: text('photo_url'),
+    jobTitle: text('job_title'),
+    department: text('department'),
+    phone: text('phone'),
+    employeeId: text('employee_id'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+    deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    // E-mail addresses are case-insensitive (RFC 5321 in practice; SCIM userName caseExact=false).
+    uniqueIndex('directory_users_email_idx').on(sql`lower(${t.primaryEmail})`),
+    index('directory_users_org_unit_idx').on(t.orgUnitId),
+    index('directory_users_name_idx').on(t.familyName, t.givenName),
+  ],
+);
+
+export const directoryGroups = sqliteTable(
+  'directory_groups',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('directory_groups_email_idx').on(sql`lower(${t.email})`)],
+);
+
+export const groupMembers = sqliteTable(
+  'group_members',
+  {
+    id: text('id').primaryKey(),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => directoryGroups.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: groupMemberKinds }).notNull(),
+    userId: text('user_id').references(() => directoryUsers.id, { onDelete: 'cascade' }),
+    memberGroupId: text('member_group_id').references(() => directoryGroups.id, {
+      onDelete: 'cascade',
+    }),
+    /** Members from outside the organisation are known by their address only. */
+    externalEmail: text('external_email'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('group_members_user_idx').on(t.groupId, t.userId),
+    uniqueIndex('group_members_group_idx').on(t.groupId, t.memberGroupId),
+    uniqueIndex('group_members_external_idx').on(t.groupId, sql`lower(${t.externalEmail})`),
+    index('group_members_by_user_idx').on(t.userId),
+    index('group_members_by_member_group_idx').on(t.memberGroupId),
+    check(
+      'group_members_one_target',
+      sql`(${t.kind} = 'user' and ${t.userId} is not null and ${t.memberGroupId} is null and ${t.externalEmail} is null)
+        or (${t.kind} = 'group' and ${t.memberGroupId} is not null and ${t.userId} is null and ${t.externalEmail} is null)
+        or (${t.kind} = 'external' and ${t.externalEmail} is not null and ${t.userId} is null and ${t.memberGroupId} is null)`,
+    ),
+  ],
+);
+
+/**
+ * Every change to the built-in directory, in order. The provisioning engine reads it by
+ * increasing id (a cursor), so rows are only ever appended.
+ */
+export const directoryChanges = sqliteTable(
+  'directory_changes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    occurredAt: integer('occurred_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Null when the change was made by autoprov itself (the demo seed). */
+    actorAdminId: text('actor_admin_id').references(() => admins.id, { onDelete: 'set null' }),
+    /** Kept as written so the record still says who after the admin is removed. */
+    actorLabel: text('actor_label').notNull(),
+    entityKind: text('entity_kind', { enum: directoryEntityKinds }).notNull(),
+    entityId: text('entity_id').notNull(),
+    action: text('action', { enum: directoryChangeActions }).notNull(),
+    summary: text('summary').notNull(),
+    before: text('before', { mode: 'json' }),
+    after: text('after', { mode: 'json' }),
+  },
+  (t) => [index('directory_changes_entity_idx').on(t.entityKind, t.entityId)],
+);

@@ -1,0 +1,2 @@
+export * from './admins.js';
+export * from './directory.js';
