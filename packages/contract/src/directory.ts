@@ -7,7 +7,13 @@ import {
   pageOf,
   pageQuerySchema,
 } from './common.js';
-import { domainKinds, groupMemberKinds, userStatuses } from './enums.js';
+import {
+  directoryChangeActions,
+  directoryEntityKinds,
+  domainKinds,
+  groupMemberKinds,
+  userStatuses,
+} from './enums.js';
 
 export const organisationSchema = z.object({
   name: z.string(),
@@ -132,3 +138,15 @@ export const userStatusLabels: Record<(typeof userStatuses)[number], string> = {
   archived: 'Archived',
   deleted: 'Deleted',
 };
+
+export const directoryChangeSchema = z.object({
+  id: z.number().int(),
+  occurredAt: isoDateSchema,
+  actorLabel: z.string(),
+  entityKind: z.enum(directoryEntityKinds),
+  entityId: z.string(),
+  action: z.enum(directoryChangeActions),
+  summary: z.string(),
+});
+export type DirectoryChange = z.infer<typeof directoryChangeSchema>;
+export const directoryChangePageSchema = pageOf(directoryChangeSchema);
