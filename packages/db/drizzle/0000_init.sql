@@ -62,7 +62,7 @@ CREATE TABLE `directory_users` (
 	FOREIGN KEY (`org_unit_id`) REFERENCES `org_units`(`id`) ON UPDATE no action ON DELETE restrict
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `directory_users_email_idx` ON `directory_users` (lower("primary_email"));--> statement-breakpoint
+CREATE UNIQUE INDEX `directory_users_email_idx` ON `directory_users` (lower("primary_email")) WHERE "directory_users"."status" <> 'deleted';--> statement-breakpoint
 CREATE INDEX `directory_users_org_unit_idx` ON `directory_users` (`org_unit_id`);--> statement-breakpoint
 CREATE INDEX `directory_users_name_idx` ON `directory_users` (`family_name`,`given_name`);--> statement-breakpoint
 CREATE TABLE `domains` (

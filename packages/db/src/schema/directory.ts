@@ -73,7 +73,10 @@ export const directoryUsers = sqliteTable(
   },
   (t) => [
     // E-mail addresses are case-insensitive (RFC 5321 in practice; SCIM userName caseExact=false).
-    uniqueIndex('directory_users_email_idx').on(sql`lower(${t.primaryEmail})`),
+    // Deleted users stay (the engine deprovisions them) but free their address for reuse.
+    uniqueIndex('directory_users_email_idx')
+      .on(sql`lower(${t.primaryEmail})`)
+      .where(sql`${t.status} <> 'deleted'`),
     index('directory_users_org_unit_idx').on(t.orgUnitId),
     index('directory_users_name_idx').on(t.familyName, t.givenName),
   ],

@@ -1,0 +1,118 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type OpenDatabase } from '@autoprov/db';
+import { AppError, userInputSchema } from '@autoprov/contract';
+import {
+  addGroupMember,
+  changeUserStatus,
+  createUser,
+  getGroup,
+  listChanges,
+  listGroups,
+  listOrgUnits,
+  listUsers,
+  seedDemoOrganisation,
+  systemClock,
+  updateUser,
+  type Actor,
+} from './index.js';
+
+const admin: Actor = { adminId: null, label: 'ada@example.com' };
+let store: OpenDatabase;
+
+beforeEach(() => {
+  store = openDatabase(':memory:');
+  seedDemoOrganisation(store.db, systemClock);
+});
+
+const allUsers = (status?: 'active' | 'suspended' | 'archived' | 'deleted') =>
+  listUsers(store.db, { page: 1, pageSize: 100, status });
+
+describe('demo organisation (SPEC §1)', () => {
+  it('has about 200 users in 4+ org units, 10+ groups and the special cases', () => {
+    const all = listUsers(store.db, { page: 1, pageSize: 1 });
+    expect(all.total).toBeGreaterThanOrEqual(195);
+    expect(listOrgUnits(store.db).length).toBeGreaterThanOrEqual(5);
+    expect(listGroups(store.db, { page: 1, pageSize: 100 }).total).toBeGreaterThanOrEqual(10);
+    expect(allUsers('archived').total).toBe(1);
+    expect(allUsers('suspended').total).toBe(1);
+    expect(listUsers(store.db, { page: 1, pageSize: 5, q: '@example.org' }).total).toBe(1);
+    const partners = listGroups(store.db, { page: 1, pageSize: 5, q: 'partners' }).items[0]!;
+    expect(getGroup(store.db, partners.id).members.some((m) => m.kind === 'external')).toBe(true);
+    const engineering = listGroups(store.db, { page: 1, pageSize: 5, q: 'engineering@' }).items[0]!;
+    expect(getGroup(store.db, engineering.id).members.some((m) => m.kind === 'group')).toBe(true);
+  });
+
+  it('seeds only once', () => {
+    expect(seedDemoOrganisation(store.db, systemClock)).toBe(false);
+  });
+});
+
+describe('users', () => {
+  const input = () =>
+    userInputSchema.parse({
+      primaryEmail: 'new.hire@example.com',
+      givenName: 'New',
+      familyName: 'Hire',
+      orgUnitId: listOrgUnits(store.db)[1]!.id,
+      jobTitle: '',
+    });
+
+  it('creates a user and records who did it', () => {
+    const user = createUser(store.db, systemClock, admin, input());
+    expect(user.status).toBe('active');
+    expect(user.jobTitle).toBeNull();
+    const [last] = listChanges(store.db, 1, 1).items;
+    expect(last).toMatchObject({ action: 'created', entityId: user.id, actorLabel: 'ada@example.com' });
+  });
+
+  it('refuses an address outside the organisation, naming the field', () => {
+    const bad = { ...input(), primaryEmail: 'someone@elsewhere.test' };
+    expect(() => createUser(store.db, systemClock, admin, bad)).toThrowError(
+      expect.objectContaining({ code: 'validation_failed', fields: expect.objectContaining({ primaryEmail: expect.stringContaining('elsewhere.test') }) }),
+    );
+  });
+
+  it('refuses a taken address whatever its case, and frees it once the user is deleted', () => {
+    const first = createUser(store.db, systemClock, admin, input());
+    const again = () => createUser(store.db, systemClock, admin, { ...input(), primaryEmail: 'New.Hire@Example.com' });
+    expect(again).toThrowError(AppError);
+    changeUserStatus(store.db, systemClock, admin, first.id, 'delete');
+    expect(again().id).not.toBe(first.id);
+    expect(allUsers('deleted').items.map((u) => u.id)).toContain(first.id);
+  });
+
+  it('walks the status transitions and refuses the impossible ones', () => {
+    const user = createUser(store.db, systemClock, admin, input());
+    expect(changeUserStatus(store.db, systemClock, admin, user.id, 'suspend').status).toBe('suspended');
+    expect(changeUserStatus(store.db, systemClock, admin, user.id, 'restore').status).toBe('active');
+    expect(changeUserStatus(store.db, systemClock, admin, user.id, 'archive').status).toBe('archived');
+    expect(() => changeUserStatus(store.db, systemClock, admin, user.id, 'suspend')).toThrowError(/archived/);
+    changeUserStatus(store.db, systemClock, admin, user.id, 'delete');
+    expect(() => updateUser(store.db, systemClock, admin, user.id, { givenName: 'X' })).toThrowError(/deleted/);
+  });
+
+  it('records only the fields that changed', () => {
+    const user = createUser(store.db, systemClock, admin, input());
+    updateUser(store.db, systemClock, admin, user.id, { givenName: 'Renamed', familyName: 'Hire' });
+    const [last] = listChanges(store.db, 1, 1).items;
+    expect(last?.summary).toBe('Updated givenName of new.hire@example.com');
+  });
+
+  it('searches by name, e-mail and full name, with % taken literally', () => {
+    createUser(store.db, systemClock, admin, input());
+    expect(listUsers(store.db, { page: 1, pageSize: 10, q: 'new hire' }).total).toBe(1);
+    expect(listUsers(store.db, { page: 1, pageSize: 10, q: '%' }).total).toBe(0);
+  });
+});
+
+describe('groups', () => {
+  it('adds and refuses duplicate members, and refuses a nesting loop', () => {
+    const groups = listGroups(store.db, { page: 1, pageSize: 100 }).items;
+    const engineering = groups.find((g) => g.email === 'engineering@example.com')!;
+    const platform = groups.find((g) => g.email === 'platform@example.com')!;
+    expect(() => addGroupMember(store.db, systemClock, admin, platform.id, { kind: 'group', groupId: engineering.id })).toThrowError(/loop/);
+    const detail = addGroupMember(store.db, systemClock, admin, platform.id, { kind: 'external', email: 'guest@outside.test' });
+    expect(detail.members.find((m) => m.externalEmail === 'guest@outside.test')?.kind).toBe('external');
+    expect(() => addGroupMember(store.db, systemClock, admin, platform.id, { kind: 'external', email: 'GUEST@outside.test' })).toThrowError(/already a member/);
+  });
+});
