@@ -1,0 +1,47 @@
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { csrfProtection, loadSession, writePolicy } from './auth/middleware.js';
+import type { ServerDeps } from './deps.js';
+import { consoleAssets } from './lib/console-assets.js';
+import { onError, onNotFound } from './lib/errors.js';
+import { requestLog } from './lib/request-log.js';
+import { adminsRoutes } from './routes/admins.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { directoryRoutes } from './routes/directory.routes.js';
+import type { AppEnv } from './types.js';
+
+export function createApi(deps: ServerDeps) {
+  const api = new Hono<AppEnv>()
+    .use(loadSession(deps.sessions))
+    .use(csrfProtection(deps.publicUrl))
+    .use(writePolicy())
+    .get('/health', (c) => c.json({ status: 'ok' as const }))
+    .route('/', authRoutes(deps))
+    .route('/admins', adminsRoutes(deps))
+    .route('/directory', directoryRoutes(deps));
+  return api;
+}
+
+export type ApiType = ReturnType<typeof createApi>;
+
+export function createApp(deps: ServerDeps, options: { consoleDir?: string } = {}) {
+  const app = new Hono<AppEnv>();
+  app.use(requestLog(deps.logger));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    }),
+  );
+  app.route('/api', createApi(deps));
+  // Hono only consults the top app's notFound; an unknown API path must not fall to the SPA.
+  app.all('/api/*', onNotFound);
+  app.onError(onError);
+  if (options.consoleDir) app.route('/', consoleAssets(options.consoleDir));
+  return app;
+}

@@ -1,0 +1,51 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+// The one place that reads process.env; everything else receives a Config.
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  AUTOPROV_DATA_DIR: z.string().default('data'),
+  AUTOPROV_PUBLIC_URL: z.url().optional(),
+  AUTOPROV_SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i, 'AUTOPROV_SECRET_KEY must be 64 hex characters (32 bytes)')
+    .optional(),
+  AUTOPROV_CONSOLE_DIR: z.string().optional(),
+  AUTOPROV_SEED_DEMO: z.enum(['true', 'false']).default('true'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseFile: string;
+  /** Where the console is reached; decides the allowed Origin and whether cookies are Secure. */
+  publicUrl: string;
+  secretKeyHex: string | undefined;
+  consoleDir: string;
+  seedDemo: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.AUTOPROV_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseFile: resolve(dataDir, 'autoprov.sqlite'),
+    publicUrl: (e.AUTOPROV_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    secretKeyHex: e.AUTOPROV_SECRET_KEY,
+    consoleDir: resolve(e.AUTOPROV_CONSOLE_DIR ?? new URL('../../console/dist', import.meta.url).pathname),
+    seedDemo: e.AUTOPROV_SEED_DEMO === 'true',
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,60 @@
+import { serve } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
+import { admins, openDatabase } from '@autoprov/db';
+import { seedDemoOrganisation, systemClock } from '@autoprov/directory';
+import { createApp } from './app.js';
+import { sessionStore } from './auth/sessions.js';
+import { SetupToken } from './auth/setup-token.js';
+import { loadConfig } from './env.js';
+import { createLogger } from './lib/logger.js';
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+const { db, close } = openDatabase(config.databaseFile);
+logger.info({ databaseFile: config.databaseFile }, 'database ready');
+
+if (config.seedDemo && seedDemoOrganisation(db, systemClock)) {
+  logger.info('demo organisation created in the built-in directory');
+}
+
+const setupToken = new SetupToken();
+const needsSetup = (db.select({ n: sql<number>`count(*)` }).from(admins).get()?.n ?? 0) === 0;
+if (!needsSetup) setupToken.consume();
+
+const app = createApp(
+  {
+    db,
+    clock: systemClock,
+    logger,
+    setupToken,
+    publicUrl: config.publicUrl,
+    sessions: sessionStore(db, systemClock, config.publicUrl.startsWith('https:')),
+  },
+  { consoleDir: config.consoleDir },
+);
+
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const url = config.publicUrl;
+  const lines = [
+    '',
+    `  autoprov is running: ${url}`,
+    needsSetup && setupToken.value
+      ? `  First run: create the super-admin at ${url}/setup?token=${setupToken.value}\n  (the link works once; restarting autoprov prints a new one)`
+      : `  Sign in at ${url}/sign-in`,
+    `  Data: ${config.dataDir}`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  logger.info({ port: info.port, host: config.host }, 'listening');
+});
+
+function shutdown(signal: string) {
+  logger.info({ signal }, 'shutting down');
+  server.close(() => {
+    close();
+    process.exit(0);
+  });
+  setTimeout(() => process.exit(0), 5000).unref();
+}
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));

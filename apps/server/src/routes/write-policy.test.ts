@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { testServer } from '../test/harness.js';
+
+/** Writes any signed-in admin (or nobody yet) may make: sign-in, first-run setup, sign-out. */
+const notForSuperAdminsOnly = new Set(['POST /api/session', 'POST /api/setup', 'DELETE /api/session']);
+
+describe('read-only admins cannot write (S-1)', () => {
+  it('refuses every write route with 403 and changes nothing', async () => {
+    const server = testServer();
+    const readOnly = await server.signedIn('read_only');
+    const writes = server.app.routes
+      .filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method))
+      .map((r) => `${r.method} ${r.path}`)
+      .filter((route) => !notForSuperAdminsOnly.has(route));
+    expect(writes.length).toBeGreaterThanOrEqual(12);
+
+    const before = (await readOnly.get('/api/directory/changes')).json.total;
+    const aUser = (await readOnly.get('/api/directory/users?pageSize=1')).json.items[0].id;
+    for (const route of new Set(writes)) {
+      const [method, path] = route.split(' ') as [string, string];
+      const concrete = path.replace(/:[a-zA-Z]+/g, aUser);
+      const res = await readOnly.request(method, concrete, {});
+      expect({ route, status: res.status, code: res.json?.error?.code }).toEqual({ route, status: 403, code: 'forbidden' });
+    }
+    expect((await readOnly.get('/api/directory/changes')).json.total).toBe(before);
+  });
+
+  it('still lets a read-only admin read the directory and sign out', async () => {
+    const server = testServer();
+    const readOnly = await server.signedIn('read_only');
+    expect((await readOnly.get('/api/directory/users')).status).toBe(200);
+    expect((await readOnly.get('/api/directory/groups')).status).toBe(200);
+    expect((await readOnly.delete('/api/session')).status).toBe(204);
+  });
+
+  it('refuses every route but setup, sign-in and health to a visitor who is not signed in', async () => {
+    const server = testServer();
+    const visitor = server.client();
+    for (const r of server.app.routes.filter((r) => r.method !== 'ALL')) {
+      const route = `${r.method} ${r.path}`;
+      if (['GET /api/health', 'GET /api/setup', 'POST /api/setup', 'GET /api/session', 'POST /api/session'].includes(route)) continue;
+      const res = await visitor.request(r.method, r.path.replace(/:[a-zA-Z]+/g, 'x'), r.method === 'GET' ? undefined : {});
+      expect({ route, status: res.status }).toEqual({ route, status: 401 });
+    }
+  });
+});

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { admins, openDatabase } from '@autoprov/db';
+import { seedDemoOrganisation, systemClock } from '@autoprov/directory';
+import type { AdminRole } from '@autoprov/contract';
+import { createApp } from '../app.js';
+import { hashPassword } from '../auth/passwords.js';
+import { sessionStore } from '../auth/sessions.js';
+import { SetupToken } from '../auth/setup-token.js';
+
+export const publicUrl = 'http://127.0.0.1:3000';
+
+/** A freshly migrated in-memory database with the demo organisation, and the app on top. */
+export function testServer() {
+  const store = openDatabase(':memory:');
+  seedDemoOrganisation(store.db, systemClock);
+  const setupToken = new SetupToken();
+  const app = createApp({
+    db: store.db,
+    clock: systemClock,
+    logger: pino({ level: 'silent' }),
+    setupToken,
+    publicUrl,
+    sessions: sessionStore(store.db, systemClock, false),
+  });
+
+  async function addAdmin(role: AdminRole, password = 'correct horse battery') {
+    const email = `${role}-${randomUUID().slice(0, 8)}@example.com`;
+    store.db
+      .insert(admins)
+      .values({ id: randomUUID(), email, name: role, role, passwordHash: await hashPassword(password), createdAt: new Date() })
+      .run();
+    return { email, password };
+  }
+
+  /** A browser-like client: keeps the session cookie and sends the CSRF token on writes. */
+  function client() {
+    let cookie = '';
+    let csrfToken = '';
+    async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+      const res = await app.request(path, {
+        method,
+        headers: {
+          origin: publicUrl,
+          ...(cookie ? { cookie } : {}),
+          ...(csrfToken && method !== 'GET' ? { 'x-csrf-token': csrfToken } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const setCookie = res.headers.get('set-cookie');
+      if (setCookie) cookie = setCookie.split(';')[0]!;
+      const text = await res.text();
+      const json = text ? JSON.parse(text) : null;
+      if (json?.csrfToken) csrfToken = json.csrfToken;
+      return { status: res.status, json, headers: res.headers };
+    }
+    return {
+      request,
+      get: (path: string) => request('GET', path),
+      post: (path: string, body?: unknown) => request('POST', path, body ?? {}),
+      patch: (path: string, body: unknown) => request('PATCH', path, body),
+      delete: (path: string) => request('DELETE', path),
+      signIn: (email: string, password: string) => request('POST', '/api/session', { email, password }),
+      forgetCsrfToken: () => {
+        csrfToken = '';
+      },
+    };
+  }
+
+  async function signedIn(role: AdminRole) {
+    const credentials = await addAdmin(role);
+    const c = client();
+    const res = await c.signIn(credentials.email, credentials.password);
+    if (res.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(res.json)}`);
+    return c;
+  }
+
+  return { app, db: store.db, setupToken, addAdmin, client, signedIn };
+}

@@ -1,0 +1,15 @@
+import type { Logger } from 'pino';
+import type { SignedInAdmin } from '@autoprov/contract';
+
+export interface CurrentSession {
+  id: string;
+  admin: SignedInAdmin;
+  csrfToken: string;
+}
+
+export interface AppEnv {
+  Variables: {
+    logger: Logger;
+    session: CurrentSession | null;
+  };
+}
