@@ -1,0 +1,35 @@
+import { defineConfig } from '@playwright/test';
+import { e2eServer } from './support/server-config.js';
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: '../test-results/playwright-artifacts',
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['json', { outputFile: '../test-results/playwright.json' }]],
+  globalSetup: './support/global-setup.ts',
+  use: {
+    baseURL: e2eServer.url,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      // Playwright cannot download its browser here; Debian's Chromium is installed instead.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-gpu',
+      ],
+    },
+  },
+  projects: [
+    { name: 'first-run', testMatch: /first-run\.spec\.ts/ },
+    { name: 'journeys', testIgnore: /first-run\.spec\.ts/, dependencies: ['first-run'] },
+  ],
+});

@@ -1,0 +1,16 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const port = Number(process.env.E2E_PORT ?? 3917);
+
+/** Where the e2e suite runs autoprov: its own port and a fresh data folder. */
+export const e2eServer = {
+  port,
+  url: `http://127.0.0.1:${port}`,
+  dataDir: join(tmpdir(), `autoprov-e2e-${port}`),
+  /** The first-run link the server printed, handed from global setup to the tests. */
+  setupLinkFile: join(tmpdir(), `autoprov-e2e-${port}`, 'setup-link.txt'),
+  superAdmin: { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct horse battery staple' },
+  readOnlyAdmin: { name: 'Rita Reader', email: 'rita@example.com', password: 'read only but long enough' },
+  superAdminState: join(tmpdir(), `autoprov-e2e-${port}`, 'super-admin.json'),
+};
