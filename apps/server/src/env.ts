@@ -24,6 +24,8 @@ export interface Config {
   /** Where the console is reached; decides the allowed Origin and whether cookies are Secure. */
   publicUrl: string;
   secretKeyHex: string | undefined;
+  /** Used when no key is configured: created on first start, owner-readable only. */
+  secretKeyFile: string;
   consoleDir: string;
   seedDemo: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseFile: resolve(dataDir, 'autoprov.sqlite'),
     publicUrl: (e.AUTOPROV_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     secretKeyHex: e.AUTOPROV_SECRET_KEY,
+    secretKeyFile: resolve(dataDir, 'secret.key'),
     consoleDir: resolve(e.AUTOPROV_CONSOLE_DIR ?? new URL('../../console/dist', import.meta.url).pathname),
     seedDemo: e.AUTOPROV_SEED_DEMO === 'true',
     logLevel: e.LOG_LEVEL,

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { admins, openDatabase } from '@autoprov/db';
 import { seedDemoOrganisation, systemClock } from '@autoprov/directory';
+import { loadOrCreateKey, SecretBox } from '@autoprov/secrets';
 import { createApp } from './app.js';
 import { sessionStore } from './auth/sessions.js';
 import { SetupToken } from './auth/setup-token.js';
@@ -10,6 +11,7 @@ import { createLogger } from './lib/logger.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
+const secrets = new SecretBox(loadOrCreateKey(config.secretKeyHex, config.secretKeyFile));
 const { db, close } = openDatabase(config.databaseFile);
 logger.info({ databaseFile: config.databaseFile }, 'database ready');
 
@@ -28,6 +30,7 @@ const app = createApp(
     logger,
     setupToken,
     publicUrl: config.publicUrl,
+    secrets,
     sessions: sessionStore(db, systemClock, config.publicUrl.startsWith('https:')),
   },
   { consoleDir: config.consoleDir },

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { admins, openDatabase } from '@autoprov/db';
 import { seedDemoOrganisation, systemClock } from '@autoprov/directory';
+import { SecretBox } from '@autoprov/secrets';
 import type { AdminRole } from '@autoprov/contract';
 import { createApp } from '../app.js';
 import { hashPassword } from '../auth/passwords.js';
@@ -21,6 +22,7 @@ export function testServer() {
     logger: pino({ level: 'silent' }),
     setupToken,
     publicUrl,
+    secrets: new SecretBox(randomBytes(32)),
     sessions: sessionStore(store.db, systemClock, false),
   });
 
