@@ -27,3 +27,39 @@ export const directoryChangeActions = [
   'member_removed',
 ] as const;
 export type DirectoryChangeAction = (typeof directoryChangeActions)[number];
+
+/** SPEC §1: the state of an app's provisioning configuration. */
+export const configurationStates = ['draft', 'active', 'disabled', 'needs_reauthorization'] as const;
+export type ConfigurationState = (typeof configurationStates)[number];
+
+/** W-6: what starts a deprovisioning timer. */
+export const deprovisionTriggers = ['app_off', 'suspended', 'deleted'] as const;
+export type DeprovisionTrigger = (typeof deprovisionTriggers)[number];
+
+/** W-6: "within 24 hours" means the next sync. */
+export const deprovisionDelays = ['next_sync', '1d', '7d', '21d'] as const;
+export type DeprovisionDelay = (typeof deprovisionDelays)[number];
+
+export const deprovisionActions = ['suspend', 'delete'] as const;
+export type DeprovisionAction = (typeof deprovisionActions)[number];
+
+export const syncTriggers = ['scheduled', 'change', 'manual'] as const;
+export type SyncTrigger = (typeof syncTriggers)[number];
+
+/** L-2; `held` is a run the deletion guard stopped before it wrote anything (E-14). */
+export const syncRunStates = ['pending', 'running', 'succeeded', 'partly_failed', 'failed', 'held'] as const;
+export type SyncRunState = (typeof syncRunStates)[number];
+
+/** L-1: the six events of the usage log. */
+export const usageEventKinds = [
+  'user_created',
+  'user_updated',
+  'user_suspended',
+  'user_unsuspended',
+  'user_deleted',
+  'failure',
+] as const;
+export type UsageEventKind = (typeof usageEventKinds)[number];
+
+export const accountStates = ['active', 'suspended'] as const;
+export type AccountState = (typeof accountStates)[number];
