@@ -1,2 +1,3 @@
 export * from './admins.js';
 export * from './directory.js';
+export * from './provisioning.js';

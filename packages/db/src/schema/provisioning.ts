@@ -1,0 +1,164 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  accountStates,
+  configurationStates,
+  deprovisionActions,
+  deprovisionTriggers,
+  syncRunStates,
+  syncTriggers,
+  usageEventKinds,
+} from '@autoprov/contract/enums';
+import { orgUnits } from './directory.js';
+
+const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+/** One provisioning configuration per app (SPEC §1). */
+export const appConfigurations = sqliteTable('app_configurations', {
+  id: text('id').primaryKey(),
+  /** The catalog entry: `gotomeeting`, `workleap`, `custom-scim`. */
+  appKey: text('app_key').notNull().unique(),
+  state: text('state', { enum: configurationStates }).notNull().default('draft'),
+  endpointUrl: text('endpoint_url'),
+  /** Sealed JSON (S-2): OAuth client and tokens, or a bearer token. Never sent to the browser. */
+  sealedCredentials: text('sealed_credentials'),
+  /** App attribute → directory attribute (W-4). */
+  mapping: text('mapping', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+  /** W-6: per trigger, the delay and the action. */
+  deprovisioning: text('deprovisioning', { mode: 'json' }).$type<Record<string, { delay: string; action: string }>>(),
+  /** E-14: set when the deletion guard stopped a run; cleared by allow or cancel. */
+  heldRunId: text('held_run_id'),
+  /** The last directory change the engine has taken into account (E-11). */
+  directoryCursor: integer('directory_cursor').notNull().default(0),
+  lastFullSyncAt: timestamp('last_full_sync_at'),
+  createdAt: timestamp('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
+  updatedAt: timestamp('updated_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
+});
+
+/** W-5: the groups that make up the scope, each with its access level (E-7). */
+export const scopeGroups = sqliteTable(
+  'scope_groups',
+  {
+    configurationId: text('configuration_id')
+      .notNull()
+      .references(() => appConfigurations.id, { onDelete: 'cascade' }),
+    groupId: text('group_id').notNull(),
+    accessLevel: text('access_level').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.configurationId, t.groupId] })],
+);
+
+/** SPEC §1 app availability: ON/OFF per org unit, inherited by the units below. */
+export const appAvailability = sqliteTable(
+  'app_availability',
+  {
+    appKey: text('app_key').notNull(),
+    orgUnitId: text('org_unit_id')
+      .notNull()
+      .references(() => orgUnits.id, { onDelete: 'cascade' }),
+    on: integer('on', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.appKey, t.orgUnitId] })],
+);
+
+/**
+ * The link between a directory user and their account in the app (E-10: unique per app and
+ * user). A row is written with `remoteId` null *before* the create request is sent, so a crash
+ * between the two is recovered by searching the app, not by creating again.
+ */
+export const provisionedAccounts = sqliteTable(
+  'provisioned_accounts',
+  {
+    configurationId: text('configuration_id')
+      .notNull()
+      .references(() => appConfigurations.id, { onDelete: 'cascade' }),
+    directoryUserId: text('directory_user_id').notNull(),
+    userName: text('user_name').notNull(),
+    remoteId: text('remote_id'),
+    state: text('state', { enum: accountStates }).notNull().default('active'),
+    lastSent: text('last_sent', { mode: 'json' }).$type<Record<string, string | null>>().notNull().default({}),
+    createdAt: timestamp('created_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.configurationId, t.directoryUserId] }),
+    uniqueIndex('provisioned_accounts_remote_idx').on(t.configurationId, t.remoteId),
+  ],
+);
+
+/** E-5: timers survive restarts because they are rows. */
+export const deprovisionTimers = sqliteTable(
+  'deprovision_timers',
+  {
+    configurationId: text('configuration_id')
+      .notNull()
+      .references(() => appConfigurations.id, { onDelete: 'cascade' }),
+    directoryUserId: text('directory_user_id').notNull(),
+    trigger: text('trigger', { enum: deprovisionTriggers }).notNull(),
+    action: text('action', { enum: deprovisionActions }).notNull(),
+    dueAt: timestamp('due_at').notNull(),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.configurationId, t.directoryUserId] }), index('deprovision_timers_due_idx').on(t.dueAt)],
+);
+
+export const syncRuns = sqliteTable(
+  'sync_runs',
+  {
+    id: text('id').primaryKey(),
+    configurationId: text('configuration_id')
+      .notNull()
+      .references(() => appConfigurations.id, { onDelete: 'cascade' }),
+    trigger: text('trigger', { enum: syncTriggers }).notNull(),
+    state: text('state', { enum: syncRunStates }).notNull().default('pending'),
+    dryRun: integer('dry_run', { mode: 'boolean' }).notNull().default(false),
+    requestedAt: timestamp('requested_at').notNull(),
+    startedAt: timestamp('started_at'),
+    endedAt: timestamp('ended_at'),
+    /** Counts per action and result, e.g. `{ created: 3, failed: 1 }`. */
+    counts: text('counts', { mode: 'json' }).$type<Record<string, number>>().notNull().default({}),
+    /** For progress (L-4): how many operations the run planned and how many are done. */
+    planned: integer('planned').notNull().default(0),
+    done: integer('done').notNull().default(0),
+    error: text('error'),
+  },
+  (t) => [index('sync_runs_configuration_idx').on(t.configurationId, t.requestedAt)],
+);
+
+/** L-3: one line per user a run touched. */
+export const syncReportLines = sqliteTable(
+  'sync_report_lines',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: text('run_id')
+      .notNull()
+      .references(() => syncRuns.id, { onDelete: 'cascade' }),
+    directoryUserId: text('directory_user_id').notNull(),
+    userEmail: text('user_email').notNull(),
+    action: text('action').notNull(),
+    result: text('result', { enum: ['succeeded', 'failed', 'planned'] }).notNull(),
+    changes: text('changes', { mode: 'json' }).$type<Record<string, { before: string | null; after: string | null }>>(),
+    reason: text('reason'),
+  },
+  (t) => [index('sync_report_lines_run_idx').on(t.runId, t.result)],
+);
+
+/** L-1: the usage log, kept 30 days. */
+export const usageEvents = sqliteTable(
+  'usage_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    occurredAt: timestamp('occurred_at').notNull(),
+    appKey: text('app_key').notNull(),
+    kind: text('kind', { enum: usageEventKinds }).notNull(),
+    directoryUserId: text('directory_user_id'),
+    userEmail: text('user_email'),
+    runId: text('run_id'),
+    detail: text('detail'),
+  },
+  (t) => [
+    index('usage_events_time_idx').on(t.occurredAt, t.id),
+    index('usage_events_kind_idx').on(t.kind, t.occurredAt, t.id),
+    index('usage_events_app_idx').on(t.appKey, t.occurredAt, t.id),
+  ],
+);
