@@ -116,3 +116,18 @@ describe('groups', () => {
     expect(() => addGroupMember(store.db, systemClock, admin, platform.id, { kind: 'external', email: 'GUEST@outside.test' })).toThrowError(/already a member/);
   });
 });
+
+describe('snapshot for provisioning', () => {
+  it('resolves nested groups: platform members are in engineering and all-staff too', async () => {
+    const { readSnapshot } = await import('./snapshot.js');
+    const snapshot = readSnapshot(store.db);
+    expect(snapshot.primaryDomain).toBe('example.com');
+    const groups = listGroups(store.db, { page: 1, pageSize: 100 }).items;
+    const idOf = (email: string) => groups.find((g) => g.email === email)!.id;
+    const platformUser = snapshot.users.find((u) => u.orgUnitPath === '/Engineering/Platform')!;
+    expect([...platformUser.groupIds].sort()).toEqual(
+      [idOf('platform@example.com'), idOf('engineering@example.com'), idOf('all-staff@example.com')].sort(),
+    );
+    expect(snapshot.users.length).toBe(listUsers(store.db, { page: 1, pageSize: 1 }).total);
+  });
+});

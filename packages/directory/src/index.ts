@@ -4,3 +4,4 @@ export * from './organisation.js';
 export * from './users.js';
 export * from './groups.js';
 export * from './demo-seed.js';
+export * from './snapshot.js';
