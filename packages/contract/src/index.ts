@@ -4,3 +4,4 @@ export * from './common.js';
 export * from './auth.js';
 export * from './admins.js';
 export * from './directory.js';
+export * from './catalog.js';

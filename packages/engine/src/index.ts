@@ -1,2 +1,6 @@
 export * from './model.js';
 export * from './plan.js';
+export * from './ports.js';
+export * from './executor.js';
+export * from './store.js';
+export * from './availability.js';

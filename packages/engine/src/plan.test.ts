@@ -167,7 +167,7 @@ describe('plan', () => {
     expect(exceedsDeletionGuard(run({ users: suspend(12), accounts }), 60).held).toBe(false);
     const small = users.slice(0, 10);
     const smallAccounts = new Map(small.map((u) => [u.id, account(u)]));
-    const allSuspended = small.map((u) => ({ ...u, status: 'suspended' as const }));
+    const allSuspended: DirectoryUserView[] = small.map((u) => ({ ...u, status: 'suspended' }));
     expect(exceedsDeletionGuard(run({ users: allSuspended.slice(0, 9).concat(small.slice(9)), accounts: smallAccounts }), 10).held).toBe(false);
   });
 

@@ -1,0 +1,297 @@
+import { and, eq } from 'drizzle-orm';
+import { appConfigurations, deprovisionTimers, provisionedAccounts, type AppDatabase } from '@autoprov/db';
+import type { SyncTrigger, UsageEventKind } from '@autoprov/contract';
+import { availabilityResolver } from './availability.js';
+import type { AppAttributes, DirectoryUserView, Operation } from './model.js';
+import { exceedsDeletionGuard, plan, type DeletionGuard, defaultDeletionGuard } from './plan.js';
+import { AppCallError, type AppPort, type Clock, type DirectoryPort } from './ports.js';
+import {
+  createRun,
+  loadAccounts,
+  loadConfiguration,
+  loadTimers,
+  updateRun,
+  writeReportLine,
+  writeUsageEvent,
+  type ReportLine,
+} from './store.js';
+
+export interface ExecutorDeps {
+  db: AppDatabase;
+  directory: DirectoryPort;
+  /** The app of one configuration, with its credentials and limits. */
+  appFor(configurationId: string): Promise<AppPort>;
+  clock: Clock;
+  deletionGuard?: DeletionGuard;
+  /** How many users are worked on at once; the app client applies its own request limits too. */
+  concurrency?: number;
+}
+
+export interface RunRequest {
+  configurationId: string;
+  trigger: SyncTrigger;
+  dryRun?: boolean;
+  /** E-14: a super-admin allowed the run the guard held. */
+  allowMassDeprovisioning?: boolean;
+  /** An existing pending run to carry out (one queued earlier), instead of a new one. */
+  runId?: string;
+}
+
+type Counts = Record<string, number>;
+
+const eventOf: Partial<Record<Operation['kind'], UsageEventKind>> = {
+  create: 'user_created',
+  update: 'user_updated',
+  unsuspend: 'user_unsuspended',
+  suspend: 'user_suspended',
+  delete: 'user_deleted',
+};
+
+/** Stops the whole run: the app refuses our authorization (E-9). */
+class RunAborted extends Error {}
+
+/** Carries out one sync run of one app: read, plan, guard, execute, record (SPEC §4). */
+export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promise<string> {
+  const { db, clock } = deps;
+  const runId = request.runId ?? createRun(db, request.configurationId, request.trigger, request.dryRun ?? false, clock.now());
+  updateRun(db, runId, { state: 'running', startedAt: clock.now() });
+  const counts: Counts = {};
+  const count = (key: string) => (counts[key] = (counts[key] ?? 0) + 1);
+
+  try {
+    const loaded = loadConfiguration(db, request.configurationId);
+    if (!loaded) throw new Error('The configuration no longer exists.');
+    const { row, planConfiguration, availability } = loaded;
+
+    const snapshot = await deps.directory.read();
+    const appOn = availabilityResolver(availability);
+    const users: DirectoryUserView[] = snapshot.users.map((u) => ({
+      id: u.id,
+      primaryEmail: u.primaryEmail,
+      status: u.status,
+      attributes: u.attributes,
+      groupIds: u.groupIds,
+      appOn: appOn(u.orgUnitPath),
+    }));
+    const emailOf = new Map(users.map((u) => [u.id, u.primaryEmail]));
+    const accounts = loadAccounts(db, request.configurationId);
+    for (const a of accounts.values()) if (!emailOf.has(a.directoryUserId)) emailOf.set(a.directoryUserId, a.userName);
+    const now = clock.now();
+    const thePlan = plan({
+      now,
+      configuration: { ...planConfiguration, primaryDomain: snapshot.primaryDomain },
+      users,
+      accounts,
+      timers: loadTimers(db, request.configurationId),
+    });
+
+    const guard = exceedsDeletionGuard(thePlan, accounts.size, deps.deletionGuard ?? defaultDeletionGuard);
+    if (guard.held && !request.allowMassDeprovisioning && !request.dryRun) {
+      db.update(appConfigurations).set({ heldRunId: runId, updatedAt: now }).where(eq(appConfigurations.id, row.id)).run();
+      updateRun(db, runId, {
+        state: 'held',
+        endedAt: clock.now(),
+        counts: { planned_deprovisions: guard.deprovisions },
+        error: `Held: this run would suspend or delete ${guard.deprovisions} of ${guard.accountCount} accounts. A super-admin must allow or cancel it.`,
+      });
+      return runId;
+    }
+
+    const appCalls = thePlan.operations.filter((o) => o.kind !== 'start_timer' && o.kind !== 'cancel_timer');
+    updateRun(db, runId, { planned: appCalls.length });
+
+    if (request.dryRun) {
+      for (const op of appCalls) {
+        writeReportLine(db, runId, { directoryUserId: op.userId, userEmail: emailOf.get(op.userId) ?? '', action: op.kind, result: 'planned', changes: 'changes' in op ? op.changes : null });
+        count(op.kind);
+      }
+      updateRun(db, runId, { state: 'succeeded', endedAt: clock.now(), counts, done: appCalls.length });
+      return runId;
+    }
+
+    const app = await deps.appFor(row.id);
+    const byUser = new Map<string, Operation[]>();
+    for (const op of thePlan.operations) byUser.set(op.userId, [...(byUser.get(op.userId) ?? []), op]);
+
+    let done = 0;
+    let lastProgress = Date.now();
+    const ctx = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf };
+    await forEachConcurrently([...byUser.values()], deps.concurrency ?? 8, async (ops) => {
+      for (const op of ops) {
+        const outcome = await carryOut(ctx, op);
+        if (outcome) count(outcome);
+        if (op.kind !== 'start_timer' && op.kind !== 'cancel_timer') done++;
+      }
+      if (Date.now() - lastProgress > 250) {
+        lastProgress = Date.now();
+        updateRun(db, runId, { done, counts });
+      }
+    });
+
+    if (thePlan.deprovisioningWithheld) counts.deprovisioning_withheld = 1;
+    const failed = counts.failed ?? 0;
+    const state = failed === 0 ? 'succeeded' : failed === appCalls.length ? 'failed' : 'partly_failed';
+    updateRun(db, runId, { state, endedAt: clock.now(), counts, done });
+    if (request.trigger !== 'change') {
+      db.update(appConfigurations).set({ lastFullSyncAt: now }).where(eq(appConfigurations.id, row.id)).run();
+    }
+  } catch (err) {
+    const message = err instanceof AppCallError || err instanceof RunAborted ? err.message : `The run stopped: ${(err as Error).message}`;
+    if (err instanceof AppCallError && err.kind === 'unauthorized') {
+      db.update(appConfigurations)
+        .set({ state: 'needs_reauthorization', updatedAt: clock.now() })
+        .where(eq(appConfigurations.id, request.configurationId))
+        .run();
+    }
+    updateRun(db, runId, { state: 'failed', endedAt: clock.now(), counts, error: message });
+  }
+  return runId;
+}
+
+interface RunContext {
+  deps: ExecutorDeps;
+  app: AppPort;
+  runId: string;
+  configurationId: string;
+  appKey: string;
+  emailOf: Map<string, string>;
+}
+
+/** Carries out one operation; returns the count it adds to (`created`, `failed`, …). */
+async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> {
+  const { deps, app, runId, configurationId } = ctx;
+  const { db, clock } = deps;
+  const userEmail = ctx.emailOf.get(op.userId) ?? '';
+  const whereLink = and(eq(provisionedAccounts.configurationId, configurationId), eq(provisionedAccounts.directoryUserId, op.userId));
+  const whereTimer = and(eq(deprovisionTimers.configurationId, configurationId), eq(deprovisionTimers.directoryUserId, op.userId));
+  const record = (line: Omit<ReportLine, 'directoryUserId' | 'userEmail'>, event: UsageEventKind | null, detail?: string) => {
+    writeReportLine(db, runId, { directoryUserId: op.userId, userEmail, ...line });
+    if (event) writeUsageEvent(db, { appKey: ctx.appKey, kind: event, directoryUserId: op.userId, userEmail, runId, detail: detail ?? null, at: clock.now() });
+  };
+
+  try {
+    switch (op.kind) {
+      case 'start_timer': {
+        const t = op.timer;
+        db.insert(deprovisionTimers)
+          .values({ configurationId, directoryUserId: op.userId, trigger: t.trigger, action: t.action, dueAt: t.dueAt, createdAt: clock.now() })
+          .onConflictDoUpdate({
+            target: [deprovisionTimers.configurationId, deprovisionTimers.directoryUserId],
+            set: { trigger: t.trigger, action: t.action, dueAt: t.dueAt, createdAt: clock.now() },
+          })
+          .run();
+        return null;
+      }
+      case 'cancel_timer':
+        db.delete(deprovisionTimers).where(whereTimer).run();
+        return null;
+      case 'create': {
+        // E-3 and E-10: look before creating, so a crash or a retry never makes a second account.
+        let remote = await app.findUserByUserName(op.userName);
+        let action = 'adopt';
+        if (remote) {
+          await app.updateUser(remote.id, op.attributes, op.attributes);
+          if (!remote.active) await app.setActive(remote.id, true, op.attributes);
+        } else {
+          try {
+            remote = await app.createUser(op.attributes);
+            action = 'create';
+          } catch (err) {
+            if (!(err instanceof AppCallError && err.kind === 'conflict')) throw err;
+            remote = await app.findUserByUserName(op.userName);
+            if (!remote) throw err;
+            await app.updateUser(remote.id, op.attributes, op.attributes);
+          }
+        }
+        const now = clock.now();
+        db.transaction((tx) => {
+          tx.insert(provisionedAccounts)
+            .values({ configurationId, directoryUserId: op.userId, userName: op.userName, remoteId: remote.id, state: 'active', lastSent: op.attributes, createdAt: now, updatedAt: now })
+            .onConflictDoUpdate({
+              target: [provisionedAccounts.configurationId, provisionedAccounts.directoryUserId],
+              set: { userName: op.userName, remoteId: remote.id, state: 'active', lastSent: op.attributes, updatedAt: now },
+            })
+            .run();
+          record({ action, result: 'succeeded', changes: fieldsOf(op.attributes) }, 'user_created');
+        });
+        return 'created';
+      }
+      case 'update':
+      case 'unsuspend': {
+        const changed = Object.fromEntries(Object.entries(op.changes).map(([k, c]) => [k, c.after]));
+        await withRelink(ctx, op, async (remoteId) => {
+          if (Object.keys(changed).length > 0) await app.updateUser(remoteId, changed, op.attributes);
+          if (op.kind === 'unsuspend') await app.setActive(remoteId, true, op.attributes);
+        });
+        db.transaction(() => {
+          db.update(provisionedAccounts).set({ lastSent: op.attributes, state: 'active', updatedAt: clock.now() }).where(whereLink).run();
+          if (op.kind === 'unsuspend') db.delete(deprovisionTimers).where(whereTimer).run();
+          record({ action: op.kind, result: 'succeeded', changes: op.changes }, eventOf[op.kind]!);
+        });
+        return op.kind === 'update' ? 'updated' : 'unsuspended';
+      }
+      case 'suspend': {
+        await withRelink(ctx, op, (remoteId) => app.setActive(remoteId, false, {}));
+        db.transaction(() => {
+          db.update(provisionedAccounts).set({ state: 'suspended', updatedAt: clock.now() }).where(whereLink).run();
+          db.delete(deprovisionTimers).where(whereTimer).run();
+          record({ action: 'suspend', result: 'succeeded', reason: `Trigger: ${op.trigger}` }, 'user_suspended');
+        });
+        return 'suspended';
+      }
+      case 'delete': {
+        try {
+          await app.deleteUser(op.remoteId);
+        } catch (err) {
+          // Already gone from the app: the goal is reached.
+          if (!(err instanceof AppCallError && err.kind === 'not_found')) throw err;
+        }
+        db.transaction(() => {
+          db.delete(provisionedAccounts).where(whereLink).run();
+          db.delete(deprovisionTimers).where(whereTimer).run();
+          record({ action: 'delete', result: 'succeeded', reason: `Trigger: ${op.trigger}` }, 'user_deleted');
+        });
+        return 'deleted';
+      }
+    }
+  } catch (err) {
+    if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
+    const reason = err instanceof AppCallError ? err.reason : (err as Error).message;
+    record({ action: op.kind, result: 'failed', reason, changes: 'changes' in op ? op.changes : null }, 'failure', reason);
+    return 'failed';
+  }
+}
+
+/** A 404 on a linked account: find it again by userName (relink); if it is gone, recreate it. */
+async function withRelink(ctx: RunContext, op: Extract<Operation, { remoteId: string }>, call: (remoteId: string) => Promise<void>) {
+  try {
+    await call(op.remoteId);
+  } catch (err) {
+    if (!(err instanceof AppCallError && err.kind === 'not_found')) throw err;
+    const userName = ctx.emailOf.get(op.userId) ?? '';
+    let remote = await ctx.app.findUserByUserName(userName);
+    const attributes = 'attributes' in op ? op.attributes : {};
+    if (!remote) {
+      if (op.kind === 'suspend') return; // nothing left to suspend
+      remote = await ctx.app.createUser(attributes);
+    }
+    ctx.deps.db
+      .update(provisionedAccounts)
+      .set({ remoteId: remote.id, updatedAt: ctx.deps.clock.now() })
+      .where(and(eq(provisionedAccounts.configurationId, ctx.configurationId), eq(provisionedAccounts.directoryUserId, op.userId)))
+      .run();
+    await call(remote.id);
+  }
+}
+
+function fieldsOf(attributes: AppAttributes) {
+  return Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { before: null, after: v }]));
+}
+
+async function forEachConcurrently<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(workers);
+}

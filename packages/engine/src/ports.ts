@@ -1,0 +1,53 @@
+import type { AppAttributes } from './model.js';
+
+/** What every failed call to an app is, for the engine (E-8, E-9). */
+export type AppFailureKind = 'transient' | 'not_found' | 'conflict' | 'bad_request' | 'unauthorized';
+
+export class AppCallError extends Error {
+  constructor(
+    readonly kind: AppFailureKind,
+    /** The reason the app gave, shown to admins as is. */
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'AppCallError';
+  }
+}
+
+export interface RemoteAccount {
+  id: string;
+  userName: string;
+  active: boolean;
+}
+
+/**
+ * The app side of a run. Implementations retry transient failures themselves and throw
+ * AppCallError for what is left.
+ */
+export interface AppPort {
+  findUserByUserName(userName: string): Promise<RemoteAccount | null>;
+  createUser(attributes: AppAttributes): Promise<RemoteAccount>;
+  /** Sends exactly `changed` (E-4); `attributes` is the whole desired state, for apps with PUT only. */
+  updateUser(remoteId: string, changed: AppAttributes, attributes: AppAttributes): Promise<void>;
+  setActive(remoteId: string, active: boolean, attributes: AppAttributes): Promise<void>;
+  deleteUser(remoteId: string): Promise<void>;
+}
+
+export interface DirectoryPortUser {
+  id: string;
+  primaryEmail: string;
+  status: 'active' | 'suspended' | 'archived' | 'deleted';
+  orgUnitPath: string;
+  attributes: Record<string, string | null>;
+  groupIds: ReadonlySet<string>;
+}
+
+/** The directory side: the built-in directory and Google Workspace both answer this. */
+export interface DirectoryPort {
+  /** The whole directory; throws if it cannot be read (then nobody is deprovisioned, E-14). */
+  read(): Promise<{ primaryDomain: string; users: DirectoryPortUser[] }>;
+}
+
+export interface Clock {
+  now(): Date;
+}

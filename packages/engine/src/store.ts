@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, isNotNull } from 'drizzle-orm';
+import {
+  appAvailability,
+  appConfigurations,
+  deprovisionTimers,
+  orgUnits,
+  provisionedAccounts,
+  scopeGroups,
+  syncReportLines,
+  syncRuns,
+  usageEvents,
+  type AppDatabase,
+} from '@autoprov/db';
+import {
+  catalogEntry,
+  type DeprovisionAction,
+  type DeprovisionDelay,
+  type DeprovisionTrigger,
+  type SyncRunState,
+  type SyncTrigger,
+  type UsageEventKind,
+} from '@autoprov/contract';
+import type { DeprovisionRules, DeprovisionTimer, FieldChange, PlanConfiguration, ProvisionedAccount } from './model.js';
+
+export const defaultRules: DeprovisionRules = {
+  app_off: { delay: 'next_sync', action: 'suspend' },
+  suspended: { delay: 'next_sync', action: 'suspend' },
+  deleted: { delay: 'next_sync', action: 'suspend' },
+};
+
+export type ConfigurationRow = typeof appConfigurations.$inferSelect;
+
+/** Everything about one app configuration that a run reads, in one go. */
+export function loadConfiguration(db: AppDatabase, configurationId: string) {
+  const row = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
+  if (!row) return null;
+  const entry = catalogEntry(row.appKey);
+  const scope = db.select().from(scopeGroups).where(eq(scopeGroups.configurationId, configurationId)).all();
+  const availability = new Map(
+    db
+      .select({ path: orgUnits.path, on: appAvailability.on })
+      .from(appAvailability)
+      .innerJoin(orgUnits, eq(orgUnits.id, appAvailability.orgUnitId))
+      .where(eq(appAvailability.appKey, row.appKey))
+      .all()
+      .map((a) => [a.path, a.on]),
+  );
+  const rules = { ...defaultRules };
+  for (const [trigger, rule] of Object.entries(row.deprovisioning ?? {})) {
+    rules[trigger as DeprovisionTrigger] = { delay: rule.delay as DeprovisionDelay, action: rule.action as DeprovisionAction };
+  }
+  const planConfiguration: Omit<PlanConfiguration, 'primaryDomain'> = {
+    mapping: row.mapping,
+    scope: scope.map((s) => ({ groupId: s.groupId, accessLevel: s.accessLevel })),
+    accessLevels: entry?.accessLevels.map((l) => l.value) ?? [],
+    defaultAccessLevel: entry?.defaultAccessLevel ?? '',
+    rules,
+  };
+  return { row, planConfiguration, availability };
+}
+
+export function loadAccounts(db: AppDatabase, configurationId: string): Map<string, ProvisionedAccount> {
+  const rows = db
+    .select()
+    .from(provisionedAccounts)
+    .where(and(eq(provisionedAccounts.configurationId, configurationId), isNotNull(provisionedAccounts.remoteId)))
+    .all();
+  return new Map(
+    rows.map((r) => [
+      r.directoryUserId,
+      { directoryUserId: r.directoryUserId, remoteId: r.remoteId!, userName: r.userName, state: r.state, lastSent: r.lastSent },
+    ]),
+  );
+}
+
+export function loadTimers(db: AppDatabase, configurationId: string): Map<string, DeprovisionTimer> {
+  const rows = db.select().from(deprovisionTimers).where(eq(deprovisionTimers.configurationId, configurationId)).all();
+  return new Map(
+    rows.map((r) => [r.directoryUserId, { directoryUserId: r.directoryUserId, trigger: r.trigger, action: r.action, dueAt: r.dueAt }]),
+  );
+}
+
+export function createRun(db: AppDatabase, configurationId: string, trigger: SyncTrigger, dryRun: boolean, at: Date) {
+  const id = randomUUID();
+  db.insert(syncRuns).values({ id, configurationId, trigger, dryRun, requestedAt: at, state: 'pending' }).run();
+  return id;
+}
+
+export function updateRun(
+  db: AppDatabase,
+  runId: string,
+  values: Partial<{ state: SyncRunState; startedAt: Date; endedAt: Date; counts: Record<string, number>; planned: number; done: number; error: string | null }>,
+) {
+  db.update(syncRuns).set(values).where(eq(syncRuns.id, runId)).run();
+}
+
+export interface ReportLine {
+  directoryUserId: string;
+  userEmail: string;
+  action: string;
+  result: 'succeeded' | 'failed' | 'planned';
+  changes?: Record<string, FieldChange> | null;
+  reason?: string | null;
+}
+
+export function writeReportLine(db: AppDatabase, runId: string, line: ReportLine) {
+  db.insert(syncReportLines)
+    .values({ runId, ...line, changes: line.changes ?? null, reason: line.reason ?? null })
+    .run();
+}
+
+export function writeUsageEvent(
+  db: AppDatabase,
+  event: { appKey: string; kind: UsageEventKind; directoryUserId: string; userEmail: string; runId: string; detail?: string | null; at: Date },
+) {
+  db.insert(usageEvents)
+    .values({
+      occurredAt: event.at,
+      appKey: event.appKey,
+      kind: event.kind,
+      directoryUserId: event.directoryUserId,
+      userEmail: event.userEmail,
+      runId: event.runId,
+      detail: event.detail ?? null,
+    })
+    .run();
+}
