@@ -4,3 +4,4 @@ export * from './ports.js';
 export * from './executor.js';
 export * from './store.js';
 export * from './availability.js';
+export * from './scheduler.js';

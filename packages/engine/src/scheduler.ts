@@ -1,0 +1,150 @@
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { appConfigurations, deprovisionTimers, syncRuns } from '@autoprov/db';
+import type { SyncTrigger } from '@autoprov/contract';
+import { executeRun, type ExecutorDeps, type RunRequest } from './executor.js';
+import { createRun, updateRun } from './store.js';
+
+export interface SchedulerOptions {
+  /** How often to look for directory changes and due timers (E-11: within seconds). */
+  pollMs?: number;
+  /** How often a full reconciliation runs (E-11: daily by default). */
+  fullSyncEveryMs?: number;
+  /** The newest directory change marker; a change-driven run starts when it moves. */
+  latestDirectoryChange(): number;
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Decides when runs happen and keeps one run per app at a time (E-12): a run asked for while
+ * another is running waits as a pending row, so it survives a restart too.
+ */
+export class ProvisioningScheduler {
+  private readonly running = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking = false;
+
+  constructor(
+    private readonly deps: ExecutorDeps,
+    private readonly options: SchedulerOptions,
+  ) {}
+
+  /** Queues a run and returns its id at once; it starts as soon as the app is free. */
+  requestRun(configurationId: string, trigger: SyncTrigger, extra: Partial<RunRequest> = {}): string {
+    const { db, clock } = this.deps;
+    // A change-driven run already waiting will see this change too: one is enough.
+    if (trigger === 'change' && !extra.dryRun) {
+      const waiting = db
+        .select({ id: syncRuns.id })
+        .from(syncRuns)
+        .where(and(eq(syncRuns.configurationId, configurationId), eq(syncRuns.state, 'pending'), eq(syncRuns.dryRun, false)))
+        .get();
+      if (waiting) return waiting.id;
+    }
+    const runId = createRun(db, configurationId, trigger, extra.dryRun ?? false, clock.now());
+    this.pendingRequests.set(runId, { configurationId, trigger, runId, ...extra });
+    void this.drain(configurationId);
+    return runId;
+  }
+
+  private readonly pendingRequests = new Map<string, RunRequest>();
+
+  /** Runs the app's pending runs one after another, oldest first. */
+  private drain(configurationId: string): Promise<void> {
+    const current = this.running.get(configurationId);
+    if (current) return current;
+    const loop = (async () => {
+      for (;;) {
+        const next = this.deps.db
+          .select()
+          .from(syncRuns)
+          .where(and(eq(syncRuns.configurationId, configurationId), eq(syncRuns.state, 'pending')))
+          .orderBy(syncRuns.requestedAt)
+          .get();
+        if (!next) break;
+        const request = this.pendingRequests.get(next.id) ?? { configurationId, trigger: next.trigger, dryRun: next.dryRun, runId: next.id };
+        this.pendingRequests.delete(next.id);
+        if (!request.dryRun) this.advanceCursor(configurationId);
+        await executeRun(this.deps, { ...request, runId: next.id });
+      }
+    })().finally(() => this.running.delete(configurationId));
+    this.running.set(configurationId, loop);
+    return loop;
+  }
+
+  /** Marks the directory changes this run will see as taken into account. */
+  private advanceCursor(configurationId: string) {
+    this.deps.db
+      .update(appConfigurations)
+      .set({ directoryCursor: this.options.latestDirectoryChange() })
+      .where(eq(appConfigurations.id, configurationId))
+      .run();
+  }
+
+  /** Resolves when no run is running or waiting for this app. */
+  async idle(configurationId: string): Promise<void> {
+    while (this.running.has(configurationId)) await this.running.get(configurationId);
+  }
+
+  /**
+   * One look at every active app: directory changes, due timers, a full sync that is due.
+   * Held apps (E-14) and apps that need re-authorization (E-9) are left alone.
+   */
+  tick(): void {
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    const latest = this.options.latestDirectoryChange();
+    const active = db
+      .select()
+      .from(appConfigurations)
+      .where(and(eq(appConfigurations.state, 'active'), sql`${appConfigurations.heldRunId} is null`))
+      .all();
+    for (const config of active) {
+      if (this.running.has(config.id)) continue;
+      const fullDue = !config.lastFullSyncAt || now.getTime() - config.lastFullSyncAt.getTime() >= (this.options.fullSyncEveryMs ?? dayMs);
+      const timerDue = db
+        .select({ n: sql<number>`count(*)` })
+        .from(deprovisionTimers)
+        .where(and(eq(deprovisionTimers.configurationId, config.id), lte(deprovisionTimers.dueAt, now)))
+        .get();
+      if (fullDue || (timerDue?.n ?? 0) > 0) this.requestRun(config.id, 'scheduled');
+      else if (latest > config.directoryCursor) this.requestRun(config.id, 'change');
+    }
+  }
+
+  /**
+   * Starts polling. Runs a previous process left running were cut off: they are closed as
+   * failed and a new run is queued, which finishes the work without creating twice (E-10).
+   */
+  start(): void {
+    const { db, clock } = this.deps;
+    const interrupted = db.select().from(syncRuns).where(eq(syncRuns.state, 'running')).all();
+    for (const run of interrupted) {
+      updateRun(db, run.id, { state: 'failed', endedAt: clock.now(), error: 'Interrupted: autoprov stopped during this run.' });
+    }
+    const configsWithPending = db
+      .selectDistinct({ id: syncRuns.configurationId })
+      .from(syncRuns)
+      .where(inArray(syncRuns.state, ['pending']))
+      .all();
+    for (const c of configsWithPending) void this.drain(c.id);
+    for (const run of interrupted) if (!run.dryRun) this.requestRun(run.configurationId, run.trigger);
+
+    this.timer = setInterval(() => {
+      if (this.ticking) return;
+      this.ticking = true;
+      try {
+        this.tick();
+      } finally {
+        this.ticking = false;
+      }
+    }, this.options.pollMs ?? 1000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await Promise.all([...this.running.values()]);
+  }
+}
