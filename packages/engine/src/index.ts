@@ -5,3 +5,4 @@ export * from './executor.js';
 export * from './store.js';
 export * from './availability.js';
 export * from './scheduler.js';
+export * from './scim-resource.js';
