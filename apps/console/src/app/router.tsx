@@ -1,0 +1,51 @@
+import { createBrowserRouter, Navigate } from 'react-router';
+import { AppShell } from '../components/layout/app-shell';
+import { AdminsPage } from '../features/admins/components/admins-page';
+import { ChangeHistory } from '../features/directory/components/change-history';
+import { DirectoryLayout } from '../features/directory/components/directory-layout';
+import { GroupDetail } from '../features/directory/components/group-detail';
+import { GroupsList } from '../features/directory/components/groups-list';
+import { OrgUnits } from '../features/directory/components/org-units';
+import { UserDetail } from '../features/directory/components/user-detail';
+import { UserNew } from '../features/directory/components/user-new';
+import { UsersList } from '../features/directory/components/users-list';
+import { RequireSession } from './routes/require-session';
+import { SetupRoute } from './routes/setup';
+import { SignInRoute } from './routes/sign-in';
+import { AppsRoute, NotFoundRoute, ReportsRoute } from './routes/simple-pages';
+
+export const routes = [
+  { path: '/setup', element: <SetupRoute /> },
+  { path: '/sign-in', element: <SignInRoute /> },
+  {
+    element: <RequireSession />,
+    children: [
+      {
+        element: <AppShell />,
+        children: [
+          { index: true, element: <Navigate to="/apps" replace /> },
+          { path: 'apps', element: <AppsRoute /> },
+          {
+            path: 'directory',
+            element: <DirectoryLayout />,
+            children: [
+              { index: true, element: <Navigate to="users" replace /> },
+              { path: 'users', element: <UsersList /> },
+              { path: 'users/new', element: <UserNew /> },
+              { path: 'users/:id', element: <UserDetail /> },
+              { path: 'groups', element: <GroupsList /> },
+              { path: 'groups/:id', element: <GroupDetail /> },
+              { path: 'org-units', element: <OrgUnits /> },
+              { path: 'changes', element: <ChangeHistory /> },
+            ],
+          },
+          { path: 'reports', element: <ReportsRoute /> },
+          { path: 'admins', element: <AdminsPage /> },
+          { path: '*', element: <NotFoundRoute /> },
+        ],
+      },
+    ],
+  },
+];
+
+export const createRouter = () => createBrowserRouter(routes);

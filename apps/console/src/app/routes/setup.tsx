@@ -1,0 +1,70 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { setupInputSchema, type SetupInput } from '@autoprov/contract';
+import { Field } from '../../components/ui/field';
+import { ErrorState, FormAlert, Loading } from '../../components/ui/states';
+import { applyServerErrors } from '../../lib/form-errors';
+import { setupStatusQueryOptions, useSetup } from '../../features/auth/api/session';
+
+/** S-1 first run: the link printed at start-up creates the first super-admin, once. */
+export function SetupRoute() {
+  const [params] = useSearchParams();
+  const status = useQuery(setupStatusQueryOptions);
+  const setup = useSetup();
+  const navigate = useNavigate();
+  const [alert, setAlert] = useState<string | null>(null);
+  const form = useForm<SetupInput>({
+    resolver: zodResolver(setupInputSchema),
+    defaultValues: { token: params.get('token') ?? '', name: '', email: '', password: '' },
+  });
+
+  if (status.isPending) return <Loading />;
+  if (status.isError) return <ErrorState error={status.error} onRetry={() => status.refetch()} />;
+  if (!status.data.needsSetup && !setup.isSuccess) {
+    return (
+      <div className="centered">
+        <div className="card narrow">
+          <h1>Create the super-admin</h1>
+          <p>autoprov is already set up: this link has been used.</p>
+          <Link to="/sign-in">Go to sign-in</Link>
+        </div>
+      </div>
+    );
+  }
+
+  const onSubmit = form.handleSubmit(async (values) => {
+    setAlert(null);
+    try {
+      await setup.mutateAsync(values);
+      navigate('/directory', { replace: true });
+    } catch (err) {
+      setAlert(applyServerErrors(err, ['name', 'email', 'password'], form.setError));
+    }
+  });
+
+  const tokenError = form.formState.errors.token?.message;
+  return (
+    <div className="centered">
+      <form className="card narrow" onSubmit={onSubmit} noValidate>
+        <h1>Create the super-admin</h1>
+        <p>This is the first start of autoprov. The account you create here can do everything, including adding other admins.</p>
+        <FormAlert message={alert ?? tokenError ?? null} />
+        <Field label="Name" error={form.formState.errors.name}>
+          {(a) => <input {...a} autoComplete="name" {...form.register('name')} />}
+        </Field>
+        <Field label="E-mail" error={form.formState.errors.email}>
+          {(a) => <input {...a} type="email" autoComplete="username" {...form.register('email')} />}
+        </Field>
+        <Field label="Password" error={form.formState.errors.password} hint="At least 12 characters.">
+          {(a) => <input {...a} type="password" autoComplete="new-password" {...form.register('password')} />}
+        </Field>
+        <button type="submit" className="primary" disabled={form.formState.isSubmitting}>
+          Create the super-admin
+        </button>
+      </form>
+    </div>
+  );
+}

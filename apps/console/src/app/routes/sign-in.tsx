@@ -1,0 +1,61 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { signInInputSchema, type SignInInput } from '@autoprov/contract';
+import { Field } from '../../components/ui/field';
+import { FormAlert, Loading } from '../../components/ui/states';
+import { ApiError } from '../../lib/api-client';
+import { applyServerErrors } from '../../lib/form-errors';
+import { setupStatusQueryOptions, useSession, useSignIn } from '../../features/auth/api/session';
+
+export function SignInRoute() {
+  const setup = useQuery(setupStatusQueryOptions);
+  const session = useSession();
+  const signIn = useSignIn();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [alert, setAlert] = useState<string | null>(null);
+  const form = useForm<SignInInput>({ resolver: zodResolver(signInInputSchema), defaultValues: { email: '', password: '' } });
+  const next = params.get('next')?.startsWith('/') ? params.get('next')! : '/apps';
+
+  if (setup.isPending || session.isPending) return <Loading />;
+  if (session.data) return <Navigate to={next} replace />;
+
+  const onSubmit = form.handleSubmit(async (values) => {
+    setAlert(null);
+    try {
+      await signIn.mutateAsync(values);
+      navigate(next, { replace: true });
+    } catch (err) {
+      // One message for a wrong address or a wrong password (S-3): never say which.
+      if (err instanceof ApiError && err.code === 'invalid_credentials') setAlert('Wrong e-mail or password.');
+      else setAlert(applyServerErrors(err, ['email', 'password'], form.setError));
+    }
+  });
+
+  return (
+    <div className="centered">
+      <form className="card narrow" onSubmit={onSubmit} noValidate>
+        <h1>Sign in</h1>
+        {setup.data?.needsSetup ? (
+          <p className="notice">
+            autoprov has no admin yet. Open the one-time setup link that the start command printed in its terminal to create
+            the super-admin.
+          </p>
+        ) : null}
+        <FormAlert message={alert} />
+        <Field label="E-mail" error={form.formState.errors.email}>
+          {(a) => <input {...a} type="email" autoComplete="username" {...form.register('email')} />}
+        </Field>
+        <Field label="Password" error={form.formState.errors.password}>
+          {(a) => <input {...a} type="password" autoComplete="current-password" {...form.register('password')} />}
+        </Field>
+        <button type="submit" className="primary" disabled={form.formState.isSubmitting}>
+          Sign in
+        </button>
+      </form>
+    </div>
+  );
+}

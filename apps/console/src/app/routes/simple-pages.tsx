@@ -1,0 +1,32 @@
+import { Link } from 'react-router';
+import { Page } from '../../components/ui/page';
+import { EmptyState } from '../../components/ui/states';
+
+export function AppsRoute() {
+  return (
+    <Page title="Web and mobile apps">
+      <EmptyState title="No apps are connected yet">
+        <p>The app catalog and the provisioning set-up wizard are not part of this version yet.</p>
+      </EmptyState>
+    </Page>
+  );
+}
+
+export function ReportsRoute() {
+  return (
+    <Page title="Reports">
+      <EmptyState title="Nothing has been provisioned yet">
+        <p>The usage log, sync history and reports appear here once an app is provisioned.</p>
+      </EmptyState>
+    </Page>
+  );
+}
+
+export function NotFoundRoute() {
+  return (
+    <Page title="Page not found">
+      <p>There is nothing at this address.</p>
+      <Link to="/apps">Go to the console</Link>
+    </Page>
+  );
+}

@@ -1,0 +1,152 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { adminRoleLabels, adminRoles, createAdminInputSchema, type Admin, type CreateAdminInput } from '@autoprov/contract';
+import { ConfirmDialog, Dialog } from '../../../components/ui/dialog';
+import { Field } from '../../../components/ui/field';
+import { Page } from '../../../components/ui/page';
+import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
+import { ApiError } from '../../../lib/api-client';
+import { applyServerErrors } from '../../../lib/form-errors';
+import { useCanWrite, useSession } from '../../auth/api/session';
+import { useAddAdmin, useAdmins, useRemoveAdmin } from '../api/admins';
+
+export function AdminsPage() {
+  const admins = useAdmins();
+  const canWrite = useCanWrite();
+  const me = useSession().data?.admin.id;
+  const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<Admin | null>(null);
+  const [alert, setAlert] = useState<string | null>(null);
+  const remove = useRemoveAdmin();
+
+  return (
+    <Page
+      title="Admins"
+      actions={
+        canWrite ? (
+          <button type="button" className="primary" onClick={() => setAdding(true)}>
+            Add admin
+          </button>
+        ) : null
+      }
+    >
+      <FormAlert message={alert} />
+      {admins.isPending ? (
+        <Loading />
+      ) : admins.isError ? (
+        <ErrorState error={admins.error} onRetry={() => admins.refetch()} />
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">E-mail</th>
+              <th scope="col">Role</th>
+              <th scope="col">Last sign-in</th>
+              {canWrite ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {admins.data.items.map((a) => (
+              <tr key={a.id}>
+                <td>{a.name}</td>
+                <td>{a.email}</td>
+                <td>{adminRoleLabels[a.role]}</td>
+                <td>{a.lastSignInAt ? new Date(a.lastSignInAt).toLocaleString() : 'Never'}</td>
+                {canWrite ? (
+                  <td>
+                    {a.id !== me ? (
+                      <button type="button" className="secondary small" aria-label={`Remove ${a.email}`} onClick={() => setRemoving(a)}>
+                        Remove
+                      </button>
+                    ) : null}
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {canWrite ? <AddAdminDialog open={adding} onClose={() => setAdding(false)} /> : null}
+      {removing ? (
+        <ConfirmDialog
+          open
+          title="Remove this admin?"
+          message={<p>{removing.email} will be signed out and can no longer sign in.</p>}
+          confirmLabel="Remove"
+          danger
+          pending={remove.isPending}
+          onClose={() => setRemoving(null)}
+          onConfirm={async () => {
+            setAlert(null);
+            try {
+              await remove.mutateAsync(removing.id);
+            } catch (err) {
+              setAlert(err instanceof ApiError ? err.message : 'Something went wrong.');
+            }
+            setRemoving(null);
+          }}
+        />
+      ) : null}
+    </Page>
+  );
+}
+
+const emptyAdmin: CreateAdminInput = { name: '', email: '', role: 'read_only', password: '' };
+
+function AddAdminDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const add = useAddAdmin();
+  const [alert, setAlert] = useState<string | null>(null);
+  const form = useForm<CreateAdminInput>({ resolver: zodResolver(createAdminInputSchema), defaultValues: emptyAdmin });
+  const { errors } = form.formState;
+  const close = () => {
+    form.reset(emptyAdmin);
+    setAlert(null);
+    onClose();
+  };
+  const submit = form.handleSubmit(async (values) => {
+    setAlert(null);
+    try {
+      await add.mutateAsync(values);
+      close();
+    } catch (err) {
+      setAlert(applyServerErrors(err, ['name', 'email', 'role', 'password'], form.setError));
+    }
+  });
+  return (
+    <Dialog open={open} title="Add admin" onClose={close}>
+      <form onSubmit={submit} noValidate className="stack">
+        <FormAlert message={alert} />
+        <Field label="Name" error={errors.name}>
+          {(a) => <input {...a} {...form.register('name')} />}
+        </Field>
+        <Field label="E-mail" error={errors.email}>
+          {(a) => <input {...a} type="email" {...form.register('email')} />}
+        </Field>
+        <Field label="Role" error={errors.role} hint="A read-only admin sees logs, history and reports, and changes nothing.">
+          {(a) => (
+            <select {...a} {...form.register('role')}>
+              {adminRoles.map((r) => (
+                <option key={r} value={r}>
+                  {adminRoleLabels[r]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Password" error={errors.password} hint="At least 12 characters. Give it to them in person.">
+          {(a) => <input {...a} type="password" autoComplete="new-password" {...form.register('password')} />}
+        </Field>
+        <div className="actions">
+          <button type="button" className="secondary" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={form.formState.isSubmitting}>
+            Add admin
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
