@@ -26,7 +26,7 @@ test('a super-admin adds a read-only admin, who can look but not change', async 
   await readerPage.getByRole('button', { name: 'Sign in' }).click();
   await expect(readerPage.getByRole('banner')).toContainText(name);
 
-  await readerPage.getByRole('navigation').getByRole('link', { name: 'Directory' }).click();
+  await readerPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Directory' }).click();
   await expect(readerPage.getByRole('heading', { name: 'Users' })).toBeVisible();
   await expect(readerPage.getByRole('row').nth(1)).toBeVisible();
   await expect(readerPage.getByRole('link', { name: 'Add user' })).toHaveCount(0);
