@@ -45,10 +45,11 @@ test('a super-admin browses the directory, adds a user to a group and suspends t
 
   // Suspend them from their page.
   await page.getByRole('row', { name: /zoe\.nguessan@example\.com/ }).getByRole('link').first().click();
-  await expect(page.getByText('Meeting hosts')).toBeVisible();
+  await expect(page.getByRole('heading', { name: "Zoé N'Guessan-Ångström" })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Meeting hosts' })).toBeVisible();
   await page.getByRole('button', { name: 'Suspend' }).click();
   await page.getByRole('dialog', { name: 'Suspend this user?' }).getByRole('button', { name: 'Suspend' }).click();
-  await expect(page.getByText('Suspended').first()).toBeVisible();
+  await expect(page.getByText('Suspended', { exact: true })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Restore' })).toBeVisible();
 
   // The change history says who did what.
