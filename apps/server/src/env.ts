@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 // The one place that reads process.env; everything else receives a Config.
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
-  AUTOPROV_DATA_DIR: z.string().default('data'),
+  AUTOPROV_DATA_DIR: z.string().optional(),
   AUTOPROV_PUBLIC_URL: z.url().optional(),
   AUTOPROV_SECRET_KEY: z
     .string()
@@ -38,7 +39,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
-  const dataDir = resolve(e.AUTOPROV_DATA_DIR);
+  // By default the data folder sits at the top of the checkout, wherever autoprov is started from.
+  const dataDir = e.AUTOPROV_DATA_DIR ? resolve(e.AUTOPROV_DATA_DIR) : fileURLToPath(new URL('../../../data', import.meta.url));
   return {
     port: e.PORT,
     host: e.HOST,
@@ -47,7 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.AUTOPROV_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     secretKeyHex: e.AUTOPROV_SECRET_KEY,
     secretKeyFile: resolve(dataDir, 'secret.key'),
-    consoleDir: resolve(e.AUTOPROV_CONSOLE_DIR ?? new URL('../../console/dist', import.meta.url).pathname),
+    consoleDir: e.AUTOPROV_CONSOLE_DIR ? resolve(e.AUTOPROV_CONSOLE_DIR) : fileURLToPath(new URL('../../console/dist', import.meta.url)),
     seedDemo: e.AUTOPROV_SEED_DEMO === 'true',
     logLevel: e.LOG_LEVEL,
   };
