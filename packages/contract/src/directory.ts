@@ -82,7 +82,7 @@ export const userInputSchema = z.object({
   primaryEmail: emailSchema,
   givenName: nameSchema('first name'),
   familyName: nameSchema('last name'),
-  orgUnitId: idSchema.min(1, 'Choose an organisational unit'),
+  orgUnitId: z.string().min(1, 'Choose an organisational unit').max(64),
   jobTitle: optionalTextSchema(),
   department: optionalTextSchema(),
   phone: optionalTextSchema(50),
