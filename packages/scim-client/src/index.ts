@@ -1,0 +1,5 @@
+export * from './client.js';
+export * from './errors.js';
+export * from './limiter.js';
+export * from './tokens.js';
+export { checkBaseUrl, createTransport, type TransportOptions } from './transport.js';

@@ -1,0 +1,140 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ScimClient } from './client.js';
+import { ScimError } from './errors.js';
+import { RequestLimiter } from './limiter.js';
+import { staticToken, type TokenProvider } from './tokens.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
+const servers: { close(): void }[] = [];
+afterEach(() => servers.splice(0).forEach((s) => s.close()));
+
+/** A raw HTTP server on 127.0.0.1 that answers however the test says: faults on demand. */
+async function serve(handler: Handler) {
+  let hits = 0;
+  const server = createServer((req, res) => handler(req, res, ++hits));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  servers.push({ close: () => server.closeAllConnections() || server.close() });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`;
+  return { url, hits: () => hits };
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/scim+json', ...headers });
+  res.end(JSON.stringify(body));
+};
+const list = (resources: unknown[]) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: resources.length, Resources: resources });
+const fast = { backoffMs: 1, maxBackoffMs: 20, timeoutMs: 300 };
+
+describe('transport (E-8)', () => {
+  it('retries 429 honouring Retry-After, then succeeds', async () => {
+    const s = await serve((_req, res, hit) => (hit === 1 ? json(res, 429, { detail: 'slow down' }, { 'retry-after': '0' }) : json(res, 200, list([]))));
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t'), ...fast });
+    expect(await client.findUserByUserName('a@example.com')).toBeNull();
+    expect(s.hits()).toBe(2);
+  });
+
+  it('retries 503 and a hanging request, then gives up with a transient error', async () => {
+    const s = await serve((_req, res, hit) => {
+      if (hit % 2 === 1) json(res, 503, { detail: 'maintenance' });
+      // even hits never answer: the client's timeout must fire
+    });
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t'), ...fast, maxRetries: 3 });
+    const err = (await client.getUser('1').catch((e: unknown) => e)) as ScimError;
+    expect(err.kind).toBe('transient');
+    expect(s.hits()).toBe(4);
+  });
+
+  it('takes 204 with no body, lower-case resources and ids that are not UUIDs', async () => {
+    const s = await serve((req, res) => {
+      if (req.method === 'PATCH') return void res.writeHead(204).end();
+      json(res, 200, { totalResults: 1, resources: [{ id: 42, userName: 'A@example.com' }] });
+    });
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t'), ...fast });
+    expect((await client.findUserByUserName('a@example.com'))?.id).toBe('42');
+    await expect(client.patchUser('42', [{ op: 'replace', path: 'active', value: false }])).resolves.toBeUndefined();
+  });
+
+  it('explains malformed JSON and a huge answer instead of crashing', async () => {
+    const s = await serve((req, res) => {
+      if (req.url?.includes('huge')) return json(res, 200, { id: 'x', pad: 'x'.repeat(5000) });
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>login page</html>');
+    });
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t'), ...fast, maxBodyBytes: 1000 });
+    await expect(client.getUser('1')).rejects.toMatchObject({ kind: 'bad_response', reason: expect.stringMatching(/not JSON/) });
+    await expect(client.getUser('huge')).rejects.toMatchObject({ kind: 'bad_response', reason: expect.stringMatching(/bytes/) });
+  });
+
+  it("keeps the app's own reason for a bad request", async () => {
+    const s = await serve((_req, res) =>
+      json(res, 400, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidValue', detail: 'Domain not verified: other.test' }),
+    );
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t'), ...fast });
+    await expect(client.createUser({ userName: 'x@other.test' })).rejects.toMatchObject({
+      kind: 'bad_request',
+      reason: 'Domain not verified: other.test',
+      scimType: 'invalidValue',
+    });
+  });
+
+  it('refreshes the token once on 401, and reports unauthorized when that does not cure it (E-9)', async () => {
+    let valid = 'new-token';
+    const s = await serve((req, res) => (req.headers.authorization === `Bearer ${valid}` ? json(res, 200, list([])) : json(res, 401, { detail: 'token revoked' })));
+    let refreshes = 0;
+    let current = 'old-token';
+    const tokens: TokenProvider = {
+      accessToken: async () => current,
+      refresh: async () => {
+        refreshes++;
+        current = 'new-token';
+        return current;
+      },
+    };
+    const client = new ScimClient({ baseUrl: s.url, tokens, ...fast });
+    expect(await client.findUserByUserName('a@example.com')).toBeNull();
+    expect(refreshes).toBe(1);
+    valid = 'something-else';
+    await expect(client.findUserByUserName('a@example.com')).rejects.toMatchObject({ kind: 'unauthorized' });
+  });
+
+  it('refuses an endpoint with an unreplaced placeholder, in words', () => {
+    expect(() => new ScimClient({ baseUrl: 'http://127.0.0.1:1/scim/v2/accounts/{AccountKey}', tokens: staticToken('t') })).toThrowError(
+      /still contains \{AccountKey\}/,
+    );
+  });
+
+  it('says the host cannot be reached', async () => {
+    const client = new ScimClient({ baseUrl: 'http://127.0.0.1:9/scim', tokens: staticToken('t'), ...fast, maxRetries: 0 });
+    await expect(client.getUser('1')).rejects.toMatchObject({ kind: 'transient', reason: expect.stringMatching(/cannot be reached/) });
+  });
+});
+
+describe('RequestLimiter', () => {
+  it('never runs more than the concurrency at once', async () => {
+    const limiter = new RequestLimiter(3, 1000);
+    let running = 0;
+    let peak = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        limiter.run(async () => {
+          peak = Math.max(peak, ++running);
+          await new Promise((r) => setTimeout(r, 5));
+          running--;
+        }),
+      ),
+    );
+    expect(peak).toBe(3);
+  });
+
+  it('starts no more than the rate allows in the first second', async () => {
+    const limiter = new RequestLimiter(100, 10);
+    let started = 0;
+    const all = Array.from({ length: 30 }, () => limiter.run(async () => void started++));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(started).toBeLessThanOrEqual(16);
+    await Promise.all(all);
+    expect(started).toBe(30);
+  });
+});
