@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ScimClient } from './client.js';
-import { ScimError } from './errors.js';
+import type { ScimError } from './errors.js';
 import { RequestLimiter } from './limiter.js';
 import { staticToken, type TokenProvider } from './tokens.js';
 
