@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { directoryUsers, domains, groupMembers, orgUnits, type DbOrTx } from '@autoprov/db';
+import { eq, sql } from 'drizzle-orm';
+import { directoryChanges, directoryUsers, domains, groupMembers, orgUnits, type DbOrTx } from '@autoprov/db';
 import type { UserStatus } from '@autoprov/contract';
 
 /** A user as a provisioning run reads them: attributes, where they sit, every group they are in. */
@@ -90,4 +90,14 @@ export function readSnapshot(db: DbOrTx): DirectorySnapshot {
       };
     });
   return { primaryDomain, users };
+}
+
+/** The built-in directory as the engine's directory port. */
+export function builtInDirectory(db: DbOrTx) {
+  return { read: async () => readSnapshot(db) };
+}
+
+/** The newest change record's id: the engine starts a change-driven run when it moves (E-11). */
+export function latestChangeId(db: DbOrTx): number {
+  return db.select({ id: sql<number>`coalesce(max(${directoryChanges.id}), 0)` }).from(directoryChanges).get()?.id ?? 0;
 }

@@ -190,17 +190,16 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
         let remote = await app.findUserByUserName(op.userName);
         let action = 'adopt';
         if (remote) {
-          await app.updateUser(remote.id, op.attributes, op.attributes);
-          if (!remote.active) await app.setActive(remote.id, true, op.attributes);
+          await app.overwriteUser(remote.id, op.attributes);
         } else {
           try {
             remote = await app.createUser(op.attributes);
             action = 'create';
           } catch (err) {
             if (!(err instanceof AppCallError && err.kind === 'conflict')) throw err;
-            remote = await app.findUserByUserName(op.userName);
+            remote = await app.findUserByUserName(op.userName, { thorough: true });
             if (!remote) throw err;
-            await app.updateUser(remote.id, op.attributes, op.attributes);
+            await app.overwriteUser(remote.id, op.attributes);
           }
         }
         const now = clock.now();
@@ -231,7 +230,7 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
         return op.kind === 'update' ? 'updated' : 'unsuspended';
       }
       case 'suspend': {
-        await withRelink(ctx, op, (remoteId) => app.setActive(remoteId, false, {}));
+        await withRelink(ctx, op, (remoteId) => app.setActive(remoteId, false, op.lastSent));
         db.transaction(() => {
           db.update(provisionedAccounts).set({ state: 'suspended', updatedAt: clock.now() }).where(whereLink).run();
           db.delete(deprovisionTimers).where(whereTimer).run();
@@ -270,7 +269,7 @@ async function withRelink(ctx: RunContext, op: Extract<Operation, { remoteId: st
     if (!(err instanceof AppCallError && err.kind === 'not_found')) throw err;
     const userName = ctx.emailOf.get(op.userId) ?? '';
     let remote = await ctx.app.findUserByUserName(userName);
-    const attributes = 'attributes' in op ? op.attributes : {};
+    const attributes = 'attributes' in op ? op.attributes : op.lastSent;
     if (!remote) {
       if (op.kind === 'suspend') return; // nothing left to suspend
       remote = await ctx.app.createUser(attributes);

@@ -6,3 +6,4 @@ export * from './store.js';
 export * from './availability.js';
 export * from './scheduler.js';
 export * from './scim-resource.js';
+export * from './scim-app.js';

@@ -82,7 +82,7 @@ export type Operation =
     }
   | { kind: 'start_timer'; userId: string; timer: DeprovisionTimer }
   | { kind: 'cancel_timer'; userId: string }
-  | { kind: 'suspend'; userId: string; remoteId: string; trigger: DeprovisionTrigger }
-  | { kind: 'delete'; userId: string; remoteId: string; trigger: DeprovisionTrigger };
+  | { kind: 'suspend'; userId: string; remoteId: string; trigger: DeprovisionTrigger; lastSent: AppAttributes }
+  | { kind: 'delete'; userId: string; remoteId: string; trigger: DeprovisionTrigger; lastSent: AppAttributes };
 
 export type OperationKind = Operation['kind'];

@@ -103,7 +103,7 @@ describe('plan', () => {
     ]);
     const timer: DeprovisionTimer = { directoryUserId: 'off', trigger: 'app_off', action: 'suspend', dueAt: new Date(now.getTime() - 1) };
     const fired = run({ users: [u], accounts: new Map([['off', account(u)]]), timers: new Map([['off', timer]]) });
-    expect(fired.operations).toEqual([{ kind: 'suspend', userId: 'off', remoteId: 'remote-off', trigger: 'app_off' }]);
+    expect(fired.operations).toEqual([expect.objectContaining({ kind: 'suspend', userId: 'off', remoteId: 'remote-off', trigger: 'app_off' })]);
   });
 
   it('E-5: "within 24 hours" acts in the same run; deletion follows the deleted rule', () => {
@@ -112,7 +112,7 @@ describe('plan', () => {
     const d = user({ id: 'd', status: 'deleted' });
     const timer: DeprovisionTimer = { directoryUserId: 'd', trigger: 'deleted', action: 'delete', dueAt: new Date(now.getTime() - 1) };
     expect(run({ users: [d], accounts: new Map([['d', account(d)]]), timers: new Map([['d', timer]]) }).operations).toEqual([
-      { kind: 'delete', userId: 'd', remoteId: 'remote-d', trigger: 'deleted' },
+      expect.objectContaining({ kind: 'delete', userId: 'd', remoteId: 'remote-d', trigger: 'deleted' }),
     ]);
   });
 

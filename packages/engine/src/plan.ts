@@ -105,7 +105,7 @@ export function plan(input: PlanInput): Plan {
       operations.push({ kind: 'start_timer', userId, timer: due });
     }
     if (due.dueAt.getTime() <= now.getTime() && !withhold) {
-      operations.push({ kind: due.action, userId, remoteId: account.remoteId, trigger });
+      operations.push({ kind: due.action, userId, remoteId: account.remoteId, trigger, lastSent: account.lastSent });
     }
   };
 

@@ -25,11 +25,14 @@ export interface RemoteAccount {
  * AppCallError for what is left.
  */
 export interface AppPort {
-  findUserByUserName(userName: string): Promise<RemoteAccount | null>;
+  /** `thorough`: also find an account whose userName differs in case on a server that compares exactly. */
+  findUserByUserName(userName: string, options?: { thorough?: boolean }): Promise<RemoteAccount | null>;
   createUser(attributes: AppAttributes): Promise<RemoteAccount>;
   /** Sends exactly `changed` (E-4); `attributes` is the whole desired state, for apps with PUT only. */
   updateUser(remoteId: string, changed: AppAttributes, attributes: AppAttributes): Promise<void>;
   setActive(remoteId: string, active: boolean, attributes: AppAttributes): Promise<void>;
+  /** E-3 adoption: make an account found by userName hold exactly `attributes`, active. */
+  overwriteUser(remoteId: string, attributes: AppAttributes): Promise<void>;
   deleteUser(remoteId: string): Promise<void>;
 }
 

@@ -1,0 +1,46 @@
+import { ScimError, type ScimClient, type ScimResource } from '@autoprov/scim-client';
+import { AppCallError, type AppPort, type RemoteAccount } from './ports.js';
+import { toPatchOperations, toScimUser } from './scim-resource.js';
+
+function remote(r: ScimResource): RemoteAccount {
+  return { id: r.id, userName: String(r.userName ?? ''), active: r.active !== false };
+}
+
+async function call<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!(err instanceof ScimError)) throw err;
+    throw new AppCallError(err.kind === 'bad_response' ? 'bad_request' : err.kind, err.reason);
+  }
+}
+
+/** The app side of a run, spoken in SCIM 2.0: PATCH where the app has it, PUT otherwise (E-4). */
+export function scimAppPort(client: ScimClient): AppPort {
+  return {
+    findUserByUserName: (userName, options) =>
+      call(async () => {
+        const found = await client.findUserByUserName(userName, options);
+        return found ? remote(found) : null;
+      }),
+    createUser: (attributes) => call(async () => remote(await client.createUser(toScimUser(attributes)))),
+    updateUser: (remoteId, changed, attributes) =>
+      call(async () => {
+        if ((await client.serviceProviderConfig()).patch) await client.patchUser(remoteId, toPatchOperations(changed));
+        else await client.replaceUser(remoteId, toScimUser(attributes, true));
+      }),
+    setActive: (remoteId, active, attributes) =>
+      call(async () => {
+        if ((await client.serviceProviderConfig()).patch) await client.patchUser(remoteId, [{ op: 'replace', path: 'active', value: active }]);
+        else await client.replaceUser(remoteId, toScimUser(attributes, active));
+      }),
+    overwriteUser: (remoteId, attributes) =>
+      call(async () => {
+        const { schemas: _schemas, ...value } = toScimUser(attributes, true);
+        // A PATCH replace without a path sets whole attributes, so it cannot miss a sub-value.
+        if ((await client.serviceProviderConfig()).patch) await client.patchUser(remoteId, [{ op: 'replace', value }]);
+        else await client.replaceUser(remoteId, toScimUser(attributes, true));
+      }),
+    deleteUser: (remoteId) => call(() => client.deleteUser(remoteId)),
+  };
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { catalogEntry } from '@autoprov/contract';
+import { appConfigurations, openDatabase, scopeGroups } from '@autoprov/db';
+import { builtInDirectory, seedDemoOrganisation, systemClock } from '@autoprov/directory';
+import { ScimClient, staticToken } from '@autoprov/scim-client';
+import type { ExecutorDeps } from './executor.js';
+import type { DeprovisionRules } from './model.js';
+import { scimAppPort } from './scim-app.js';
+
+/** A clock the test moves by hand, so that timers of days fire in milliseconds. */
+export function manualClock(start = new Date('2026-11-24T09:00:00Z')) {
+  let now = start.getTime();
+  return { now: () => new Date(now), advance: (ms: number) => void (now += ms) };
+}
+
+export const day = 24 * 60 * 60 * 1000;
+
+/**
+ * A freshly migrated database with the demo organisation and one app configuration pointing
+ * at `baseUrl` with `token`, plus the executor's dependencies.
+ */
+export function engineFixture(options: { baseUrl: string; token: string; appKey?: string; rules?: Partial<DeprovisionRules> }) {
+  const store = openDatabase(':memory:');
+  seedDemoOrganisation(store.db, systemClock);
+  const clock = manualClock();
+  const appKey = options.appKey ?? 'gotomeeting';
+  const entry = catalogEntry(appKey)!;
+  const mapping = Object.fromEntries(
+    entry.attributes.filter((a) => a.defaultSource && !a.path.startsWith('urn:')).map((a) => [a.path, a.defaultSource!]),
+  );
+  const configurationId = randomUUID();
+  store.db
+    .insert(appConfigurations)
+    .values({
+      id: configurationId,
+      appKey,
+      state: 'active',
+      endpointUrl: options.baseUrl,
+      mapping,
+      deprovisioning: {
+        app_off: { delay: 'next_sync', action: 'suspend' },
+        suspended: { delay: 'next_sync', action: 'suspend' },
+        deleted: { delay: 'next_sync', action: 'delete' },
+        ...options.rules,
+      },
+    })
+    .run();
+  let token = options.token;
+  const deps: ExecutorDeps = {
+    db: store.db,
+    clock,
+    directory: builtInDirectory(store.db),
+    appFor: async () => scimAppPort(new ScimClient({ baseUrl: options.baseUrl, tokens: staticToken(token), backoffMs: 2, maxBackoffMs: 20, requestsPerSecond: 100_000 })),
+  };
+  return {
+    ...store,
+    deps,
+    clock,
+    configurationId,
+    useToken: (next: string) => void (token = next),
+    setScope: (groups: { groupId: string; accessLevel: string }[]) => {
+      store.db.delete(scopeGroups).where(eq(scopeGroups.configurationId, configurationId)).run();
+      for (const g of groups) store.db.insert(scopeGroups).values({ configurationId, ...g }).run();
+    },
+    configuration: () => store.db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get()!,
+  };
+}
