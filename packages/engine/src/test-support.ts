@@ -20,8 +20,8 @@ export const day = 24 * 60 * 60 * 1000;
  * A freshly migrated database with the demo organisation and one app configuration pointing
  * at `baseUrl` with `token`, plus the executor's dependencies.
  */
-export function engineFixture(options: { baseUrl: string; token: string; appKey?: string; rules?: Partial<DeprovisionRules> }) {
-  const store = openDatabase(':memory:');
+export function engineFixture(options: { baseUrl: string; token: string; appKey?: string; rules?: Partial<DeprovisionRules>; file?: string }) {
+  const store = openDatabase(options.file ?? ':memory:');
   seedDemoOrganisation(store.db, systemClock);
   const clock = manualClock();
   const appKey = options.appKey ?? 'gotomeeting';

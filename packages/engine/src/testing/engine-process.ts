@@ -1,0 +1,28 @@
+// A provisioning engine in a process of its own, so a test can SIGKILL it mid-run (E-10).
+import { openDatabase } from '@autoprov/db';
+import { builtInDirectory, latestChangeId, systemClock } from '@autoprov/directory';
+import { ScimClient, staticToken } from '@autoprov/scim-client';
+import { executeRun } from '../executor.js';
+import { ProvisioningScheduler } from '../scheduler.js';
+import { scimAppPort } from '../scim-app.js';
+
+const [file, baseUrl, token, configurationId, mode] = process.argv.slice(2) as [string, string, string, string, 'run' | 'recover'];
+const { db, close } = openDatabase(file);
+const deps = {
+  db,
+  clock: systemClock,
+  directory: builtInDirectory(db),
+  appFor: async () => scimAppPort(new ScimClient({ baseUrl, tokens: staticToken(token), concurrency: 4, requestsPerSecond: 100_000 })),
+  concurrency: 4,
+};
+
+if (mode === 'run') {
+  await executeRun(deps, { configurationId, trigger: 'manual' });
+} else {
+  const scheduler = new ProvisioningScheduler(deps, { pollMs: 20, latestDirectoryChange: () => latestChangeId(db) });
+  scheduler.start();
+  await new Promise((r) => setTimeout(r, 100));
+  await scheduler.idle(configurationId);
+  await scheduler.stop();
+}
+close();
