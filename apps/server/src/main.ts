@@ -1,7 +1,8 @@
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { admins, openDatabase } from '@autoprov/db';
-import { seedDemoOrganisation, systemClock } from '@autoprov/directory';
+import { builtInDirectory, latestChangeId, seedDemoOrganisation, systemClock } from '@autoprov/directory';
+import { appConnector, ProvisioningScheduler } from '@autoprov/engine';
 import { loadOrCreateKey, SecretBox } from '@autoprov/secrets';
 import { createApp } from './app.js';
 import { sessionStore } from './auth/sessions.js';
@@ -18,6 +19,14 @@ logger.info({ databaseFile: config.databaseFile }, 'database ready');
 if (config.seedDemo && seedDemoOrganisation(db, systemClock)) {
   logger.info('demo organisation created in the built-in directory');
 }
+
+// The provisioning engine runs in this process: change-driven runs within seconds, a daily
+// reconciliation, and recovery of runs a previous process left unfinished (E-10, E-11, E-12).
+const scheduler = new ProvisioningScheduler(
+  { db, clock: systemClock, directory: builtInDirectory(db), appFor: appConnector(db, secrets) },
+  { latestDirectoryChange: () => latestChangeId(db) },
+);
+scheduler.start();
 
 const setupToken = new SetupToken();
 const needsSetup = (db.select({ n: sql<number>`count(*)` }).from(admins).get()?.n ?? 0) === 0;
@@ -54,8 +63,10 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
   server.close(() => {
-    close();
-    process.exit(0);
+    void scheduler.stop().finally(() => {
+      close();
+      process.exit(0);
+    });
   });
   setTimeout(() => process.exit(0), 5000).unref();
 }

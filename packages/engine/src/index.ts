@@ -7,3 +7,4 @@ export * from './availability.js';
 export * from './scheduler.js';
 export * from './scim-resource.js';
 export * from './scim-app.js';
+export * from './app-connection.js';
