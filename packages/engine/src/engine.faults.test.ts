@@ -89,7 +89,7 @@ describe('faults (E-8, E-10)', () => {
     // With one retry some users fail this run: each failure is counted and logged with its reason.
     expect(first.counts.failed ?? 0).toBe(failures.length);
     expect(failures.every((e) => e.detail && e.detail.length > 0)).toBe(true);
-    expect(proxy.stats.spoiled).toBeGreaterThan(50);
+    expect(proxy.stats.spoiled).toBeGreaterThan(20);
 
     // The next runs finish the job; nothing is ever created twice.
     for (let i = 0; i < 5 && scim.users.size < 200; i++) await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' });

@@ -4,7 +4,7 @@ import type { SyncTrigger, UsageEventKind } from '@autoprov/contract';
 import { availabilityResolver } from './availability.js';
 import type { AppAttributes, DirectoryUserView, Operation } from './model.js';
 import { exceedsDeletionGuard, plan, type DeletionGuard, defaultDeletionGuard } from './plan.js';
-import { AppCallError, type AppPort, type Clock, type DirectoryPort } from './ports.js';
+import { AppCallError, type AppPort, type Clock, type DirectoryPort, type RemoteAccount } from './ports.js';
 import {
   createRun,
   loadAccounts,
@@ -25,6 +25,8 @@ export interface ExecutorDeps {
   deletionGuard?: DeletionGuard;
   /** How many users are worked on at once; the app client applies its own request limits too. */
   concurrency?: number;
+  /** From this many new accounts in one run, the app's accounts are read in one go (E-3). */
+  bulkMatchThreshold?: number;
 }
 
 export interface RunRequest {
@@ -110,12 +112,25 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
     }
 
     const app = await deps.appFor(row.id);
+    const creates = thePlan.operations.filter((o) => o.kind === 'create').length;
+    // E-3 at scale: one paged read of the app's accounts replaces a search per new user.
+    let existing: Map<string, RemoteAccount> | null = null;
+    if (creates >= (deps.bulkMatchThreshold ?? 50)) {
+      existing = new Map();
+      try {
+        for await (const account of app.listUsers()) existing.set(account.userName.toLowerCase(), account);
+      } catch (err) {
+        // A failed bulk read costs speed, not correctness: fall back to a search per user.
+        if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
+        existing = null;
+      }
+    }
     const byUser = new Map<string, Operation[]>();
     for (const op of thePlan.operations) byUser.set(op.userId, [...(byUser.get(op.userId) ?? []), op]);
 
     let done = 0;
     let lastProgress = Date.now();
-    const ctx = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf };
+    const ctx = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf, existing };
     await forEachConcurrently([...byUser.values()], deps.concurrency ?? 8, async (ops) => {
       for (const op of ops) {
         const outcome = await carryOut(ctx, op);
@@ -155,6 +170,8 @@ interface RunContext {
   configurationId: string;
   appKey: string;
   emailOf: Map<string, string>;
+  /** The app's accounts by lower-cased userName, when the run read them all up front. */
+  existing: Map<string, RemoteAccount> | null;
 }
 
 /** Carries out one operation; returns the count it adds to (`created`, `failed`, …). */
@@ -187,7 +204,7 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
         return null;
       case 'create': {
         // E-3 and E-10: look before creating, so a crash or a retry never makes a second account.
-        let remote = await app.findUserByUserName(op.userName);
+        let remote = ctx.existing ? (ctx.existing.get(op.userName.toLowerCase()) ?? null) : await app.findUserByUserName(op.userName);
         let action = 'adopt';
         if (remote) {
           await app.overwriteUser(remote.id, op.attributes);

@@ -23,6 +23,16 @@ export function scimAppPort(client: ScimClient): AppPort {
         const found = await client.findUserByUserName(userName, options);
         return found ? remote(found) : null;
       }),
+    listUsers: () => ({
+      async *[Symbol.asyncIterator]() {
+        try {
+          for await (const r of client.listUsers(500)) yield remote(r);
+        } catch (err) {
+          if (!(err instanceof ScimError)) throw err;
+          throw new AppCallError(err.kind === 'bad_response' ? 'bad_request' : err.kind, err.reason);
+        }
+      },
+    }),
     createUser: (attributes) => call(async () => remote(await client.createUser(toScimUser(attributes)))),
     updateUser: (remoteId, changed, attributes) =>
       call(async () => {
