@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', 'e2e/**'],
+    files: ['scripts/**', 'e2e/**', '**/bench/**'],
     rules: { 'no-console': 'off' },
   },
 );
