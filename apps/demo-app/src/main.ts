@@ -1,0 +1,18 @@
+import { loadDemoAppOptions } from './env.js';
+import { createDemoApp } from './index.js';
+
+const options = loadDemoAppOptions();
+const app = await createDemoApp(options);
+const { url } = await app.listen(options.port, options.host);
+const lines = [
+  '',
+  `  Demo app (GoToMeeting side) is running: ${url}/admin`,
+  `  Admin: ${options.adminEmail}${app.generatedPassword ? ` / password: ${app.generatedPassword} (shown once; set DEMO_APP_ADMIN_PASSWORD to choose it)` : ''}`,
+  `  Account key: ${app.accountKey}   SCIM endpoint: ${app.scimBaseUrl()}`,
+  '',
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+
+const stop = () => void app.close().finally(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
