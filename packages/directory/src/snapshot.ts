@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { directoryChanges, directoryUsers, domains, groupMembers, orgUnits, type DbOrTx } from '@autoprov/db';
 import type { UserStatus } from '@autoprov/contract';
 
@@ -65,39 +65,114 @@ export function readSnapshot(db: DbOrTx): DirectorySnapshot {
     .select()
     .from(directoryUsers)
     .all()
-    .map((u): SnapshotUser => {
+    .map((u) => {
       const groupIds = new Set<string>();
       for (const g of directGroupsOf.get(u.id) ?? []) for (const e of enclosing(g)) groupIds.add(e);
-      const orgUnitPath = paths.get(u.orgUnitId) ?? '/';
-      return {
-        id: u.id,
-        primaryEmail: u.primaryEmail,
-        status: u.status,
-        orgUnitPath,
-        groupIds,
-        attributes: {
-          primaryEmail: u.primaryEmail,
-          givenName: u.givenName,
-          familyName: u.familyName,
-          fullName: `${u.givenName} ${u.familyName}`,
-          jobTitle: u.jobTitle,
-          department: u.department,
-          phone: u.phone,
-          employeeId: u.employeeId,
-          orgUnitPath,
-          photoUrl: u.photoUrl,
-        },
-      };
+      return toSnapshotUser(u, paths.get(u.orgUnitId) ?? '/', groupIds);
     });
   return { primaryDomain, users };
 }
 
+function toSnapshotUser(u: typeof directoryUsers.$inferSelect, orgUnitPath: string, groupIds: Set<string>): SnapshotUser {
+  return {
+    id: u.id,
+    primaryEmail: u.primaryEmail,
+    status: u.status,
+    orgUnitPath,
+    groupIds,
+    attributes: {
+      primaryEmail: u.primaryEmail,
+      givenName: u.givenName,
+      familyName: u.familyName,
+      fullName: `${u.givenName} ${u.familyName}`,
+      jobTitle: u.jobTitle,
+      department: u.department,
+      phone: u.phone,
+      employeeId: u.employeeId,
+      orgUnitPath,
+      photoUrl: u.photoUrl,
+    },
+  };
+}
+
 /** The built-in directory as the engine's directory port. */
 export function builtInDirectory(db: DbOrTx) {
-  return { read: async () => readSnapshot(db) };
+  return {
+    read: async () => readSnapshot(db),
+    readUsers: async (ids: string[]) => readSnapshotOf(db, ids),
+    usersAffectedBetween: (afterId: number, upToId: number) => usersAffectedBetween(db, afterId, upToId),
+  };
 }
 
 /** The newest change record's id: the engine starts a change-driven run when it moves (E-11). */
 export function latestChangeId(db: DbOrTx): number {
   return db.select({ id: sql<number>`coalesce(max(${directoryChanges.id}), 0)` }).from(directoryChanges).get()?.id ?? 0;
+}
+
+/**
+ * The users whose provisioning a set of change records can affect (E-11): the users changed,
+ * and for a membership change the member — every user inside it, for a nested group. Null when
+ * the changes cannot be narrowed down and a full read is needed.
+ */
+export function usersAffectedBetween(db: DbOrTx, afterId: number, upToId: number): string[] | null {
+  const changes = db
+    .select()
+    .from(directoryChanges)
+    .where(sql`${directoryChanges.id} > ${afterId} and ${directoryChanges.id} <= ${upToId}`)
+    .all();
+  const ids = new Set<string>();
+  const nestedGroups = new Set<string>();
+  for (const c of changes) {
+    if (c.entityKind === 'user') ids.add(c.entityId);
+    else if (c.entityKind === 'group' && (c.action === 'member_added' || c.action === 'member_removed')) {
+      const member = (c.action === 'member_added' ? (c.after as { member?: Record<string, string> })?.member : (c.before as Record<string, string>)) ?? {};
+      if (member.userId) ids.add(member.userId);
+      if (member.groupId) nestedGroups.add(member.groupId);
+      if (member.kind === 'external') continue;
+    } else if (c.entityKind === 'group') {
+      continue; // a new, empty group changes nobody's provisioning
+    } else {
+      return null;
+    }
+  }
+  for (const groupId of nestedGroups) {
+    const inside = db.all<{ id: string }>(sql`
+      with recursive inside(id) as (
+        select ${groupId}
+        union
+        select ${groupMembers.memberGroupId} from ${groupMembers} join inside on ${groupMembers.groupId} = inside.id
+        where ${groupMembers.memberGroupId} is not null
+      )
+      select distinct ${groupMembers.userId} as id from ${groupMembers}
+      where ${groupMembers.groupId} in (select id from inside) and ${groupMembers.userId} is not null`);
+    for (const r of inside) ids.add(r.id);
+  }
+  return [...ids];
+}
+
+/** Like readSnapshot, for a few users only: what a change-driven run reads (E-11). */
+export function readSnapshotOf(db: DbOrTx, userIds: string[]): DirectorySnapshot {
+  const primaryDomain = db.select().from(domains).where(eq(domains.kind, 'primary')).get()?.name ?? '';
+  if (userIds.length === 0) return { primaryDomain, users: [] };
+  const users: SnapshotUser[] = [];
+  for (let i = 0; i < userIds.length; i += 500) {
+    const chunk = userIds.slice(i, i + 500);
+    const rows = db
+      .select({ user: directoryUsers, path: orgUnits.path })
+      .from(directoryUsers)
+      .innerJoin(orgUnits, eq(orgUnits.id, directoryUsers.orgUnitId))
+      .where(inArray(directoryUsers.id, chunk))
+      .all();
+    for (const { user: u, path } of rows) {
+      const groups = db.all<{ id: string }>(sql`
+        with recursive enclosing(id) as (
+          select ${groupMembers.groupId} from ${groupMembers} where ${groupMembers.userId} = ${u.id}
+          union
+          select ${groupMembers.groupId} from ${groupMembers} join enclosing on ${groupMembers.memberGroupId} = enclosing.id
+        )
+        select id from enclosing`);
+      users.push(toSnapshotUser(u, path, new Set(groups.map((g) => g.id))));
+    }
+  }
+  return { primaryDomain, users };
 }

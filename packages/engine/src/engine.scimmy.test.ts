@@ -231,6 +231,27 @@ describe('scheduler', () => {
     expect(f.db.select().from(syncRuns).where(eq(syncRuns.trigger, 'change')).all().length).toBeGreaterThan(0);
   });
 
+  it('E-11: a change-driven run looks only at the users the changes concern, nested groups included', async () => {
+    const { latestChangeId } = await import('@autoprov/directory');
+    const groups = listGroups(f.db, { page: 1, pageSize: 100 }).items;
+    const hosts = groups.find((g) => g.email === 'meeting-hosts@example.com')!;
+    const finance = groups.find((g) => g.email === 'finance@example.com')!;
+    f.setScope([{ groupId: hosts.id, accessLevel: 'organizer' }]);
+    await run();
+    const before = server.users.size;
+    const financeMembers = readSnapshot(f.db).users.filter((u) => u.groupIds.has(finance.id) && u.status === 'active');
+    const scheduler = new ProvisioningScheduler(f.deps, { pollMs: 20, latestDirectoryChange: () => latestChangeId(f.db) });
+    f.db.update(appConfigurations).set({ lastFullSyncAt: f.clock.now(), directoryCursor: latestChangeId(f.db) }).run();
+    scheduler.start();
+    // Nesting finance inside meeting hosts brings every finance member into scope.
+    addGroupMember(f.db, f.clock, systemActor, hosts.id, { kind: 'group', groupId: finance.id });
+    await expect.poll(() => server.users.size, { timeout: 5000, interval: 20 }).toBe(before + financeMembers.length);
+    await scheduler.stop();
+    const changeRun = f.db.select().from(syncRuns).where(eq(syncRuns.trigger, 'change')).all().at(-1)!;
+    const lines = f.db.select().from(syncReportLines).where(eq(syncReportLines.runId, changeRun.id)).all();
+    expect(new Set(lines.map((l) => l.directoryUserId))).toEqual(new Set(financeMembers.map((u) => u.id)));
+  });
+
   it('E-12: one run per app at a time; a run asked for meanwhile is queued, not lost', async () => {
     const scheduler = new ProvisioningScheduler(f.deps, { latestDirectoryChange: () => 0 });
     const first = scheduler.requestRun(f.configurationId, 'manual');

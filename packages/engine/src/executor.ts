@@ -6,6 +6,7 @@ import type { AppAttributes, DirectoryUserView, Operation } from './model.js';
 import { exceedsDeletionGuard, plan, type DeletionGuard, defaultDeletionGuard } from './plan.js';
 import { AppCallError, type AppPort, type Clock, type DirectoryPort, type RemoteAccount } from './ports.js';
 import {
+  countAccounts,
   createRun,
   loadAccounts,
   loadConfiguration,
@@ -37,6 +38,8 @@ export interface RunRequest {
   allowMassDeprovisioning?: boolean;
   /** An existing pending run to carry out (one queued earlier), instead of a new one. */
   runId?: string;
+  /** A change-driven run looks at these users only (E-11). */
+  onlyUserIds?: string[];
 }
 
 type Counts = Record<string, number>;
@@ -65,7 +68,8 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
     if (!loaded) throw new Error('The configuration no longer exists.');
     const { row, planConfiguration, availability } = loaded;
 
-    const snapshot = await deps.directory.read();
+    const only = request.onlyUserIds && deps.directory.readUsers ? request.onlyUserIds : undefined;
+    const snapshot = only ? await deps.directory.readUsers!(only) : await deps.directory.read();
     const appOn = availabilityResolver(availability);
     const users: DirectoryUserView[] = snapshot.users.map((u) => ({
       id: u.id,
@@ -76,7 +80,7 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
       appOn: appOn(u.orgUnitPath),
     }));
     const emailOf = new Map(users.map((u) => [u.id, u.primaryEmail]));
-    const accounts = loadAccounts(db, request.configurationId);
+    const accounts = loadAccounts(db, request.configurationId, only);
     for (const a of accounts.values()) if (!emailOf.has(a.directoryUserId)) emailOf.set(a.directoryUserId, a.userName);
     const now = clock.now();
     const thePlan = plan({
@@ -84,10 +88,11 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
       configuration: { ...planConfiguration, primaryDomain: snapshot.primaryDomain },
       users,
       accounts,
-      timers: loadTimers(db, request.configurationId),
+      timers: loadTimers(db, request.configurationId, only),
     });
 
-    const guard = exceedsDeletionGuard(thePlan, accounts.size, deps.deletionGuard ?? defaultDeletionGuard);
+    const accountCount = only ? countAccounts(db, request.configurationId) : accounts.size;
+    const guard = exceedsDeletionGuard(thePlan, accountCount, deps.deletionGuard ?? defaultDeletionGuard);
     if (guard.held && !request.allowMassDeprovisioning && !request.dryRun) {
       db.update(appConfigurations).set({ heldRunId: runId, updatedAt: now }).where(eq(appConfigurations.id, row.id)).run();
       updateRun(db, runId, {

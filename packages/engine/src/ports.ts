@@ -51,6 +51,10 @@ export interface DirectoryPortUser {
 export interface DirectoryPort {
   /** The whole directory; throws if it cannot be read (then nobody is deprovisioned, E-14). */
   read(): Promise<{ primaryDomain: string; users: DirectoryPortUser[] }>;
+  /** Just these users (a change-driven run, E-11); without it every run reads everything. */
+  readUsers?(ids: string[]): Promise<{ primaryDomain: string; users: DirectoryPortUser[] }>;
+  /** The users that the directory's changes in (afterId, upToId] can affect; null: read everything. */
+  usersAffectedBetween?(afterId: number, upToId: number): string[] | null;
 }
 
 export interface Clock {

@@ -64,8 +64,17 @@ export class ProvisioningScheduler {
         if (!next) break;
         const request = this.pendingRequests.get(next.id) ?? { configurationId, trigger: next.trigger, dryRun: next.dryRun, runId: next.id };
         this.pendingRequests.delete(next.id);
-        if (!request.dryRun) this.advanceCursor(configurationId);
-        await executeRun(this.deps, { ...request, runId: next.id });
+        let onlyUserIds: string[] | undefined;
+        if (!request.dryRun) {
+          const config = this.deps.db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
+          const latest = this.options.latestDirectoryChange();
+          // A change-driven run reads only the users the changes can affect (E-11).
+          if (request.trigger === 'change' && config) {
+            onlyUserIds = this.deps.directory.usersAffectedBetween?.(config.directoryCursor, latest) ?? undefined;
+          }
+          this.advanceCursor(configurationId, latest);
+        }
+        await executeRun(this.deps, { ...request, runId: next.id, ...(onlyUserIds ? { onlyUserIds } : {}) });
       }
     })().finally(() => this.running.delete(configurationId));
     this.running.set(configurationId, loop);
@@ -73,10 +82,10 @@ export class ProvisioningScheduler {
   }
 
   /** Marks the directory changes this run will see as taken into account. */
-  private advanceCursor(configurationId: string) {
+  private advanceCursor(configurationId: string, latest: number) {
     this.deps.db
       .update(appConfigurations)
-      .set({ directoryCursor: this.options.latestDirectoryChange() })
+      .set({ directoryCursor: latest })
       .where(eq(appConfigurations.id, configurationId))
       .run();
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import {
   appAvailability,
   appConfigurations,
@@ -60,12 +60,38 @@ export function loadConfiguration(db: AppDatabase, configurationId: string) {
   return { row, planConfiguration, availability };
 }
 
-export function loadAccounts(db: AppDatabase, configurationId: string): Map<string, ProvisionedAccount> {
-  const rows = db
-    .select()
-    .from(provisionedAccounts)
-    .where(and(eq(provisionedAccounts.configurationId, configurationId), isNotNull(provisionedAccounts.remoteId)))
-    .all();
+/** Runs `query` for all rows, or for the given user ids in chunks (SQLite caps bound parameters). */
+function forUsers<T>(userIds: string[] | undefined, query: (only: string[] | null) => T[]): T[] {
+  if (!userIds) return query(null);
+  const rows: T[] = [];
+  for (let i = 0; i < userIds.length; i += 500) rows.push(...query(userIds.slice(i, i + 500)));
+  return rows;
+}
+
+export function countAccounts(db: AppDatabase, configurationId: string): number {
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(provisionedAccounts)
+      .where(and(eq(provisionedAccounts.configurationId, configurationId), isNotNull(provisionedAccounts.remoteId)))
+      .get()?.n ?? 0
+  );
+}
+
+export function loadAccounts(db: AppDatabase, configurationId: string, userIds?: string[]): Map<string, ProvisionedAccount> {
+  const rows = forUsers(userIds, (only) =>
+    db
+      .select()
+      .from(provisionedAccounts)
+      .where(
+        and(
+          eq(provisionedAccounts.configurationId, configurationId),
+          isNotNull(provisionedAccounts.remoteId),
+          only ? inArray(provisionedAccounts.directoryUserId, only) : undefined,
+        ),
+      )
+      .all(),
+  );
   return new Map(
     rows.map((r) => [
       r.directoryUserId,
@@ -74,8 +100,14 @@ export function loadAccounts(db: AppDatabase, configurationId: string): Map<stri
   );
 }
 
-export function loadTimers(db: AppDatabase, configurationId: string): Map<string, DeprovisionTimer> {
-  const rows = db.select().from(deprovisionTimers).where(eq(deprovisionTimers.configurationId, configurationId)).all();
+export function loadTimers(db: AppDatabase, configurationId: string, userIds?: string[]): Map<string, DeprovisionTimer> {
+  const rows = forUsers(userIds, (only) =>
+    db
+      .select()
+      .from(deprovisionTimers)
+      .where(and(eq(deprovisionTimers.configurationId, configurationId), only ? inArray(deprovisionTimers.directoryUserId, only) : undefined))
+      .all(),
+  );
   return new Map(
     rows.map((r) => [r.directoryUserId, { directoryUserId: r.directoryUserId, trigger: r.trigger, action: r.action, dueAt: r.dueAt }]),
   );
