@@ -15,7 +15,12 @@ async function serve(handler: Handler) {
   let hits = 0;
   const server = createServer((req, res) => handler(req, res, ++hits));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  servers.push({ close: () => server.closeAllConnections() || server.close() });
+  servers.push({
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`;
   return { url, hits: () => hits };
 }
