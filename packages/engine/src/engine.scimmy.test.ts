@@ -190,8 +190,24 @@ describe('changes', () => {
     expect(held.error).toMatch(/45 of 200/);
     expect(f.configuration().heldRunId).toBe(held.id);
     expect([...server.users.values()].every((u) => u.active !== false)).toBe(true);
-    const allowed = runRow(await run({ allowMassDeprovisioning: true }));
-    expect(allowed.counts).toEqual({ suspended: 45 });
+    const scheduler = new ProvisioningScheduler(f.deps, { latestDirectoryChange: () => 0 });
+    const allowedId = scheduler.allowHeldRun(f.configurationId)!;
+    await scheduler.idle(f.configurationId);
+    expect(runRow(allowedId).counts).toEqual({ suspended: 45 });
+    expect(f.configuration().heldRunId).toBeNull();
+  });
+
+  it('E-14: cancelling a held run deprovisions nobody and disables provisioning until re-enabled', async () => {
+    for (const v of activeDirectoryUsers().items.slice(0, 45)) changeUserStatus(f.db, f.clock, systemActor, v.id, 'delete');
+    const held = runRow(await run());
+    expect(held.state).toBe('held');
+    const scheduler = new ProvisioningScheduler(f.deps, { latestDirectoryChange: () => 0 });
+    expect(scheduler.cancelHeldRun(f.configurationId, 'ada@example.com')).toBe(true);
+    expect(f.configuration()).toMatchObject({ state: 'disabled', heldRunId: null });
+    expect(runRow(held.id).error).toMatch(/Cancelled by ada@example.com/);
+    scheduler.tick();
+    await scheduler.idle(f.configurationId);
+    expect(server.users.size).toBe(200);
   });
 
   it('E-14: a directory read that fails or returns no one deprovisions nobody', async () => {

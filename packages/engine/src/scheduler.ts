@@ -90,6 +90,30 @@ export class ProvisioningScheduler {
       .run();
   }
 
+  /** E-14: a super-admin allows the run the deletion guard held; it runs again, allowed. */
+  allowHeldRun(configurationId: string): string | null {
+    const config = this.deps.db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
+    if (!config?.heldRunId) return null;
+    this.deps.db.update(appConfigurations).set({ heldRunId: null }).where(eq(appConfigurations.id, configurationId)).run();
+    return this.requestRun(configurationId, 'manual', { allowMassDeprovisioning: true });
+  }
+
+  /**
+   * E-14: a super-admin refuses the held run. Provisioning is disabled (the configuration is
+   * kept, M-3) so that nothing is deprovisioned until the directory is put right and it is
+   * enabled again.
+   */
+  cancelHeldRun(configurationId: string, by: string): boolean {
+    const { db, clock } = this.deps;
+    const config = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
+    if (!config?.heldRunId) return false;
+    db.transaction(() => {
+      updateRun(db, config.heldRunId!, { error: `Cancelled by ${by}; provisioning was disabled.` });
+      db.update(appConfigurations).set({ heldRunId: null, state: 'disabled', updatedAt: clock.now() }).where(eq(appConfigurations.id, configurationId)).run();
+    });
+    return true;
+  }
+
   /** Resolves when no run is running or waiting for this app. */
   async idle(configurationId: string): Promise<void> {
     while (this.running.has(configurationId)) await this.running.get(configurationId);
