@@ -1,9 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appConfigurations, deprovisionTimers, provisionedAccounts, syncReportLines, syncRuns, usageEvents } from '@autoprov/db';
+import { appConfigurations, deprovisionTimers, provisionedAccounts, syncReportLines, syncRuns, teamMappings, usageEvents } from '@autoprov/db';
 import {
   addGroupMember,
   changeUserStatus,
+  getGroup,
+  removeGroupMember,
   listGroups,
   listUsers,
   readSnapshot,
@@ -166,6 +168,38 @@ describe('changes', () => {
     addGroupMember(f.db, f.clock, systemActor, managers.id, { kind: 'user', userId: organizer.directoryUserId });
     await run();
     expect(roleOf(organizer.userName)).toEqual(['admin']);
+  });
+
+  it('E-13: directory groups become the app\'s teams (several groups to one), and membership follows', async () => {
+    f = engineFixture({ baseUrl: server.baseUrl, token: 'good', appKey: 'workleap' });
+    server.users.clear();
+    server.groups.clear();
+    const groups = listGroups(f.db, { page: 1, pageSize: 100 }).items;
+    const id = (email: string) => groups.find((g) => g.email === email)!.id;
+    for (const [email, teamName] of [
+      ['engineering@example.com', 'Builders'],
+      ['sales@example.com', 'Revenue'],
+      ['marketing@example.com', 'Revenue'],
+    ] as const) {
+      f.db.insert(teamMappings).values({ configurationId: f.configurationId, groupId: id(email), teamName }).run();
+    }
+    await run();
+    const team = (name: string) => [...server.groups.values()].find((g) => g.displayName === name)!;
+    const memberNames = (name: string) =>
+      new Set(((team(name).members as { value: string }[] | undefined) ?? []).map((m) => String(server.users.get(m.value)?.userName)));
+    const snapshot = readSnapshot(f.db).users.filter((u) => u.status === 'active' && u.primaryEmail.endsWith('@example.com'));
+    const expectedIn = (...emails: string[]) =>
+      new Set(snapshot.filter((u) => emails.some((e) => u.groupIds.has(id(e)))).map((u) => u.primaryEmail));
+    // Platform is nested in engineering: its members are builders too.
+    expect(memberNames('Builders')).toEqual(expectedIn('engineering@example.com'));
+    expect(memberNames('Revenue')).toEqual(expectedIn('sales@example.com', 'marketing@example.com'));
+
+    const seller = snapshot.find((u) => u.groupIds.has(id('sales@example.com')))!;
+    const membership = getGroup(f.db, id('sales@example.com')).members.find((m) => m.user?.id === seller.id)!;
+    removeGroupMember(f.db, f.clock, systemActor, id('sales@example.com'), membership.id);
+    expect(runRow(await run()).counts).toMatchObject({ teams_updated: 1 });
+    expect(memberNames('Revenue').has(seller.primaryEmail)).toBe(false);
+    expect(runRow(await run()).counts).toEqual({});
   });
 
   it('E-9: a token the app no longer accepts moves the configuration to needs_reauthorization, losing nothing', async () => {

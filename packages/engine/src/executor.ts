@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm';
-import { appConfigurations, deprovisionTimers, provisionedAccounts, type AppDatabase } from '@autoprov/db';
+import { appConfigurations, deprovisionTimers, provisionedAccounts, provisionedTeams, teamMappings, type AppDatabase } from '@autoprov/db';
 import type { SyncTrigger, UsageEventKind } from '@autoprov/contract';
 import { availabilityResolver } from './availability.js';
 import type { AppAttributes, DirectoryUserView, Operation } from './model.js';
 import { exceedsDeletionGuard, plan, type DeletionGuard, defaultDeletionGuard } from './plan.js';
+import { planTeams } from './teams.js';
 import { AppCallError, type AppPort, type Clock, type DirectoryPort, type RemoteAccount } from './ports.js';
 import {
   countAccounts,
@@ -147,6 +148,8 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
         updateRun(db, runId, { done, counts });
       }
     });
+
+    await syncTeams({ ...ctx, users, only }, count);
 
     if (thePlan.deprovisioningWithheld) counts.deprovisioning_withheld = 1;
     const failed = counts.failed ?? 0;
@@ -302,6 +305,49 @@ async function withRelink(ctx: RunContext, op: Extract<Operation, { remoteId: st
       .where(and(eq(provisionedAccounts.configurationId, ctx.configurationId), eq(provisionedAccounts.directoryUserId, op.userId)))
       .run();
     await call(remote.id);
+  }
+}
+
+/** E-13: after the accounts, the app's teams follow the mapped directory groups. */
+async function syncTeams(ctx: RunContext & { users: DirectoryUserView[]; only: string[] | undefined }, count: (key: string) => void) {
+  const { db, clock } = ctx.deps;
+  const mappings = db.select().from(teamMappings).where(eq(teamMappings.configurationId, ctx.configurationId)).all();
+  if (mappings.length === 0) return;
+  const known = new Map(
+    db.select().from(provisionedTeams).where(eq(provisionedTeams.configurationId, ctx.configurationId)).all().map((t) => [t.teamName, t]),
+  );
+  const accounts = loadAccounts(db, ctx.configurationId, ctx.only);
+  const changes = planTeams(mappings, ctx.users, accounts, new Map([...known].map(([name, t]) => [name, t.members])), !ctx.only);
+  for (const change of changes) {
+    try {
+      let remoteId = known.get(change.teamName)?.remoteId ?? (await ctx.app.ensureGroup(change.teamName));
+      try {
+        await ctx.app.changeGroupMembers(remoteId, change.add, change.remove);
+      } catch (err) {
+        // The team was removed in the app: make it again with every member it should have.
+        if (!(err instanceof AppCallError && err.kind === 'not_found')) throw err;
+        remoteId = await ctx.app.ensureGroup(change.teamName);
+        await ctx.app.changeGroupMembers(remoteId, change.members, []);
+      }
+      const row = { configurationId: ctx.configurationId, teamName: change.teamName, remoteId, members: change.members, updatedAt: clock.now() };
+      db.insert(provisionedTeams)
+        .values(row)
+        .onConflictDoUpdate({ target: [provisionedTeams.configurationId, provisionedTeams.teamName], set: row })
+        .run();
+      writeReportLine(db, ctx.runId, {
+        directoryUserId: '',
+        userEmail: `team ${change.teamName}`,
+        action: 'team',
+        result: 'succeeded',
+        changes: { members: { before: String(change.members.length - change.add.length + change.remove.length), after: String(change.members.length) } },
+      });
+      count('teams_updated');
+    } catch (err) {
+      if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
+      const reason = err instanceof AppCallError ? err.reason : (err as Error).message;
+      writeReportLine(db, ctx.runId, { directoryUserId: '', userEmail: `team ${change.teamName}`, action: 'team', result: 'failed', reason });
+      count('failed');
+    }
   }
 }
 

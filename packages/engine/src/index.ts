@@ -8,3 +8,4 @@ export * from './scheduler.js';
 export * from './scim-resource.js';
 export * from './scim-app.js';
 export * from './app-connection.js';
+export * from './teams.js';

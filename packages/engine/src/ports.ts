@@ -36,6 +36,9 @@ export interface AppPort {
   /** E-3 adoption: make an account found by userName hold exactly `attributes`, active. */
   overwriteUser(remoteId: string, attributes: AppAttributes): Promise<void>;
   deleteUser(remoteId: string): Promise<void>;
+  /** E-13: the app's group with this name, found or created. */
+  ensureGroup(displayName: string): Promise<string>;
+  changeGroupMembers(remoteGroupId: string, add: string[], remove: string[]): Promise<void>;
 }
 
 export interface DirectoryPortUser {

@@ -52,5 +52,8 @@ export function scimAppPort(client: ScimClient): AppPort {
         else await client.replaceUser(remoteId, toScimUser(attributes, true));
       }),
     deleteUser: (remoteId) => call(() => client.deleteUser(remoteId)),
+    ensureGroup: (displayName) =>
+      call(async () => (await client.findGroupByDisplayName(displayName))?.id ?? (await client.createGroup(displayName)).id),
+    changeGroupMembers: (remoteGroupId, add, remove) => call(() => client.patchGroupMembers(remoteGroupId, add, remove)),
   };
 }

@@ -162,3 +162,32 @@ export const usageEvents = sqliteTable(
     index('usage_events_app_idx').on(t.appKey, t.occurredAt, t.id),
   ],
 );
+
+/** E-13: directory groups mapped to the app's groups (teams); several may map to one team. */
+export const teamMappings = sqliteTable(
+  'team_mappings',
+  {
+    configurationId: text('configuration_id')
+      .notNull()
+      .references(() => appConfigurations.id, { onDelete: 'cascade' }),
+    groupId: text('group_id').notNull(),
+    teamName: text('team_name').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.configurationId, t.groupId, t.teamName] })],
+);
+
+/** E-13: the app's group behind a team, with the members autoprov last set. */
+export const provisionedTeams = sqliteTable(
+  'provisioned_teams',
+  {
+    configurationId: text('configuration_id')
+      .notNull()
+      .references(() => appConfigurations.id, { onDelete: 'cascade' }),
+    teamName: text('team_name').notNull(),
+    remoteId: text('remote_id').notNull(),
+    /** Remote account ids. */
+    members: text('members', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.configurationId, t.teamName] })],
+);
