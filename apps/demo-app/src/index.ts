@@ -13,6 +13,7 @@ import { scimService } from './scim.js';
 
 export type { DemoAppOptions } from './env.js';
 export { revokeEverything } from './oidc-adapter.js';
+export { schema as demoAppSchema } from './db/index.js';
 
 const oauthPrefix = '/oauth';
 
