@@ -63,25 +63,41 @@ export function createTransport(options: TransportOptions) {
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? 20 * 1024 * 1024;
 
-  async function once(method: string, path: string, body: unknown, token: string): Promise<Response> {
-    return doFetch(`${base}${path}`, {
+  async function once(method: string, path: string, body: unknown, token: string): Promise<{ res: Response; text: string }> {
+    // A timer cleared on answer: AbortSignal.timeout() would keep every signal alive for the
+    // whole timeout, tens of thousands of them during a large run.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('The app did not answer in time.', 'TimeoutError')), options.timeoutMs ?? 30_000);
+    try {
+      const res = await doFetch(`${base}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
         accept: 'application/scim+json, application/json',
         ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-      redirect: 'manual',
-    });
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: controller.signal,
+        redirect: 'manual',
+      });
+      return { res, text: await readText(res) };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  async function readBody(res: Response): Promise<unknown> {
+  async function readText(res: Response): Promise<string> {
     const length = Number(res.headers.get('content-length') ?? '0');
-    if (length > maxBodyBytes) throw new ScimError('bad_response', `The app sent ${length} bytes in one answer; the limit is ${maxBodyBytes}.`, res.status);
+    if (length > maxBodyBytes) {
+      await res.body?.cancel();
+      throw new ScimError('bad_response', `The app sent ${length} bytes in one answer; the limit is ${maxBodyBytes}.`, res.status);
+    }
     const text = await res.text();
     if (text.length > maxBodyBytes) throw new ScimError('bad_response', `The app sent more than ${maxBodyBytes} bytes in one answer.`, res.status);
+    return text;
+  }
+
+  function parseBody(text: string): unknown {
     if (!text.trim()) return null;
     try {
       return JSON.parse(text);
@@ -94,9 +110,10 @@ export function createTransport(options: TransportOptions) {
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       let res: Response;
+      let text: string;
       try {
         const token = await options.tokens.accessToken();
-        res = await limiter.run(() => once(method, path, body, token));
+        ({ res, text } = await limiter.run(() => once(method, path, body, token)));
       } catch (err) {
         if (err instanceof ScimError) throw err;
         const timedOut = (err as Error).name === 'TimeoutError';
@@ -107,7 +124,7 @@ export function createTransport(options: TransportOptions) {
         }
         throw new ScimError('transient', reason);
       }
-      const parsed = await readBody(res);
+      const parsed = parseBody(text);
       if (res.status >= 200 && res.status < 300) {
         if (parsed && typeof parsed === 'object' && '__unparsed' in parsed) {
           throw new ScimError('bad_response', 'The app answered with something that is not JSON: is this a SCIM endpoint?', res.status);
