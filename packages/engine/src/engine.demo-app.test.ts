@@ -1,46 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDemoApp, type DemoApp } from '@autoprov/demo-app';
-import { authorizeLikeABrowser } from '@autoprov/demo-app/testing';
+import type { DemoApp } from '@autoprov/demo-app';
 import { appConfigurations, syncRuns, usageEvents } from '@autoprov/db';
 import { listUsers, systemActor, updateUser } from '@autoprov/directory';
 import { SecretBox } from '@autoprov/secrets';
 import { appConnector, storeCredentials } from './app-connection.js';
 import { executeRun } from './executor.js';
 import { engineFixture } from './test-support.js';
+import { authorizeTestDemoApp, demoClient, startTestDemoApp } from './testing/targets.js';
 
 // The engine against the built-in demo app (SPEC §6) over real OAuth 2.0 on 127.0.0.1.
-const redirectUri = 'http://127.0.0.1:3000/api/oauth/callback';
 const apps: DemoApp[] = [];
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.close()));
 });
 
-async function demoApp(verifiedDomains = ['example.com']) {
-  const app = await createDemoApp({
-    databaseFile: ':memory:',
-    accountKey: '4821937',
-    verifiedDomains,
-    adminEmail: 'admin@example.com',
-    adminPassword: 'demo-admin-password',
-    clientId: 'autoprov',
-    clientSecret: 'demo-secret',
-    redirectUris: [redirectUri],
-  });
-  await app.listen(0);
-  apps.push(app);
-  return app;
-}
-
 /** W-2 as the console will do it: authorize in the app, store the tokens sealed. */
-async function authorize(app: DemoApp, f: ReturnType<typeof engineFixture>, secrets: SecretBox, adminPassword = 'demo-admin-password') {
-  const { tokens } = await authorizeLikeABrowser({ appUrl: app.url, clientId: 'autoprov', clientSecret: 'demo-secret', redirectUri, adminEmail: 'admin@example.com', adminPassword });
+async function authorize(app: DemoApp, f: ReturnType<typeof engineFixture>, secrets: SecretBox) {
+  const tokens = await authorizeTestDemoApp(app);
   storeCredentials(f.db, secrets, f.configurationId, {
     kind: 'oauth',
     tokenEndpoint: app.endpoints().token,
-    clientId: 'autoprov',
-    clientSecret: 'demo-secret',
+    clientId: demoClient.clientId,
+    clientSecret: demoClient.clientSecret,
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,
     expiresAt: null,
@@ -48,7 +31,8 @@ async function authorize(app: DemoApp, f: ReturnType<typeof engineFixture>, secr
 }
 
 async function setUp(verifiedDomains?: string[]) {
-  const app = await demoApp(verifiedDomains);
+  const app = await startTestDemoApp(verifiedDomains);
+  apps.push(app);
   const f = engineFixture({ baseUrl: app.scimBaseUrl(), token: 'unused' });
   const secrets = new SecretBox(randomBytes(32));
   f.deps.appFor = appConnector(f.db, secrets, { requestsPerSecond: 100_000, backoffMs: 2 });

@@ -50,22 +50,32 @@ export async function scimmyTarget(): Promise<Target> {
   return target;
 }
 
-export async function demoAppTarget(): Promise<Target> {
-  const redirectUri = 'http://127.0.0.1:3000/api/oauth/callback';
+export const demoClient = { clientId: 'autoprov', clientSecret: 'demo-secret', redirectUri: 'http://127.0.0.1:3000/api/oauth/callback' };
+const demoAdmin = { adminEmail: 'admin@example.com', adminPassword: 'demo-admin-password' };
+
+/** The demo app in this process, on 127.0.0.1, with an in-memory database. */
+export async function startTestDemoApp(verifiedDomains = ['example.com']) {
   const app = await createDemoApp({
     databaseFile: ':memory:',
     accountKey: '4821937',
-    verifiedDomains: ['example.com'],
-    adminEmail: 'admin@example.com',
-    adminPassword: 'demo-admin-password',
-    clientId: 'autoprov',
-    clientSecret: 'demo-secret',
-    redirectUris: [redirectUri],
+    verifiedDomains,
+    ...demoAdmin,
+    clientId: demoClient.clientId,
+    clientSecret: demoClient.clientSecret,
+    redirectUris: [demoClient.redirectUri],
   });
   await app.listen(0);
-  const authorize = async () =>
-    (await authorizeLikeABrowser({ appUrl: app.url, clientId: 'autoprov', clientSecret: 'demo-secret', redirectUri, adminEmail: 'admin@example.com', adminPassword: 'demo-admin-password' })).tokens
-      .access_token;
+  return app;
+}
+
+/** W-2 as an admin walks it in a browser: sign in to the app, allow, come back with tokens. */
+export async function authorizeTestDemoApp(app: Awaited<ReturnType<typeof startTestDemoApp>>) {
+  return (await authorizeLikeABrowser({ appUrl: app.url, ...demoClient, ...demoAdmin })).tokens;
+}
+
+export async function demoAppTarget(): Promise<Target> {
+  const app = await startTestDemoApp();
+  const authorize = async () => (await authorizeTestDemoApp(app)).access_token;
   const toRemote = (r: { id: string; userName: string; active: boolean; productAccess: string; resource: Record<string, unknown> }): RemoteUser => ({
     ...r.resource,
     id: r.id,
