@@ -5,6 +5,7 @@ import { availabilityResolver } from './availability.js';
 import type { AppAttributes, DirectoryUserView, Operation } from './model.js';
 import { exceedsDeletionGuard, plan, type DeletionGuard, defaultDeletionGuard } from './plan.js';
 import { planTeams } from './teams.js';
+import { WriteBatcher } from './write-batcher.js';
 import { AppCallError, type AppPort, type Clock, type DirectoryPort, type RemoteAccount } from './ports.js';
 import {
   countAccounts,
@@ -63,6 +64,7 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
   updateRun(db, runId, { state: 'running', startedAt: clock.now() });
   const counts: Counts = {};
   const count = (key: string) => (counts[key] = (counts[key] ?? 0) + 1);
+  let batcher: WriteBatcher | null = null;
 
   try {
     const loaded = loadConfiguration(db, request.configurationId);
@@ -136,7 +138,8 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
 
     let done = 0;
     let lastProgress = Date.now();
-    const ctx = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf, existing };
+    const ctx = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf, existing, writes: new WriteBatcher(db) };
+    batcher = ctx.writes;
     await forEachConcurrently([...byUser.values()], deps.concurrency ?? 8, async (ops) => {
       for (const op of ops) {
         const outcome = await carryOut(ctx, op);
@@ -149,9 +152,11 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
       }
     });
 
+    ctx.writes.flush();
     await syncTeams({ ...ctx, users, only }, count);
 
     if (thePlan.deprovisioningWithheld) counts.deprovisioning_withheld = 1;
+    if (ctx.writes.errors.length > 0) counts.unrecorded = ctx.writes.errors.length;
     const failed = counts.failed ?? 0;
     const state = failed === 0 ? 'succeeded' : failed === appCalls.length ? 'failed' : 'partly_failed';
     updateRun(db, runId, { state, endedAt: clock.now(), counts, done });
@@ -159,6 +164,8 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
       db.update(appConfigurations).set({ lastFullSyncAt: now }).where(eq(appConfigurations.id, row.id)).run();
     }
   } catch (err) {
+    // Keep the records of what was done before the run stopped.
+    batcher?.flush();
     const message = err instanceof AppCallError || err instanceof RunAborted ? err.message : `The run stopped: ${(err as Error).message}`;
     if (err instanceof AppCallError && err.kind === 'unauthorized') {
       db.update(appConfigurations)
@@ -180,6 +187,7 @@ interface RunContext {
   emailOf: Map<string, string>;
   /** The app's accounts by lower-cased userName, when the run read them all up front. */
   existing: Map<string, RemoteAccount> | null;
+  writes: WriteBatcher;
 }
 
 /** Carries out one operation; returns the count it adds to (`created`, `failed`, …). */
@@ -228,8 +236,8 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
           }
         }
         const now = clock.now();
-        db.transaction((tx) => {
-          tx.insert(provisionedAccounts)
+        ctx.writes.write(() => {
+          db.insert(provisionedAccounts)
             .values({ configurationId, directoryUserId: op.userId, userName: op.userName, remoteId: remote.id, state: 'active', lastSent: op.attributes, createdAt: now, updatedAt: now })
             .onConflictDoUpdate({
               target: [provisionedAccounts.configurationId, provisionedAccounts.directoryUserId],
@@ -247,7 +255,7 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
           if (Object.keys(changed).length > 0) await app.updateUser(remoteId, changed, op.attributes);
           if (op.kind === 'unsuspend') await app.setActive(remoteId, true, op.attributes);
         });
-        db.transaction(() => {
+        ctx.writes.write(() => {
           db.update(provisionedAccounts).set({ lastSent: op.attributes, state: 'active', updatedAt: clock.now() }).where(whereLink).run();
           if (op.kind === 'unsuspend') db.delete(deprovisionTimers).where(whereTimer).run();
           record({ action: op.kind, result: 'succeeded', changes: op.changes }, eventOf[op.kind]!);
@@ -256,7 +264,7 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
       }
       case 'suspend': {
         await withRelink(ctx, op, (remoteId) => app.setActive(remoteId, false, op.lastSent));
-        db.transaction(() => {
+        ctx.writes.write(() => {
           db.update(provisionedAccounts).set({ state: 'suspended', updatedAt: clock.now() }).where(whereLink).run();
           db.delete(deprovisionTimers).where(whereTimer).run();
           record({ action: 'suspend', result: 'succeeded', reason: `Trigger: ${op.trigger}` }, 'user_suspended');
@@ -270,7 +278,7 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
           // Already gone from the app: the goal is reached.
           if (!(err instanceof AppCallError && err.kind === 'not_found')) throw err;
         }
-        db.transaction(() => {
+        ctx.writes.write(() => {
           db.delete(provisionedAccounts).where(whereLink).run();
           db.delete(deprovisionTimers).where(whereTimer).run();
           record({ action: 'delete', result: 'succeeded', reason: `Trigger: ${op.trigger}` }, 'user_deleted');
@@ -281,7 +289,7 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
   } catch (err) {
     if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
     const reason = err instanceof AppCallError ? err.reason : (err as Error).message;
-    record({ action: op.kind, result: 'failed', reason, changes: 'changes' in op ? op.changes : null }, 'failure', reason);
+    ctx.writes.write(() => record({ action: op.kind, result: 'failed', reason, changes: 'changes' in op ? op.changes : null }, 'failure', reason));
     return 'failed';
   }
 }
