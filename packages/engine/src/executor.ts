@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { appConfigurations, deprovisionTimers, provisionedAccounts, provisionedTeams, teamMappings, type AppDatabase } from '@autoprov/db';
 import type { SyncTrigger, UsageEventKind } from '@autoprov/contract';
 import { availabilityResolver } from './availability.js';
-import type { AppAttributes, DirectoryUserView, Operation } from './model.js';
+import type { AppAttributes, DirectoryUserView, Operation, PlanConfiguration } from './model.js';
 import { exceedsDeletionGuard, plan, type DeletionGuard, defaultDeletionGuard } from './plan.js';
 import { planTeams } from './teams.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -72,27 +72,9 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
     const { row, planConfiguration, availability } = loaded;
 
     const only = request.onlyUserIds && deps.directory.readUsers ? request.onlyUserIds : undefined;
-    const snapshot = only ? await deps.directory.readUsers!(only) : await deps.directory.read();
-    const appOn = availabilityResolver(availability);
-    const users: DirectoryUserView[] = snapshot.users.map((u) => ({
-      id: u.id,
-      primaryEmail: u.primaryEmail,
-      status: u.status,
-      attributes: u.attributes,
-      groupIds: u.groupIds,
-      appOn: appOn(u.orgUnitPath),
-    }));
-    const emailOf = new Map(users.map((u) => [u.id, u.primaryEmail]));
-    const accounts = loadAccounts(db, request.configurationId, only);
-    for (const a of accounts.values()) if (!emailOf.has(a.directoryUserId)) emailOf.set(a.directoryUserId, a.userName);
     const now = clock.now();
-    const thePlan = plan({
-      now,
-      configuration: { ...planConfiguration, primaryDomain: snapshot.primaryDomain },
-      users,
-      accounts,
-      timers: loadTimers(db, request.configurationId, only),
-    });
+    const teamsFollowGroups = db.select({ n: sql<number>`count(*)` }).from(teamMappings).where(eq(teamMappings.configurationId, row.id)).get()!.n > 0;
+    const { thePlan, emailOf, accounts, users } = await readAndPlan(deps, request.configurationId, only, planConfiguration, availability, now, teamsFollowGroups);
 
     const accountCount = only ? countAccounts(db, request.configurationId) : accounts.size;
     const guard = exceedsDeletionGuard(thePlan, accountCount, deps.deletionGuard ?? defaultDeletionGuard);
@@ -188,6 +170,43 @@ interface RunContext {
   /** The app's accounts by lower-cased userName, when the run read them all up front. */
   existing: Map<string, RemoteAccount> | null;
   writes: WriteBatcher;
+}
+
+/**
+ * Reads the directory and the links, and plans. The snapshot stays in this frame: past planning
+ * only the users' e-mails are kept (and the users themselves when teams follow groups, E-13),
+ * so a large run does not carry the whole directory while it talks to the app.
+ */
+async function readAndPlan(
+  deps: ExecutorDeps,
+  configurationId: string,
+  only: string[] | undefined,
+  planConfiguration: Omit<PlanConfiguration, 'primaryDomain'>,
+  availability: ReadonlyMap<string, boolean>,
+  now: Date,
+  keepUsers: boolean,
+) {
+  const snapshot = only ? await deps.directory.readUsers!(only) : await deps.directory.read();
+  const appOn = availabilityResolver(availability);
+  const users: DirectoryUserView[] = snapshot.users.map((u) => ({
+    id: u.id,
+    primaryEmail: u.primaryEmail,
+    status: u.status,
+    attributes: u.attributes,
+    groupIds: u.groupIds,
+    appOn: appOn(u.orgUnitPath),
+  }));
+  const emailOf = new Map(users.map((u) => [u.id, u.primaryEmail]));
+  const accounts = loadAccounts(deps.db, configurationId, only);
+  for (const a of accounts.values()) if (!emailOf.has(a.directoryUserId)) emailOf.set(a.directoryUserId, a.userName);
+  const thePlan = plan({
+    now,
+    configuration: { ...planConfiguration, primaryDomain: snapshot.primaryDomain },
+    users,
+    accounts,
+    timers: loadTimers(deps.db, configurationId, only),
+  });
+  return { thePlan, emailOf, accounts, users: keepUsers ? users : [] };
 }
 
 /** Carries out one operation; returns the count it adds to (`created`, `failed`, …). */
