@@ -31,6 +31,10 @@ export const appConfigurations = sqliteTable('app_configurations', {
   /** The last directory change the engine has taken into account (E-11). */
   directoryCursor: integer('directory_cursor').notNull().default(0),
   lastFullSyncAt: timestamp('last_full_sync_at'),
+  /** The furthest wizard step the admin reached, so a reload or a return resumes there (W-1…W-8). */
+  wizardStep: text('wizard_step').notNull().default('authorize'),
+  /** W-7: set when the admin finished the wizard; only then can the configuration be activated. */
+  setupCompletedAt: timestamp('setup_completed_at'),
   createdAt: timestamp('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
   updatedAt: timestamp('updated_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
 });
@@ -190,4 +194,41 @@ export const provisionedTeams = sqliteTable(
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.configurationId, t.teamName] })],
+);
+
+/** W-1: the app's SSO settings; provisioning is offered once SSO is marked configured. */
+export const ssoSettings = sqliteTable('sso_settings', {
+  appKey: text('app_key').primaryKey(),
+  entityId: text('entity_id').notNull(),
+  ssoUrl: text('sso_url').notNull(),
+  certificate: text('certificate').notNull(),
+  updatedAt: timestamp('updated_at').notNull(),
+});
+
+/**
+ * W-2: an authorization the admin started and has not finished. The PKCE verifier and the
+ * client settings are sealed (S-2); a row lives minutes and is used once.
+ */
+export const pendingAuthorizations = sqliteTable('pending_authorizations', {
+  state: text('state').primaryKey(),
+  configurationId: text('configuration_id')
+    .notNull()
+    .references(() => appConfigurations.id, { onDelete: 'cascade' }),
+  adminId: text('admin_id').notNull(),
+  sealed: text('sealed').notNull(),
+  createdAt: timestamp('created_at').notNull(),
+});
+
+/** L-6: every configuration change an admin made (who, what, when). */
+export const configurationAudit = sqliteTable(
+  'configuration_audit',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    appKey: text('app_key').notNull(),
+    adminLabel: text('admin_label').notNull(),
+    action: text('action').notNull(),
+    detail: text('detail'),
+    at: timestamp('at').notNull(),
+  },
+  (t) => [index('configuration_audit_app_idx').on(t.appKey, t.at)],
 );
