@@ -6,6 +6,8 @@ import { consoleAssets } from './lib/console-assets.js';
 import { onError, onNotFound } from './lib/errors.js';
 import { requestLog } from './lib/request-log.js';
 import { adminsRoutes } from './routes/admins.routes.js';
+import { appsRoutes } from './routes/apps.routes.js';
+import { oauthRoutes } from './routes/oauth.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { directoryRoutes } from './routes/directory.routes.js';
 import type { AppEnv } from './types.js';
@@ -18,7 +20,9 @@ export function createApi(deps: ServerDeps) {
     .get('/health', (c) => c.json({ status: 'ok' as const }))
     .route('/', authRoutes(deps))
     .route('/admins', adminsRoutes(deps))
-    .route('/directory', directoryRoutes(deps));
+    .route('/directory', directoryRoutes(deps))
+    .route('/apps', appsRoutes(deps))
+    .route('/oauth', oauthRoutes(deps));
   return api;
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AppDatabase } from '@autoprov/db';
 import type { Clock } from '@autoprov/directory';
+import type { ProvisioningScheduler } from '@autoprov/engine';
 import type { SecretBox } from '@autoprov/secrets';
 import type { SessionStore } from './auth/sessions.js';
 import type { SetupToken } from './auth/setup-token.js';
@@ -15,4 +16,16 @@ export interface ServerDeps {
   publicUrl: string;
   /** Seals app tokens and service account keys before they are stored (S-2). */
   secrets: SecretBox;
+  apps: AppsSettings;
+  /** The engine's scheduler, as far as the console may drive it (L-4, E-14). */
+  provisioning: ProvisioningControl;
 }
+
+export interface AppsSettings {
+  /** Per app key, where the vendor's services answer (replaces the demo app's address). */
+  vendorUrls: Partial<Record<string, string>>;
+  /** Per app key, autoprov's own OAuth client at the vendor (W-2). */
+  oauthClients: Partial<Record<string, { clientId: string; clientSecret: string }>>;
+}
+
+export type ProvisioningControl = Pick<ProvisioningScheduler, 'requestRun' | 'allowHeldRun' | 'cancelHeldRun'>;

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEMO_APP_URL } from '@autoprov/contract';
+import type { AppsSettings } from './deps.js';
 
 // The one place that reads process.env; everything else receives a Config.
 const envSchema = z.object({
@@ -14,6 +16,10 @@ const envSchema = z.object({
     .optional(),
   AUTOPROV_CONSOLE_DIR: z.string().optional(),
   AUTOPROV_SEED_DEMO: z.enum(['true', 'false']).default('true'),
+  /** Where GoToMeeting's SCIM service and OAuth server answer; the built-in demo app by default. */
+  AUTOPROV_GOTOMEETING_URL: z.url().default(DEMO_APP_URL),
+  AUTOPROV_GOTOMEETING_CLIENT_ID: z.string().min(1).default('autoprov'),
+  AUTOPROV_GOTOMEETING_CLIENT_SECRET: z.string().min(1).default('autoprov-demo-secret'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -30,6 +36,7 @@ export interface Config {
   consoleDir: string;
   seedDemo: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  apps: AppsSettings;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -52,5 +59,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     consoleDir: e.AUTOPROV_CONSOLE_DIR ? resolve(e.AUTOPROV_CONSOLE_DIR) : fileURLToPath(new URL('../../console/dist', import.meta.url)),
     seedDemo: e.AUTOPROV_SEED_DEMO === 'true',
     logLevel: e.LOG_LEVEL,
+    apps: {
+      vendorUrls: { gotomeeting: e.AUTOPROV_GOTOMEETING_URL },
+      oauthClients: { gotomeeting: { clientId: e.AUTOPROV_GOTOMEETING_CLIENT_ID, clientSecret: e.AUTOPROV_GOTOMEETING_CLIENT_SECRET } },
+    },
   };
 }

@@ -40,6 +40,8 @@ const app = createApp(
     setupToken,
     publicUrl: config.publicUrl,
     secrets,
+    apps: config.apps,
+    provisioning: scheduler,
     sessions: sessionStore(db, systemClock, config.publicUrl.startsWith('https:')),
   },
   { consoleDir: config.consoleDir },

@@ -1,5 +1,20 @@
 /** The apps autoprov knows (SPEC §1 "App"). Shared by the console (wizard), server and engine. */
 
+/** The directory attributes a mapping can use (W-4), with their labels. */
+export const directoryAttributes = {
+  primaryEmail: 'Primary e-mail',
+  givenName: 'First name',
+  familyName: 'Last name',
+  fullName: 'Full name',
+  jobTitle: 'Job title',
+  department: 'Department',
+  phone: 'Phone',
+  employeeId: 'Employee ID',
+  orgUnitPath: 'Organisational unit',
+  photoUrl: 'Photo URL',
+} as const;
+export type DirectoryAttribute = keyof typeof directoryAttributes;
+
 export interface CatalogAttribute {
   /** SCIM attribute path, e.g. `name.givenName` or `emails[type eq "work"].value`. */
   path: string;
@@ -27,7 +42,14 @@ export interface CatalogEntry {
   defaultAccessLevel: string;
   /** E-13: directory groups can be mapped to the app's groups (teams). */
   takesGroups: boolean;
+  /** W-2: the app's own OAuth 2.0 server; null: the admin gives it (custom apps). */
+  oauth: { issuer: string; authorizationUrl: string; tokenUrl: string; scope: string } | null;
+  /** Where to find the account key (W-3 help text). */
+  endpointHelp: string;
 }
+
+/** Where the built-in demo app (SPEC §6) answers by default; GoToMeeting's entry points at it. */
+export const DEMO_APP_URL = 'http://127.0.0.1:3100';
 
 const coreAttributes: CatalogAttribute[] = [
   { path: 'userName', label: 'User name', required: true, defaultSource: 'primaryEmail' },
@@ -56,7 +78,7 @@ export const catalog: CatalogEntry[] = [
     key: 'gotomeeting',
     name: 'GoToMeeting',
     description: 'Online meetings. Provisioning creates GoTo accounts and gives them product access.',
-    endpointTemplate: 'http://127.0.0.1:3100/scim/v2/accounts/{AccountKey}',
+    endpointTemplate: `${DEMO_APP_URL}/scim/v2/accounts/{AccountKey}`,
     authorization: 'oauth',
     attributes: coreAttributes,
     accessLevels: [
@@ -65,6 +87,8 @@ export const catalog: CatalogEntry[] = [
     ],
     defaultAccessLevel: 'organizer',
     takesGroups: false,
+    oauth: { issuer: `${DEMO_APP_URL}/oauth`, authorizationUrl: `${DEMO_APP_URL}/oauth/auth`, tokenUrl: `${DEMO_APP_URL}/oauth/token`, scope: 'offline_access scim:users' },
+    endpointHelp: 'Your account key is the number after #accounts/ in the address of your GoTo Admin Center (for example …/#accounts/4821937).',
   },
   {
     key: 'workleap',
@@ -80,6 +104,8 @@ export const catalog: CatalogEntry[] = [
     ],
     defaultAccessLevel: 'member',
     takesGroups: true,
+    oauth: null,
+    endpointHelp: "Workleap shows its SCIM endpoint and lets you create a token under Settings → Integrations → SCIM.",
   },
   {
     key: 'custom-scim',
@@ -91,9 +117,25 @@ export const catalog: CatalogEntry[] = [
     accessLevels: [{ value: 'user', label: 'User' }],
     defaultAccessLevel: 'user',
     takesGroups: true,
+    oauth: null,
+    endpointHelp: "The app's documentation gives its SCIM 2.0 base URL (the address before /Users).",
   },
 ];
 
 export function catalogEntry(key: string): CatalogEntry | undefined {
   return catalog.find((entry) => entry.key === key);
+}
+
+/** The catalog with the demo app's address replaced by where GoToMeeting really answers. */
+export function catalogAt(vendorUrls: Partial<Record<string, string>>): CatalogEntry[] {
+  return catalog.map((entry) => {
+    const url = vendorUrls[entry.key]?.replace(/\/+$/, '');
+    if (!url) return entry;
+    const at = (s: string) => s.replace(DEMO_APP_URL, url);
+    return {
+      ...entry,
+      endpointTemplate: entry.endpointTemplate && at(entry.endpointTemplate),
+      oauth: entry.oauth && { ...entry.oauth, issuer: at(entry.oauth.issuer), authorizationUrl: at(entry.oauth.authorizationUrl), tokenUrl: at(entry.oauth.tokenUrl) },
+    };
+  });
 }

@@ -5,3 +5,4 @@ export * from './auth.js';
 export * from './admins.js';
 export * from './directory.js';
 export * from './catalog.js';
+export * from './apps.js';

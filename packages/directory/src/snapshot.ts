@@ -18,19 +18,6 @@ export interface DirectorySnapshot {
   users: SnapshotUser[];
 }
 
-/** The directory attributes a mapping can use (W-4), with their labels. */
-export const directoryAttributes = {
-  primaryEmail: 'Primary e-mail',
-  givenName: 'First name',
-  familyName: 'Last name',
-  fullName: 'Full name',
-  jobTitle: 'Job title',
-  department: 'Department',
-  phone: 'Phone',
-  employeeId: 'Employee ID',
-  orgUnitPath: 'Organisational unit',
-  photoUrl: 'Photo URL',
-} as const;
 
 /**
  * Reads the whole built-in directory in three queries; group nesting is resolved in memory so a

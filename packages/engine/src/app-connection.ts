@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { appConfigurations, type AppDatabase } from '@autoprov/db';
-import { oauthRefreshToken, ScimClient, staticToken, type TransportOptions } from '@autoprov/scim-client';
+import { oauthRefreshToken, ScimClient, ScimError, staticToken, type TokenProvider, type TransportOptions } from '@autoprov/scim-client';
 import type { SecretBox } from '@autoprov/secrets';
 import { AppCallError, type AppPort } from './ports.js';
 import { scimAppPort } from './scim-app.js';
@@ -41,34 +41,108 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
     const key = `${row.endpointUrl}|${row.sealedCredentials}`;
     const cached = cache.get(configurationId);
     if (cached?.key === key) return cached.port;
-    let credentials: AppCredentials;
-    try {
-      credentials = appCredentialsSchema.parse(JSON.parse(secrets.open(row.sealedCredentials, row.id)));
-    } catch {
-      throw new AppCallError('unauthorized', 'The stored authorization cannot be read (was the secret key changed?): re-authorize.');
-    }
-    const tokens =
-      credentials.kind === 'bearer'
-        ? staticToken(credentials.token)
-        : oauthRefreshToken({
-            tokenEndpoint: credentials.tokenEndpoint,
-            clientId: credentials.clientId,
-            clientSecret: credentials.clientSecret,
-            tokens: {
-              accessToken: credentials.accessToken,
-              refreshToken: credentials.refreshToken,
-              expiresAt: credentials.expiresAt ? new Date(credentials.expiresAt) : null,
-            },
-            onTokens: (t) => {
-              const next: AppCredentials = { ...credentials, accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt?.toISOString() ?? null };
-              storeCredentials(db, secrets, configurationId, next);
-              // The refreshed client stays valid: remember it under the new sealed value.
-              const updated = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
-              if (updated?.sealedCredentials) cache.set(configurationId, { key: `${updated.endpointUrl}|${updated.sealedCredentials}`, port });
-            },
-          });
-    const port = scimAppPort(new ScimClient({ baseUrl: row.endpointUrl, tokens, ...limits }));
+    const credentials = readCredentials(secrets, row);
+    if (!credentials) throw new AppCallError('unauthorized', 'The stored authorization cannot be read (was the secret key changed?): re-authorize.');
+    const tokens = tokensFor(db, secrets, configurationId, credentials, () => {
+      // The refreshed client stays valid: remember it under the new sealed value.
+      const updated = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
+      if (updated?.sealedCredentials) cache.set(configurationId, { key: `${updated.endpointUrl}|${updated.sealedCredentials}`, port });
+    });
+    const port: AppPort = scimAppPort(new ScimClient({ baseUrl: row.endpointUrl, tokens, ...limits }));
     cache.set(configurationId, { key, port });
     return port;
   };
+}
+
+function readCredentials(secrets: SecretBox, row: { id: string; sealedCredentials: string | null }): AppCredentials | null {
+  if (!row.sealedCredentials) return null;
+  try {
+    return appCredentialsSchema.parse(JSON.parse(secrets.open(row.sealedCredentials, row.id)));
+  } catch {
+    return null;
+  }
+}
+
+/** Bearer token as given, or OAuth tokens refreshed (and stored sealed again) when they expire. */
+function tokensFor(
+  db: AppDatabase,
+  secrets: SecretBox,
+  configurationId: string,
+  credentials: AppCredentials,
+  onRefreshed: () => void = () => {},
+): TokenProvider {
+  if (credentials.kind === 'bearer') return staticToken(credentials.token);
+  return oauthRefreshToken({
+    tokenEndpoint: credentials.tokenEndpoint,
+    clientId: credentials.clientId,
+    clientSecret: credentials.clientSecret,
+    tokens: {
+      accessToken: credentials.accessToken,
+      refreshToken: credentials.refreshToken,
+      expiresAt: credentials.expiresAt ? new Date(credentials.expiresAt) : null,
+    },
+    onTokens: (t) => {
+      const next: AppCredentials = { ...credentials, accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt?.toISOString() ?? null };
+      storeCredentials(db, secrets, configurationId, next);
+      onRefreshed();
+    },
+  });
+}
+
+export type ConnectionCheck = { ok: true; message: string } | { ok: false; reason: string };
+
+/**
+ * W-3: asks the endpoint for its ServiceProviderConfig and one user, with the stored
+ * authorization, and says in words what is wrong. Nothing is written to the app.
+ */
+export async function checkAppConnection(
+  db: AppDatabase,
+  secrets: SecretBox,
+  configurationId: string,
+  endpointUrl: string,
+  options: { accountKeyInUrl?: boolean; timeoutMs?: number } = {},
+): Promise<ConnectionCheck> {
+  const row = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
+  const credentials = row ? readCredentials(secrets, row) : null;
+  if (!credentials) return { ok: false, reason: 'Authorize autoprov first (the previous step): the connection is tested with that authorization.' };
+  let host = endpointUrl;
+  try {
+    host = new URL(endpointUrl).host;
+  } catch {
+    // checkBaseUrl below says what is wrong with it
+  }
+  try {
+    const client = new ScimClient({
+      baseUrl: endpointUrl,
+      tokens: tokensFor(db, secrets, configurationId, credentials),
+      maxRetries: 1,
+      backoffMs: 200,
+      timeoutMs: options.timeoutMs ?? 10_000,
+    });
+    await client.serviceProviderConfig();
+    let users = 0;
+    for await (const _ of client.listUsers(1)) {
+      users++;
+      break;
+    }
+    return { ok: true, message: users > 0 ? 'Connected: the app answered as a SCIM 2.0 service and lists its users.' : 'Connected: the app answered as a SCIM 2.0 service (it has no users yet).' };
+  } catch (err) {
+    if (!(err instanceof ScimError)) return { ok: false, reason: (err as Error).message };
+    switch (err.kind) {
+      case 'transient':
+        return err.status
+          ? { ok: false, reason: `The app at ${host} is not working right now (HTTP ${err.status}: ${err.reason}). Try again in a moment.` }
+          : { ok: false, reason: `autoprov cannot reach ${host}: check the address, and that the app is up. (${err.reason})` };
+      case 'unauthorized':
+        return { ok: false, reason: `The app refused autoprov's authorization (${err.reason}). Authorize again in the previous step.` };
+      case 'not_found':
+        return options.accountKeyInUrl
+          ? { ok: false, reason: `The app has no account with this key (it answered: ${err.reason}). Check the account key: the number after #accounts/ in your Admin Center's address.` }
+          : { ok: false, reason: `No SCIM service answers at this address (HTTP 404: ${err.reason}). Check the URL: it is the address before /Users.` };
+      case 'bad_response':
+        return { ok: false, reason: `This address answers, but not as a SCIM 2.0 service: ${err.reason}` };
+      default:
+        return { ok: false, reason: err.reason };
+    }
+  }
 }

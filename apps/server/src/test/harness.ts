@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { admins, openDatabase } from '@autoprov/db';
-import { seedDemoOrganisation, systemClock } from '@autoprov/directory';
+import { builtInDirectory, latestChangeId, seedDemoOrganisation, systemClock } from '@autoprov/directory';
+import { appConnector, ProvisioningScheduler } from '@autoprov/engine';
+import type { AppsSettings } from '../deps.js';
 import { SecretBox } from '@autoprov/secrets';
 import type { AdminRole } from '@autoprov/contract';
 import { createApp } from '../app.js';
@@ -12,17 +14,24 @@ import { SetupToken } from '../auth/setup-token.js';
 export const publicUrl = 'http://127.0.0.1:3000';
 
 /** A freshly migrated in-memory database with the demo organisation, and the app on top. */
-export function testServer() {
+export function testServer(options: { apps?: AppsSettings } = {}) {
   const store = openDatabase(':memory:');
   seedDemoOrganisation(store.db, systemClock);
   const setupToken = new SetupToken();
+  const secrets = new SecretBox(randomBytes(32));
+  const scheduler = new ProvisioningScheduler(
+    { db: store.db, clock: systemClock, directory: builtInDirectory(store.db), appFor: appConnector(store.db, secrets) },
+    { latestDirectoryChange: () => latestChangeId(store.db) },
+  );
   const app = createApp({
     db: store.db,
     clock: systemClock,
     logger: pino({ level: 'silent' }),
     setupToken,
     publicUrl,
-    secrets: new SecretBox(randomBytes(32)),
+    secrets,
+    apps: options.apps ?? { vendorUrls: {}, oauthClients: { gotomeeting: { clientId: 'autoprov', clientSecret: 'autoprov-demo-secret' } } },
+    provisioning: scheduler,
     sessions: sessionStore(store.db, systemClock, false),
   });
 
@@ -79,5 +88,5 @@ export function testServer() {
     return c;
   }
 
-  return { app, db: store.db, setupToken, addAdmin, client, signedIn };
+  return { app, db: store.db, setupToken, addAdmin, client, signedIn, scheduler, secrets };
 }

@@ -1,0 +1,241 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import {
+  activationInputSchema,
+  AppError,
+  availabilityInputSchema,
+  bearerTokenInputSchema,
+  endpointInputSchema,
+  idSchema,
+  mappingInputSchemaFor,
+  scopeInputSchemaFor,
+  ssoSettingsInputSchema,
+  startAuthorizationInputSchema,
+  syncNowInputSchema,
+  deprovisioningInputSchema,
+  wizardStepInputSchema,
+  type CatalogEntry,
+} from '@autoprov/contract';
+import { readSnapshotOf, type Actor } from '@autoprov/directory';
+import { directoryUsers, domains } from '@autoprov/db';
+import { and, asc, eq, like } from 'drizzle-orm';
+import { checkAppConnection, defaultRules, desiredAttributes, type DirectoryUserView } from '@autoprov/engine';
+import { requireAdmin } from '../auth/middleware.js';
+import { validate } from '../lib/validate.js';
+import { validationError } from '../lib/errors.js';
+import type { ServerDeps } from '../deps.js';
+import type { AppEnv, CurrentSession } from '../types.js';
+import { authorizationKind, startAuthorization, storeBearerToken } from '../provisioning/authorization.js';
+import * as configurations from '../provisioning/configurations.js';
+
+const keyParam = validate('param', z.object({ key: z.string().min(1).max(64) }));
+const runParam = validate('param', z.object({ key: z.string().min(1).max(64), runId: idSchema }));
+
+const actorOf = (session: CurrentSession | null): Actor => ({ adminId: session?.admin.id ?? null, label: session?.admin.email ?? 'unknown' });
+
+/** A schema built for the app (its attributes, its access levels) cannot sit in the route's validator. */
+async function bodyMatching<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  const body: unknown = await c.req.json().catch(() => {
+    throw new AppError('validation_failed', 'The request body is not JSON.');
+  });
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+export function appsRoutes(deps: ServerDeps) {
+  const { db } = deps;
+  const kindOf = (row: configurations.ConfigurationRow) => authorizationKind(deps, row);
+  const detail = (key: string) => configurations.appDetail(deps, key, kindOf);
+  const draft = (c: Context<AppEnv>, key: string) => {
+    configurations.requireEntry(deps.apps, key);
+    return configurations.requireConfiguration(db, key);
+  };
+  const rerunIfActive = (key: string) => {
+    const row = configurations.findConfiguration(db, key);
+    if (row?.state === 'active') deps.provisioning.requestRun(row.id, 'manual');
+  };
+
+  return (
+    new Hono<AppEnv>()
+      .use(requireAdmin)
+      .get('/', (c) => c.json({ items: configurations.listApps(deps) }))
+      .get('/:key', keyParam, (c) => c.json(detail(c.req.valid('param').key)))
+
+      // W-1 and SPEC §1 availability
+      .put('/:key/sso', keyParam, validate('json', ssoSettingsInputSchema), (c) => {
+        const { key } = c.req.valid('param');
+        configurations.requireEntry(deps.apps, key);
+        configurations.saveSso(deps, key, c.req.valid('json'), actorOf(c.var.session));
+        return c.json(detail(key));
+      })
+      .put('/:key/availability', keyParam, validate('json', availabilityInputSchema), (c) => {
+        const { key } = c.req.valid('param');
+        configurations.requireEntry(deps.apps, key);
+        configurations.setAvailability(deps, key, c.req.valid('json'), actorOf(c.var.session));
+        // Turning the app off for a unit starts deprovisioning timers at once (W-6).
+        rerunIfActive(key);
+        return c.json(detail(key));
+      })
+
+      // The wizard (SPEC §2): a draft made on first use, each step saved on Continue.
+      .post('/:key/configuration', keyParam, (c) => {
+        const { key } = c.req.valid('param');
+        const sso = detail(key).sso;
+        if (!sso) throw new AppError('conflict', 'Set up SSO for this app first (W-1).');
+        configurations.draftFor(deps, key, actorOf(c.var.session));
+        return c.json(detail(key), 201);
+      })
+      .put('/:key/configuration/step', keyParam, validate('json', wizardStepInputSchema), (c) => {
+        const { key } = c.req.valid('param');
+        configurations.reachStep(deps, draft(c, key), c.req.valid('json').step);
+        return c.json(detail(key));
+      })
+      .post('/:key/configuration/authorization', keyParam, validate('json', startAuthorizationInputSchema), async (c) => {
+        const { key } = c.req.valid('param');
+        const authorizationUrl = await startAuthorization(deps, draft(c, key), c.var.session!.admin.id, c.req.valid('json').client);
+        return c.json({ authorizationUrl });
+      })
+      .put('/:key/configuration/bearer-token', keyParam, validate('json', bearerTokenInputSchema), (c) => {
+        const { key } = c.req.valid('param');
+        storeBearerToken(deps, draft(c, key), c.req.valid('json').token, actorOf(c.var.session));
+        return c.json(detail(key));
+      })
+      .post('/:key/configuration/endpoint/check', keyParam, validate('json', endpointInputSchema), async (c) => {
+        const { key } = c.req.valid('param');
+        return c.json(await checkEndpoint(deps, draft(c, key), configurations.requireEntry(deps.apps, key), c.req.valid('json').endpointUrl));
+      })
+      .put('/:key/configuration/endpoint', keyParam, validate('json', endpointInputSchema), async (c) => {
+        const { key } = c.req.valid('param');
+        const row = draft(c, key);
+        const { endpointUrl } = c.req.valid('json');
+        // W-3: an endpoint that does not answer as a SCIM service is refused, not saved.
+        await checkEndpoint(deps, row, configurations.requireEntry(deps.apps, key), endpointUrl);
+        configurations.saveEndpoint(deps, row, { endpointUrl }, actorOf(c.var.session));
+        configurations.reachStep(deps, row, 'mapping');
+        return c.json(detail(key));
+      })
+      .put('/:key/configuration/mapping', keyParam, async (c) => {
+        const { key } = c.req.valid('param');
+        const entry = configurations.requireEntry(deps.apps, key);
+        const row = draft(c, key);
+        configurations.saveMapping(deps, row, await bodyMatching(c, mappingInputSchemaFor(entry)), actorOf(c.var.session));
+        configurations.reachStep(deps, row, 'scope');
+        return c.json(detail(key));
+      })
+      .post('/:key/configuration/mapping/preview', keyParam, async (c) => {
+        const { key } = c.req.valid('param');
+        const entry = configurations.requireEntry(deps.apps, key);
+        const input = await bodyMatching(c, z.object({ rows: z.array(z.object({ attribute: z.string(), source: z.string() })), userId: idSchema.optional() }));
+        return c.json(mappingPreview(deps, entry, input.rows, input.userId));
+      })
+      .put('/:key/configuration/scope', keyParam, async (c) => {
+        const { key } = c.req.valid('param');
+        const entry = configurations.requireEntry(deps.apps, key);
+        const row = draft(c, key);
+        configurations.saveScope(deps, row, await bodyMatching(c, scopeInputSchemaFor(entry)), actorOf(c.var.session));
+        configurations.reachStep(deps, row, 'deprovisioning');
+        rerunIfActive(key);
+        return c.json(detail(key));
+      })
+      .put('/:key/configuration/deprovisioning', keyParam, validate('json', deprovisioningInputSchema), (c) => {
+        const { key } = c.req.valid('param');
+        const row = draft(c, key);
+        configurations.saveDeprovisioning(deps, row, c.req.valid('json'), actorOf(c.var.session));
+        configurations.reachStep(deps, row, 'finish');
+        return c.json(detail(key));
+      })
+      .post('/:key/configuration/finish', keyParam, (c) => {
+        const { key } = c.req.valid('param');
+        const row = draft(c, key);
+        configurations.finishSetup(deps, row, configurations.requireEntry(deps.apps, key), kindOf(row) !== null, actorOf(c.var.session));
+        return c.json(detail(key));
+      })
+
+      // W-8, M-3, M-4
+      .put('/:key/configuration/activation', keyParam, validate('json', activationInputSchema), (c) => {
+        const { key } = c.req.valid('param');
+        const { active } = c.req.valid('json');
+        const row = configurations.setActive(deps, draft(c, key), active, actorOf(c.var.session));
+        // The first pass starts now rather than at the scheduler's next look.
+        if (active && row.state === 'active') deps.provisioning.requestRun(row.id, 'scheduled');
+        return c.json(detail(key));
+      })
+      .delete('/:key/configuration', keyParam, (c) => {
+        const { key } = c.req.valid('param');
+        configurations.deleteConfiguration(deps, draft(c, key), actorOf(c.var.session));
+        return c.json(detail(key));
+      })
+
+      // L-4 and E-14, E-15
+      .post('/:key/configuration/sync', keyParam, validate('json', syncNowInputSchema), (c) => {
+        const { key } = c.req.valid('param');
+        const row = draft(c, key);
+        const { dryRun } = c.req.valid('json');
+        if (!row.setupCompletedAt) throw new AppError('conflict', 'Finish the setup before syncing.');
+        if (row.state === 'needs_reauthorization') throw new AppError('conflict', 'Re-authorize autoprov first: the app no longer accepts its authorization.');
+        if (!dryRun && row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: activate it first, or ask for a dry run.');
+        if (!dryRun && row.heldRunId) throw new AppError('conflict', 'A run is held by the deletion guard: allow or cancel it first.');
+        return c.json({ runId: deps.provisioning.requestRun(row.id, 'manual', { dryRun }) }, 202);
+      })
+      .get('/:key/configuration/runs/:runId', runParam, (c) => {
+        const { key, runId } = c.req.valid('param');
+        return c.json(configurations.getRun(db, draft(c, key).id, runId));
+      })
+      .post('/:key/configuration/held-run/allow', keyParam, (c) => {
+        const { key } = c.req.valid('param');
+        const row = draft(c, key);
+        const runId = deps.provisioning.allowHeldRun(row.id);
+        if (!runId) throw new AppError('conflict', 'No run is held for this app.');
+        configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run allowed', 'The run goes ahead with the suspensions and deletions it planned.');
+        return c.json({ runId }, 202);
+      })
+      .post('/:key/configuration/held-run/cancel', keyParam, (c) => {
+        const { key } = c.req.valid('param');
+        const row = draft(c, key);
+        if (!deps.provisioning.cancelHeldRun(row.id, c.var.session!.admin.email)) throw new AppError('conflict', 'No run is held for this app.');
+        configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run cancelled', 'Provisioning was disabled; nothing was deprovisioned.');
+        return c.json(detail(key));
+      })
+  );
+}
+
+async function checkEndpoint(deps: ServerDeps, row: configurations.ConfigurationRow, entry: CatalogEntry, endpointUrl: string) {
+  const result = await checkAppConnection(deps.db, deps.secrets, row.id, endpointUrl, {
+    accountKeyInUrl: entry.endpointTemplate?.includes('{AccountKey}') ?? false,
+  });
+  if (!result.ok) throw new AppError('validation_failed', result.reason, { endpointUrl: result.reason });
+  return { ok: true as const, message: result.message };
+}
+
+/** W-4: what one real directory user (an active one in the primary domain) would become. */
+function mappingPreview(deps: ServerDeps, entry: CatalogEntry, rows: { attribute: string; source: string }[], userId?: string) {
+  const { db } = deps;
+  const primary = db.select().from(domains).where(eq(domains.kind, 'primary')).get();
+  const sample =
+    userId ??
+    db
+      .select({ id: directoryUsers.id })
+      .from(directoryUsers)
+      .where(and(eq(directoryUsers.status, 'active'), primary ? like(directoryUsers.primaryEmail, `%@${primary.name}`) : undefined))
+      .orderBy(asc(directoryUsers.familyName), asc(directoryUsers.givenName))
+      .get()?.id;
+  const snapshot = sample ? readSnapshotOf(db, [sample]) : null;
+  const user = snapshot?.users[0];
+  if (!user) return { user: null, attributes: [] };
+  const view: DirectoryUserView = { ...user, appOn: true };
+  const mapping = Object.fromEntries(rows.filter((r) => r.source).map((r) => [r.attribute, r.source]));
+  const values = desiredAttributes(view, {
+    primaryDomain: snapshot.primaryDomain,
+    mapping,
+    scope: [],
+    accessLevels: entry.accessLevels.map((l) => l.value),
+    defaultAccessLevel: entry.defaultAccessLevel,
+    rules: defaultRules,
+  });
+  return {
+    user: { id: user.id, primaryEmail: user.primaryEmail },
+    attributes: entry.attributes.map((a) => ({ attribute: a.path, label: a.label, value: values[a.path] ?? null })),
+  };
+}
+

@@ -1,0 +1,241 @@
+import { z } from 'zod';
+import { directoryAttributes, type CatalogEntry } from './catalog.js';
+import { idSchema, isoDateSchema } from './common.js';
+import type {
+  deprovisionTriggers} from './enums.js';
+import {
+  configurationStates,
+  deprovisionActions,
+  deprovisionDelays,
+  syncRunStates,
+  syncTriggers,
+} from './enums.js';
+
+/** The wizard's screens in order (SPEC §2); W-8 (activate) is on the app page. */
+export const wizardSteps = ['prerequisite', 'authorize', 'endpoint', 'mapping', 'scope', 'deprovisioning', 'finish'] as const;
+export type WizardStep = (typeof wizardSteps)[number];
+
+const httpUrl = (message: string) => z.url({ protocol: /^https?$/, error: message });
+
+const placeholder = /\{[^}]*\}/;
+
+/** W-1: a simple "SSO configured" form with the IdP settings. */
+export const ssoSettingsInputSchema = z.object({
+  entityId: z.string().trim().min(1, 'Enter the entity ID the app gave you').max(500, 'At most 500 characters'),
+  ssoUrl: z.string().trim().min(1, 'Enter the sign-in URL').pipe(httpUrl('Enter a full URL, starting with https://')),
+  certificate: z
+    .string()
+    .trim()
+    .min(1, 'Paste the IdP certificate')
+    .max(20_000, 'At most 20,000 characters')
+    .refine((v) => /BEGIN CERTIFICATE/.test(v) || /^[A-Za-z0-9+/=\s]+$/.test(v), 'Paste the certificate in PEM or base64 form'),
+});
+export type SsoSettingsInput = z.infer<typeof ssoSettingsInputSchema>;
+
+/** App availability (SPEC §1): ON or OFF for one org unit; `inherit` removes its own setting. */
+export const availabilityInputSchema = z.object({
+  orgUnitId: idSchema,
+  setting: z.enum(['on', 'off', 'inherit']),
+});
+export type AvailabilityInput = z.infer<typeof availabilityInputSchema>;
+
+/** W-2 for apps without a built-in OAuth client (custom): the admin's OAuth client. */
+export const oauthClientInputSchema = z.object({
+  authorizationUrl: z.string().trim().min(1, 'Enter the authorization URL').pipe(httpUrl('Enter a full URL, starting with https://')),
+  tokenUrl: z.string().trim().min(1, 'Enter the token URL').pipe(httpUrl('Enter a full URL, starting with https://')),
+  clientId: z.string().trim().min(1, 'Enter the client ID').max(500),
+  clientSecret: z.string().trim().min(1, 'Enter the client secret').max(2000),
+  scope: z.string().trim().max(500),
+});
+export type OAuthClientInput = z.infer<typeof oauthClientInputSchema>;
+
+export const startAuthorizationInputSchema = z.object({ client: oauthClientInputSchema.optional() });
+export const startAuthorizationResultSchema = z.object({ authorizationUrl: z.string() });
+
+/** W-2 alternative for apps that take a token (Workleap, custom). */
+export const bearerTokenInputSchema = z.object({
+  token: z.string().trim().min(1, 'Paste the token').max(8000, 'At most 8,000 characters'),
+});
+
+/** W-3: refuses an unreplaced placeholder and a malformed URL before anything is sent. */
+export const endpointInputSchema = z.object({
+  endpointUrl: z
+    .string()
+    .trim()
+    .min(1, 'Enter the endpoint URL')
+    .superRefine((value, ctx) => {
+      const found = placeholder.exec(value);
+      if (found) ctx.addIssue({ code: 'custom', message: `Replace ${found[0]} with your value (see the help below).`, abort: true });
+    })
+    .pipe(httpUrl('This is not a valid URL: it must start with https:// (or http:// on this machine)')),
+});
+export type EndpointInput = z.infer<typeof endpointInputSchema>;
+
+const mappingRowSchema = z.object({ attribute: z.string(), source: z.string() });
+
+/**
+ * W-4: one row per app attribute. The catalog entry decides which rows are required (`*`), so
+ * the console's form and the server validate with the same schema built for the app.
+ */
+export function mappingInputSchemaFor(entry: Pick<CatalogEntry, 'attributes'>) {
+  return z.object({ rows: z.array(mappingRowSchema) }).superRefine(({ rows }, ctx) => {
+    rows.forEach((row, i) => {
+      const attribute = entry.attributes.find((a) => a.path === row.attribute);
+      if (!attribute) {
+        ctx.addIssue({ code: 'custom', path: ['rows', i, 'attribute'], message: `${row.attribute} is not an attribute of this app` });
+      } else if (row.source && !(row.source in directoryAttributes)) {
+        ctx.addIssue({ code: 'custom', path: ['rows', i, 'source'], message: 'Pick a directory attribute from the list' });
+      } else if (attribute.required && !row.source) {
+        ctx.addIssue({ code: 'custom', path: ['rows', i, 'source'], message: `${attribute.label} is required: map it to a directory attribute` });
+      }
+    });
+    for (const attribute of entry.attributes.filter((a) => a.required)) {
+      if (!rows.some((r) => r.attribute === attribute.path)) {
+        ctx.addIssue({ code: 'custom', path: ['rows'], message: `${attribute.label} is required` });
+      }
+    }
+  });
+}
+export type MappingInput = z.infer<ReturnType<typeof mappingInputSchemaFor>>;
+
+/** W-5: the scope groups with their access level; the level must be one the app knows. */
+export function scopeInputSchemaFor(entry: Pick<CatalogEntry, 'accessLevels'>) {
+  return z.object({
+    groups: z
+      .array(
+        z.object({
+          groupId: idSchema,
+          accessLevel: z.string().refine((v) => entry.accessLevels.some((l) => l.value === v), 'Choose an access level'),
+        }),
+      )
+      .max(200, 'At most 200 groups')
+      .superRefine((groups, ctx) => {
+        const seen = new Set<string>();
+        groups.forEach((g, i) => {
+          if (seen.has(g.groupId)) ctx.addIssue({ code: 'custom', path: [i, 'groupId'], message: 'This group is already in the scope' });
+          seen.add(g.groupId);
+        });
+      }),
+  });
+}
+export type ScopeInput = z.infer<ReturnType<typeof scopeInputSchemaFor>>;
+
+const deprovisionRuleSchema = z.object({ delay: z.enum(deprovisionDelays), action: z.enum(deprovisionActions) });
+
+/** W-6: per trigger, a delay and an action. */
+export const deprovisioningInputSchema = z.object({
+  app_off: deprovisionRuleSchema,
+  suspended: deprovisionRuleSchema,
+  deleted: deprovisionRuleSchema,
+});
+export type DeprovisioningInput = z.infer<typeof deprovisioningInputSchema>;
+
+export const defaultDeprovisioning: DeprovisioningInput = {
+  app_off: { delay: 'next_sync', action: 'suspend' },
+  suspended: { delay: 'next_sync', action: 'suspend' },
+  deleted: { delay: 'next_sync', action: 'suspend' },
+};
+
+export const wizardStepInputSchema = z.object({ step: z.enum(wizardSteps) });
+
+/** W-8 and M-3: the switch. */
+export const activationInputSchema = z.object({ active: z.boolean() });
+
+export const syncNowInputSchema = z.object({ dryRun: z.boolean().default(false) });
+
+// ---- answers ----
+
+export const syncRunSchema = z.object({
+  id: z.string(),
+  trigger: z.enum(syncTriggers),
+  state: z.enum(syncRunStates),
+  dryRun: z.boolean(),
+  requestedAt: isoDateSchema,
+  startedAt: isoDateSchema.nullable(),
+  endedAt: isoDateSchema.nullable(),
+  planned: z.number().int(),
+  done: z.number().int(),
+  counts: z.record(z.string(), z.number()),
+  error: z.string().nullable(),
+});
+export type SyncRun = z.infer<typeof syncRunSchema>;
+
+export const appSummarySchema = z.object({
+  key: z.string(),
+  name: z.string(),
+  description: z.string(),
+  ssoConfigured: z.boolean(),
+  /** `null`: provisioning has not been set up. */
+  provisioningState: z.enum(configurationStates).nullable(),
+  setupComplete: z.boolean(),
+});
+export type AppSummary = z.infer<typeof appSummarySchema>;
+export const appListSchema = z.object({ items: z.array(appSummarySchema) });
+
+export const availabilityRowSchema = z.object({
+  orgUnitId: z.string(),
+  path: z.string(),
+  /** The unit's own setting, or null when it inherits. */
+  own: z.enum(['on', 'off']).nullable(),
+  effective: z.enum(['on', 'off']),
+});
+
+const catalogEntrySchema = z.object({
+  key: z.string(),
+  name: z.string(),
+  description: z.string(),
+  endpointTemplate: z.string().nullable(),
+  endpointHelp: z.string(),
+  authorization: z.enum(['oauth', 'oauth_or_bearer']),
+  builtInOAuth: z.boolean(),
+  attributes: z.array(z.object({ path: z.string(), label: z.string(), required: z.boolean(), defaultSource: z.string().nullable() })),
+  accessLevels: z.array(z.object({ value: z.string(), label: z.string() })),
+  defaultAccessLevel: z.string(),
+  takesGroups: z.boolean(),
+});
+
+export const configurationSchema = z.object({
+  id: z.string(),
+  state: z.enum(configurationStates),
+  wizardStep: z.enum(wizardSteps),
+  setupComplete: z.boolean(),
+  authorization: z.enum(['oauth', 'bearer']).nullable(),
+  endpointUrl: z.string().nullable(),
+  mapping: z.record(z.string(), z.string()),
+  scope: z.array(z.object({ groupId: z.string(), name: z.string(), email: z.string(), accessLevel: z.string() })),
+  deprovisioning: deprovisioningInputSchema,
+  heldRun: syncRunSchema.nullable(),
+  lastRun: syncRunSchema.nullable(),
+  /** The run going on or waiting now, for "Sync now" progress (L-4). */
+  currentRun: syncRunSchema.nullable(),
+  nextRunAt: isoDateSchema.nullable(),
+  pendingTimers: z.number().int(),
+  failuresLast24h: z.number().int(),
+  accounts: z.number().int(),
+});
+export type Configuration = z.infer<typeof configurationSchema>;
+
+export const appDetailSchema = z.object({
+  app: catalogEntrySchema,
+  sso: ssoSettingsInputSchema.extend({ updatedAt: isoDateSchema }).nullable(),
+  availability: z.array(availabilityRowSchema),
+  configuration: configurationSchema.nullable(),
+  audit: z.array(z.object({ id: z.number(), adminLabel: z.string(), action: z.string(), detail: z.string().nullable(), at: isoDateSchema })),
+});
+export type AppDetail = z.infer<typeof appDetailSchema>;
+
+export const endpointCheckSchema = z.object({ ok: z.literal(true), message: z.string() });
+
+/** W-4 preview: what one real directory user would become in the app. */
+export const mappingPreviewSchema = z.object({
+  user: z.object({ id: z.string(), primaryEmail: z.string() }).nullable(),
+  attributes: z.array(z.object({ attribute: z.string(), label: z.string(), value: z.string().nullable() })),
+});
+
+export const syncRunStartedSchema = z.object({ runId: z.string() });
+
+export const deprovisionTriggerLabels: Record<(typeof deprovisionTriggers)[number], string> = {
+  app_off: 'When the app is turned off for a user',
+  suspended: 'When a user is suspended in the directory',
+  deleted: 'When a user is deleted from the directory',
+};
