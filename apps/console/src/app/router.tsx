@@ -12,7 +12,12 @@ import { UsersList } from '../features/directory/components/users-list';
 import { RequireSession } from './routes/require-session';
 import { SetupRoute } from './routes/setup';
 import { SignInRoute } from './routes/sign-in';
-import { AppsRoute, NotFoundRoute, ReportsRoute } from './routes/simple-pages';
+import { NotFoundRoute, ReportsRoute } from './routes/simple-pages';
+import { AppPage } from '../features/apps/components/app-page';
+import { AppsPage } from '../features/apps/components/apps-page';
+import { EditDeprovisioningPage, EditScopePage } from '../features/apps/components/manage-pages';
+import { SsoPage } from '../features/apps/components/sso-page';
+import { SetupWizard } from '../features/apps/components/wizard/setup-wizard';
 
 export const routes = [
   { path: '/setup', element: <SetupRoute /> },
@@ -24,7 +29,12 @@ export const routes = [
         element: <AppShell />,
         children: [
           { index: true, element: <Navigate to="/apps" replace /> },
-          { path: 'apps', element: <AppsRoute /> },
+          { path: 'apps', element: <AppsPage /> },
+          { path: 'apps/:key', element: <AppPage /> },
+          { path: 'apps/:key/sso', element: <SsoPage /> },
+          { path: 'apps/:key/setup/:step', element: <SetupWizard /> },
+          { path: 'apps/:key/scope', element: <EditScopePage /> },
+          { path: 'apps/:key/deprovisioning', element: <EditDeprovisioningPage /> },
           {
             path: 'directory',
             element: <DirectoryLayout />,

@@ -63,6 +63,7 @@ export const api = {
   get: <T extends z.ZodType>(path: string, schema: T) => request('GET', path, schema),
   post: <T extends z.ZodType>(path: string, schema: T | null, body: unknown = {}) => request('POST', path, schema, body),
   patch: <T extends z.ZodType>(path: string, schema: T, body: unknown) => request('PATCH', path, schema, body),
+  put: <T extends z.ZodType>(path: string, schema: T, body: unknown) => request('PUT', path, schema, body),
   delete: <T extends z.ZodType>(path: string, schema: T | null = null) => request('DELETE', path, schema),
 };
 

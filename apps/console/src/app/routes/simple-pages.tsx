@@ -2,16 +2,6 @@ import { Link } from 'react-router';
 import { Page } from '../../components/ui/page';
 import { EmptyState } from '../../components/ui/states';
 
-export function AppsRoute() {
-  return (
-    <Page title="Web and mobile apps">
-      <EmptyState title="No apps are connected yet">
-        <p>The app catalog and the provisioning set-up wizard are not part of this version yet.</p>
-      </EmptyState>
-    </Page>
-  );
-}
-
 export function ReportsRoute() {
   return (
     <Page title="Reports">

@@ -5,7 +5,7 @@ import { FormAlert } from '../../../components/ui/states';
 import { ApiError } from '../../../lib/api-client';
 import { useAddGroupMember, useGroups } from '../api/groups';
 import { useUsers } from '../api/users';
-import { useDebounced } from './use-debounced';
+import { useDebounced } from '../../../lib/use-debounced';
 
 type Kind = AddGroupMember['kind'];
 

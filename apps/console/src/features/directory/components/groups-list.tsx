@@ -4,7 +4,7 @@ import { Page } from '../../../components/ui/page';
 import { Pagination } from '../../../components/ui/pagination';
 import { ErrorState, Loading } from '../../../components/ui/states';
 import { useGroups } from '../api/groups';
-import { useDebounced } from './use-debounced';
+import { useDebounced } from '../../../lib/use-debounced';
 
 export function GroupsList() {
   const [search, setSearch] = useState('');

@@ -8,7 +8,7 @@ import { useCanWrite } from '../../auth/api/session';
 import { useOrgUnits } from '../api/org-units';
 import { useUsers } from '../api/users';
 import { StatusBadge } from './status-badge';
-import { useDebounced } from './use-debounced';
+import { useDebounced } from '../../../lib/use-debounced';
 
 /** Users, searched and paged on the server; the filters live in the URL. */
 export function UsersList() {

@@ -1,0 +1,112 @@
+import { Link, useParams, useSearchParams } from 'react-router';
+import type { AppDetail } from '@autoprov/contract';
+import { Page } from '../../../components/ui/page';
+import { ErrorState, Loading } from '../../../components/ui/states';
+import { useCanWrite } from '../../auth/api/session';
+import { useApp, useSetAvailability } from '../api/apps';
+import { AuditList } from './audit-list';
+import { ProvisioningSection } from './provisioning-section';
+
+/** One app: SSO (W-1), availability per org unit (SPEC §1), automatic provisioning (L-5). */
+export function AppPage() {
+  const { key = '' } = useParams();
+  const app = useApp(key);
+  const [search] = useSearchParams();
+  if (app.isPending) return <Loading />;
+  if (app.isError) return <ErrorState error={app.error} onRetry={() => void app.refetch()} />;
+  const detail = app.data;
+  return (
+    <Page title={detail.app.name}>
+      <p className="muted">{detail.app.description}</p>
+      {search.get('authorized') ? (
+        <p className="notice" role="status">
+          autoprov is authorized again. Changes made in the meantime are being sent to the app.
+        </p>
+      ) : null}
+      <div className="sections">
+        <ProvisioningSection detail={detail} />
+        <SsoSection detail={detail} />
+        <AvailabilitySection detail={detail} />
+        <section className="card" aria-labelledby="audit-heading">
+          <h2 id="audit-heading">Configuration changes</h2>
+          <AuditList entries={detail.audit} />
+        </section>
+      </div>
+    </Page>
+  );
+}
+
+function SsoSection({ detail }: { detail: AppDetail }) {
+  const canWrite = useCanWrite();
+  return (
+    <section className="card" aria-labelledby="sso-heading">
+      <h2 id="sso-heading">Single sign-on (SSO)</h2>
+      {detail.sso ? (
+        <dl className="details">
+          <dt>Status</dt>
+          <dd>Configured</dd>
+          <dt>Entity ID</dt>
+          <dd>{detail.sso.entityId}</dd>
+          <dt>Sign-in URL</dt>
+          <dd>{detail.sso.ssoUrl}</dd>
+        </dl>
+      ) : (
+        <p>SSO is not configured for {detail.app.name}.</p>
+      )}
+      {canWrite ? (
+        <Link className="button" to={`/apps/${detail.app.key}/sso`}>
+          {detail.sso ? 'Edit SSO settings' : 'Configure SSO'}
+        </Link>
+      ) : null}
+    </section>
+  );
+}
+
+function AvailabilitySection({ detail }: { detail: AppDetail }) {
+  const canWrite = useCanWrite();
+  const change = useSetAvailability(detail.app.key);
+  return (
+    <section className="card" aria-labelledby="availability-heading">
+      <h2 id="availability-heading">Availability</h2>
+      <p className="muted">
+        Whether {detail.app.name} is ON for the users of each organisational unit. A unit without its own setting takes its parent's. Turning the
+        app OFF for users starts their deprovisioning delay.
+      </p>
+      {change.error ? <ErrorState error={change.error} /> : null}
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Organisational unit</th>
+            <th scope="col">Status</th>
+            {canWrite ? <th scope="col">Setting</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {detail.availability.map((unit) => (
+            <tr key={unit.orgUnitId}>
+              <td>{unit.path}</td>
+              <td>
+                {unit.effective === 'on' ? 'ON' : 'OFF'}
+                {unit.own === null ? <span className="muted"> (inherited)</span> : null}
+              </td>
+              {canWrite ? (
+                <td>
+                  <select
+                    aria-label={`Availability for ${unit.path}`}
+                    value={unit.own ?? 'inherit'}
+                    disabled={change.isPending}
+                    onChange={(e) => change.mutate({ orgUnitId: unit.orgUnitId, setting: e.target.value as 'on' | 'off' | 'inherit' })}
+                  >
+                    <option value="inherit">{unit.path === '/' ? 'Default (ON)' : 'Inherit'}</option>
+                    <option value="on">ON</option>
+                    <option value="off">OFF</option>
+                  </select>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

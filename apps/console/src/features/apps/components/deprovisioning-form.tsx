@@ -1,0 +1,82 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import {
+  deprovisionActions,
+  deprovisionDelays,
+  deprovisioningInputSchema,
+  deprovisionTriggerLabels,
+  deprovisionTriggers,
+  type AppDetail,
+  type DeprovisioningInput,
+} from '@autoprov/contract';
+import { FormAlert } from '../../../components/ui/states';
+import { applyServerErrors } from '../../../lib/form-errors';
+import { useSaveDeprovisioning } from '../api/apps';
+import { actionLabels, delayLabels } from './labels';
+
+interface Props {
+  detail: AppDetail;
+  initial: DeprovisioningInput;
+  submitLabel: string;
+  onSaved: () => void;
+  onBack: () => void;
+  backLabel?: string;
+  onLeave?: (values: DeprovisioningInput) => void;
+}
+
+/** W-6 and M-2: per trigger, a delay and an action. */
+export function DeprovisioningForm({ detail, initial, submitLabel, onSaved, onBack, backLabel = 'Back', onLeave }: Props) {
+  const save = useSaveDeprovisioning(detail.app.key);
+  const [alert, setAlert] = useState<string | null>(null);
+  const form = useForm<DeprovisioningInput>({ resolver: zodResolver(deprovisioningInputSchema), defaultValues: initial });
+  useEffect(() => () => onLeave?.(form.getValues()), [form, onLeave]);
+  const submit = form.handleSubmit(async (values) => {
+    setAlert(null);
+    try {
+      await save.mutateAsync(values);
+      onSaved();
+    } catch (err) {
+      setAlert(applyServerErrors(err, deprovisionTriggers.flatMap((t) => [`${t}.delay`, `${t}.action`]), form.setError));
+    }
+  });
+  return (
+    <form className="stack" onSubmit={submit} noValidate>
+      <p>What autoprov does to a user's {detail.app.name} account, and when, in each of these cases.</p>
+      <FormAlert message={alert} />
+      {deprovisionTriggers.map((trigger) => (
+        <fieldset key={trigger} className="rule">
+          <legend>{deprovisionTriggerLabels[trigger]}</legend>
+          <div className="field">
+            <label htmlFor={`${trigger}-delay`}>Delay</label>
+            <select id={`${trigger}-delay`} {...form.register(`${trigger}.delay`)}>
+              {deprovisionDelays.map((d) => (
+                <option key={d} value={d}>
+                  {delayLabels[d]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={`${trigger}-action`}>Action</label>
+            <select id={`${trigger}-action`} {...form.register(`${trigger}.action`)}>
+              {deprovisionActions.map((a) => (
+                <option key={a} value={a}>
+                  {actionLabels[a]}
+                </option>
+              ))}
+            </select>
+          </div>
+        </fieldset>
+      ))}
+      <div className="actions start">
+        <button type="button" className="secondary" onClick={onBack}>
+          {backLabel}
+        </button>
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}

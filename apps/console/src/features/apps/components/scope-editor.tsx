@@ -1,0 +1,146 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useMemo, useState } from 'react';
+import { useFieldArray, useForm } from 'react-hook-form';
+import { scopeInputSchemaFor, type AppDetail, type ScopeInput } from '@autoprov/contract';
+import { FormAlert } from '../../../components/ui/states';
+import { applyServerErrors } from '../../../lib/form-errors';
+import { useDebounced } from '../../../lib/use-debounced';
+import { useGroups } from '../../directory/api/groups';
+import { useSaveScope } from '../api/apps';
+
+export type ScopeDraft = ScopeInput & { names: Record<string, string> };
+
+interface ScopeEditorProps {
+  detail: AppDetail;
+  initial: ScopeDraft;
+  submitLabel: string;
+  onSaved: () => void;
+  onBack: () => void;
+  backLabel?: string;
+  /** Called when the editor goes away, with what was typed (the wizard keeps it for Back). */
+  onLeave?: (draft: ScopeDraft) => void;
+}
+
+/** W-5 and M-1: search groups as you type, give each an access level, remove any. */
+export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, backLabel = 'Back', onLeave }: ScopeEditorProps) {
+  const save = useSaveScope(detail.app.key);
+  const schema = useMemo(() => scopeInputSchemaFor(detail.app), [detail.app]);
+  const [names, setNames] = useState(initial.names);
+  const [search, setSearch] = useState('');
+  const [alert, setAlert] = useState<string | null>(null);
+  const q = useDebounced(search.trim());
+  const found = useGroups({ q, pageSize: 8 });
+  const form = useForm<ScopeInput>({ resolver: zodResolver(schema), defaultValues: { groups: initial.groups } });
+  const groups = useFieldArray({ control: form.control, name: 'groups', keyName: 'key' });
+  useEffect(() => () => onLeave?.({ ...form.getValues(), names }), [form, names, onLeave]);
+
+  const chosen = new Set(groups.fields.map((g) => g.groupId));
+  const submit = form.handleSubmit(async (values) => {
+    setAlert(null);
+    try {
+      await save.mutateAsync(values);
+      onSaved();
+    } catch (err) {
+      setAlert(applyServerErrors(err, groups.fields.flatMap((_, i) => [`groups.${i}.accessLevel`, `groups.${i}.groupId`]), form.setError));
+    }
+  });
+
+  return (
+    <form className="stack" onSubmit={submit} noValidate>
+      <p>
+        Only members of the groups below are provisioned, with the access level of their group (the highest if they are in several). With no
+        group, every user for whom {detail.app.name} is ON is provisioned.
+      </p>
+      <p className="notice">Users outside your organisation, and users whose address is in a secondary domain, are never provisioned.</p>
+      <FormAlert message={alert} />
+      <div className="field">
+        <label htmlFor="scope-search">Search groups</label>
+        <input id="scope-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Type one or more letters" autoComplete="off" />
+      </div>
+      {q ? (
+        <ul className="results" aria-label="Groups found" aria-live="polite">
+          {(found.data?.items ?? []).length === 0 && !found.isFetching ? <li className="muted">No group matches “{q}”.</li> : null}
+          {(found.data?.items ?? []).map((g) => (
+            <li key={g.id}>
+              <span>
+                {g.name} <span className="muted">{g.email}</span>
+              </span>
+              <button
+                type="button"
+                className="small"
+                disabled={chosen.has(g.id)}
+                onClick={() => {
+                  setNames((n) => ({ ...n, [g.id]: g.name }));
+                  groups.append({ groupId: g.id, accessLevel: detail.app.defaultAccessLevel });
+                }}
+              >
+                {chosen.has(g.id) ? 'Added' : `Add ${g.name}`}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {groups.fields.length === 0 ? (
+        <p className="muted">No group chosen: every user for whom the app is ON is in scope.</p>
+      ) : (
+        <table>
+          <caption className="visually-hidden">Groups in the scope</caption>
+          <thead>
+            <tr>
+              <th scope="col">Group</th>
+              <th scope="col">Access level</th>
+              <th scope="col">
+                <span className="visually-hidden">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {groups.fields.map((field, i) => {
+              const name = names[field.groupId] ?? field.groupId;
+              const error = form.formState.errors.groups?.[i]?.accessLevel ?? form.formState.errors.groups?.[i]?.groupId;
+              return (
+                <tr key={field.key}>
+                  <td>{name}</td>
+                  <td>
+                    <select aria-label={`Access level for ${name}`} aria-invalid={Boolean(error)} {...form.register(`groups.${i}.accessLevel`)}>
+                      {detail.app.accessLevels.map((l) => (
+                        <option key={l.value} value={l.value}>
+                          {l.label}
+                        </option>
+                      ))}
+                    </select>
+                    {error?.message ? (
+                      <p className="field-error" role="alert">
+                        {error.message}
+                      </p>
+                    ) : null}
+                  </td>
+                  <td>
+                    <button type="button" className="small secondary" onClick={() => groups.remove(i)}>
+                      Remove<span className="visually-hidden"> {name}</span>
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <div className="actions start">
+        <button type="button" className="secondary" onClick={onBack}>
+          {backLabel}
+        </button>
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {save.isPending ? 'Saving…' : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function scopeDraftOf(configuration: NonNullable<AppDetail['configuration']>): ScopeDraft {
+  return {
+    groups: configuration.scope.map((g) => ({ groupId: g.groupId, accessLevel: g.accessLevel })),
+    names: Object.fromEntries(configuration.scope.map((g) => [g.groupId, g.name])),
+  };
+}

@@ -1,0 +1,67 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { ssoSettingsInputSchema, type SsoSettingsInput } from '@autoprov/contract';
+import { Field } from '../../../components/ui/field';
+import { Page } from '../../../components/ui/page';
+import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
+import { applyServerErrors } from '../../../lib/form-errors';
+import { useApp, useSaveSso } from '../api/apps';
+
+const fieldNames = ['entityId', 'ssoUrl', 'certificate'] as const;
+
+/** W-1: a simple "SSO configured" form with the identity provider's settings. */
+export function SsoPage() {
+  const { key = '' } = useParams();
+  const app = useApp(key);
+  if (app.isPending) return <Loading />;
+  if (app.isError) return <ErrorState error={app.error} onRetry={() => void app.refetch()} />;
+  return (
+    <Page title={`SSO for ${app.data.app.name}`}>
+      <SsoForm appKey={key} defaultValues={app.data.sso ?? { entityId: '', ssoUrl: '', certificate: '' }} />
+    </Page>
+  );
+}
+
+function SsoForm({ appKey, defaultValues }: { appKey: string; defaultValues: SsoSettingsInput }) {
+  const navigate = useNavigate();
+  const [search] = useSearchParams();
+  const save = useSaveSso(appKey);
+  const [alert, setAlert] = useState<string | null>(null);
+  const form = useForm<SsoSettingsInput>({ resolver: zodResolver(ssoSettingsInputSchema), defaultValues });
+  const { errors } = form.formState;
+  const back = search.get('from') === 'wizard' ? `/apps/${appKey}/setup/prerequisite` : `/apps/${appKey}`;
+  const submit = form.handleSubmit(async (values) => {
+    setAlert(null);
+    try {
+      await save.mutateAsync(values);
+      navigate(back);
+    } catch (err) {
+      setAlert(applyServerErrors(err, fieldNames, form.setError));
+    }
+  });
+  return (
+    <form className="card stack" onSubmit={submit} noValidate>
+      <p className="muted">Copy these from the app's SSO settings page, as your identity provider shows them.</p>
+      <FormAlert message={alert} />
+      <Field label="Entity ID" required error={errors.entityId}>
+        {(a) => <input {...a} {...form.register('entityId')} />}
+      </Field>
+      <Field label="Sign-in URL" required error={errors.ssoUrl}>
+        {(a) => <input {...a} type="url" {...form.register('ssoUrl')} />}
+      </Field>
+      <Field label="IdP certificate" required error={errors.certificate} hint="PEM (-----BEGIN CERTIFICATE-----) or base64">
+        {(a) => <textarea {...a} rows={5} {...form.register('certificate')} />}
+      </Field>
+      <div className="actions start">
+        <button type="button" className="secondary" onClick={() => navigate(back)}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={form.formState.isSubmitting}>
+          Save
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,158 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useSearchParams } from 'react-router';
+import { bearerTokenInputSchema, oauthClientInputSchema, type OAuthClientInput } from '@autoprov/contract';
+import { Field } from '../../../../components/ui/field';
+import { FormAlert } from '../../../../components/ui/states';
+import { applyServerErrors } from '../../../../lib/form-errors';
+import { useReachStep, useSaveBearerToken, useStartAuthorization } from '../../api/apps';
+import { type StepProps, StepActions } from './setup-wizard';
+
+/**
+ * W-2: the admin goes to the app's own authorization page (OAuth 2.0 code + PKCE) and comes
+ * back; apps that take one may be given a bearer token instead. Tokens never reach the browser.
+ */
+export function AuthorizeStep({ detail, configuration, next, back }: StepProps) {
+  const [search] = useSearchParams();
+  const returnedError = search.get('authorization_error');
+  const key = detail.app.key;
+  const start = useStartAuthorization(key);
+  const reach = useReachStep(key);
+  const [method, setMethod] = useState<'oauth' | 'bearer'>(configuration.authorization ?? 'oauth');
+  const [alert, setAlert] = useState<string | null>(returnedError);
+  const authorized = configuration.authorization !== null;
+
+  const goAuthorize = (client?: OAuthClientInput) =>
+    start.mutateAsync(client).then(({ authorizationUrl }) => window.location.assign(authorizationUrl));
+
+  return (
+    <div className="stack">
+      <FormAlert message={alert} />
+      {authorized ? (
+        <p className="notice success" role="status">
+          autoprov is authorized in {detail.app.name} ({configuration.authorization === 'oauth' ? 'OAuth' : 'bearer token'}).
+        </p>
+      ) : (
+        <p>
+          autoprov needs {detail.app.name}'s permission to manage its accounts. You will sign in to {detail.app.name} as one of its admins and
+          allow autoprov, then come back here.
+        </p>
+      )}
+      {detail.app.authorization === 'oauth_or_bearer' ? (
+        <fieldset>
+          <legend>How autoprov signs in to {detail.app.name}</legend>
+          <label className="inline">
+            <input type="radio" name="method" checked={method === 'oauth'} onChange={() => setMethod('oauth')} /> OAuth 2.0 (the app's sign-in and
+            consent)
+          </label>
+          <label className="inline">
+            <input type="radio" name="method" checked={method === 'bearer'} onChange={() => setMethod('bearer')} /> A bearer token from the app
+          </label>
+        </fieldset>
+      ) : null}
+      {method === 'bearer' ? (
+        <BearerForm appKey={key} onSaved={next} back={back} />
+      ) : detail.app.builtInOAuth ? (
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (authorized) reach.mutate('endpoint', { onSuccess: next });
+          }}
+        >
+          <div>
+            <button
+              type="button"
+              className={authorized ? 'secondary' : 'primary'}
+              disabled={start.isPending}
+              onClick={() => {
+                setAlert(null);
+                goAuthorize().catch((err: unknown) => setAlert(err instanceof Error ? err.message : 'The authorization could not start.'));
+              }}
+            >
+              {authorized ? `Authorize again in ${detail.app.name}` : `Authorize in ${detail.app.name}`}
+            </button>
+          </div>
+          <StepActions back={back} disabled={!authorized} pending={reach.isPending} />
+        </form>
+      ) : (
+        <OAuthClientForm onSubmit={goAuthorize} back={back} authorized={authorized} next={next} />
+      )}
+    </div>
+  );
+}
+
+function BearerForm({ appKey, onSaved, back }: { appKey: string; onSaved: () => void; back: () => void }) {
+  const save = useSaveBearerToken(appKey);
+  const [alert, setAlert] = useState<string | null>(null);
+  const form = useForm<{ token: string }>({ resolver: zodResolver(bearerTokenInputSchema), defaultValues: { token: '' } });
+  const submit = form.handleSubmit(async ({ token }) => {
+    try {
+      await save.mutateAsync(token);
+      onSaved();
+    } catch (err) {
+      setAlert(applyServerErrors(err, ['token'], form.setError));
+    }
+  });
+  return (
+    <form className="stack" onSubmit={submit} noValidate>
+      <FormAlert message={alert} />
+      <Field label="Bearer token" required error={form.formState.errors.token} hint="Stored encrypted; it is never shown again.">
+        {(a) => <input {...a} type="password" autoComplete="off" {...form.register('token')} />}
+      </Field>
+      <StepActions back={back} pending={save.isPending} continueLabel="Save the token and continue" />
+    </form>
+  );
+}
+
+const clientFields = ['authorizationUrl', 'tokenUrl', 'clientId', 'clientSecret', 'scope'] as const;
+
+function OAuthClientForm({ onSubmit, back, authorized, next }: { onSubmit: (c: OAuthClientInput) => Promise<void>; back: () => void; authorized: boolean; next: () => void }) {
+  const [alert, setAlert] = useState<string | null>(null);
+  const form = useForm<OAuthClientInput>({
+    resolver: zodResolver(oauthClientInputSchema),
+    defaultValues: { authorizationUrl: '', tokenUrl: '', clientId: '', clientSecret: '', scope: '' },
+  });
+  const { errors } = form.formState;
+  const submit = form.handleSubmit(async (values) => {
+    try {
+      await onSubmit(values);
+    } catch (err) {
+      setAlert(applyServerErrors(err, clientFields.map((f) => `client.${f}`), form.setError));
+    }
+  });
+  return (
+    <form className="stack" onSubmit={submit} noValidate>
+      <FormAlert message={alert} />
+      <Field label="Authorization URL" required error={errors.authorizationUrl}>
+        {(a) => <input {...a} type="url" {...form.register('authorizationUrl')} />}
+      </Field>
+      <Field label="Token URL" required error={errors.tokenUrl}>
+        {(a) => <input {...a} type="url" {...form.register('tokenUrl')} />}
+      </Field>
+      <Field label="Client ID" required error={errors.clientId}>
+        {(a) => <input {...a} autoComplete="off" {...form.register('clientId')} />}
+      </Field>
+      <Field label="Client secret" required error={errors.clientSecret}>
+        {(a) => <input {...a} type="password" autoComplete="off" {...form.register('clientSecret')} />}
+      </Field>
+      <Field label="Scope" error={errors.scope} hint="Space-separated, as the app's documentation gives it">
+        {(a) => <input {...a} {...form.register('scope')} />}
+      </Field>
+      <div className="actions start">
+        <button type="button" className="secondary" onClick={back}>
+          Back
+        </button>
+        <button type="submit" className="primary">
+          Authorize in the app
+        </button>
+        {authorized ? (
+          <button type="button" className="secondary" onClick={next}>
+            Keep the current authorization and continue
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+}

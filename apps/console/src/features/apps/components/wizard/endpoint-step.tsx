@@ -1,0 +1,76 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { endpointInputSchema, type EndpointInput } from '@autoprov/contract';
+import { Field } from '../../../../components/ui/field';
+import { FormAlert } from '../../../../components/ui/states';
+import { ApiError } from '../../../../lib/api-client';
+import { applyServerErrors } from '../../../../lib/form-errors';
+import { useCheckEndpoint, useSaveEndpoint } from '../../api/apps';
+import { type StepProps, StepActions, useRemembered } from './setup-wizard';
+
+/** W-3: the endpoint, prefilled from the catalog; tested before it is saved. */
+export function EndpointStep({ detail, configuration, next, back }: StepProps) {
+  const key = detail.app.key;
+  const save = useSaveEndpoint(key);
+  const check = useCheckEndpoint(key);
+  const { remembered, remember } = useRemembered<EndpointInput>('endpoint');
+  const [alert, setAlert] = useState<string | null>(null);
+  const [checked, setChecked] = useState<string | null>(null);
+  const form = useForm<EndpointInput>({
+    resolver: zodResolver(endpointInputSchema),
+    defaultValues: remembered ?? { endpointUrl: configuration.endpointUrl ?? detail.app.endpointTemplate ?? '' },
+  });
+  const { errors } = form.formState;
+  useEffect(() => () => remember(form.getValues()), [form, remember]);
+
+  const submit = form.handleSubmit(async ({ endpointUrl }) => {
+    setAlert(null);
+    try {
+      await save.mutateAsync(endpointUrl);
+      next();
+    } catch (err) {
+      setAlert(applyServerErrors(err, ['endpointUrl'], form.setError));
+    }
+  });
+
+  const test = form.handleSubmit(async ({ endpointUrl }) => {
+    setChecked(null);
+    try {
+      setChecked((await check.mutateAsync(endpointUrl)).message);
+    } catch (err) {
+      if (err instanceof ApiError) applyServerErrors(err, ['endpointUrl'], form.setError);
+      else setAlert('The connection could not be tested.');
+    }
+  });
+
+  return (
+    <form className="stack" onSubmit={submit} noValidate>
+      <FormAlert message={alert} />
+      <Field
+        label="Endpoint URL"
+        required
+        error={errors.endpointUrl}
+        hint={
+          <>
+            {detail.app.endpointTemplate?.includes('{AccountKey}') ? 'Replace {AccountKey} with your account key. ' : null}
+            {detail.app.endpointHelp}
+          </>
+        }
+      >
+        {(a) => <input {...a} type="url" className="wide" {...form.register('endpointUrl', { onChange: () => setChecked(null) })} />}
+      </Field>
+      <div>
+        <button type="button" className="secondary" onClick={() => void test()} disabled={check.isPending}>
+          {check.isPending ? 'Testing…' : 'Test connection'}
+        </button>
+      </div>
+      {checked ? (
+        <p className="notice success" role="status">
+          {checked}
+        </p>
+      ) : null}
+      <StepActions back={back} pending={save.isPending} />
+    </form>
+  );
+}

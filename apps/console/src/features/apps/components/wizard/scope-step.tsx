@@ -1,0 +1,10 @@
+import { ScopeEditor, scopeDraftOf, type ScopeDraft } from '../scope-editor';
+import { type StepProps, useRemembered } from './setup-wizard';
+
+/** W-5 (optional). */
+export function ScopeStep({ detail, configuration, next, back }: StepProps) {
+  const { remembered, remember } = useRemembered<ScopeDraft>('scope');
+  return (
+    <ScopeEditor detail={detail} initial={remembered ?? scopeDraftOf(configuration)} submitLabel="Continue" onSaved={next} onBack={back} onLeave={remember} />
+  );
+}
