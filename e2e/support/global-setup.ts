@@ -4,6 +4,36 @@ import { fileURLToPath } from 'node:url';
 import { e2eServer } from './server-config.js';
 
 const serverDir = fileURLToPath(new URL('../../apps/server', import.meta.url));
+const demoAppDir = fileURLToPath(new URL('../../apps/demo-app', import.meta.url));
+
+/** Starts one of our processes and resolves with the first match of `ready` in its output. */
+function start(name: string, cwd: string, env: NodeJS.ProcessEnv, ready: RegExp) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr.on('data', (chunk: Buffer) => {
+    // oidc-provider warns on every start that Node 20 is not its preferred runtime.
+    if (!/Unsupported runtime/.test(chunk.toString())) process.stderr.write(chunk);
+  });
+  const matched = new Promise<string>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s:\n${output}`)), 60_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = ready.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] ?? match[0]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${output}`)));
+  });
+  return { child, matched };
+}
+
+const stop = async (child: ReturnType<typeof spawn>) => {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+};
 
 /**
  * Starts autoprov as a newcomer would (fresh data folder, demo organisation) and keeps the
@@ -12,30 +42,42 @@ const serverDir = fileURLToPath(new URL('../../apps/server', import.meta.url));
 export default async function globalSetup() {
   rmSync(e2eServer.dataDir, { recursive: true, force: true });
   mkdirSync(e2eServer.dataDir, { recursive: true });
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: serverDir,
-    env: { ...process.env, PORT: String(e2eServer.port), HOST: '127.0.0.1', AUTOPROV_DATA_DIR: e2eServer.dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-
-  const setupLink = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`autoprov did not start in 60 s:\n${output}`)), 60_000);
-    server.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /create the super-admin at (\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`autoprov exited with ${code}:\n${output}`)));
+  const { demoApp } = e2eServer;
+  const app = start(
+    'the demo app',
+    demoAppDir,
+    {
+      DEMO_APP_PORT: String(demoApp.port),
+      DEMO_APP_HOST: '127.0.0.1',
+      DEMO_APP_DATA_DIR: demoApp.dataDir,
+      DEMO_APP_ACCOUNT_KEY: demoApp.accountKey,
+      DEMO_APP_ADMIN_EMAIL: demoApp.adminEmail,
+      DEMO_APP_ADMIN_PASSWORD: demoApp.adminPassword,
+      DEMO_APP_REDIRECT_URIS: `${e2eServer.url}/api/oauth/callback`,
+    },
+    /is running: /,
+  );
+  await app.matched;
+  const server = start(
+    'autoprov',
+    serverDir,
+    {
+      PORT: String(e2eServer.port),
+      HOST: '127.0.0.1',
+      AUTOPROV_DATA_DIR: e2eServer.dataDir,
+      AUTOPROV_GOTOMEETING_URL: demoApp.url,
+      LOG_LEVEL: 'warn',
+    },
+    /create the super-admin at (\S+)/,
+  );
+  const setupLink = await server.matched.catch(async (err: unknown) => {
+    await stop(app.child);
+    throw err;
   });
   writeFileSync(e2eServer.setupLinkFile, setupLink);
 
   return async () => {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    await stop(server.child);
+    await stop(app.child);
   };
 }

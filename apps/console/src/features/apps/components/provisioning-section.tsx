@@ -199,7 +199,9 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
         message={<p>autoprov will start creating, updating and deprovisioning {detail.app.name} accounts for the users in scope, now.</p>}
         confirmLabel="Activate"
         pending={setActive.isPending}
-        onConfirm={() => setActive.mutate(true, { onSettled: () => setDialog(null) })}
+        onConfirm={() =>
+          setActive.mutate(true, { onSuccess: (d) => setRunId(d.configuration?.currentRun?.id ?? null), onSettled: () => setDialog(null) })
+        }
         onClose={() => setDialog(null)}
       />
       <ConfirmDialog

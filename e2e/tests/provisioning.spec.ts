@@ -1,0 +1,283 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { e2eServer } from '../support/server-config.js';
+
+const { demoApp } = e2eServer;
+const readOnly = { name: 'Olga Observer', email: 'olga@example.com', password: 'looking but never touching' };
+
+test.use({ storageState: e2eServer.superAdminState });
+
+/** The demo app's Admin Center, in its own tab: what an admin of the app sees. */
+async function openDemoApp(page: Page) {
+  const app = await page.context().newPage();
+  await app.goto(`${demoApp.url}/admin`);
+  if (await app.getByRole('heading', { name: 'Admin Center sign-in' }).isVisible()) {
+    await app.getByLabel('E-mail').fill(demoApp.adminEmail);
+    await app.getByLabel('Password').fill(demoApp.adminPassword);
+    await app.getByRole('button', { name: 'Sign in' }).click();
+  }
+  await expect(app.getByRole('heading', { name: /^Users \(/ })).toBeVisible();
+  return app;
+}
+
+/** Reloads the app's user list until the row for `email` says what is expected (within seconds, E-11). */
+async function expectInApp(app: Page, email: string, text: RegExp | string | null) {
+  await expect(async () => {
+    await app.goto(`${demoApp.url}/admin`);
+    const row = app.getByRole('row', { name: new RegExp(email.replace(/[.+]/g, '\\$&')) });
+    if (text === null) await expect(row).toHaveCount(0, { timeout: 500 });
+    else await expect(row).toContainText(text, { timeout: 500 });
+  }).toPass({ timeout: 20_000, intervals: [250, 500, 1000] });
+}
+
+async function noAccessibilityViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+async function addUserToGroup(page: Page, user: { given: string; family: string; email: string; unit: string }, group: string) {
+  await page.goto('/directory/users/new');
+  await page.getByLabel('First name').fill(user.given);
+  await page.getByLabel('Last name').fill(user.family);
+  await page.getByLabel('Primary e-mail').fill(user.email);
+  await page.getByLabel(/org(anisational)? unit/i).selectOption({ label: user.unit });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: `${user.given} ${user.family}` })).toBeVisible();
+  await page.goto('/directory/groups');
+  await page.getByRole('link', { name: group, exact: true }).click();
+  await page.getByRole('button', { name: 'Add member' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Search users').fill(user.email);
+  await dialog.getByRole('option', { name: new RegExp(user.email.replace(/[.+]/g, '\\$&')) }).click();
+  await dialog.getByRole('button', { name: 'Add member' }).click();
+  await expect(page.getByRole('row', { name: new RegExp(user.email.replace(/[.+]/g, '\\$&')) })).toBeVisible();
+}
+
+async function openUser(page: Page, email: string) {
+  await page.goto('/directory/users');
+  await page.getByRole('searchbox').fill(email);
+  await expect(page.getByRole('row')).toHaveCount(2);
+  await page.getByRole('row').nth(1).getByRole('link').first().click();
+}
+
+// SPEC §2 W-1…W-8, §3 M-3…M-5, L-4, L-5: the whole path of issue 4, against the built-in demo app.
+test('a super-admin sets up GoToMeeting with the wizard, and directory changes reach the app', async ({ page, browser }, testInfo) => {
+  test.setTimeout(150_000);
+  let shot = 0;
+  const screenshot = async (name: string) => page.screenshot({ path: testInfo.outputPath(`${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+
+  // A read-only admin, to look at the configured app later.
+  await page.goto('/admins');
+  await page.getByRole('button', { name: 'Add admin' }).click();
+  const addAdmin = page.getByRole('dialog');
+  await addAdmin.getByLabel('Name').fill(readOnly.name);
+  await addAdmin.getByLabel('E-mail').fill(readOnly.email);
+  await addAdmin.getByLabel('Role').selectOption({ label: 'Read-only admin' });
+  await addAdmin.getByLabel('Password').fill(readOnly.password);
+  await addAdmin.getByRole('button', { name: 'Add admin' }).click();
+  await expect(page.getByRole('row', { name: new RegExp(readOnly.email) })).toBeVisible();
+
+  // The catalog.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Apps' }).click();
+  await expect(page.getByRole('heading', { name: 'Web and mobile apps' })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Workleap/ })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Custom SCIM 2\.0 app/ })).toBeVisible();
+  await page.getByRole('link', { name: 'GoToMeeting' }).click();
+
+  // W-1: SSO first.
+  await expect(page.getByRole('button', { name: 'Set up automatic provisioning' })).toBeDisabled();
+  await page.getByRole('link', { name: 'Configure SSO' }).click();
+  await page.getByLabel('Entity ID').fill('https://sso.example.com/gotomeeting');
+  await page.getByLabel('Sign-in URL').fill('not a url');
+  await page.getByLabel('IdP certificate').fill('MIIBszCCAVmgAwIBAgIUQk');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Enter a full URL, starting with https://')).toBeVisible();
+  await page.getByLabel('Sign-in URL').fill('https://sso.example.com/saml');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Set up automatic provisioning' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Step 1 of 7: Prerequisite' })).toBeVisible();
+  await noAccessibilityViolations(page);
+  await screenshot('prerequisite');
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  // W-2: the demo app's own sign-in and consent pages, and back.
+  await expect(page.getByRole('heading', { name: 'Step 2 of 7: Authorize' })).toBeVisible();
+  await noAccessibilityViolations(page);
+  await screenshot('authorize');
+  await page.getByRole('button', { name: 'Authorize in GoToMeeting' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to GoToMeeting' })).toBeVisible();
+  expect(page.url()).toContain(demoApp.url);
+  await page.getByLabel('E-mail').fill(demoApp.adminEmail);
+  await page.getByLabel('Password').fill(demoApp.adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Allow autoprov to manage users?' })).toBeVisible();
+  await page.getByRole('button', { name: 'Allow' }).click();
+
+  // W-3: back in the wizard; the placeholder and a wrong key are refused in words.
+  await expect(page.getByRole('heading', { name: 'Step 3 of 7: Endpoint URL' })).toBeVisible();
+  await noAccessibilityViolations(page);
+  const endpoint = page.getByRole('textbox', { name: 'Endpoint URL' });
+  await expect(endpoint).toHaveValue(`${demoApp.url}/scim/v2/accounts/{AccountKey}`);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByText(/Replace \{AccountKey\} with your value/)).toBeVisible();
+  await endpoint.fill(`${demoApp.url}/scim/v2/accounts/1111111`);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByText(/The app has no account with this key/)).toBeVisible();
+  await expect(endpoint).toHaveAttribute('aria-invalid', 'true');
+  await endpoint.fill(`${demoApp.url}/scim/v2/accounts/${demoApp.accountKey}`);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByText(/^Connected: the app answered as a SCIM 2\.0 service/)).toBeVisible();
+  await screenshot('endpoint');
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  // W-4: a required attribute left unmapped is refused; the preview shows a real user.
+  await expect(page.getByRole('heading', { name: 'Step 4 of 7: Attribute mapping' })).toBeVisible();
+  await noAccessibilityViolations(page);
+  await expect(page.getByText(/What .+@example\.com would become in GoToMeeting/)).toBeVisible();
+  const lastName = page.getByRole('combobox', { name: 'Last name (required)' });
+  await lastName.selectOption('');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByText('Last name is required: map it to a directory attribute')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Step 4 of 7: Attribute mapping' })).toBeVisible();
+  await lastName.selectOption({ label: 'Last name' });
+  await screenshot('mapping');
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  // W-5: search as you type, two groups with access levels, one removed again.
+  await expect(page.getByRole('heading', { name: 'Step 5 of 7: Provisioning scope' })).toBeVisible();
+  await expect(page.getByText(/in a secondary domain, are never provisioned/)).toBeVisible();
+  const search = page.getByLabel('Search groups');
+  await search.fill('fin');
+  await page.getByRole('button', { name: 'Add Finance' }).click();
+  await search.fill('man');
+  await page.getByRole('button', { name: 'Add Managers' }).click();
+  await search.fill('sal');
+  await page.getByRole('button', { name: 'Add Sales' }).click();
+  await page.getByRole('button', { name: 'Remove Sales' }).click();
+  await page.getByLabel('Access level for Managers').selectOption({ label: 'GoToMeeting Admin' });
+  await noAccessibilityViolations(page);
+  await screenshot('scope');
+  // Back keeps what was entered.
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 4 of 7: Attribute mapping' })).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByLabel('Access level for Managers')).toHaveValue('admin');
+  await expect(page.getByRole('button', { name: 'Remove Finance' })).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  // W-6: a reload loses nothing that was saved.
+  await expect(page.getByRole('heading', { name: 'Step 6 of 7: Deprovisioning' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Step 6 of 7: Deprovisioning' })).toBeVisible();
+  await expect(page.getByLabel('Delay').nth(1)).toHaveValue('next_sync');
+  await page.locator('#deleted-action').selectOption({ label: 'Delete the account in the app' });
+  await page.locator('#deleted-delay').selectOption({ label: 'After 7 days' });
+  await noAccessibilityViolations(page);
+  await screenshot('deprovisioning');
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  // W-7: the summary, saved as a draft.
+  await expect(page.getByRole('heading', { name: 'Step 7 of 7: Finish' })).toBeVisible();
+  await expect(page.getByText('Managers: GoToMeeting Admin')).toBeVisible();
+  await noAccessibilityViolations(page);
+  await screenshot('finish');
+  await page.getByRole('button', { name: 'Finish' }).click();
+
+  // W-8: nothing reaches the app until the switch and its confirmation.
+  await expect(page.getByRole('heading', { name: 'GoToMeeting', level: 1 })).toBeVisible();
+  const app = await openDemoApp(page);
+  await expect(app.getByRole('heading', { name: 'Users (0)' })).toBeVisible();
+  await page.getByRole('switch', { name: 'Provisioning' }).click();
+  const activate = page.getByRole('dialog', { name: 'Activate provisioning for GoToMeeting?' });
+  await noAccessibilityViolations(page);
+  await screenshot('activate');
+  await activate.getByRole('button', { name: 'Activate' }).click();
+  await expect(page.getByRole('switch', { name: 'Provisioning' })).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByText(/Sync succeeded: \d+ created/)).toBeVisible({ timeout: 20_000 });
+  await screenshot('active');
+
+  // A user added to a scoped group arrives within seconds, with the group's access, and is welcomed.
+  const nadia = { given: 'Nadia', family: 'Testeur', email: 'nadia.testeur@example.com', unit: '/Finance' };
+  await addUserToGroup(page, nadia, 'Finance');
+  await expectInApp(app, nadia.email, /Nadia\s+Testeur.*Active.*GoToMeeting Organizer/s);
+  await app.goto(`${demoApp.url}/admin/outbox`);
+  await expect(app.getByText(`To: ${nadia.email}`)).toBeVisible();
+
+  // Suspended with "within 24 hours" → suspended in the app; restored → active again.
+  await openUser(page, nadia.email);
+  await page.getByRole('button', { name: 'Suspend' }).click();
+  await page.getByRole('dialog', { name: 'Suspend this user?' }).getByRole('button', { name: 'Suspend' }).click();
+  await expectInApp(app, nadia.email, 'Suspended');
+  await page.getByRole('button', { name: 'Restore' }).click();
+  await page.getByRole('dialog', { name: 'Restore this user?' }).getByRole('button', { name: 'Restore' }).click();
+  await expectInApp(app, nadia.email, 'Active');
+
+  // A secondary-domain user in the group is never provisioned (E-2)…
+  const omar = { given: 'Omar', family: 'Secondaire', email: 'omar.secondaire@example.org', unit: '/Finance' };
+  await addUserToGroup(page, omar, 'Finance');
+
+  // …and a rename made after it arrives (so the run that saw Omar is over).
+  await openUser(page, nadia.email);
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Last name').fill('Testeur-Martin');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expectInApp(app, nadia.email, /Testeur-Martin.*Active/s);
+  await expectInApp(app, omar.email, null);
+
+  // M-5: the app's admin changes the password; the console says so; re-authorizing catches up.
+  await app.goto(`${demoApp.url}/admin/password`);
+  await app.getByLabel('Current password').fill(demoApp.adminPassword);
+  await app.getByLabel('New password').fill('a brand new password');
+  await app.getByRole('button', { name: 'Change password' }).click();
+  await expect(app.getByText('Password changed. Every authorization was revoked.')).toBeVisible();
+  await openUser(page, nadia.email);
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('First name').fill('Nadia-Rose');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.goto('/apps/gotomeeting');
+  await expect(page.getByText(/no longer accepts autoprov's authorization/)).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('heading', { name: /Automatic provisioning/ })).toContainText('Needs re-authorization');
+  await screenshot('needs-reauthorization');
+  await page.getByRole('button', { name: 'Re-authorize' }).click();
+  // The new password revoked the app's sign-in sessions too: the admin signs in again.
+  await expect(page.getByRole('heading', { name: 'Sign in to GoToMeeting' })).toBeVisible();
+  await page.getByLabel('E-mail').fill(demoApp.adminEmail);
+  await page.getByLabel('Password').fill('a brand new password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await expect(page.getByText(/authorized again/)).toBeVisible();
+  await expectInApp(app, nadia.email, /Nadia-Rose\s+Testeur-Martin/);
+
+  // A read-only admin sees the app page and no control that changes anything.
+  // Contexts take the file's storage state by default: this one starts signed out.
+  const reader = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const readerPage = await reader.newPage();
+  await readerPage.goto('/sign-in');
+  await readerPage.getByLabel('E-mail').fill(readOnly.email);
+  await readerPage.getByLabel('Password').fill(readOnly.password);
+  await readerPage.getByRole('button', { name: 'Sign in' }).click();
+  await expect(readerPage.getByRole('banner')).toContainText(readOnly.name);
+  await readerPage.goto('/apps/gotomeeting');
+  await expect(readerPage.getByRole('heading', { name: /Automatic provisioning/ })).toContainText('Active');
+  await expect(readerPage.getByText('Accounts managed')).toBeVisible();
+  await expect(readerPage.getByRole('main').getByRole('button')).toHaveCount(0);
+  await expect(readerPage.getByRole('main').getByRole('combobox')).toHaveCount(0);
+  await expect(readerPage.getByRole('switch')).toHaveCount(0);
+  await expect(readerPage.getByRole('link', { name: /Edit|Configure SSO|Continue the setup/ })).toHaveCount(0);
+  await reader.close();
+
+  // M-3, M-4: disable, then delete: the accounts stay in the app.
+  const before = await app.getByRole('heading', { name: /^Users \(/ }).textContent();
+  await page.getByRole('switch', { name: 'Provisioning' }).click();
+  await page.getByRole('dialog', { name: 'Disable provisioning?' }).getByRole('button', { name: 'Disable' }).click();
+  await expect(page.getByRole('switch', { name: 'Provisioning' })).toHaveAttribute('aria-checked', 'false');
+  await page.getByRole('button', { name: 'Delete configuration' }).click();
+  const remove = page.getByRole('dialog', { name: 'Disable and delete the configuration?' });
+  await expect(remove).toContainText('left there, untouched');
+  await remove.getByRole('button', { name: 'Delete configuration' }).click();
+  await expect(page.getByRole('button', { name: 'Set up automatic provisioning' })).toBeVisible();
+  await app.goto(`${demoApp.url}/admin`);
+  await expect(app.getByRole('heading', { name: /^Users \(/ })).toHaveText(before!);
+  await expect(app.getByRole('row', { name: /nadia\.testeur@example\.com/ })).toBeVisible();
+});
