@@ -8,6 +8,7 @@ import { requestLog } from './lib/request-log.js';
 import { adminsRoutes } from './routes/admins.routes.js';
 import { appsRoutes } from './routes/apps.routes.js';
 import { oauthRoutes } from './routes/oauth.routes.js';
+import { reportsRoutes } from './routes/reports.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { directoryRoutes } from './routes/directory.routes.js';
 import type { AppEnv } from './types.js';
@@ -22,7 +23,8 @@ export function createApi(deps: ServerDeps) {
     .route('/admins', adminsRoutes(deps))
     .route('/directory', directoryRoutes(deps))
     .route('/apps', appsRoutes(deps))
-    .route('/oauth', oauthRoutes(deps));
+    .route('/oauth', oauthRoutes(deps))
+    .route('/reports', reportsRoutes(deps));
   return api;
 }
 

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { admins, openDatabase } from '@autoprov/db';
 import { builtInDirectory, latestChangeId, seedDemoOrganisation, systemClock } from '@autoprov/directory';
-import { appConnector, ProvisioningScheduler } from '@autoprov/engine';
+import { appConnector, ProvisioningScheduler, pruneUsageLog } from '@autoprov/engine';
 import { loadOrCreateKey, SecretBox } from '@autoprov/secrets';
 import { createApp } from './app.js';
 import { sessionStore } from './auth/sessions.js';
@@ -27,6 +27,14 @@ const scheduler = new ProvisioningScheduler(
   { latestDirectoryChange: () => latestChangeId(db) },
 );
 scheduler.start();
+
+// L-1: the usage log keeps 30 days.
+const pruneUsage = () => {
+  const removed = pruneUsageLog(db, systemClock.now());
+  if (removed > 0) logger.info({ removed }, 'usage events older than 30 days removed');
+};
+pruneUsage();
+setInterval(pruneUsage, 60 * 60 * 1000).unref();
 
 const setupToken = new SetupToken();
 const needsSetup = (db.select({ n: sql<number>`count(*)` }).from(admins).get()?.n ?? 0) === 0;

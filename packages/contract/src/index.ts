@@ -6,3 +6,4 @@ export * from './admins.js';
 export * from './directory.js';
 export * from './catalog.js';
 export * from './apps.js';
+export * from './reports.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import {
   appAvailability,
   appConfigurations,
@@ -9,6 +9,7 @@ import {
   scopeGroups,
   syncReportLines,
   syncRuns,
+  usageEventDays,
   usageEvents,
   type AppDatabase,
 } from '@autoprov/db';
@@ -157,4 +158,20 @@ export function writeUsageEvent(
       detail: event.detail ?? null,
     })
     .run();
+  db.insert(usageEventDays)
+    .values({ day: event.at.toISOString().slice(0, 10), appKey: event.appKey, kind: event.kind, count: 1 })
+    .onConflictDoUpdate({ target: [usageEventDays.day, usageEventDays.appKey, usageEventDays.kind], set: { count: sql`${usageEventDays.count} + 1` } })
+    .run();
+}
+
+/** L-1: the usage log keeps 30 days; older events and their daily counts go. */
+export function pruneUsageLog(db: AppDatabase, now: Date, keepDays = 30): number {
+  // Whole days (UTC), so the daily counts and the events always agree.
+  const firstDay = new Date(now.getTime() - (keepDays - 1) * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+  const cutoff = new Date(`${firstDay}T00:00:00.000Z`);
+  return db.transaction((tx) => {
+    const removed = tx.delete(usageEvents).where(lt(usageEvents.occurredAt, cutoff)).run().changes;
+    tx.delete(usageEventDays).where(lt(usageEventDays.day, firstDay)).run();
+    return removed;
+  });
 }

@@ -14,13 +14,19 @@ import {
   syncNowInputSchema,
   deprovisioningInputSchema,
   wizardStepInputSchema,
+  pageSizeSchema,
+  reportFilterSchema,
+  reportQuerySchema,
   type CatalogEntry,
 } from '@autoprov/contract';
 import { readSnapshotOf, type Actor } from '@autoprov/directory';
 import { directoryUsers, domains } from '@autoprov/db';
 import { and, asc, eq, like } from 'drizzle-orm';
 import { checkAppConnection, defaultRules, desiredAttributes, type DirectoryUserView } from '@autoprov/engine';
+import { stream } from 'hono/streaming';
 import { requireAdmin } from '../auth/middleware.js';
+import { csvLine, UTF8_BOM } from '../reports/csv.js';
+import { changesText, finishedRun, reportPage, reportRows, syncRunPage } from '../reports/sync-runs.js';
 import { validate } from '../lib/validate.js';
 import { validationError } from '../lib/errors.js';
 import type { ServerDeps } from '../deps.js';
@@ -178,9 +184,35 @@ export function appsRoutes(deps: ServerDeps) {
         if (!dryRun && row.heldRunId) throw new AppError('conflict', 'A run is held by the deletion guard: allow or cancel it first.');
         return c.json({ runId: deps.provisioning.requestRun(row.id, 'manual', { dryRun }) }, 202);
       })
+      .get('/:key/configuration/runs', keyParam, validate('query', z.object({ cursor: z.string().max(100).optional(), pageSize: pageSizeSchema })), (c) => {
+        const { key } = c.req.valid('param');
+        const { cursor, pageSize } = c.req.valid('query');
+        return c.json(syncRunPage(db, draft(c, key).id, cursor, pageSize));
+      })
       .get('/:key/configuration/runs/:runId', runParam, (c) => {
         const { key, runId } = c.req.valid('param');
         return c.json(configurations.getRun(db, draft(c, key).id, runId));
+      })
+      // L-3: the report of a run that is over, filtered by result and kind of change.
+      .get('/:key/configuration/runs/:runId/report', runParam, validate('query', reportQuerySchema), (c) => {
+        const { key, runId } = c.req.valid('param');
+        const { cursor, pageSize, ...filter } = c.req.valid('query');
+        return c.json(reportPage(db, finishedRun(db, draft(c, key).id, runId), filter, cursor, pageSize));
+      })
+      .get('/:key/configuration/runs/:runId/report.csv', runParam, validate('query', reportFilterSchema), (c) => {
+        const { key, runId } = c.req.valid('param');
+        const run = finishedRun(db, draft(c, key).id, runId);
+        const filter = c.req.valid('query');
+        c.header('Content-Type', 'text/csv; charset=utf-8');
+        c.header('Content-Disposition', `attachment; filename="sync-report-${key}-${run.requestedAt.toISOString().slice(0, 19).replace(/:/g, '')}.csv"`);
+        c.header('Cache-Control', 'no-store');
+        return stream(c, async (out) => {
+          await out.write(UTF8_BOM + csvLine(['User', 'Action', 'Result', 'Changes', 'Reason']));
+          for (const rows of reportRows(db, run.id, filter)) {
+            if (out.aborted) return;
+            await out.write(rows.map((r) => csvLine([r.userEmail, r.action, r.result, changesText(r.changes), r.reason])).join(''));
+          }
+        });
       })
       .post('/:key/configuration/held-run/allow', keyParam, (c) => {
         const { key } = c.req.valid('param');

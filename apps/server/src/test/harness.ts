@@ -69,6 +69,8 @@ export function testServer(options: { apps?: AppsSettings } = {}) {
     }
     return {
       request,
+      /** A GET answered as is (CSV and other non-JSON bodies). */
+      raw: (path: string) => app.request(path, { headers: { origin: publicUrl, ...(cookie ? { cookie } : {}) } }),
       get: (path: string) => request('GET', path),
       post: (path: string, body?: unknown) => request('POST', path, body ?? {}),
       patch: (path: string, body: unknown) => request('PATCH', path, body),

@@ -164,7 +164,21 @@ export const usageEvents = sqliteTable(
     index('usage_events_time_idx').on(t.occurredAt, t.id),
     index('usage_events_kind_idx').on(t.kind, t.occurredAt, t.id),
     index('usage_events_app_idx').on(t.appKey, t.occurredAt, t.id),
+    index('usage_events_app_kind_idx').on(t.appKey, t.kind, t.occurredAt, t.id),
+    index('usage_events_user_idx').on(t.userEmail, t.occurredAt, t.id),
   ],
+);
+
+/** L-1's counts and chart: events per day, app and kind, kept in step with usage_events. */
+export const usageEventDays = sqliteTable(
+  'usage_event_days',
+  {
+    day: text('day').notNull(),
+    appKey: text('app_key').notNull(),
+    kind: text('kind', { enum: usageEventKinds }).notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.appKey, t.kind] })],
 );
 
 /** E-13: directory groups mapped to the app's groups (teams); several may map to one team. */

@@ -1,0 +1,123 @@
+import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { usageEventKinds, type UsageEvent, type UsageEventKind, type UsageLogFilter, type UsageLogSummary } from '@autoprov/contract';
+import { usageEventDays, usageEvents, type AppDatabase } from '@autoprov/db';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+const dayMs = 24 * 60 * 60 * 1000;
+/** L-1: what the log shows and keeps. */
+export const usageLogDays = 30;
+
+const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+const startOf = (day: string) => new Date(`${day}T00:00:00.000Z`);
+
+/** The days the filter covers, clamped to the last 30 (UTC). */
+export function usageLogRange(filter: UsageLogFilter, now: Date): { from: string; to: string } {
+  const oldest = dayOf(new Date(now.getTime() - (usageLogDays - 1) * dayMs));
+  const today = dayOf(now);
+  const from = filter.from && filter.from > oldest ? filter.from : oldest;
+  const to = filter.to && filter.to < today ? filter.to : today;
+  return { from, to };
+}
+
+function conditions(filter: UsageLogFilter, now: Date): SQL[] {
+  const { from, to } = usageLogRange(filter, now);
+  const where: SQL[] = [gte(usageEvents.occurredAt, startOf(from)), lt(usageEvents.occurredAt, new Date(startOf(to).getTime() + dayMs))];
+  if (filter.kind) where.push(eq(usageEvents.kind, filter.kind));
+  if (filter.app) where.push(eq(usageEvents.appKey, filter.app));
+  // A prefix range, so the (user_email, occurred_at) index answers it.
+  if (filter.user) where.push(gte(usageEvents.userEmail, filter.user), lt(usageEvents.userEmail, `${filter.user}\uffff`));
+  return where;
+}
+
+type Row = typeof usageEvents.$inferSelect;
+
+function pageRows(db: AppDatabase, filter: UsageLogFilter, now: Date, after: { at: number; id: number } | null, limit: number): Row[] {
+  const where = conditions(filter, now);
+  if (after) {
+    const at = new Date(after.at);
+    where.push(or(lt(usageEvents.occurredAt, at), and(eq(usageEvents.occurredAt, at), lt(usageEvents.id, after.id)))!);
+  }
+  return db
+    .select()
+    .from(usageEvents)
+    .where(and(...where))
+    .orderBy(desc(usageEvents.occurredAt), desc(usageEvents.id))
+    .limit(limit)
+    .all();
+}
+
+export function usageEventView(row: Row, appName: (key: string) => string): UsageEvent {
+  return {
+    id: row.id,
+    occurredAt: row.occurredAt.toISOString(),
+    appKey: row.appKey,
+    appName: appName(row.appKey),
+    kind: row.kind,
+    userEmail: row.userEmail,
+    runId: row.runId,
+    detail: row.detail,
+  };
+}
+
+/** L-1: one page, newest first. A later page costs what the first does (keyset, not OFFSET). */
+export function usageLogPage(db: AppDatabase, filter: UsageLogFilter, now: Date, cursor: string | undefined, pageSize: number, appName: (key: string) => string) {
+  const rows = pageRows(db, filter, now, decodeCursor<number>(cursor, 'number'), pageSize + 1);
+  const items = rows.slice(0, pageSize);
+  const last = items.at(-1);
+  return {
+    items: items.map((r) => usageEventView(r, appName)),
+    nextCursor: rows.length > pageSize && last ? encodeCursor(last.occurredAt.getTime(), last.id) : null,
+  };
+}
+
+/** Every event the filter selects, newest first, read a page at a time (for the CSV export). */
+export function* usageLogRows(db: AppDatabase, filter: UsageLogFilter, now: Date, batch = 1000): Generator<Row[]> {
+  let after: { at: number; id: number } | null = null;
+  for (;;) {
+    const rows = pageRows(db, filter, now, after, batch);
+    if (rows.length === 0) return;
+    yield rows;
+    const last = rows.at(-1)!;
+    after = { at: last.occurredAt.getTime(), id: last.id };
+    if (rows.length < batch) return;
+  }
+}
+
+const zeroCounts = () => Object.fromEntries(usageEventKinds.map((k) => [k, 0])) as Record<UsageEventKind, number>;
+
+/**
+ * L-1: counts per event and events per day. Without a user filter they come from the daily
+ * counts; with one, from that user's events (few, and indexed).
+ */
+export function usageLogSummary(db: AppDatabase, filter: UsageLogFilter, now: Date): UsageLogSummary {
+  const { from, to } = usageLogRange(filter, now);
+  let rows: { day: string; kind: UsageEventKind; n: number }[];
+  if (filter.user) {
+    const dayExpr = sql<string>`strftime('%Y-%m-%d', ${usageEvents.occurredAt} / 1000, 'unixepoch')`;
+    rows = db
+      .select({ day: dayExpr, kind: usageEvents.kind, n: sql<number>`count(*)` })
+      .from(usageEvents)
+      .where(and(...conditions(filter, now)))
+      .groupBy(dayExpr, usageEvents.kind)
+      .all();
+  } else {
+    const where: SQL[] = [gte(usageEventDays.day, from), lte(usageEventDays.day, to)];
+    if (filter.kind) where.push(eq(usageEventDays.kind, filter.kind));
+    if (filter.app) where.push(eq(usageEventDays.appKey, filter.app));
+    rows = db
+      .select({ day: usageEventDays.day, kind: usageEventDays.kind, n: sql<number>`sum(${usageEventDays.count})` })
+      .from(usageEventDays)
+      .where(and(...where))
+      .groupBy(usageEventDays.day, usageEventDays.kind)
+      .all();
+  }
+  const counts = zeroCounts();
+  const byDay = new Map<string, Record<UsageEventKind, number>>();
+  for (let t = startOf(from).getTime(); t <= startOf(to).getTime(); t += dayMs) byDay.set(dayOf(new Date(t)), zeroCounts());
+  for (const r of rows) {
+    counts[r.kind] += r.n;
+    const d = byDay.get(r.day);
+    if (d) d[r.kind] += r.n;
+  }
+  return { counts, perDay: [...byDay].map(([day, c]) => ({ day, counts: c })), from, to };
+}

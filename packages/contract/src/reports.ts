@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { isoDateSchema } from './common.js';
+import { syncRunSchema } from './apps.js';
+import { usageEventKinds } from './enums.js';
+
+/** L-1's six events, as seed 000 names them. */
+export const usageEventLabels: Record<(typeof usageEventKinds)[number], string> = {
+  user_created: 'User created',
+  user_updated: 'User updated',
+  user_suspended: 'User suspended',
+  user_unsuspended: 'User unsuspended',
+  user_deleted: 'User deleted',
+  failure: 'Failures',
+};
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-24')
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'This is not a date');
+
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+/** L-1 filters; the same object drives the page, the counts, the chart and the CSV export. */
+export const usageLogFilterSchema = z
+  .object({
+    kind: z.preprocess(emptyToUndefined, z.enum(usageEventKinds).optional()),
+    app: z.preprocess(emptyToUndefined, z.string().max(64).optional()),
+    /** The start of the user's e-mail address, case ignored. */
+    user: z.preprocess(emptyToUndefined, z.string().trim().toLowerCase().max(254).optional()),
+    /** Inclusive days (UTC). */
+    from: z.preprocess(emptyToUndefined, day.optional()),
+    to: z.preprocess(emptyToUndefined, day.optional()),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'The end date is before the start date' });
+export type UsageLogFilter = z.infer<typeof usageLogFilterSchema>;
+
+export const pageSizeSchema = z.coerce.number().int().min(1).max(200).default(50);
+
+export const usageLogQuerySchema = z.intersection(usageLogFilterSchema, z.object({ cursor: z.string().max(100).optional(), pageSize: pageSizeSchema }));
+
+export const usageEventSchema = z.object({
+  id: z.number().int(),
+  occurredAt: isoDateSchema,
+  appKey: z.string(),
+  appName: z.string(),
+  kind: z.enum(usageEventKinds),
+  userEmail: z.string().nullable(),
+  runId: z.string().nullable(),
+  detail: z.string().nullable(),
+});
+export type UsageEvent = z.infer<typeof usageEventSchema>;
+
+/** Keyset paging: `nextCursor` is null on the last page. */
+export const usageLogPageSchema = z.object({ items: z.array(usageEventSchema), nextCursor: z.string().nullable() });
+
+export const usageLogSummarySchema = z.object({
+  counts: z.record(z.enum(usageEventKinds), z.number().int()),
+  /** One entry per day of the range, oldest first, days without events included. */
+  perDay: z.array(z.object({ day: z.string(), counts: z.record(z.enum(usageEventKinds), z.number().int()) })),
+  from: z.string(),
+  to: z.string(),
+});
+export type UsageLogSummary = z.infer<typeof usageLogSummarySchema>;
+
+export const syncRunPageSchema = z.object({ items: z.array(syncRunSchema), nextCursor: z.string().nullable() });
+
+export const reportResults = ['succeeded', 'failed', 'planned'] as const;
+export const reportActions = ['create', 'adopt', 'update', 'suspend', 'unsuspend', 'delete', 'team'] as const;
+
+export const reportFilterSchema = z.object({
+  result: z.preprocess(emptyToUndefined, z.enum(reportResults).optional()),
+  action: z.preprocess(emptyToUndefined, z.enum(reportActions).optional()),
+});
+export type ReportFilter = z.infer<typeof reportFilterSchema>;
+export const reportQuerySchema = z.intersection(reportFilterSchema, z.object({ cursor: z.string().max(100).optional(), pageSize: pageSizeSchema }));
+
+export const reportLineSchema = z.object({
+  id: z.number().int(),
+  userEmail: z.string(),
+  action: z.string(),
+  result: z.enum(reportResults),
+  changes: z.record(z.string(), z.object({ before: z.string().nullable(), after: z.string().nullable() })).nullable(),
+  reason: z.string().nullable(),
+});
+export type ReportLine = z.infer<typeof reportLineSchema>;
+
+export const reportPageSchema = z.object({
+  run: syncRunSchema,
+  items: z.array(reportLineSchema),
+  nextCursor: z.string().nullable(),
+  /** Lines per result for the whole run, whatever the filter. */
+  totals: z.record(z.string(), z.number().int()),
+});
+export type ReportPage = z.infer<typeof reportPageSchema>;
+
+export const reportActionLabels: Record<(typeof reportActions)[number], string> = {
+  create: 'Created',
+  adopt: 'Adopted (existing account)',
+  update: 'Updated',
+  suspend: 'Suspended',
+  unsuspend: 'Unsuspended',
+  delete: 'Deleted',
+  team: 'Team membership',
+};
