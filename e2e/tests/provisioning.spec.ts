@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
+import { parse } from 'csv-parse/sync';
 import { expect, test, type Page } from '@playwright/test';
 import { e2eServer } from '../support/server-config.js';
 
@@ -249,6 +251,62 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   await expect(page.getByText(/authorized again/)).toBeVisible();
   await expectInApp(app, nadia.email, /Nadia-Rose\s+Testeur-Martin/);
 
+  // L-1, L-3: the app stops accepting example.com addresses; the next user fails with its reason.
+  await app.goto(`${demoApp.url}/admin/domains`);
+  await app.getByRole('button', { name: 'Remove example.com' }).click();
+  await expect(app.getByRole('button', { name: 'Remove example.com' })).toHaveCount(0);
+  const lina = { given: 'Lina', family: 'Refusée', email: 'lina.refusee@example.com', unit: '/Finance' };
+  await addUserToGroup(page, lina, 'Finance');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
+  await expect(page.getByRole('heading', { name: 'Usage log' })).toBeVisible();
+  const events = page.getByRole('table', { name: 'Events', exact: true });
+  await expect(async () => {
+    await page.reload();
+    await expect(events.getByRole('row', { name: /lina\.refusee@example\.com/ })).toContainText(/Failures.*example\.com is not a verified domain/s, { timeout: 500 });
+  }).toPass({ timeout: 20_000 });
+  await noAccessibilityViolations(page);
+  await screenshot('usage-log');
+
+  // The CSV has exactly the rows on screen, for any filter.
+  const csvRows = async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+    const records = parse(readFileSync((await download.path())!, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    return records.map((r) => `${r.Event} ${r.User}`);
+  };
+  const screenRows = async () =>
+    (await events.getByRole('row').allInnerTexts()).slice(1).map((t) => {
+      const cells = t.split('\t');
+      return `${cells[1]} ${cells[3]}`;
+    });
+  await page.getByLabel('App', { exact: true }).selectOption({ label: 'GoToMeeting' });
+  await expect(page).toHaveURL(/app=gotomeeting/);
+  const all = await screenRows();
+  expect(all.length).toBeGreaterThan(10);
+  expect(await csvRows()).toEqual(all);
+  await page.getByLabel('Event', { exact: true }).selectOption({ label: 'Failures' });
+  await expect(page).toHaveURL(/kind=failure/);
+  await expect(events.getByRole('row')).toHaveCount(2);
+  expect(await screenRows()).toEqual([`Failures ${lina.email}`]);
+  expect(await csvRows()).toEqual([`Failures ${lina.email}`]);
+  await expect(page.getByRole('listitem').filter({ hasText: 'Failures' })).toContainText('1');
+
+  // The run's report says the same, in the app's own words; filtering by result narrows it.
+  await page.goto('/apps/gotomeeting');
+  await expect(page.getByRole('heading', { name: 'Sync history' })).toBeVisible();
+  await page.getByRole('table', { name: 'Sync runs' }).getByRole('row').filter({ hasText: 'Failed' }).first().getByRole('link', { name: /Report/ }).click();
+  await expect(page.getByRole('heading', { name: /Sync report/ })).toBeVisible();
+  const lines = page.getByRole('table', { name: 'Report lines' });
+  await expect(lines.getByRole('row', { name: /lina\.refusee@example\.com/ })).toContainText('The e-mail domain example.com is not a verified domain of this organisation');
+  await page.getByLabel('Result', { exact: true }).selectOption({ label: 'Succeeded' });
+  await expect(page.getByText('No line matches these filters.')).toBeVisible();
+  await page.getByLabel('Result', { exact: true }).selectOption({ label: 'Failed' });
+  await expect(lines.getByRole('row')).toHaveCount(2);
+  await noAccessibilityViolations(page);
+  await screenshot('sync-report');
+  await app.goto(`${demoApp.url}/admin/domains`);
+  await app.getByLabel('Domain').fill('example.com');
+  await app.getByRole('button', { name: 'Add domain' }).click();
+
   // A read-only admin sees the app page and no control that changes anything.
   // Contexts take the file's storage state by default: this one starts signed out.
   const reader = await browser.newContext({ storageState: { cookies: [], origins: [] } });
@@ -261,14 +319,17 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   await readerPage.goto('/apps/gotomeeting');
   await expect(readerPage.getByRole('heading', { name: /Automatic provisioning/ })).toContainText('Active');
   await expect(readerPage.getByText('Accounts managed')).toBeVisible();
-  await expect(readerPage.getByRole('main').getByRole('button')).toHaveCount(0);
+  // Paging through the sync history is all a reader can press.
+  await expect(readerPage.getByRole('main').getByRole('button').filter({ hasNotText: /^(Newer|Older)$/ })).toHaveCount(0);
   await expect(readerPage.getByRole('main').getByRole('combobox')).toHaveCount(0);
   await expect(readerPage.getByRole('switch')).toHaveCount(0);
   await expect(readerPage.getByRole('link', { name: /Edit|Configure SSO|Continue the setup/ })).toHaveCount(0);
   await reader.close();
 
   // M-3, M-4: disable, then delete: the accounts stay in the app.
+  await app.goto(`${demoApp.url}/admin`);
   const before = await app.getByRole('heading', { name: /^Users \(/ }).textContent();
+  await page.goto('/apps/gotomeeting');
   await page.getByRole('switch', { name: 'Provisioning' }).click();
   await page.getByRole('dialog', { name: 'Disable provisioning?' }).getByRole('button', { name: 'Disable' }).click();
   await expect(page.getByRole('switch', { name: 'Provisioning' })).toHaveAttribute('aria-checked', 'false');

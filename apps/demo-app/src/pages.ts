@@ -123,7 +123,7 @@ export function pages({ db, provider, scimResource, publicUrl }: PagesOptions) {
 
   // --- Admin Center ---
   const nav = (csrf: string) =>
-    html`<a href="/admin">Users</a> · <a href="/admin/outbox">Outbox</a> · <a href="/admin/password">Change admin password</a> ·
+    html`<a href="/admin">Users</a> · <a href="/admin/outbox">Outbox</a> · <a href="/admin/domains">Verified domains</a> · <a href="/admin/password">Change admin password</a> ·
       <form method="post" action="/admin/sign-out" style="display:inline"><input type="hidden" name="csrf" value="${csrf}" /><button class="secondary" type="submit">Sign out</button></form>`;
 
   app.get('/admin', (c) => {
@@ -203,6 +203,56 @@ export function pages({ db, provider, scimResource, publicUrl }: PagesOptions) {
         nav(session.csrfToken),
       ),
     );
+  });
+
+  // Seed 002: only addresses in a verified domain can have an account.
+  app.get('/admin/domains', (c) => {
+    const session = adminSession(c);
+    if (!session) return c.redirect('/admin', 303);
+    const domains = db.select().from(verifiedDomains).orderBy(verifiedDomains.name).all();
+    return c.html(
+      page(
+        'Verified domains',
+        html`<div class="card">
+          <h1>Verified domains</h1>
+          <p>Users can be created only with an address in one of these domains.</p>
+          ${c.req.query('error') ? html`<p class="error" role="alert">${c.req.query('error')}</p>` : ''}
+          <ul>
+            ${domains.map(
+              (d) => html`<li>
+                ${d.name}
+                <form method="post" action="/admin/domains/remove" style="display:inline">
+                  <input type="hidden" name="csrf" value="${session.csrfToken}" /><input type="hidden" name="name" value="${d.name}" />
+                  <button type="submit" class="secondary" aria-label="Remove ${d.name}">Remove</button>
+                </form>
+              </li>`,
+            )}
+          </ul>
+          <form method="post" action="/admin/domains">
+            <input type="hidden" name="csrf" value="${session.csrfToken}" />
+            <label>Domain <input name="name" required pattern="[a-z0-9.-]+\\.[a-z]{2,}" /></label>
+            <button type="submit">Add domain</button>
+          </form>
+        </div>`,
+        nav(session.csrfToken),
+      ),
+    );
+  });
+
+  app.post('/admin/domains', async (c) => {
+    const form = await c.req.parseBody();
+    checkCsrf(c, form);
+    const name = String(form.name ?? '').trim().toLowerCase();
+    if (!/^[a-z0-9.-]+\.[a-z]{2,}$/.test(name)) return c.redirect(`/admin/domains?error=${encodeURIComponent(`${name || 'An empty name'} is not a domain name.`)}`, 303);
+    db.insert(verifiedDomains).values({ name }).onConflictDoNothing().run();
+    return c.redirect('/admin/domains', 303);
+  });
+
+  app.post('/admin/domains/remove', async (c) => {
+    const form = await c.req.parseBody();
+    checkCsrf(c, form);
+    db.delete(verifiedDomains).where(eq(verifiedDomains.name, String(form.name ?? ''))).run();
+    return c.redirect('/admin/domains', 303);
   });
 
   app.get('/admin/password', (c) => {

@@ -18,21 +18,23 @@ const day = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-11-24')
   .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'This is not a date');
 
-const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+/** A form's empty field (or an absent query parameter) means "no filter". */
+const unset = <T>(v: T | '' | undefined): T | undefined => (v === '' ? undefined : v);
 
 /** L-1 filters; the same object drives the page, the counts, the chart and the CSV export. */
 export const usageLogFilterSchema = z
   .object({
-    kind: z.preprocess(emptyToUndefined, z.enum(usageEventKinds).optional()),
-    app: z.preprocess(emptyToUndefined, z.string().max(64).optional()),
+    kind: z.enum(['', ...usageEventKinds]).optional().transform(unset),
+    app: z.string().max(64).optional().transform(unset),
     /** The start of the user's e-mail address, case ignored. */
-    user: z.preprocess(emptyToUndefined, z.string().trim().toLowerCase().max(254).optional()),
+    user: z.string().trim().toLowerCase().max(254, 'At most 254 characters').optional().transform(unset),
     /** Inclusive days (UTC). */
-    from: z.preprocess(emptyToUndefined, day.optional()),
-    to: z.preprocess(emptyToUndefined, day.optional()),
+    from: z.union([z.literal(''), day]).optional().transform(unset),
+    to: z.union([z.literal(''), day]).optional().transform(unset),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'The end date is before the start date' });
 export type UsageLogFilter = z.infer<typeof usageLogFilterSchema>;
+export type UsageLogFilterInput = z.input<typeof usageLogFilterSchema>;
 
 export const pageSizeSchema = z.coerce.number().int().min(1).max(200).default(50);
 
@@ -68,8 +70,8 @@ export const reportResults = ['succeeded', 'failed', 'planned'] as const;
 export const reportActions = ['create', 'adopt', 'update', 'suspend', 'unsuspend', 'delete', 'team'] as const;
 
 export const reportFilterSchema = z.object({
-  result: z.preprocess(emptyToUndefined, z.enum(reportResults).optional()),
-  action: z.preprocess(emptyToUndefined, z.enum(reportActions).optional()),
+  result: z.enum(['', ...reportResults]).optional().transform(unset),
+  action: z.enum(['', ...reportActions]).optional().transform(unset),
 });
 export type ReportFilter = z.infer<typeof reportFilterSchema>;
 export const reportQuerySchema = z.intersection(reportFilterSchema, z.object({ cursor: z.string().max(100).optional(), pageSize: pageSizeSchema }));

@@ -12,7 +12,9 @@ import { UsersList } from '../features/directory/components/users-list';
 import { RequireSession } from './routes/require-session';
 import { SetupRoute } from './routes/setup';
 import { SignInRoute } from './routes/sign-in';
-import { NotFoundRoute, ReportsRoute } from './routes/simple-pages';
+import { NotFoundRoute } from './routes/simple-pages';
+import { ReportPage } from '../features/apps/components/report-page';
+import { UsageLogPage } from '../features/reports/components/usage-log-page';
 import { AppPage } from '../features/apps/components/app-page';
 import { AppsPage } from '../features/apps/components/apps-page';
 import { EditDeprovisioningPage, EditScopePage } from '../features/apps/components/manage-pages';
@@ -35,6 +37,7 @@ export const routes = [
           { path: 'apps/:key/setup/:step', element: <SetupWizard /> },
           { path: 'apps/:key/scope', element: <EditScopePage /> },
           { path: 'apps/:key/deprovisioning', element: <EditDeprovisioningPage /> },
+          { path: 'apps/:key/runs/:runId', element: <ReportPage /> },
           {
             path: 'directory',
             element: <DirectoryLayout />,
@@ -49,7 +52,7 @@ export const routes = [
               { path: 'changes', element: <ChangeHistory /> },
             ],
           },
-          { path: 'reports', element: <ReportsRoute /> },
+          { path: 'reports', element: <UsageLogPage /> },
           { path: 'admins', element: <AdminsPage /> },
           { path: '*', element: <NotFoundRoute /> },
         ],

@@ -1,16 +1,5 @@
 import { Link } from 'react-router';
 import { Page } from '../../components/ui/page';
-import { EmptyState } from '../../components/ui/states';
-
-export function ReportsRoute() {
-  return (
-    <Page title="Reports">
-      <EmptyState title="Nothing has been provisioned yet">
-        <p>The usage log, sync history and reports appear here once an app is provisioned.</p>
-      </EmptyState>
-    </Page>
-  );
-}
 
 export function NotFoundRoute() {
   return (

@@ -1,10 +1,12 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import {
   appDetailSchema,
   appListSchema,
   endpointCheckSchema,
   mappingPreviewSchema,
+  reportPageSchema,
+  syncRunPageSchema,
   startAuthorizationResultSchema,
   syncRunSchema,
   syncRunStartedSchema,
@@ -13,11 +15,12 @@ import {
   type DeprovisioningInput,
   type MappingInput,
   type OAuthClientInput,
+  type ReportFilter,
   type ScopeInput,
   type SsoSettingsInput,
   type WizardStep,
 } from '@autoprov/contract';
-import { api } from '../../../lib/api-client';
+import { api, queryString } from '../../../lib/api-client';
 
 const base = (key: string) => `/apps/${encodeURIComponent(key)}`;
 
@@ -105,3 +108,22 @@ export const useRun = (key: string, runId: string | null) =>
   });
 
 export type SyncRunView = z.infer<typeof syncRunSchema>;
+
+export const useRunHistory = (key: string, cursor: string | null, enabled = true) =>
+  useQuery({
+    queryKey: ['apps', key, 'history', cursor],
+    queryFn: () => api.get(`${base(key)}/configuration/runs${queryString({ cursor, pageSize: 10 })}`, syncRunPageSchema),
+    enabled,
+    refetchInterval: (query) => (query.state.data?.items.some((r) => runningStates.has(r.state)) ? 1000 : 15_000),
+  });
+
+export const useReport = (key: string, runId: string, filter: ReportFilter, cursor: string | null, enabled: boolean) =>
+  useQuery({
+    queryKey: ['apps', key, 'report', runId, filter, cursor],
+    queryFn: () => api.get(`${base(key)}/configuration/runs/${encodeURIComponent(runId)}/report${queryString({ ...filter, cursor })}`, reportPageSchema),
+    enabled,
+    placeholderData: keepPreviousData,
+  });
+
+export const reportCsvHref = (key: string, runId: string, filter: ReportFilter) =>
+  `/api${base(key)}/configuration/runs/${encodeURIComponent(runId)}/report.csv${queryString(filter)}`;

@@ -6,6 +6,7 @@ import { useCanWrite } from '../../auth/api/session';
 import { useApp, useSetAvailability } from '../api/apps';
 import { AuditList } from './audit-list';
 import { ProvisioningSection } from './provisioning-section';
+import { SyncHistory } from './sync-history';
 
 /** One app: SSO (W-1), availability per org unit (SPEC §1), automatic provisioning (L-5). */
 export function AppPage() {
@@ -25,6 +26,7 @@ export function AppPage() {
       ) : null}
       <div className="sections">
         <ProvisioningSection detail={detail} />
+        {detail.configuration?.setupComplete ? <SyncHistory appKey={detail.app.key} /> : null}
         <SsoSection detail={detail} />
         <AvailabilitySection detail={detail} />
         <section className="card" aria-labelledby="audit-heading">
