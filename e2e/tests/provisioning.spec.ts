@@ -307,6 +307,22 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   await app.getByLabel('Domain').fill('example.com');
   await app.getByRole('button', { name: 'Add domain' }).click();
 
+  // M-1 and L-3: with no group in scope everyone for whom the app is ON is provisioned; the report
+  // of that (longer) run says it is still going, then opens when it ends.
+  await page.goto('/apps/gotomeeting');
+  await page.getByRole('link', { name: 'Edit scope' }).click();
+  await page.getByRole('button', { name: 'Remove Finance' }).click();
+  await page.getByRole('button', { name: 'Remove Managers' }).click();
+  await page.getByRole('button', { name: 'Update' }).click();
+  await expect(page.getByRole('heading', { name: 'GoToMeeting', level: 1 })).toBeVisible();
+  await page.getByRole('table', { name: 'Sync runs' }).getByRole('row').filter({ hasText: /Running|Pending/ }).first().getByRole('link', { name: /Report/ }).click();
+  await expect(page.getByText(/This sync is (still running|waiting to start): its report opens when it ends/)).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Export CSV' })).toHaveCount(0);
+  await screenshot('report-pending');
+  await expect(page.getByRole('table', { name: 'Report lines' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('link', { name: 'Export CSV' })).toBeVisible();
+  await expect(page.getByText(/^\d+ created/)).toBeVisible();
+
   // A read-only admin sees the app page and no control that changes anything.
   // Contexts take the file's storage state by default: this one starts signed out.
   const reader = await browser.newContext({ storageState: { cookies: [], origins: [] } });

@@ -46,6 +46,8 @@ function useAppChange<TInput>(key: string, change: (input: TInput) => Promise<Ap
     onSuccess: (detail) => {
       queryClient.setQueryData(['apps', key], detail);
       void queryClient.invalidateQueries({ queryKey: ['apps'], exact: true });
+      // A change may have started a run (activation, scope, availability).
+      void queryClient.invalidateQueries({ queryKey: ['apps', key, 'history'] });
     },
   });
 }
@@ -92,7 +94,10 @@ function useRunStarter(key: string, path: string, body: (input: { dryRun: boolea
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: { dryRun: boolean }) => api.post(`${base(key)}${path}`, syncRunStartedSchema, body(input)),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['apps', key], exact: true }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['apps', key], exact: true });
+      await queryClient.invalidateQueries({ queryKey: ['apps', key, 'history'] });
+    },
   });
 }
 

@@ -42,13 +42,9 @@ export function SyncHistory({ appKey }: { appKey: string }) {
                   <td>{runStateLabels[run.state]}</td>
                   <td>{countsText(run.counts)}</td>
                   <td>
-                    {run.state === 'pending' || run.state === 'running' ? (
-                      <span className="muted">When it ends</span>
-                    ) : (
-                      <Link to={`/apps/${appKey}/runs/${run.id}`}>
-                        Report<span className="visually-hidden"> of the run started {formatTime(run.startedAt ?? run.requestedAt)}</span>
-                      </Link>
-                    )}
+                    <Link to={`/apps/${appKey}/runs/${run.id}`}>
+                      Report<span className="visually-hidden"> of the run started {formatTime(run.startedAt ?? run.requestedAt)}</span>
+                    </Link>
                   </td>
                 </tr>
               ))}
