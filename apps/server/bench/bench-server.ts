@@ -1,0 +1,43 @@
+// The real API on a database file, with a signed-in read-only admin: what the benchmarks call.
+import { randomBytes, randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { admins, openDatabase } from '@autoprov/db';
+import { builtInDirectory, latestChangeId, systemClock } from '@autoprov/directory';
+import { appConnector, ProvisioningScheduler } from '@autoprov/engine';
+import { SecretBox } from '@autoprov/secrets';
+import { createApp } from '../src/app.js';
+import { hashPassword } from '../src/auth/passwords.js';
+import { sessionStore } from '../src/auth/sessions.js';
+import { SetupToken } from '../src/auth/setup-token.js';
+
+const publicUrl = 'http://127.0.0.1:3000';
+
+export async function benchServer(file: string) {
+  const store = openDatabase(file);
+  const secrets = new SecretBox(randomBytes(32));
+  const scheduler = new ProvisioningScheduler(
+    { db: store.db, clock: systemClock, directory: builtInDirectory(store.db), appFor: appConnector(store.db, secrets) },
+    { latestDirectoryChange: () => latestChangeId(store.db) },
+  );
+  const app = createApp({
+    db: store.db,
+    clock: systemClock,
+    logger: pino({ level: 'silent' }),
+    setupToken: new SetupToken(),
+    publicUrl,
+    secrets,
+    apps: { vendorUrls: {}, oauthClients: {} },
+    provisioning: scheduler,
+    sessions: sessionStore(store.db, systemClock, false),
+  });
+  const email = `bench-${randomUUID().slice(0, 8)}@example.com`;
+  store.db.insert(admins).values({ id: randomUUID(), email, name: 'Bench', role: 'read_only', passwordHash: await hashPassword('bench password 123'), createdAt: new Date() }).run();
+  const signIn = await app.request('/api/session', {
+    method: 'POST',
+    headers: { origin: publicUrl, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'bench password 123' }),
+  });
+  const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+  const get = (path: string) => app.request(path, { headers: { cookie, origin: publicUrl } });
+  return { ...store, get };
+}
