@@ -3,7 +3,9 @@ import { benchServer } from './bench-server.js';
 
 const [file] = process.argv.slice(2) as [string];
 const server = await benchServer(file);
-let peak = process.memoryUsage().rss;
+globalThis.gc?.();
+const baseline = process.memoryUsage().rss;
+let peak = baseline;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
 const started = performance.now();
 const res = await server.get('/api/reports/usage.csv');
@@ -18,5 +20,5 @@ for (;;) {
 }
 clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage().rss);
-process.send!({ seconds: (performance.now() - started) / 1000, bytes, rows: lines - 1, peakRss: peak });
+process.send!({ seconds: (performance.now() - started) / 1000, bytes, rows: lines - 1, peakRss: peak, baselineRss: baseline });
 server.close();

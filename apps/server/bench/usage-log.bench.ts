@@ -82,8 +82,8 @@ for (const [label, query] of filters) {
 }
 server.close();
 
-const exported = await new Promise<{ seconds: number; bytes: number; rows: number; peakRss: number }>((resolve, reject) => {
-  const child = fork(fileURLToPath(new URL('./csv-export.child.ts', import.meta.url)), [file], { execArgv: ['--import', 'tsx'] });
+const exported = await new Promise<{ seconds: number; bytes: number; rows: number; peakRss: number; baselineRss: number }>((resolve, reject) => {
+  const child = fork(fileURLToPath(new URL('./csv-export.child.ts', import.meta.url)), [file], { execArgv: ['--import', 'tsx', '--expose-gc'] });
   child.once('message', resolve);
   child.once('error', reject);
 });
@@ -92,5 +92,5 @@ console.log(`\nUsage log benchmark — Node ${process.version}, ${total.toLocale
 console.log('| filters | first page (median of 5) | 10th page | counts + chart |\n| --- | --- | --- | --- |');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log(
-  `\nCSV export of all events: ${exported.rows.toLocaleString('en')} rows, ${(exported.bytes / 1024 / 1024).toFixed(0)} MB in ${exported.seconds.toFixed(1)} s, peak RSS of the exporting process ${(exported.peakRss / 1024 / 1024).toFixed(0)} MB`,
+  `\nCSV export of all events: ${exported.rows.toLocaleString('en')} rows, ${(exported.bytes / 1024 / 1024).toFixed(0)} MB in ${exported.seconds.toFixed(1)} s, peak RSS of the exporting process ${(exported.peakRss / 1024 / 1024).toFixed(0)} MB (${(exported.baselineRss / 1024 / 1024).toFixed(0)} MB before the export started)`,
 );

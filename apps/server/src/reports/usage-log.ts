@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { usageEventKinds, type UsageEvent, type UsageEventKind, type UsageLogFilter, type UsageLogSummary } from '@autoprov/contract';
 import { usageEventDays, usageEvents, type AppDatabase } from '@autoprov/db';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -19,20 +19,44 @@ export function usageLogRange(filter: UsageLogFilter, now: Date): { from: string
   return { from, to };
 }
 
-function conditions(filter: UsageLogFilter, now: Date): SQL[] {
+/** Beyond this many users matching the user filter, reading in time order is the faster plan. */
+const fewUsers = 50;
+
+/**
+ * The users whose address starts with the filter, when they are few: the page is then read
+ * user by user through the (user_email, occurred_at) index. When many match, null: the events
+ * are read in time order and most rows match anyway.
+ */
+function matchingUsers(db: AppDatabase, prefix: string): string[] | null {
+  const emails = db
+    .selectDistinct({ email: usageEvents.userEmail })
+    .from(usageEvents)
+    .where(and(gte(usageEvents.userEmail, prefix), lt(usageEvents.userEmail, `${prefix}\uffff`)))
+    .limit(fewUsers + 1)
+    .all()
+    .map((r) => r.email!);
+  return emails.length > fewUsers ? null : emails;
+}
+
+function conditions(db: AppDatabase, filter: UsageLogFilter, now: Date): SQL[] {
   const { from, to } = usageLogRange(filter, now);
-  const where: SQL[] = [gte(usageEvents.occurredAt, startOf(from)), lt(usageEvents.occurredAt, new Date(startOf(to).getTime() + dayMs))];
+  const start = startOf(from).getTime();
+  const end = startOf(to).getTime() + dayMs;
+  const users = filter.user ? matchingUsers(db, filter.user) : null;
+  const where: SQL[] = users
+    ? // The unary + keeps SQLite from choosing the time index over the user index here.
+      [sql`+${usageEvents.occurredAt} >= ${start}`, sql`+${usageEvents.occurredAt} < ${end}`, users.length ? inArray(usageEvents.userEmail, users) : sql`0`]
+    : [gte(usageEvents.occurredAt, new Date(start)), lt(usageEvents.occurredAt, new Date(end))];
   if (filter.kind) where.push(eq(usageEvents.kind, filter.kind));
   if (filter.app) where.push(eq(usageEvents.appKey, filter.app));
-  // A prefix range, so the (user_email, occurred_at) index answers it.
-  if (filter.user) where.push(gte(usageEvents.userEmail, filter.user), lt(usageEvents.userEmail, `${filter.user}\uffff`));
+  if (filter.user && !users) where.push(gte(usageEvents.userEmail, filter.user), lt(usageEvents.userEmail, `${filter.user}\uffff`));
   return where;
 }
 
 type Row = typeof usageEvents.$inferSelect;
 
 function pageRows(db: AppDatabase, filter: UsageLogFilter, now: Date, after: { at: number; id: number } | null, limit: number): Row[] {
-  const where = conditions(filter, now);
+  const where = conditions(db, filter, now);
   if (after) {
     const at = new Date(after.at);
     where.push(or(lt(usageEvents.occurredAt, at), and(eq(usageEvents.occurredAt, at), lt(usageEvents.id, after.id)))!);
@@ -97,7 +121,7 @@ export function usageLogSummary(db: AppDatabase, filter: UsageLogFilter, now: Da
     rows = db
       .select({ day: dayExpr, kind: usageEvents.kind, n: sql<number>`count(*)` })
       .from(usageEvents)
-      .where(and(...conditions(filter, now)))
+      .where(and(...conditions(db, filter, now)))
       .groupBy(dayExpr, usageEvents.kind)
       .all();
   } else {
