@@ -5,3 +5,4 @@ export * from './users.js';
 export * from './groups.js';
 export * from './demo-seed.js';
 export * from './snapshot.js';
+export * from './google-mirror.js';
