@@ -6,6 +6,7 @@ import { builtInDirectory, latestChangeId, systemClock } from '@autoprov/directo
 import { appConnector, ProvisioningScheduler } from '@autoprov/engine';
 import { SecretBox } from '@autoprov/secrets';
 import { createApp } from '../src/app.js';
+import { GoogleDirectorySync } from '../src/directory-source/google-source.js';
 import { hashPassword } from '../src/auth/passwords.js';
 import { sessionStore } from '../src/auth/sessions.js';
 import { SetupToken } from '../src/auth/setup-token.js';
@@ -28,6 +29,8 @@ export async function benchServer(file: string) {
     secrets,
     apps: { vendorUrls: {}, oauthClients: {} },
     provisioning: scheduler,
+    google: {},
+    googleSync: new GoogleDirectorySync({ db: store.db, clock: systemClock, secrets, google: {}, logger: pino({ level: 'silent' }) }),
     sessions: sessionStore(store.db, systemClock, false),
   });
   const email = `bench-${randomUUID().slice(0, 8)}@example.com`;

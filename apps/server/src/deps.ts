@@ -3,6 +3,7 @@ import type { AppDatabase } from '@autoprov/db';
 import type { Clock } from '@autoprov/directory';
 import type { ProvisioningScheduler } from '@autoprov/engine';
 import type { SecretBox } from '@autoprov/secrets';
+import type { GoogleEndpoints } from './directory-source/google-source.js';
 import type { SessionStore } from './auth/sessions.js';
 import type { SetupToken } from './auth/setup-token.js';
 
@@ -19,6 +20,10 @@ export interface ServerDeps {
   apps: AppsSettings;
   /** The engine's scheduler, as far as the console may drive it (L-4, E-14). */
   provisioning: ProvisioningControl;
+  /** Where Google's APIs answer (tests point them at a local stand-in). */
+  google: GoogleEndpoints;
+  /** Reads Google Workspace when it is the directory (issue 6). */
+  googleSync: { sync(full?: boolean): Promise<void> };
 }
 
 export interface AppsSettings {

@@ -20,6 +20,10 @@ const envSchema = z.object({
   AUTOPROV_GOTOMEETING_URL: z.url().default(DEMO_APP_URL),
   AUTOPROV_GOTOMEETING_CLIENT_ID: z.string().min(1).default('autoprov'),
   AUTOPROV_GOTOMEETING_CLIENT_SECRET: z.string().min(1).default('autoprov-demo-secret'),
+  /** Google's API root and token endpoint; set only to point autoprov at a stand-in (tests). */
+  AUTOPROV_GOOGLE_ROOT_URL: z.url().optional(),
+  AUTOPROV_GOOGLE_TOKEN_URL: z.url().optional(),
+  AUTOPROV_GOOGLE_POLL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -37,6 +41,7 @@ export interface Config {
   seedDemo: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   apps: AppsSettings;
+  google: { rootUrl: string | undefined; tokenUrl: string | undefined; pollMs: number };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -59,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     consoleDir: e.AUTOPROV_CONSOLE_DIR ? resolve(e.AUTOPROV_CONSOLE_DIR) : fileURLToPath(new URL('../../console/dist', import.meta.url)),
     seedDemo: e.AUTOPROV_SEED_DEMO === 'true',
     logLevel: e.LOG_LEVEL,
+    google: { rootUrl: e.AUTOPROV_GOOGLE_ROOT_URL, tokenUrl: e.AUTOPROV_GOOGLE_TOKEN_URL, pollMs: e.AUTOPROV_GOOGLE_POLL_SECONDS * 1000 },
     apps: {
       vendorUrls: { gotomeeting: e.AUTOPROV_GOTOMEETING_URL },
       oauthClients: { gotomeeting: { clientId: e.AUTOPROV_GOTOMEETING_CLIENT_ID, clientSecret: e.AUTOPROV_GOTOMEETING_CLIENT_SECRET } },

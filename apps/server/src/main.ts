@@ -5,6 +5,7 @@ import { builtInDirectory, latestChangeId, seedDemoOrganisation, systemClock } f
 import { appConnector, ProvisioningScheduler, pruneUsageLog } from '@autoprov/engine';
 import { loadOrCreateKey, SecretBox } from '@autoprov/secrets';
 import { createApp } from './app.js';
+import { GoogleDirectorySync } from './directory-source/google-source.js';
 import { sessionStore } from './auth/sessions.js';
 import { SetupToken } from './auth/setup-token.js';
 import { loadConfig } from './env.js';
@@ -36,6 +37,10 @@ const pruneUsage = () => {
 pruneUsage();
 setInterval(pruneUsage, 60 * 60 * 1000).unref();
 
+// Google Workspace, when it is the directory: its changes every minute, a full read daily.
+const googleSync = new GoogleDirectorySync({ db, clock: systemClock, secrets, google: config.google, logger }, { pollMs: config.google.pollMs });
+googleSync.start();
+
 const setupToken = new SetupToken();
 const needsSetup = (db.select({ n: sql<number>`count(*)` }).from(admins).get()?.n ?? 0) === 0;
 if (!needsSetup) setupToken.consume();
@@ -50,6 +55,8 @@ const app = createApp(
     secrets,
     apps: config.apps,
     provisioning: scheduler,
+    google: config.google,
+    googleSync,
     sessions: sessionStore(db, systemClock, config.publicUrl.startsWith('https:')),
   },
   { consoleDir: config.consoleDir },
@@ -73,7 +80,7 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
   server.close(() => {
-    void scheduler.stop().finally(() => {
+    void Promise.all([scheduler.stop(), googleSync.stop()]).finally(() => {
       close();
       process.exit(0);
     });

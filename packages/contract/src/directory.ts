@@ -150,3 +150,48 @@ export const directoryChangeSchema = z.object({
 });
 export type DirectoryChange = z.infer<typeof directoryChangeSchema>;
 export const directoryChangePageSchema = pageOf(directoryChangeSchema);
+
+/** Issue 6: connecting Google Workspace. The key is the JSON file's text, read in the browser. */
+export const googleConnectInputSchema = z.object({
+  serviceAccountKey: z.string().min(1, 'Upload the service account key (the JSON file from the Google Cloud console)').max(20_000, 'This file is too large to be a service account key'),
+  adminEmail: emailSchema,
+});
+export type GoogleConnectInput = z.infer<typeof googleConnectInputSchema>;
+
+export const directorySourceSchema = z.object({
+  kind: z.enum(['built_in', 'google']),
+  google: z
+    .object({
+      clientEmail: z.string(),
+      clientId: z.string(),
+      adminEmail: z.string(),
+      primaryDomain: z.string(),
+      connectedAt: isoDateSchema,
+      lastFullReadAt: isoDateSchema.nullable(),
+      lastChangeReadAt: isoDateSchema.nullable(),
+      lastError: z.string().nullable(),
+      lastErrorAt: isoDateSchema.nullable(),
+    })
+    .nullable(),
+  /** A Google organisation read before, kept after disconnecting (its data stays in autoprov). */
+  previousGoogleDomain: z.string().nullable(),
+});
+export type DirectorySource = z.infer<typeof directorySourceSchema>;
+
+export const googleConnectionCheckSchema = z.object({ ok: z.literal(true), message: z.string() });
+
+/** "Shows what will happen" before a switch of directory (seed 003). */
+export const googleSwitchPreviewSchema = z.object({
+  primaryDomain: z.string(),
+  secondaryDomains: z.array(z.string()),
+  usersInGoogle: z.number().int(),
+  matched: z.number().int(),
+  newUsers: z.number().int(),
+  /** Users now in autoprov's directory that Google does not have: they will be marked deleted. */
+  notInGoogle: z.number().int(),
+  groups: z.number().int(),
+  orgUnits: z.number().int(),
+  /** Apps whose provisioning is paused by the switch, until an admin turns it on again. */
+  appsPaused: z.array(z.string()),
+});
+export type GoogleSwitchPreview = z.infer<typeof googleSwitchPreviewSchema>;

@@ -10,7 +10,9 @@ import {
   userInputSchema,
   userListQuerySchema,
   userUpdateSchema,
+  googleConnectInputSchema,
 } from '@autoprov/contract';
+import { checkGoogle, connectGoogle, directoryIsGoogle, directorySourceView, disconnectGoogle, previewGoogle } from '../directory-source/google-source.js';
 import * as directory from '@autoprov/directory';
 import { requireAdmin } from '../auth/middleware.js';
 import { validate } from '../lib/validate.js';
@@ -25,9 +27,27 @@ const actorOf = (session: CurrentSession | null): directory.Actor => ({
   label: session?.admin.email ?? 'unknown',
 });
 
-export function directoryRoutes({ db, clock }: ServerDeps) {
+export function directoryRoutes(deps: ServerDeps) {
+  const { db, clock } = deps;
   return new Hono<AppEnv>()
     .use(requireAdmin)
+    // Seed 003: with Google Workspace as the directory, people are changed in Google, not here.
+    .use(async (c, next) => {
+      if (c.req.method !== 'GET' && !c.req.path.startsWith('/api/directory/google') && directoryIsGoogle(db)) {
+        throw new AppError('conflict', 'The directory is read from Google Workspace: make this change in the Google Admin console.');
+      }
+      await next();
+    })
+    .get('/source', (c) => c.json(directorySourceView(db)))
+    .post('/google/check', validate('json', googleConnectInputSchema), async (c) => c.json({ ok: true as const, message: (await checkGoogle(deps, c.req.valid('json'))).message }))
+    .post('/google/preview', validate('json', googleConnectInputSchema), async (c) => c.json(await previewGoogle(deps, c.req.valid('json'))))
+    .post('/google/connect', validate('json', googleConnectInputSchema), async (c) => c.json(await connectGoogle(deps, c.req.valid('json'), actorOf(c.var.session))))
+    .post('/google/read', async (c) => {
+      if (!directoryIsGoogle(db)) throw new AppError('conflict', 'Google Workspace is not the directory.');
+      await deps.googleSync.sync(true);
+      return c.json(directorySourceView(db));
+    })
+    .delete('/google', (c) => c.json(disconnectGoogle(deps)))
     .get('/organisation', (c) => {
       const org = directory.getOrganisation(db);
       if (!org) throw new AppError('not_found', 'The organisation is not set up yet.');

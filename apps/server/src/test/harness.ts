@@ -4,6 +4,7 @@ import { admins, openDatabase } from '@autoprov/db';
 import { builtInDirectory, latestChangeId, seedDemoOrganisation, systemClock } from '@autoprov/directory';
 import { appConnector, ProvisioningScheduler } from '@autoprov/engine';
 import type { AppsSettings } from '../deps.js';
+import { GoogleDirectorySync, type GoogleEndpoints } from '../directory-source/google-source.js';
 import { SecretBox } from '@autoprov/secrets';
 import type { AdminRole } from '@autoprov/contract';
 import { createApp } from '../app.js';
@@ -14,7 +15,7 @@ import { SetupToken } from '../auth/setup-token.js';
 export const publicUrl = 'http://127.0.0.1:3000';
 
 /** A freshly migrated in-memory database with the demo organisation, and the app on top. */
-export function testServer(options: { apps?: AppsSettings } = {}) {
+export function testServer(options: { apps?: AppsSettings; google?: GoogleEndpoints } = {}) {
   const store = openDatabase(':memory:');
   seedDemoOrganisation(store.db, systemClock);
   const setupToken = new SetupToken();
@@ -23,6 +24,7 @@ export function testServer(options: { apps?: AppsSettings } = {}) {
     { db: store.db, clock: systemClock, directory: builtInDirectory(store.db), appFor: appConnector(store.db, secrets) },
     { latestDirectoryChange: () => latestChangeId(store.db) },
   );
+  const googleSync = new GoogleDirectorySync({ db: store.db, clock: systemClock, secrets, google: options.google ?? {}, logger: pino({ level: 'silent' }) });
   const app = createApp({
     db: store.db,
     clock: systemClock,
@@ -32,6 +34,8 @@ export function testServer(options: { apps?: AppsSettings } = {}) {
     secrets,
     apps: options.apps ?? { vendorUrls: {}, oauthClients: { gotomeeting: { clientId: 'autoprov', clientSecret: 'autoprov-demo-secret' } } },
     provisioning: scheduler,
+    google: options.google ?? {},
+    googleSync,
     sessions: sessionStore(store.db, systemClock, false),
   });
 
@@ -90,5 +94,5 @@ export function testServer(options: { apps?: AppsSettings } = {}) {
     return c;
   }
 
-  return { app, db: store.db, setupToken, addAdmin, client, signedIn, scheduler, secrets };
+  return { app, db: store.db, setupToken, addAdmin, client, signedIn, scheduler, secrets, googleSync };
 }

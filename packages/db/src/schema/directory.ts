@@ -147,3 +147,25 @@ export const directoryChanges = sqliteTable(
   },
   (t) => [index('directory_changes_entity_idx').on(t.entityKind, t.entityId)],
 );
+
+/**
+ * Where the directory comes from (seed 003: one directory at a time): the built-in one, or a
+ * Google Workspace organisation read with a service account. A single row.
+ */
+export const directorySource = sqliteTable('directory_source', {
+  id: integer('id').primaryKey(),
+  kind: text('kind', { enum: ['built_in', 'google'] }).notNull().default('built_in'),
+  /** Sealed service account key (S-2); never sent to the browser. */
+  sealedKey: text('sealed_key'),
+  clientEmail: text('client_email'),
+  clientId: text('client_id'),
+  adminEmail: text('admin_email'),
+  primaryDomain: text('primary_domain'),
+  /** The incremental read's position in the admin audit log. */
+  changeCursor: text('change_cursor', { mode: 'json' }).$type<{ time: string; seen: string[] }>(),
+  connectedAt: integer('connected_at', { mode: 'timestamp_ms' }),
+  lastFullReadAt: integer('last_full_read_at', { mode: 'timestamp_ms' }),
+  lastChangeReadAt: integer('last_change_read_at', { mode: 'timestamp_ms' }),
+  lastError: text('last_error'),
+  lastErrorAt: integer('last_error_at', { mode: 'timestamp_ms' }),
+});

@@ -1,0 +1,253 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { AppError, type DirectorySource, type GoogleConnectInput, type GoogleSwitchPreview } from '@autoprov/contract';
+import { appConfigurations, directorySource, directoryUsers, domains as domainsTable, type AppDatabase } from '@autoprov/db';
+import { applyGoogleChanges, applyGoogleRead, type Actor, type Clock } from '@autoprov/directory';
+import {
+  cursorAt,
+  describeGoogleError,
+  googleClients,
+  parseServiceAccountKey,
+  readChangesSince,
+  readGoogleDirectory,
+  testGoogleConnection,
+  type GoogleConnectionSettings,
+  type GoogleProblem,
+  type ServiceAccountKey,
+} from '@autoprov/google-directory';
+import type { SecretBox } from '@autoprov/secrets';
+import { audit } from '../provisioning/configurations.js';
+
+/** Where Google answers: Google itself, or a local stand-in in tests. */
+export interface GoogleEndpoints {
+  rootUrl?: string | undefined;
+  tokenUrl?: string | undefined;
+}
+
+interface Deps {
+  db: AppDatabase;
+  clock: Clock;
+  secrets: SecretBox;
+  google: GoogleEndpoints;
+}
+
+const SOURCE_ID = 1;
+const sealContext = 'google-service-account-key';
+
+function sourceRow(db: AppDatabase) {
+  db.insert(directorySource).values({ id: SOURCE_ID, kind: 'built_in' }).onConflictDoNothing().run();
+  return db.select().from(directorySource).where(eq(directorySource.id, SOURCE_ID)).get()!;
+}
+
+export function directorySourceView(db: AppDatabase): DirectorySource {
+  const row = sourceRow(db);
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return {
+    kind: row.kind,
+    google:
+      row.kind === 'google'
+        ? {
+            clientEmail: row.clientEmail ?? '',
+            clientId: row.clientId ?? '',
+            adminEmail: row.adminEmail ?? '',
+            primaryDomain: row.primaryDomain ?? '',
+            connectedAt: iso(row.connectedAt) ?? '',
+            lastFullReadAt: iso(row.lastFullReadAt),
+            lastChangeReadAt: iso(row.lastChangeReadAt),
+            lastError: row.lastError,
+            lastErrorAt: iso(row.lastErrorAt),
+          }
+        : null,
+    previousGoogleDomain: row.kind === 'built_in' ? row.primaryDomain : null,
+  };
+}
+
+export const directoryIsGoogle = (db: AppDatabase) => sourceRow(db).kind === 'google';
+
+/** Which field of the connect form a problem belongs to. */
+const fieldOf: Partial<Record<GoogleProblem, 'serviceAccountKey' | 'adminEmail'>> = {
+  bad_key: 'serviceAccountKey',
+  delegation_missing: 'serviceAccountKey',
+  scope_missing: 'serviceAccountKey',
+  unknown_admin: 'adminEmail',
+  not_super_admin: 'adminEmail',
+};
+
+function settingsFrom(deps: Deps, key: ServiceAccountKey, adminEmail: string): GoogleConnectionSettings {
+  return { key, adminEmail, ...(deps.google.rootUrl ? { rootUrl: deps.google.rootUrl } : {}), ...(deps.google.tokenUrl ? { tokenUrl: deps.google.tokenUrl } : {}) };
+}
+
+/** Parses the key and asks Google; refuses with the problem next to the field it concerns. */
+export async function checkGoogle(deps: Deps, input: GoogleConnectInput): Promise<{ settings: GoogleConnectionSettings; message: string }> {
+  const parsed = parseServiceAccountKey(input.serviceAccountKey);
+  if (!parsed.ok) throw new AppError('validation_failed', parsed.message, { serviceAccountKey: parsed.message });
+  const settings = settingsFrom(deps, parsed.key, input.adminEmail);
+  const result = await testGoogleConnection(settings);
+  if (!result.ok) {
+    const field = fieldOf[result.problem];
+    throw new AppError('validation_failed', result.message, field ? { [field]: result.message } : undefined);
+  }
+  return { settings, message: result.message };
+}
+
+async function fullRead(settings: GoogleConnectionSettings) {
+  try {
+    return await readGoogleDirectory(googleClients(settings));
+  } catch (err) {
+    throw new AppError('validation_failed', describeGoogleError(err, { adminEmail: settings.adminEmail, clientId: settings.key.client_id }).message);
+  }
+}
+
+/** Seed 003: what a switch to this organisation would do, before anything is changed. */
+export async function previewGoogle(deps: Deps, input: GoogleConnectInput): Promise<GoogleSwitchPreview> {
+  const { settings } = await checkGoogle(deps, input);
+  const read = await fullRead(settings);
+  const local = new Set(
+    deps.db
+      .select({ email: sql<string>`lower(${directoryUsers.primaryEmail})` })
+      .from(directoryUsers)
+      .where(sql`${directoryUsers.status} <> 'deleted'`)
+      .all()
+      .map((r) => r.email),
+  );
+  const live = read.users.filter((u) => u.status !== 'deleted');
+  const inGoogle = new Set(live.map((u) => u.primaryEmail));
+  const matched = live.filter((u) => local.has(u.primaryEmail)).length;
+  return {
+    primaryDomain: read.primaryDomain,
+    secondaryDomains: read.secondaryDomains,
+    usersInGoogle: live.length,
+    matched,
+    newUsers: live.length - matched,
+    notInGoogle: [...local].filter((e) => !inGoogle.has(e)).length,
+    groups: read.groups.length,
+    orgUnits: read.orgUnits.length,
+    appsPaused: activeApps(deps.db),
+  };
+}
+
+const activeApps = (db: AppDatabase) =>
+  db
+    .select({ appKey: appConfigurations.appKey })
+    .from(appConfigurations)
+    .where(eq(appConfigurations.state, 'active'))
+    .all()
+    .map((r) => r.appKey);
+
+/**
+ * The switch: Google becomes the directory. Provisioning is paused for every active app first,
+ * so the switch itself never suspends or deletes an account in an app; an admin turns each app
+ * on again after checking it (a dry run shows what would change).
+ */
+export async function connectGoogle(deps: Deps, input: GoogleConnectInput, actor: Actor): Promise<DirectorySource> {
+  const { settings } = await checkGoogle(deps, input);
+  const read = await fullRead(settings);
+  const now = deps.clock.now();
+  const paused = activeApps(deps.db);
+  deps.db.transaction((tx) => {
+    for (const appKey of paused) {
+      tx.update(appConfigurations).set({ state: 'disabled', updatedAt: now }).where(eq(appConfigurations.appKey, appKey)).run();
+      audit(tx, now, appKey, actor, 'Provisioning paused', `The directory was switched to Google Workspace (${read.primaryDomain}). Check the scope, run a dry run, then turn provisioning on again.`);
+    }
+  });
+  applyGoogleRead(deps.db, deps.clock, read);
+  sourceRow(deps.db);
+  deps.db
+    .update(directorySource)
+    .set({
+      kind: 'google',
+      sealedKey: deps.secrets.seal(JSON.stringify(settings.key), sealContext),
+      clientEmail: settings.key.client_email,
+      clientId: settings.key.client_id,
+      adminEmail: settings.adminEmail,
+      primaryDomain: read.primaryDomain,
+      // The audit log is read from the moment of this full read on.
+      changeCursor: cursorAt(now),
+      connectedAt: now,
+      lastFullReadAt: now,
+      lastChangeReadAt: null,
+      lastError: null,
+      lastErrorAt: null,
+    })
+    .where(eq(directorySource.id, SOURCE_ID))
+    .run();
+  return directorySourceView(deps.db);
+}
+
+/** Back to the built-in directory, keeping every user and group read from Google. */
+export function disconnectGoogle(deps: Deps): DirectorySource {
+  deps.db.update(directorySource).set({ kind: 'built_in', sealedKey: null, changeCursor: null }).where(eq(directorySource.id, SOURCE_ID)).run();
+  return directorySourceView(deps.db);
+}
+
+/**
+ * Keeps the directory in step with Google (issue 6 item 3): the admin audit log every minute,
+ * only the users and groups it names are read again; a full read daily and on demand.
+ */
+export class GoogleDirectorySync {
+  private timer: NodeJS.Timeout | null = null;
+  private busy: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: Deps & { logger: Logger },
+    private readonly options: { pollMs?: number; fullEveryMs?: number } = {},
+  ) {}
+
+  private settings(): GoogleConnectionSettings | null {
+    const row = sourceRow(this.deps.db);
+    if (row.kind !== 'google' || !row.sealedKey || !row.adminEmail) return null;
+    const key = JSON.parse(this.deps.secrets.open(row.sealedKey, sealContext)) as ServiceAccountKey;
+    return settingsFrom(this.deps, key, row.adminEmail);
+  }
+
+  private record(values: Partial<typeof directorySource.$inferInsert>) {
+    this.deps.db.update(directorySource).set(values).where(eq(directorySource.id, SOURCE_ID)).run();
+  }
+
+  /** One look: a full read when due (or asked), else the changes since the cursor. */
+  sync(full = false): Promise<void> {
+    this.busy ??= this.syncOnce(full).finally(() => (this.busy = null));
+    return this.busy;
+  }
+
+  private async syncOnce(forceFull: boolean) {
+    const settings = this.settings();
+    if (!settings) return;
+    const row = sourceRow(this.deps.db);
+    const now = this.deps.clock.now();
+    const fullDue = forceFull || !row.lastFullReadAt || now.getTime() - row.lastFullReadAt.getTime() >= (this.options.fullEveryMs ?? 24 * 3600_000);
+    const clients = googleClients(settings);
+    try {
+      if (fullDue) {
+        const read = await readGoogleDirectory(clients);
+        // The connection may have been switched off while reading.
+        if (sourceRow(this.deps.db).kind !== 'google') return;
+        const summary = applyGoogleRead(this.deps.db, this.deps.clock, read);
+        this.record({ lastFullReadAt: now, changeCursor: cursorAt(now), lastError: null, lastErrorAt: null });
+        this.deps.logger.info({ ...summary }, 'Google Workspace read in full');
+      } else {
+        const domains = new Set(this.deps.db.select().from(domainsTable).all().map((d) => d.name));
+        const changes = await readChangesSince(clients, row.changeCursor ?? cursorAt(now), domains);
+        if (sourceRow(this.deps.db).kind !== 'google') return;
+        const summary = applyGoogleChanges(this.deps.db, this.deps.clock, changes);
+        this.record({ lastChangeReadAt: now, changeCursor: changes.cursor, lastError: null, lastErrorAt: null });
+        if (changes.users.size || changes.groups.size) this.deps.logger.info({ ...summary, events: changes.events }, 'Google Workspace changes read');
+      }
+    } catch (err) {
+      // A failed read changes nothing in the directory, so nobody is deprovisioned by it (E-14).
+      const problem = describeGoogleError(err, { adminEmail: settings.adminEmail, clientId: settings.key.client_id });
+      this.record({ lastError: problem.message, lastErrorAt: now });
+      this.deps.logger.warn({ problem: problem.problem }, problem.message);
+    }
+  }
+
+  start() {
+    this.timer = setInterval(() => void this.sync(), this.options.pollMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    await this.busy;
+  }
+}
