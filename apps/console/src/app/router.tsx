@@ -3,6 +3,7 @@ import { AppShell } from '../components/layout/app-shell';
 import { AdminsPage } from '../features/admins/components/admins-page';
 import { ChangeHistory } from '../features/directory/components/change-history';
 import { DirectoryLayout } from '../features/directory/components/directory-layout';
+import { DirectorySourcePage } from '../features/directory/components/directory-source';
 import { GroupDetail } from '../features/directory/components/group-detail';
 import { GroupsList } from '../features/directory/components/groups-list';
 import { OrgUnits } from '../features/directory/components/org-units';
@@ -50,6 +51,7 @@ export const routes = [
               { path: 'groups/:id', element: <GroupDetail /> },
               { path: 'org-units', element: <OrgUnits /> },
               { path: 'changes', element: <ChangeHistory /> },
+              { path: 'source', element: <DirectorySourcePage /> },
             ],
           },
           { path: 'reports', element: <UsageLogPage /> },

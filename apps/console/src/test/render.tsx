@@ -15,7 +15,11 @@ export function renderAt(path: string, respond: Responder) {
     const apiPath = url.replace(/^\/api/, '');
     const body = init.body ? JSON.parse(String(init.body)) : undefined;
     calls.push({ method, path: apiPath, body, headers: (init.headers ?? {}) as Record<string, string> });
-    const answer = respond(method, apiPath, body) ?? { status: 404, body: { error: { code: 'not_found', message: `No stub for ${method} ${apiPath}` } } };
+    const answer = respond(method, apiPath, body) ??
+      (apiPath === '/directory/source' ? { status: 200, body: { kind: 'built_in', google: null, previousGoogleDomain: null } } : undefined) ?? {
+        status: 404,
+        body: { error: { code: 'not_found', message: `No stub for ${method} ${apiPath}` } },
+      };
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status: answer.status });
   });
   const router = createMemoryRouter(routes, { initialEntries: [path] });

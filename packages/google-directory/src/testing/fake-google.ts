@@ -50,6 +50,8 @@ export interface FakeGoogleOptions {
   superAdmins?: string[];
   /** The scopes domain-wide delegation grants to the service account (all of them by default). */
   grantedScopes?: string[] | 'all';
+  /** 0 (default) picks a free port. */
+  port?: number;
 }
 
 /** A service account key as the Google Cloud console downloads it (JSON). */
@@ -285,7 +287,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}) {
   app.all('*', (c) => googleError(c, 404, `Not Found: ${c.req.path}`, 'notFound'));
 
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

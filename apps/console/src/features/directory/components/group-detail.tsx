@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { ApiError } from '../../../lib/api-client';
-import { useCanWrite } from '../../auth/api/session';
+import { useCanEditDirectory } from '../api/source';
 import { useGroup, useRemoveGroupMember } from '../api/groups';
 import { AddMemberDialog } from './add-member-dialog';
 import { StatusBadge } from './status-badge';
@@ -11,7 +11,7 @@ import { StatusBadge } from './status-badge';
 export function GroupDetail() {
   const { id = '' } = useParams();
   const group = useGroup(id);
-  const canWrite = useCanWrite();
+  const canWrite = useCanEditDirectory();
   const [adding, setAdding] = useState(false);
   const [alert, setAlert] = useState<string | null>(null);
   const remove = useRemoveGroupMember(id);

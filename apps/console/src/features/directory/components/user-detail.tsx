@@ -5,7 +5,7 @@ import { ConfirmDialog } from '../../../components/ui/dialog';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { ApiError } from '../../../lib/api-client';
-import { useCanWrite } from '../../auth/api/session';
+import { useCanEditDirectory } from '../api/source';
 import { useUpdateUser, useUser, useUserStatusAction, type UserStatusAction } from '../api/users';
 import { StatusBadge } from './status-badge';
 import { UserForm } from './user-form';
@@ -31,7 +31,7 @@ export function UserDetail() {
 }
 
 function UserView({ user }: { user: DirectoryUserDetail }) {
-  const canWrite = useCanWrite() && user.status !== 'deleted';
+  const canWrite = useCanEditDirectory() && user.status !== 'deleted';
   const [editing, setEditing] = useState(false);
   const [pending, setPending] = useState<UserStatusAction | null>(null);
   const [alert, setAlert] = useState<string | null>(null);

@@ -4,7 +4,7 @@ import { userStatuses, userStatusLabels, type UserStatus } from '@autoprov/contr
 import { Page } from '../../../components/ui/page';
 import { Pagination } from '../../../components/ui/pagination';
 import { ErrorState, Loading } from '../../../components/ui/states';
-import { useCanWrite } from '../../auth/api/session';
+import { useCanEditDirectory } from '../api/source';
 import { useOrgUnits } from '../api/org-units';
 import { useUsers } from '../api/users';
 import { StatusBadge } from './status-badge';
@@ -12,7 +12,7 @@ import { useDebounced } from '../../../lib/use-debounced';
 
 /** Users, searched and paged on the server; the filters live in the URL. */
 export function UsersList() {
-  const canWrite = useCanWrite();
+  const canWrite = useCanEditDirectory();
   const [params, setParams] = useSearchParams();
   const [search, setSearch] = useState(params.get('q') ?? '');
   const q = useDebounced(search);

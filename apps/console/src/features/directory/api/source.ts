@@ -1,0 +1,30 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { directorySourceSchema, googleConnectionCheckSchema, googleSwitchPreviewSchema, type GoogleConnectInput } from '@autoprov/contract';
+import { api } from '../../../lib/api-client';
+import { useCanWrite } from '../../auth/api/session';
+
+export const useDirectorySource = () =>
+  useQuery({ queryKey: ['directory', 'source'], queryFn: () => api.get('/directory/source', directorySourceSchema), staleTime: 30_000 });
+
+/** S-1 and seed 003: edits need a super-admin, and a directory that is not read from Google. */
+export function useCanEditDirectory(): boolean {
+  const canWrite = useCanWrite();
+  const source = useDirectorySource();
+  return canWrite && source.data?.kind === 'built_in';
+}
+
+export const useCheckGoogle = () => useMutation({ mutationFn: (input: GoogleConnectInput) => api.post('/directory/google/check', googleConnectionCheckSchema, input) });
+export const usePreviewGoogle = () => useMutation({ mutationFn: (input: GoogleConnectInput) => api.post('/directory/google/preview', googleSwitchPreviewSchema, input) });
+
+function useSourceChange<T>(change: (input: T) => Promise<unknown>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: change,
+    // Everything in the directory (and the apps paused by a switch) may have changed.
+    onSuccess: () => Promise.all([queryClient.invalidateQueries({ queryKey: ['directory'] }), queryClient.invalidateQueries({ queryKey: ['apps'] })]),
+  });
+}
+
+export const useConnectGoogle = () => useSourceChange((input: GoogleConnectInput) => api.post('/directory/google/connect', directorySourceSchema, input));
+export const useReadGoogleNow = () => useSourceChange(() => api.post('/directory/google/read', directorySourceSchema));
+export const useDisconnectGoogle = () => useSourceChange(() => api.delete('/directory/google', directorySourceSchema));
