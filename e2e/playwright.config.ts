@@ -31,6 +31,8 @@ export default defineConfig({
   },
   projects: [
     { name: 'first-run', testMatch: /first-run\.spec\.ts/ },
-    { name: 'journeys', testIgnore: /first-run\.spec\.ts/, dependencies: ['first-run'] },
+    { name: 'journeys', testIgnore: /(first-run|google-workspace)\.spec\.ts/, dependencies: ['first-run'] },
+    // Switches the directory to Google: after every journey that uses the built-in one.
+    { name: 'google', testMatch: /google-workspace\.spec\.ts/, dependencies: ['journeys'] },
   ],
 });

@@ -14,6 +14,8 @@ export const e2eServer = {
   superAdmin: { name: 'Ada Lovelace', email: 'ada@example.com', password: 'correct horse battery staple' },
   readOnlyAdmin: { name: 'Rita Reader', email: 'rita@example.com', password: 'read only but long enough' },
   superAdminState: join(tmpdir(), `autoprov-e2e-${port}`, 'super-admin.json'),
+  /** A local stand-in for Google's APIs (token, Directory, Reports), started by the Google journey. */
+  googleFake: { port: port + 2, rootUrl: `http://127.0.0.1:${port + 2}/`, tokenUrl: `http://127.0.0.1:${port + 2}/token` },
   /** The built-in demo app (SPEC §6) the journeys provision into, as GoToMeeting. */
   demoApp: {
     port: demoAppPort,
