@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, gt, inArray, sql } from 'drizzle-orm';
 import { directoryChanges, directoryUsers, domains, groupMembers, orgUnits, type DbOrTx } from '@autoprov/db';
 import type { UserStatus } from '@autoprov/contract';
 
@@ -10,7 +10,7 @@ export interface SnapshotUser {
   orgUnitPath: string;
   attributes: Record<string, string | null>;
   /** Direct groups and every group that contains one of them, at any depth. */
-  groupIds: Set<string>;
+  groupIds: ReadonlySet<string>;
 }
 
 export interface DirectorySnapshot {
@@ -24,6 +24,28 @@ export interface DirectorySnapshot {
  * run over 100,000 users costs no query per user.
  */
 export function readSnapshot(db: DbOrTx): DirectorySnapshot {
+  const { primaryDomain, toUser } = snapshotReader(db);
+  return { primaryDomain, users: db.select().from(directoryUsers).all().map(toUser) };
+}
+
+/**
+ * The directory a page of users at a time (by id), for runs that must not hold 100,000 users
+ * at once. Group nesting is resolved once, in memory.
+ */
+export function* readSnapshotPages(db: DbOrTx, pageSize: number): Generator<DirectorySnapshot> {
+  const { primaryDomain, toUser } = snapshotReader(db);
+  let after = '';
+  for (;;) {
+    const rows = db.select().from(directoryUsers).where(gt(directoryUsers.id, after)).orderBy(directoryUsers.id).limit(pageSize).all();
+    if (rows.length === 0) return;
+    yield { primaryDomain, users: rows.map(toUser) };
+    after = rows.at(-1)!.id;
+    if (rows.length < pageSize) return;
+  }
+}
+
+/** What reading users needs besides the user rows: org unit paths and every group a user is in. */
+function snapshotReader(db: DbOrTx) {
   const primaryDomain = db.select().from(domains).where(eq(domains.kind, 'primary')).get()?.name ?? '';
   const paths = new Map(db.select({ id: orgUnits.id, path: orgUnits.path }).from(orgUnits).all().map((o) => [o.id, o.path]));
   const members = db.select().from(groupMembers).all();
@@ -47,20 +69,19 @@ export function readSnapshot(db: DbOrTx): DirectorySnapshot {
     for (const parent of parentsOf.get(groupId) ?? []) for (const g of enclosing(parent)) found.add(g);
     return found;
   };
-
-  const users = db
-    .select()
-    .from(directoryUsers)
-    .all()
-    .map((u) => {
-      const groupIds = new Set<string>();
-      for (const g of directGroupsOf.get(u.id) ?? []) for (const e of enclosing(g)) groupIds.add(e);
-      return toSnapshotUser(u, paths.get(u.orgUnitId) ?? '/', groupIds);
-    });
-  return { primaryDomain, users };
+  // Most users of a large directory are in no group: they share one empty set.
+  const noGroups: ReadonlySet<string> = new Set<string>();
+  const toUser = (u: typeof directoryUsers.$inferSelect): SnapshotUser => {
+    const direct = directGroupsOf.get(u.id);
+    if (!direct) return toSnapshotUser(u, paths.get(u.orgUnitId) ?? '/', noGroups);
+    const groupIds = new Set<string>();
+    for (const g of direct) for (const e of enclosing(g)) groupIds.add(e);
+    return toSnapshotUser(u, paths.get(u.orgUnitId) ?? '/', groupIds);
+  };
+  return { primaryDomain, toUser };
 }
 
-function toSnapshotUser(u: typeof directoryUsers.$inferSelect, orgUnitPath: string, groupIds: Set<string>): SnapshotUser {
+function toSnapshotUser(u: typeof directoryUsers.$inferSelect, orgUnitPath: string, groupIds: ReadonlySet<string>): SnapshotUser {
   return {
     id: u.id,
     primaryEmail: u.primaryEmail,
@@ -87,6 +108,7 @@ export function builtInDirectory(db: DbOrTx) {
   return {
     read: async () => readSnapshot(db),
     readUsers: async (ids: string[]) => readSnapshotOf(db, ids),
+    readPages: (pageSize: number) => readSnapshotPages(db, pageSize),
     usersAffectedBetween: (afterId: number, upToId: number) => usersAffectedBetween(db, afterId, upToId),
   };
 }

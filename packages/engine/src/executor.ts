@@ -3,13 +3,14 @@ import { appConfigurations, deprovisionTimers, provisionedAccounts, provisionedT
 import type { SyncTrigger, UsageEventKind } from '@autoprov/contract';
 import { availabilityResolver } from './availability.js';
 import type { AppAttributes, DirectoryUserView, Operation, PlanConfiguration } from './model.js';
-import { exceedsDeletionGuard, plan, type DeletionGuard, defaultDeletionGuard } from './plan.js';
+import { exceedsDeletionGuard, plan, type DeletionGuard } from './plan.js';
 import { planTeams } from './teams.js';
 import { WriteBatcher } from './write-batcher.js';
 import { AppCallError, type AppPort, type Clock, type DirectoryPort, type RemoteAccount } from './ports.js';
 import {
   countAccounts,
   createRun,
+  linkedUserIds,
   loadAccounts,
   loadConfiguration,
   loadTimers,
@@ -30,6 +31,8 @@ export interface ExecutorDeps {
   concurrency?: number;
   /** From this many new accounts in one run, the app's accounts are read in one go (E-3). */
   bulkMatchThreshold?: number;
+  /** Full runs read and plan this many users at a time, and keep up to `keepAtMost` planned operations from the first pass. */
+  paging?: { pageSize: number; keepAtMost: number };
 }
 
 export interface RunRequest {
@@ -74,10 +77,34 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
     const only = request.onlyUserIds && deps.directory.readUsers ? request.onlyUserIds : undefined;
     const now = clock.now();
     const teamsFollowGroups = db.select({ n: sql<number>`count(*)` }).from(teamMappings).where(eq(teamMappings.configurationId, row.id)).get()!.n > 0;
-    const { thePlan, emailOf, accounts, users } = await readAndPlan(deps, request.configurationId, only, planConfiguration, availability, now, teamsFollowGroups);
+    // A full run over a large directory is planned a page at a time (teams need everyone at once).
+    const paged = !only && !teamsFollowGroups && deps.directory.readPages !== undefined;
+    const source: PlanSource = paged
+      ? { chunks: () => pagedPlan(deps, row.id, planConfiguration, availability, now), accountCount: () => countAccounts(db, row.id) }
+      : await wholePlan(deps, row.id, only, planConfiguration, availability, now, teamsFollowGroups);
 
-    const accountCount = only ? countAccounts(db, request.configurationId) : accounts.size;
-    const guard = exceedsDeletionGuard(thePlan, accountCount, deps.deletionGuard ?? defaultDeletionGuard);
+    // Pass 1: what the run would do, before anything is written (E-14). Small plans are kept.
+    const totals = { appCalls: 0, deprovisions: 0, creates: 0, operations: 0, withheld: false };
+    let kept: PlannedChunk[] | null = [];
+    for await (const chunk of source.chunks()) {
+      if (chunk.withheld) totals.withheld = true;
+      for (const op of chunk.operations) {
+        totals.operations++;
+        if (op.kind === 'suspend' || op.kind === 'delete') totals.deprovisions++;
+        if (op.kind === 'create') totals.creates++;
+        if (op.kind !== 'start_timer' && op.kind !== 'cancel_timer') {
+          totals.appCalls++;
+          if (request.dryRun) {
+            writeReportLine(db, runId, { directoryUserId: op.userId, userEmail: chunk.emailOf.get(op.userId) ?? '', action: op.kind, result: 'planned', changes: 'changes' in op ? op.changes : null });
+            count(op.kind);
+          }
+        }
+      }
+      if (kept && (source.keepAll || totals.operations <= (deps.paging?.keepAtMost ?? keepAtMost))) kept.push(chunk);
+      else kept = null;
+    }
+
+    const guard = exceedsDeletionGuard({ deprovisions: totals.deprovisions }, source.accountCount(), deps.deletionGuard);
     if (guard.held && !request.allowMassDeprovisioning && !request.dryRun) {
       db.update(appConfigurations).set({ heldRunId: runId, updatedAt: now }).where(eq(appConfigurations.id, row.id)).run();
       updateRun(db, runId, {
@@ -88,59 +115,63 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
       });
       return runId;
     }
-
-    const appCalls = thePlan.operations.filter((o) => o.kind !== 'start_timer' && o.kind !== 'cancel_timer');
-    updateRun(db, runId, { planned: appCalls.length });
-
+    updateRun(db, runId, { planned: totals.appCalls });
     if (request.dryRun) {
-      for (const op of appCalls) {
-        writeReportLine(db, runId, { directoryUserId: op.userId, userEmail: emailOf.get(op.userId) ?? '', action: op.kind, result: 'planned', changes: 'changes' in op ? op.changes : null });
-        count(op.kind);
-      }
-      updateRun(db, runId, { state: 'succeeded', endedAt: clock.now(), counts, done: appCalls.length });
+      updateRun(db, runId, { state: 'succeeded', endedAt: clock.now(), counts, done: totals.appCalls });
       return runId;
     }
 
-    const app = await deps.appFor(row.id);
-    const creates = thePlan.operations.filter((o) => o.kind === 'create').length;
-    // E-3 at scale: one paged read of the app's accounts replaces a search per new user.
-    let existing: Map<string, RemoteAccount> | null = null;
-    if (creates >= (deps.bulkMatchThreshold ?? 50)) {
-      existing = new Map();
-      try {
-        for await (const account of app.listUsers()) existing.set(account.userName.toLowerCase(), account);
-      } catch (err) {
-        // A failed bulk read costs speed, not correctness: fall back to a search per user.
-        if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
-        existing = null;
-      }
-    }
-    const byUser = new Map<string, Operation[]>();
-    for (const op of thePlan.operations) byUser.set(op.userId, [...(byUser.get(op.userId) ?? []), op]);
-
     let done = 0;
-    let lastProgress = Date.now();
-    const ctx = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf, existing, writes: new WriteBatcher(db) };
-    batcher = ctx.writes;
-    await forEachConcurrently([...byUser.values()], deps.concurrency ?? 8, async (ops) => {
-      for (const op of ops) {
-        const outcome = await carryOut(ctx, op);
-        if (outcome) count(outcome);
-        if (op.kind !== 'start_timer' && op.kind !== 'cancel_timer') done++;
+    if (totals.operations > 0) {
+      const app = await deps.appFor(row.id);
+      // E-3 at scale: one paged read of the app's accounts replaces a search per new user.
+      let existing: Map<string, RemoteAccount> | null = null;
+      if (totals.creates >= (deps.bulkMatchThreshold ?? 50)) {
+        existing = new Map();
+        try {
+          for await (const account of app.listUsers()) existing.set(account.userName.toLowerCase(), account);
+        } catch (err) {
+          // A failed bulk read costs speed, not correctness: fall back to a search per user.
+          if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
+          existing = null;
+        }
       }
-      if (Date.now() - lastProgress > 250) {
-        lastProgress = Date.now();
-        updateRun(db, runId, { done, counts });
+      const ctx: RunContext = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf: new Map(), existing, writes: new WriteBatcher(db) };
+      batcher = ctx.writes;
+      let lastProgress = Date.now();
+      // Pass 2: the kept plan, or the directory read and planned again, a page at a time.
+      for await (const chunk of kept ?? source.chunks()) {
+        ctx.emailOf = chunk.emailOf;
+        const byUser = new Map<string, Operation[]>();
+        for (const op of chunk.operations) {
+          const list = byUser.get(op.userId);
+          if (list) list.push(op);
+          else byUser.set(op.userId, [op]);
+        }
+        await forEachConcurrently([...byUser.values()], deps.concurrency ?? 8, async (ops) => {
+          for (const op of ops) {
+            const outcome = await carryOut(ctx, op);
+            if (outcome) count(outcome);
+            if (op.kind !== 'start_timer' && op.kind !== 'cancel_timer') done++;
+          }
+          if (Date.now() - lastProgress > 250) {
+            lastProgress = Date.now();
+            updateRun(db, runId, { done, counts });
+          }
+        });
+        ctx.writes.flush();
       }
-    });
+      await syncTeams({ ...ctx, users: source.users ?? [], only }, count);
+    } else if (teamsFollowGroups) {
+      const app = await deps.appFor(row.id);
+      const ctx: RunContext = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf: new Map(), existing: null, writes: new WriteBatcher(db) };
+      await syncTeams({ ...ctx, users: source.users ?? [], only }, count);
+    }
 
-    ctx.writes.flush();
-    await syncTeams({ ...ctx, users, only }, count);
-
-    if (thePlan.deprovisioningWithheld) counts.deprovisioning_withheld = 1;
-    if (ctx.writes.errors.length > 0) counts.unrecorded = ctx.writes.errors.length;
+    if (totals.withheld) counts.deprovisioning_withheld = 1;
+    if (batcher && batcher.errors.length > 0) counts.unrecorded = batcher.errors.length;
     const failed = counts.failed ?? 0;
-    const state = failed === 0 ? 'succeeded' : failed === appCalls.length ? 'failed' : 'partly_failed';
+    const state = failed === 0 ? 'succeeded' : failed === totals.appCalls ? 'failed' : 'partly_failed';
     updateRun(db, runId, { state, endedAt: clock.now(), counts, done });
     if (request.trigger !== 'change') {
       db.update(appConfigurations).set({ lastFullSyncAt: now }).where(eq(appConfigurations.id, row.id)).run();
@@ -160,12 +191,90 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
   return runId;
 }
 
+/** Up to this many planned operations are kept from pass 1 instead of planned again. */
+const keepAtMost = 20_000;
+/** Users read and planned at once by a paged run. */
+const pageSize = 2_000;
+
+interface PlannedChunk {
+  operations: Operation[];
+  emailOf: Map<string, string>;
+  withheld: boolean;
+}
+
+interface PlanSource {
+  chunks(): AsyncIterable<PlannedChunk> | Iterable<PlannedChunk>;
+  accountCount(): number;
+  /** A plan made in one piece is kept whatever its size: reading it again would cost the same. */
+  keepAll?: boolean;
+  /** The directory users, when teams follow groups (E-13). */
+  users?: DirectoryUserView[];
+}
+
+/** One plan for the users read in one go: a change-driven run, or a run whose teams follow groups. */
+async function wholePlan(
+  deps: ExecutorDeps,
+  configurationId: string,
+  only: string[] | undefined,
+  planConfiguration: Omit<PlanConfiguration, 'primaryDomain'>,
+  availability: ReadonlyMap<string, boolean>,
+  now: Date,
+  keepUsers: boolean,
+): Promise<PlanSource> {
+  const { thePlan, emailOf, accounts, users } = await readAndPlan(deps, configurationId, only, planConfiguration, availability, now, keepUsers);
+  const chunk: PlannedChunk = { operations: thePlan.operations, emailOf, withheld: thePlan.deprovisioningWithheld !== null };
+  return {
+    chunks: () => [chunk],
+    accountCount: () => (only ? countAccounts(deps.db, configurationId) : accounts.size),
+    keepAll: true,
+    users,
+  };
+}
+
+/**
+ * A full run a page of users at a time: only one page of the directory, its links and its
+ * timers are in memory at once. Links whose user the directory no longer has come last.
+ */
+async function* pagedPlan(
+  deps: ExecutorDeps,
+  configurationId: string,
+  planConfiguration: Omit<PlanConfiguration, 'primaryDomain'>,
+  availability: ReadonlyMap<string, boolean>,
+  now: Date,
+): AsyncGenerator<PlannedChunk> {
+  const appOn = availabilityResolver(availability);
+  const seen = new Set<string>();
+  let primaryDomain = '';
+  for await (const page of deps.directory.readPages!(deps.paging?.pageSize ?? pageSize)) {
+    primaryDomain = page.primaryDomain;
+    const ids = page.users.map((u) => u.id);
+    for (const id of ids) seen.add(id);
+    const users: DirectoryUserView[] = page.users.map((u) => ({ id: u.id, primaryEmail: u.primaryEmail, status: u.status, attributes: u.attributes, groupIds: u.groupIds, appOn: appOn(u.orgUnitPath) }));
+    const accounts = loadAccounts(deps.db, configurationId, ids);
+    const p = plan({ now, configuration: { ...planConfiguration, primaryDomain }, users, accounts, timers: loadTimers(deps.db, configurationId, ids), directoryEmpty: false });
+    yield { operations: p.operations, emailOf: new Map(users.map((u) => [u.id, u.primaryEmail])), withheld: false };
+  }
+  const orphans = linkedUserIds(deps.db, configurationId).filter((id) => !seen.has(id));
+  if (orphans.length === 0) return;
+  const accounts = loadAccounts(deps.db, configurationId, orphans);
+  const p = plan({
+    now,
+    configuration: { ...planConfiguration, primaryDomain },
+    users: [],
+    accounts,
+    timers: loadTimers(deps.db, configurationId, orphans),
+    directoryEmpty: seen.size === 0,
+  });
+  yield { operations: p.operations, emailOf: new Map([...accounts.values()].map((a) => [a.directoryUserId, a.userName])), withheld: p.deprovisioningWithheld !== null };
+}
+
 interface RunContext {
   deps: ExecutorDeps;
   app: AppPort;
   runId: string;
   configurationId: string;
   appKey: string;
+  /** The e-mails of the users being worked on (one page of them in a paged run). */
   emailOf: Map<string, string>;
   /** The app's accounts by lower-cased userName, when the run read them all up front. */
   existing: Map<string, RemoteAccount> | null;

@@ -19,6 +19,11 @@ export interface PlanInput {
   users: DirectoryUserView[];
   accounts: ReadonlyMap<string, ProvisionedAccount>;
   timers: ReadonlyMap<string, DeprovisionTimer>;
+  /**
+   * Whether the directory read returned nobody. A run planned a page at a time says it for the
+   * whole directory; otherwise an empty `users` means it.
+   */
+  directoryEmpty?: boolean;
 }
 
 export interface Plan {
@@ -82,7 +87,7 @@ export function plan(input: PlanInput): Plan {
   const { now, configuration, users, accounts, timers } = input;
   const operations: Operation[] = [];
   // E-14: an empty read is far likelier a broken directory than an empty company.
-  const withhold = users.length === 0;
+  const withhold = input.directoryEmpty ?? users.length === 0;
   const seen = new Set<string>();
 
   const deprovision = (userId: string, trigger: DeprovisionTrigger, account: ProvisionedAccount | undefined) => {
@@ -152,8 +157,8 @@ export interface DeletionGuard {
 export const defaultDeletionGuard: DeletionGuard = { maxShare: 0.2, minAccounts: 10 };
 
 /** E-14: would this plan suspend or delete too many of the app's accounts? */
-export function exceedsDeletionGuard(p: Plan, accountCount: number, guard: DeletionGuard = defaultDeletionGuard) {
-  const deprovisions = p.operations.filter((o) => o.kind === 'suspend' || o.kind === 'delete').length;
+export function exceedsDeletionGuard(p: Plan | { deprovisions: number }, accountCount: number, guard: DeletionGuard = defaultDeletionGuard) {
+  const deprovisions = 'operations' in p ? p.operations.filter((o) => o.kind === 'suspend' || o.kind === 'delete').length : p.deprovisions;
   const held = deprovisions >= guard.minAccounts && deprovisions > guard.maxShare * accountCount;
   return { held, deprovisions, accountCount };
 }

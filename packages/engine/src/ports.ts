@@ -54,6 +54,11 @@ export interface DirectoryPortUser {
 export interface DirectoryPort {
   /** The whole directory; throws if it cannot be read (then nobody is deprovisioned, E-14). */
   read(): Promise<{ primaryDomain: string; users: DirectoryPortUser[] }>;
+  /**
+   * The whole directory a page at a time, so a full run over a large directory never holds it
+   * all; without it full runs use read().
+   */
+  readPages?(pageSize: number): Iterable<{ primaryDomain: string; users: DirectoryPortUser[] }> | AsyncIterable<{ primaryDomain: string; users: DirectoryPortUser[] }>;
   /** Just these users (a change-driven run, E-11); without it every run reads everything. */
   readUsers?(ids: string[]): Promise<{ primaryDomain: string; users: DirectoryPortUser[] }>;
   /** The users that the directory's changes in (afterId, upToId] can affect; null: read everything. */

@@ -79,6 +79,16 @@ export function countAccounts(db: AppDatabase, configurationId: string): number 
   );
 }
 
+/** The directory users this configuration has an account for. */
+export function linkedUserIds(db: AppDatabase, configurationId: string): string[] {
+  return db
+    .select({ id: provisionedAccounts.directoryUserId })
+    .from(provisionedAccounts)
+    .where(and(eq(provisionedAccounts.configurationId, configurationId), isNotNull(provisionedAccounts.remoteId)))
+    .all()
+    .map((r) => r.id);
+}
+
 export function loadAccounts(db: AppDatabase, configurationId: string, userIds?: string[]): Map<string, ProvisionedAccount> {
   const rows = forUsers(userIds, (only) =>
     db
