@@ -98,14 +98,23 @@ export function mappingInputSchemaFor(entry: Pick<CatalogEntry, 'attributes'>) {
 }
 export type MappingInput = z.infer<ReturnType<typeof mappingInputSchemaFor>>;
 
-/** W-5: the scope groups with their access level; the level must be one the app knows. */
-export function scopeInputSchemaFor(entry: Pick<CatalogEntry, 'accessLevels'>) {
+/**
+ * W-5: the scope groups with their access level; the level must be one the app knows. For apps
+ * that take groups (E-13), a group may also be sent as a team; several groups may share a team.
+ */
+export function scopeInputSchemaFor(entry: Pick<CatalogEntry, 'accessLevels' | 'takesGroups'>) {
   return z.object({
     groups: z
       .array(
         z.object({
           groupId: idSchema,
           accessLevel: z.string().refine((v) => entry.accessLevels.some((l) => l.value === v), 'Choose an access level'),
+          teamName: z
+            .string()
+            .trim()
+            .max(200, 'At most 200 characters')
+            .refine((v) => v === '' || entry.takesGroups, 'This app does not take groups as teams')
+            .default(''),
         }),
       )
       .max(200, 'At most 200 groups')
@@ -119,6 +128,7 @@ export function scopeInputSchemaFor(entry: Pick<CatalogEntry, 'accessLevels'>) {
   });
 }
 export type ScopeInput = z.infer<ReturnType<typeof scopeInputSchemaFor>>;
+export type ScopeFormInput = z.input<ReturnType<typeof scopeInputSchemaFor>>;
 
 const deprovisionRuleSchema = z.object({ delay: z.enum(deprovisionDelays), action: z.enum(deprovisionActions) });
 
@@ -202,7 +212,7 @@ export const configurationSchema = z.object({
   authorization: z.enum(['oauth', 'bearer']).nullable(),
   endpointUrl: z.string().nullable(),
   mapping: z.record(z.string(), z.string()),
-  scope: z.array(z.object({ groupId: z.string(), name: z.string(), email: z.string(), accessLevel: z.string() })),
+  scope: z.array(z.object({ groupId: z.string(), name: z.string(), email: z.string(), accessLevel: z.string(), teamName: z.string() })),
   deprovisioning: deprovisioningInputSchema,
   heldRun: syncRunSchema.nullable(),
   lastRun: syncRunSchema.nullable(),

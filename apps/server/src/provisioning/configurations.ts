@@ -30,6 +30,7 @@ import {
   scopeGroups,
   ssoSettings,
   syncRuns,
+  teamMappings,
   usageEvents,
   type AppDatabase,
   type DbOrTx,
@@ -118,6 +119,7 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: 'oa
     .where(eq(scopeGroups.configurationId, row.id))
     .orderBy(directoryGroups.name)
     .all();
+  const teamOf = new Map(db.select().from(teamMappings).where(eq(teamMappings.configurationId, row.id)).all().map((t) => [t.groupId, t.teamName]));
   const runs = db.select().from(syncRuns).where(eq(syncRuns.configurationId, row.id)).orderBy(desc(syncRuns.requestedAt)).limit(20).all();
   const current = runs.find((r) => r.state === 'running') ?? [...runs].reverse().find((r) => r.state === 'pending') ?? null;
   const last = runs.find((r) => r.endedAt !== null) ?? null;
@@ -153,7 +155,7 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: 'oa
     authorization,
     endpointUrl: row.endpointUrl,
     mapping: row.mapping,
-    scope,
+    scope: scope.map((g) => ({ ...g, teamName: teamOf.get(g.groupId) ?? '' })),
     deprovisioning: parsedRules.success ? parsedRules.data : defaultDeprovisioning,
     heldRun: held ? runView(held) : null,
     lastRun: last ? runView(last) : null,
@@ -326,8 +328,13 @@ export function saveScope(deps: Deps, row: ConfigurationRow, input: ScopeInput, 
   db.transaction((tx) => {
     tx.delete(scopeGroups).where(eq(scopeGroups.configurationId, row.id)).run();
     for (const g of input.groups) tx.insert(scopeGroups).values({ configurationId: row.id, groupId: g.groupId, accessLevel: g.accessLevel }).run();
+    // E-13: the groups sent as teams (several groups may share one).
+    tx.delete(teamMappings).where(eq(teamMappings.configurationId, row.id)).run();
+    for (const g of input.groups) if (g.teamName) tx.insert(teamMappings).values({ configurationId: row.id, groupId: g.groupId, teamName: g.teamName }).run();
     touch(tx, row.id, {}, now);
-    const detail = input.groups.length ? input.groups.map((g) => `${nameOf.get(g.groupId)} (${g.accessLevel})`).join(', ') : 'every user for whom the app is ON';
+    const detail = input.groups.length
+      ? input.groups.map((g) => `${nameOf.get(g.groupId)} (${g.accessLevel}${g.teamName ? `, team ${g.teamName}` : ''})`).join(', ')
+      : 'every user for whom the app is ON';
     audit(tx, now, row.appKey, actor, 'Scope saved', detail);
   });
 }

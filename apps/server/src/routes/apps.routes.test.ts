@@ -206,6 +206,25 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
     expect((await su.request('PUT', '/api/apps/gotomeeting/configuration/bearer-token', { token: 'x' })).status).toBe(400);
   });
 
+  it('E-13: apps that take groups can get a scope group as a team; GoToMeeting cannot', async () => {
+    const server = setup();
+    const su = await server.signedIn('super_admin');
+    const [sales, support] = server.db.select().from(directoryGroups).limit(2).all();
+    for (const key of ['custom-scim', 'gotomeeting']) {
+      await su.request('PUT', `/api/apps/${key}/sso`, sso);
+      await su.post(`/api/apps/${key}/configuration`);
+    }
+    const saved = await su.request('PUT', '/api/apps/custom-scim/configuration/scope', {
+      groups: [
+        { groupId: sales!.id, accessLevel: 'user', teamName: 'Customer facing' },
+        { groupId: support!.id, accessLevel: 'user', teamName: 'Customer facing' },
+      ],
+    });
+    expect(saved.json.configuration.scope.map((g: { teamName: string }) => g.teamName)).toEqual(['Customer facing', 'Customer facing']);
+    const refused = await su.request('PUT', '/api/apps/gotomeeting/configuration/scope', { groups: [{ groupId: sales!.id, accessLevel: 'organizer', teamName: 'Sales' }] });
+    expect(refused.json.error.fields['groups.0.teamName']).toBe('This app does not take groups as teams');
+  });
+
   it('availability per org unit is inherited by the units below, and can be reset to inherit', async () => {
     const server = setup();
     const su = await server.signedIn('super_admin');

@@ -1,14 +1,14 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useMemo, useState } from 'react';
 import { useFieldArray, useForm } from 'react-hook-form';
-import { scopeInputSchemaFor, type AppDetail, type ScopeInput } from '@autoprov/contract';
+import { scopeInputSchemaFor, type AppDetail, type ScopeFormInput, type ScopeInput } from '@autoprov/contract';
 import { FormAlert } from '../../../components/ui/states';
 import { applyServerErrors } from '../../../lib/form-errors';
 import { useDebounced } from '../../../lib/use-debounced';
 import { useGroups } from '../../directory/api/groups';
 import { useSaveScope } from '../api/apps';
 
-export type ScopeDraft = ScopeInput & { names: Record<string, string> };
+export type ScopeDraft = ScopeFormInput & { names: Record<string, string> };
 
 interface ScopeEditorProps {
   detail: AppDetail;
@@ -30,7 +30,7 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
   const [alert, setAlert] = useState<string | null>(null);
   const q = useDebounced(search.trim());
   const found = useGroups({ q, pageSize: 8 });
-  const form = useForm<ScopeInput>({ resolver: zodResolver(schema), defaultValues: { groups: initial.groups } });
+  const form = useForm<ScopeFormInput, unknown, ScopeInput>({ resolver: zodResolver(schema), defaultValues: { groups: initial.groups } });
   const groups = useFieldArray({ control: form.control, name: 'groups', keyName: 'key' });
   useEffect(() => () => onLeave?.({ ...form.getValues(), names }), [form, names, onLeave]);
 
@@ -41,7 +41,7 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
       await save.mutateAsync(values);
       onSaved();
     } catch (err) {
-      setAlert(applyServerErrors(err, groups.fields.flatMap((_, i) => [`groups.${i}.accessLevel`, `groups.${i}.groupId`]), form.setError));
+      setAlert(applyServerErrors(err, groups.fields.flatMap((_, i) => [`groups.${i}.accessLevel`, `groups.${i}.groupId`, `groups.${i}.teamName`]), form.setError));
     }
   });
 
@@ -52,6 +52,12 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
         group, every user for whom {detail.app.name} is ON is provisioned.
       </p>
       <p className="notice">Users outside your organisation, and users whose address is in a secondary domain, are never provisioned.</p>
+      {detail.app.takesGroups ? (
+        <p className="muted">
+          {detail.app.name} takes groups as teams: give a group a team name to create that team in {detail.app.name} and keep its members in step.
+          Several groups may share one team.
+        </p>
+      ) : null}
       <FormAlert message={alert} />
       <div className="field">
         <label htmlFor="scope-search">Search groups</label>
@@ -71,7 +77,7 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
                 disabled={chosen.has(g.id)}
                 onClick={() => {
                   setNames((n) => ({ ...n, [g.id]: g.name }));
-                  groups.append({ groupId: g.id, accessLevel: detail.app.defaultAccessLevel });
+                  groups.append({ groupId: g.id, accessLevel: detail.app.defaultAccessLevel, teamName: '' });
                 }}
               >
                 {chosen.has(g.id) ? 'Added' : `Add ${g.name}`}
@@ -89,6 +95,7 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
             <tr>
               <th scope="col">Group</th>
               <th scope="col">Access level</th>
+              {detail.app.takesGroups ? <th scope="col">Team in {detail.app.name}</th> : null}
               <th scope="col">
                 <span className="visually-hidden">Remove</span>
               </th>
@@ -115,6 +122,21 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
                       </p>
                     ) : null}
                   </td>
+                  {detail.app.takesGroups ? (
+                    <td>
+                      <input
+                        aria-label={`Team in ${detail.app.name} for ${name}`}
+                        placeholder="No team"
+                        aria-invalid={Boolean(form.formState.errors.groups?.[i]?.teamName)}
+                        {...form.register(`groups.${i}.teamName`)}
+                      />
+                      {form.formState.errors.groups?.[i]?.teamName?.message ? (
+                        <p className="field-error" role="alert">
+                          {form.formState.errors.groups[i]!.teamName!.message}
+                        </p>
+                      ) : null}
+                    </td>
+                  ) : null}
                   <td>
                     <button type="button" className="small secondary" onClick={() => groups.remove(i)}>
                       Remove<span className="visually-hidden"> {name}</span>
@@ -140,7 +162,7 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
 
 export function scopeDraftOf(configuration: NonNullable<AppDetail['configuration']>): ScopeDraft {
   return {
-    groups: configuration.scope.map((g) => ({ groupId: g.groupId, accessLevel: g.accessLevel })),
+    groups: configuration.scope.map((g) => ({ groupId: g.groupId, accessLevel: g.accessLevel, teamName: g.teamName })),
     names: Object.fromEntries(configuration.scope.map((g) => [g.groupId, g.name])),
   };
 }

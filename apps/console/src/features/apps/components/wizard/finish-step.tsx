@@ -54,6 +54,7 @@ export function FinishStep({ detail, configuration, back }: StepProps) {
               {configuration.scope.map((g) => (
                 <li key={g.groupId}>
                   {g.name}: {levelLabel(g.accessLevel)}
+                  {g.teamName ? `, team “${g.teamName}”` : ''}
                 </li>
               ))}
             </ul>
