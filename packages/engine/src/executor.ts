@@ -10,7 +10,9 @@ import { AppCallError, type AppPort, type Clock, type DirectoryPort, type Remote
 import {
   countAccounts,
   createRun,
-  linkedUserIds,
+  loadAccountsInRange,
+  loadTimersInRange,
+  type UserIdRange,
   loadAccounts,
   loadConfiguration,
   loadTimers,
@@ -243,29 +245,29 @@ async function* pagedPlan(
   now: Date,
 ): AsyncGenerator<PlannedChunk> {
   const appOn = availabilityResolver(availability);
-  const seen = new Set<string>();
   let primaryDomain = '';
+  let after = '';
+  let anyone = false;
+  // Pages come in id order; each takes the links and timers of its id range, so a link whose
+  // user the directory no longer has is planned with the page around it (or the tail).
+  const planRange = (users: DirectoryUserView[], range: UserIdRange, directoryEmpty: boolean): PlannedChunk => {
+    const accounts = loadAccountsInRange(deps.db, configurationId, range);
+    const p = plan({ now, configuration: { ...planConfiguration, primaryDomain }, users, accounts, timers: loadTimersInRange(deps.db, configurationId, range), directoryEmpty });
+    const emailOf = new Map(users.map((u) => [u.id, u.primaryEmail]));
+    for (const a of accounts.values()) if (!emailOf.has(a.directoryUserId)) emailOf.set(a.directoryUserId, a.userName);
+    return { operations: p.operations, emailOf, withheld: p.deprovisioningWithheld !== null };
+  };
   for await (const page of deps.directory.readPages!(deps.paging?.pageSize ?? pageSize)) {
+    if (page.users.length === 0) continue;
     primaryDomain = page.primaryDomain;
-    const ids = page.users.map((u) => u.id);
-    for (const id of ids) seen.add(id);
+    anyone = true;
     const users: DirectoryUserView[] = page.users.map((u) => ({ id: u.id, primaryEmail: u.primaryEmail, status: u.status, attributes: u.attributes, groupIds: u.groupIds, appOn: appOn(u.orgUnitPath) }));
-    const accounts = loadAccounts(deps.db, configurationId, ids);
-    const p = plan({ now, configuration: { ...planConfiguration, primaryDomain }, users, accounts, timers: loadTimers(deps.db, configurationId, ids), directoryEmpty: false });
-    yield { operations: p.operations, emailOf: new Map(users.map((u) => [u.id, u.primaryEmail])), withheld: false };
+    const upTo = users.at(-1)!.id;
+    yield planRange(users, { after, upTo }, false);
+    after = upTo;
   }
-  const orphans = linkedUserIds(deps.db, configurationId).filter((id) => !seen.has(id));
-  if (orphans.length === 0) return;
-  const accounts = loadAccounts(deps.db, configurationId, orphans);
-  const p = plan({
-    now,
-    configuration: { ...planConfiguration, primaryDomain },
-    users: [],
-    accounts,
-    timers: loadTimers(deps.db, configurationId, orphans),
-    directoryEmpty: seen.size === 0,
-  });
-  yield { operations: p.operations, emailOf: new Map([...accounts.values()].map((a) => [a.directoryUserId, a.userName])), withheld: p.deprovisioningWithheld !== null };
+  const tail = planRange([], { after, upTo: null }, !anyone);
+  if (tail.operations.length > 0 || tail.withheld) yield tail;
 }
 
 interface RunContext {

@@ -55,7 +55,8 @@ export interface DirectoryPort {
   /** The whole directory; throws if it cannot be read (then nobody is deprovisioned, E-14). */
   read(): Promise<{ primaryDomain: string; users: DirectoryPortUser[] }>;
   /**
-   * The whole directory a page at a time, so a full run over a large directory never holds it
+   * The whole directory a page at a time, in increasing id order (the engine loads each page's
+   * links by id range), so a full run over a large directory never holds it
    * all; without it full runs use read().
    */
   readPages?(pageSize: number): Iterable<{ primaryDomain: string; users: DirectoryPortUser[] }> | AsyncIterable<{ primaryDomain: string; users: DirectoryPortUser[] }>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import {
   appAvailability,
   appConfigurations,
@@ -79,14 +79,32 @@ export function countAccounts(db: AppDatabase, configurationId: string): number 
   );
 }
 
-/** The directory users this configuration has an account for. */
-export function linkedUserIds(db: AppDatabase, configurationId: string): string[] {
-  return db
-    .select({ id: provisionedAccounts.directoryUserId })
+/** A range of directory user ids (after, upTo], upTo null meaning "to the end": one page of a paged run. */
+export interface UserIdRange {
+  after: string;
+  upTo: string | null;
+}
+
+const inRange = (column: typeof provisionedAccounts.directoryUserId | typeof deprovisionTimers.directoryUserId, range: UserIdRange) =>
+  and(gt(column, range.after), range.upTo === null ? undefined : lte(column, range.upTo));
+
+/** The links of one page of users (by id range): one query on the primary key, not an id list. */
+export function loadAccountsInRange(db: AppDatabase, configurationId: string, range: UserIdRange): Map<string, ProvisionedAccount> {
+  const rows = db
+    .select()
     .from(provisionedAccounts)
-    .where(and(eq(provisionedAccounts.configurationId, configurationId), isNotNull(provisionedAccounts.remoteId)))
-    .all()
-    .map((r) => r.id);
+    .where(and(eq(provisionedAccounts.configurationId, configurationId), isNotNull(provisionedAccounts.remoteId), inRange(provisionedAccounts.directoryUserId, range)))
+    .all();
+  return new Map(rows.map((r) => [r.directoryUserId, { directoryUserId: r.directoryUserId, remoteId: r.remoteId!, userName: r.userName, state: r.state, lastSent: r.lastSent }]));
+}
+
+export function loadTimersInRange(db: AppDatabase, configurationId: string, range: UserIdRange): Map<string, DeprovisionTimer> {
+  const rows = db
+    .select()
+    .from(deprovisionTimers)
+    .where(and(eq(deprovisionTimers.configurationId, configurationId), inRange(deprovisionTimers.directoryUserId, range)))
+    .all();
+  return new Map(rows.map((r) => [r.directoryUserId, { directoryUserId: r.directoryUserId, trigger: r.trigger, action: r.action, dueAt: r.dueAt }]));
 }
 
 export function loadAccounts(db: AppDatabase, configurationId: string, userIds?: string[]): Map<string, ProvisionedAccount> {
