@@ -6,7 +6,7 @@ import type { AppAttributes, DirectoryUserView, Operation, PlanConfiguration } f
 import { exceedsDeletionGuard, plan, type DeletionGuard } from './plan.js';
 import { planTeams } from './teams.js';
 import { WriteBatcher } from './write-batcher.js';
-import { AppCallError, type AppPort, type Clock, type DirectoryPort, type RemoteAccount } from './ports.js';
+import { AppCallError, type AppPort, type Clock, type DirectoryPort, type DirectoryPortUser, type RemoteAccount } from './ports.js';
 import {
   countAccounts,
   createRun,
@@ -261,13 +261,18 @@ async function* pagedPlan(
     if (page.users.length === 0) continue;
     primaryDomain = page.primaryDomain;
     anyone = true;
-    const users: DirectoryUserView[] = page.users.map((u) => ({ id: u.id, primaryEmail: u.primaryEmail, status: u.status, attributes: u.attributes, groupIds: u.groupIds, appOn: appOn(u.orgUnitPath) }));
+    const users = viewsOf(page.users, appOn);
     const upTo = users.at(-1)!.id;
     yield planRange(users, { after, upTo }, false);
     after = upTo;
   }
   const tail = planRange([], { after, upTo: null }, !anyone);
   if (tail.operations.length > 0 || tail.withheld) yield tail;
+}
+
+/** Directory users as a plan sees them: with whether the app is ON for their org unit. */
+function viewsOf(users: DirectoryPortUser[], appOn: (orgUnitPath: string) => boolean): DirectoryUserView[] {
+  return users.map((u) => ({ id: u.id, primaryEmail: u.primaryEmail, status: u.status, attributes: u.attributes, groupIds: u.groupIds, appOn: appOn(u.orgUnitPath) }));
 }
 
 interface RunContext {
@@ -298,15 +303,7 @@ async function readAndPlan(
   keepUsers: boolean,
 ) {
   const snapshot = only ? await deps.directory.readUsers!(only) : await deps.directory.read();
-  const appOn = availabilityResolver(availability);
-  const users: DirectoryUserView[] = snapshot.users.map((u) => ({
-    id: u.id,
-    primaryEmail: u.primaryEmail,
-    status: u.status,
-    attributes: u.attributes,
-    groupIds: u.groupIds,
-    appOn: appOn(u.orgUnitPath),
-  }));
+  const users = viewsOf(snapshot.users, availabilityResolver(availability));
   const emailOf = new Map(users.map((u) => [u.id, u.primaryEmail]));
   const accounts = loadAccounts(deps.db, configurationId, only);
   for (const a of accounts.values()) if (!emailOf.has(a.directoryUserId)) emailOf.set(a.directoryUserId, a.userName);

@@ -1,10 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /**
- * Walks the demo app's OAuth 2.0 authorization-code + PKCE flow the way a browser and an admin
- * would (follow redirects, sign in, allow), then exchanges the code like autoprov's server.
- */
-/**
  * Follows an authorization URL the way a browser and the app's admin would: follow redirects,
  * sign in, allow. Returns the address the app sends the browser back to (with the code).
  */
@@ -49,6 +45,10 @@ export async function consentLikeABrowser(options: { authorizationUrl: string; a
   throw new Error('too many steps');
 }
 
+/**
+ * Walks the demo app's OAuth 2.0 authorization-code + PKCE flow the way a browser and an admin
+ * would (follow redirects, sign in, allow), then exchanges the code like autoprov's server.
+ */
 export async function authorizeLikeABrowser(options: {
   appUrl: string;
   clientId: string;
@@ -57,29 +57,7 @@ export async function authorizeLikeABrowser(options: {
   adminEmail: string;
   adminPassword: string;
 }) {
-  const jar = new Map<string, string>();
-  const remember = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const [name, ...value] = pair!.split('=');
-      jar.set(name!.trim(), value.join('='));
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const go = async (url: string, init: RequestInit = {}) => {
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), cookie: cookie() } });
-    remember(res);
-    return res;
-  };
-  const absolute = (location: string) => new URL(location, options.appUrl).toString();
-  const form = (fields: Record<string, string>) => ({
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  });
-
   const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
   const state = randomBytes(8).toString('hex');
   const auth = new URL(`${options.appUrl}/oauth/auth`);
   auth.search = new URLSearchParams({
@@ -87,46 +65,25 @@ export async function authorizeLikeABrowser(options: {
     redirect_uri: options.redirectUri,
     response_type: 'code',
     scope: 'openid offline_access scim:users',
-    code_challenge: challenge,
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
     state,
     prompt: 'consent',
   }).toString();
-
-  let res = await go(auth.toString());
-  const pagesSeen: string[] = [];
-  // Follow redirects; answer the sign-in and consent pages as the admin would.
-  for (let step = 0; step < 12; step++) {
-    if (res.status >= 300 && res.status < 400) {
-      const location = absolute(res.headers.get('location')!);
-      if (location.startsWith(options.redirectUri)) {
-        const back = new URL(location);
-        if (back.searchParams.get('state') !== state) throw new Error('state mismatch');
-        const code = back.searchParams.get('code');
-        if (!code) throw new Error(`authorization refused: ${back.searchParams.get('error_description') ?? back.searchParams.get('error')}`);
-        const token = await fetch(`${options.appUrl}/oauth/token`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/x-www-form-urlencoded',
-            authorization: `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`,
-          },
-          body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: options.redirectUri, code_verifier: verifier }).toString(),
-        });
-        const body = (await token.json()) as Record<string, unknown>;
-        if (!token.ok) throw new Error(`token exchange failed: ${JSON.stringify(body)}`);
-        return { tokens: body as { access_token: string; refresh_token: string; expires_in: number }, pagesSeen };
-      }
-      res = await go(location);
-      continue;
-    }
-    const page = await res.text();
-    const uid = /\/interaction\/([^/"]+)\/(login|confirm)/.exec(page);
-    if (!uid) throw new Error(`unexpected page (${res.status}): ${page.slice(0, 300)}`);
-    pagesSeen.push(uid[2]!);
-    res =
-      uid[2] === 'login'
-        ? await go(`${options.appUrl}/interaction/${uid[1]}/login`, form({ email: options.adminEmail, password: options.adminPassword }))
-        : await go(`${options.appUrl}/interaction/${uid[1]}/confirm`, form({}));
-  }
-  throw new Error('too many steps');
+  const { callbackUrl, pagesSeen } = await consentLikeABrowser({ ...options, authorizationUrl: auth.toString() });
+  const back = new URL(callbackUrl);
+  if (back.searchParams.get('state') !== state) throw new Error('state mismatch');
+  const code = back.searchParams.get('code');
+  if (!code) throw new Error(`authorization refused: ${back.searchParams.get('error_description') ?? back.searchParams.get('error')}`);
+  const token = await fetch(`${options.appUrl}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: options.redirectUri, code_verifier: verifier }).toString(),
+  });
+  const body = (await token.json()) as Record<string, unknown>;
+  if (!token.ok) throw new Error(`token exchange failed: ${JSON.stringify(body)}`);
+  return { tokens: body as { access_token: string; refresh_token: string; expires_in: number }, pagesSeen };
 }
