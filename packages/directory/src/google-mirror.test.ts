@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { directoryUsers, openDatabase } from '@autoprov/db';
-import { cursorAt, googleClients, readChangesSince, readGoogleDirectory, type ServiceAccountKey } from '@autoprov/google-directory';
+import { cursorAt, googleClients, readChangesSince, readGoogleDirectory, type GoogleClients, type ServiceAccountKey } from '@autoprov/google-directory';
 import { makeServiceAccountKey, startFakeGoogle, type FakeGoogle } from '@autoprov/google-directory/testing';
 import { applyGoogleChanges, applyGoogleRead } from './google-mirror.js';
 import { latestChangeId, readSnapshot, usersAffectedBetween } from './snapshot.js';
@@ -11,7 +11,7 @@ import { getGroup, listGroups } from './groups.js';
 
 let google: FakeGoogle;
 const key = makeServiceAccountKey();
-let clients: ReturnType<typeof googleClients>;
+let clients: GoogleClients;
 const fast = { baseMs: 1, maxMs: 5 };
 
 beforeAll(async () => {
@@ -19,7 +19,7 @@ beforeAll(async () => {
   google.registerKey(key);
   google.addOrgUnit('/Sales');
   google.addUser({ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', orgUnitPath: '/' }, false);
-  clients = googleClients({ key: key as ServiceAccountKey, adminEmail: 'admin@example.com', rootUrl: google.rootUrl, tokenUrl: google.tokenUrl });
+  clients = await googleClients({ key: key as ServiceAccountKey, adminEmail: 'admin@example.com', rootUrl: google.rootUrl, tokenUrl: google.tokenUrl });
 });
 afterAll(() => google.close());
 

@@ -17,7 +17,7 @@ export async function testGoogleConnection(settings: GoogleConnectionSettings): 
     let firstError: unknown = null;
     for (const scope of Object.values(googleScopes)) {
       try {
-        await googleClients({ ...settings, scopes: [scope] }).auth.getAccessToken();
+        await (await googleClients({ ...settings, scopes: [scope] })).auth.getAccessToken();
       } catch (err) {
         const problem = describeGoogleError(err, context);
         if (problem.problem !== 'delegation_missing') throw problem;
@@ -32,7 +32,7 @@ export async function testGoogleConnection(settings: GoogleConnectionSettings): 
         `Domain-wide delegation for client ID ${settings.key.client_id} lacks ${refused.length === 1 ? 'this scope' : 'these scopes'}: ${refused.join(', ')}. Add ${refused.length === 1 ? 'it' : 'them'} in the Google Admin console (Security → Access and data control → API controls → Domain-wide delegation).`,
       );
     }
-    const clients = googleClients(settings);
+    const clients = await googleClients(settings);
     const { data: domains } = await clients.directory.domains.list({ customer: 'my_customer' });
     const { data: users } = await clients.directory.users.list({ customer: 'my_customer', maxResults: 1 });
     await clients.directory.groups.list({ customer: 'my_customer', maxResults: 1 });

@@ -49,7 +49,7 @@ afterAll(() => google.close());
 describe('reading Google Workspace through Google’s client library (issue 6)', () => {
   it('reads 5,000 users in pages of 500, with suspended, archived and deleted users, org units, domains and groups', async () => {
     const before = google.state.requests.users;
-    const read = await readGoogleDirectory(googleClients(settings()), fast);
+    const read = await readGoogleDirectory(await googleClients(settings()), fast);
     expect(google.state.requests.users - before).toBe(10 + 1); // 10 pages of live users, 1 of deleted ones
     expect(read.users).toHaveLength(5000);
     expect(read.primaryDomain).toBe('example.com');
@@ -69,7 +69,7 @@ describe('reading Google Workspace through Google’s client library (issue 6)',
   });
 
   it('an incremental read picks up an added, a renamed, a suspended and a deleted user, and nothing twice', async () => {
-    const clients = googleClients(settings());
+    const clients = await googleClients(settings());
     const cursor = cursorAt(new Date(Date.now() - 1000));
     const quiet = await readChangesSince(clients, cursor, new Set(['example.com', 'example.org']), fast);
     expect(quiet.users.size).toBe(0);
@@ -95,7 +95,7 @@ describe('reading Google Workspace through Google’s client library (issue 6)',
   it('waits and asks again when Google answers 403 rate limit or 429', async () => {
     google.state.rateLimitNext = 6;
     const before = google.state.rateLimited;
-    const read = await readGoogleDirectory(googleClients(settings()), fast);
+    const read = await readGoogleDirectory(await googleClients(settings()), fast);
     expect(google.state.rateLimited - before).toBe(6);
     expect(read.users.length).toBeGreaterThanOrEqual(5000);
   });

@@ -92,7 +92,7 @@ export async function checkGoogle(deps: Deps, input: GoogleConnectInput): Promis
 
 async function fullRead(settings: GoogleConnectionSettings) {
   try {
-    return await readGoogleDirectory(googleClients(settings));
+    return await readGoogleDirectory(await googleClients(settings));
   } catch (err) {
     throw new AppError('validation_failed', describeGoogleError(err, { adminEmail: settings.adminEmail, clientId: settings.key.client_id }).message);
   }
@@ -216,8 +216,8 @@ export class GoogleDirectorySync {
     const row = sourceRow(this.deps.db);
     const now = this.deps.clock.now();
     const fullDue = forceFull || !row.lastFullReadAt || now.getTime() - row.lastFullReadAt.getTime() >= (this.options.fullEveryMs ?? 24 * 3600_000);
-    const clients = googleClients(settings);
     try {
+      const clients = await googleClients(settings);
       if (fullDue) {
         const read = await readGoogleDirectory(clients);
         // The connection may have been switched off while reading.
