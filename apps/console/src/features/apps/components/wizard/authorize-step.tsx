@@ -125,6 +125,9 @@ function OAuthClientForm({ onSubmit, back, authorized, next }: { onSubmit: (c: O
   return (
     <form className="stack" onSubmit={submit} noValidate>
       <FormAlert message={alert} />
+      <p className="muted">
+        Register this redirect URI with the app's OAuth client: <code>{`${window.location.origin}/api/oauth/callback`}</code>
+      </p>
       <Field label="Authorization URL" required error={errors.authorizationUrl}>
         {(a) => <input {...a} type="url" {...form.register('authorizationUrl')} />}
       </Field>
