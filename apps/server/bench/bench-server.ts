@@ -13,7 +13,8 @@ import { SetupToken } from '../src/auth/setup-token.js';
 
 const publicUrl = 'http://127.0.0.1:3000';
 
-export async function benchServer(file: string) {
+/** `cookie`: a session made by another process on the same file (so this one does no scrypt). */
+export async function benchServer(file: string, cookie?: string) {
   const store = openDatabase(file);
   const secrets = new SecretBox(randomBytes(32));
   const scheduler = new ProvisioningScheduler(
@@ -33,6 +34,8 @@ export async function benchServer(file: string) {
     googleSync: new GoogleDirectorySync({ db: store.db, clock: systemClock, secrets, google: {}, logger: pino({ level: 'silent' }) }),
     sessions: sessionStore(store.db, systemClock, false),
   });
+  const get = (path: string, session: string) => app.request(path, { headers: { cookie: session, origin: publicUrl } });
+  if (cookie) return { ...store, cookie, get: (path: string) => get(path, cookie) };
   const email = `bench-${randomUUID().slice(0, 8)}@example.com`;
   store.db.insert(admins).values({ id: randomUUID(), email, name: 'Bench', role: 'read_only', passwordHash: await hashPassword('bench password 123'), createdAt: new Date() }).run();
   const signIn = await app.request('/api/session', {
@@ -40,7 +43,6 @@ export async function benchServer(file: string) {
     headers: { origin: publicUrl, 'content-type': 'application/json' },
     body: JSON.stringify({ email, password: 'bench password 123' }),
   });
-  const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
-  const get = (path: string) => app.request(path, { headers: { cookie, origin: publicUrl } });
-  return { ...store, get };
+  const session = signIn.headers.get('set-cookie')!.split(';')[0]!;
+  return { ...store, cookie: session, get: (path: string) => get(path, session) };
 }

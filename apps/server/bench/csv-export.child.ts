@@ -1,8 +1,9 @@
 // Streams the whole usage log as CSV in a fresh process and reports its peak memory.
 import { benchServer } from './bench-server.js';
 
-const [file] = process.argv.slice(2) as [string];
-const server = await benchServer(file);
+// The session comes from the parent, so this process measures the export, not a sign-in's scrypt.
+const [file, cookie] = process.argv.slice(2) as [string, string];
+const server = await benchServer(file, cookie);
 globalThis.gc?.();
 const baseline = process.memoryUsage().rss;
 let peak = baseline;

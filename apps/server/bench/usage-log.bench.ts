@@ -80,10 +80,11 @@ for (const [label, query] of filters) {
   }
   rows.push([label, `${median(first).toFixed(1)} ms`, `${median(tenth).toFixed(1)} ms`, `${median(summary).toFixed(1)} ms`]);
 }
+const { cookie } = server;
 server.close();
 
 const exported = await new Promise<{ seconds: number; bytes: number; rows: number; peakRss: number; baselineRss: number }>((resolve, reject) => {
-  const child = fork(fileURLToPath(new URL('./csv-export.child.ts', import.meta.url)), [file], { execArgv: ['--import', 'tsx', '--expose-gc'] });
+  const child = fork(fileURLToPath(new URL('./csv-export.child.ts', import.meta.url)), [file, cookie], { execArgv: ['--import', 'tsx', '--expose-gc'] });
   child.once('message', resolve);
   child.once('error', reject);
 });

@@ -17,12 +17,10 @@ import {
   pageSizeSchema,
   reportFilterSchema,
   reportQuerySchema,
-  type CatalogEntry,
 } from '@autoprov/contract';
-import { readSnapshotOf, type Actor } from '@autoprov/directory';
-import { directoryUsers, domains } from '@autoprov/db';
-import { and, asc, eq, like } from 'drizzle-orm';
-import { checkAppConnection, defaultRules, desiredAttributes, type DirectoryUserView } from '@autoprov/engine';
+import type { Actor } from '@autoprov/directory';
+import { ssoSettings } from '@autoprov/db';
+import { eq } from 'drizzle-orm';
 import { stream } from 'hono/streaming';
 import { requireAdmin } from '../auth/middleware.js';
 import { csvLine, UTF8_BOM } from '../reports/csv.js';
@@ -33,6 +31,8 @@ import type { ServerDeps } from '../deps.js';
 import type { AppEnv, CurrentSession } from '../types.js';
 import { authorizationKind, startAuthorization, storeBearerToken } from '../provisioning/authorization.js';
 import * as configurations from '../provisioning/configurations.js';
+import { checkEndpoint } from '../provisioning/endpoint-check.js';
+import { mappingPreview } from '../provisioning/mapping-preview.js';
 
 const keyParam = validate('param', z.object({ key: z.string().min(1).max(64) }));
 const runParam = validate('param', z.object({ key: z.string().min(1).max(64), runId: idSchema }));
@@ -53,7 +53,8 @@ export function appsRoutes(deps: ServerDeps) {
   const { db } = deps;
   const kindOf = (row: configurations.ConfigurationRow) => authorizationKind(deps, row);
   const detail = (key: string) => configurations.appDetail(deps, key, kindOf);
-  const draft = (c: Context<AppEnv>, key: string) => {
+  /** The app's provisioning configuration, or 404 (for an unknown app too). */
+  const configurationOf = (key: string) => {
     configurations.requireEntry(deps.apps, key);
     return configurations.requireConfiguration(db, key);
   };
@@ -87,33 +88,33 @@ export function appsRoutes(deps: ServerDeps) {
       // The wizard (SPEC §2): a draft made on first use, each step saved on Continue.
       .post('/:key/configuration', keyParam, (c) => {
         const { key } = c.req.valid('param');
-        const sso = detail(key).sso;
-        if (!sso) throw new AppError('conflict', 'Set up SSO for this app first (W-1).');
+        configurations.requireEntry(deps.apps, key);
+        if (!db.select().from(ssoSettings).where(eq(ssoSettings.appKey, key)).get()) throw new AppError('conflict', 'Set up SSO for this app first (W-1).');
         configurations.draftFor(deps, key, actorOf(c.var.session));
         return c.json(detail(key), 201);
       })
       .put('/:key/configuration/step', keyParam, validate('json', wizardStepInputSchema), (c) => {
         const { key } = c.req.valid('param');
-        configurations.reachStep(deps, draft(c, key), c.req.valid('json').step);
+        configurations.reachStep(deps, configurationOf(key), c.req.valid('json').step);
         return c.json(detail(key));
       })
       .post('/:key/configuration/authorization', keyParam, validate('json', startAuthorizationInputSchema), async (c) => {
         const { key } = c.req.valid('param');
-        const authorizationUrl = await startAuthorization(deps, draft(c, key), c.var.session!.admin.id, c.req.valid('json').client);
+        const authorizationUrl = await startAuthorization(deps, configurationOf(key), c.var.session!.admin.id, c.req.valid('json').client);
         return c.json({ authorizationUrl });
       })
       .put('/:key/configuration/bearer-token', keyParam, validate('json', bearerTokenInputSchema), (c) => {
         const { key } = c.req.valid('param');
-        storeBearerToken(deps, draft(c, key), c.req.valid('json').token, actorOf(c.var.session));
+        storeBearerToken(deps, configurationOf(key), c.req.valid('json').token, actorOf(c.var.session));
         return c.json(detail(key));
       })
       .post('/:key/configuration/endpoint/check', keyParam, validate('json', endpointInputSchema), async (c) => {
         const { key } = c.req.valid('param');
-        return c.json(await checkEndpoint(deps, draft(c, key), configurations.requireEntry(deps.apps, key), c.req.valid('json').endpointUrl));
+        return c.json(await checkEndpoint(deps, configurationOf(key), configurations.requireEntry(deps.apps, key), c.req.valid('json').endpointUrl));
       })
       .put('/:key/configuration/endpoint', keyParam, validate('json', endpointInputSchema), async (c) => {
         const { key } = c.req.valid('param');
-        const row = draft(c, key);
+        const row = configurationOf(key);
         const { endpointUrl } = c.req.valid('json');
         // W-3: an endpoint that does not answer as a SCIM service is refused, not saved.
         await checkEndpoint(deps, row, configurations.requireEntry(deps.apps, key), endpointUrl);
@@ -124,7 +125,7 @@ export function appsRoutes(deps: ServerDeps) {
       .put('/:key/configuration/mapping', keyParam, async (c) => {
         const { key } = c.req.valid('param');
         const entry = configurations.requireEntry(deps.apps, key);
-        const row = draft(c, key);
+        const row = configurationOf(key);
         configurations.saveMapping(deps, row, await bodyMatching(c, mappingInputSchemaFor(entry)), actorOf(c.var.session));
         configurations.reachStep(deps, row, 'scope');
         return c.json(detail(key));
@@ -138,7 +139,7 @@ export function appsRoutes(deps: ServerDeps) {
       .put('/:key/configuration/scope', keyParam, async (c) => {
         const { key } = c.req.valid('param');
         const entry = configurations.requireEntry(deps.apps, key);
-        const row = draft(c, key);
+        const row = configurationOf(key);
         configurations.saveScope(deps, row, await bodyMatching(c, scopeInputSchemaFor(entry)), actorOf(c.var.session));
         configurations.reachStep(deps, row, 'deprovisioning');
         rerunIfActive(key);
@@ -146,14 +147,14 @@ export function appsRoutes(deps: ServerDeps) {
       })
       .put('/:key/configuration/deprovisioning', keyParam, validate('json', deprovisioningInputSchema), (c) => {
         const { key } = c.req.valid('param');
-        const row = draft(c, key);
+        const row = configurationOf(key);
         configurations.saveDeprovisioning(deps, row, c.req.valid('json'), actorOf(c.var.session));
         configurations.reachStep(deps, row, 'finish');
         return c.json(detail(key));
       })
       .post('/:key/configuration/finish', keyParam, (c) => {
         const { key } = c.req.valid('param');
-        const row = draft(c, key);
+        const row = configurationOf(key);
         configurations.finishSetup(deps, row, configurations.requireEntry(deps.apps, key), kindOf(row) !== null, actorOf(c.var.session));
         return c.json(detail(key));
       })
@@ -162,21 +163,21 @@ export function appsRoutes(deps: ServerDeps) {
       .put('/:key/configuration/activation', keyParam, validate('json', activationInputSchema), (c) => {
         const { key } = c.req.valid('param');
         const { active } = c.req.valid('json');
-        const row = configurations.setActive(deps, draft(c, key), active, actorOf(c.var.session));
+        const row = configurations.setActive(deps, configurationOf(key), active, actorOf(c.var.session));
         // The first pass starts now rather than at the scheduler's next look.
         if (active && row.state === 'active') deps.provisioning.requestRun(row.id, 'scheduled');
         return c.json(detail(key));
       })
       .delete('/:key/configuration', keyParam, (c) => {
         const { key } = c.req.valid('param');
-        configurations.deleteConfiguration(deps, draft(c, key), actorOf(c.var.session));
+        configurations.deleteConfiguration(deps, configurationOf(key), actorOf(c.var.session));
         return c.json(detail(key));
       })
 
       // L-4 and E-14, E-15
       .post('/:key/configuration/sync', keyParam, validate('json', syncNowInputSchema), (c) => {
         const { key } = c.req.valid('param');
-        const row = draft(c, key);
+        const row = configurationOf(key);
         const { dryRun } = c.req.valid('json');
         if (!row.setupCompletedAt) throw new AppError('conflict', 'Finish the setup before syncing.');
         if (row.state === 'needs_reauthorization') throw new AppError('conflict', 'Re-authorize autoprov first: the app no longer accepts its authorization.');
@@ -187,21 +188,21 @@ export function appsRoutes(deps: ServerDeps) {
       .get('/:key/configuration/runs', keyParam, validate('query', z.object({ cursor: z.string().max(100).optional(), pageSize: pageSizeSchema })), (c) => {
         const { key } = c.req.valid('param');
         const { cursor, pageSize } = c.req.valid('query');
-        return c.json(syncRunPage(db, draft(c, key).id, cursor, pageSize));
+        return c.json(syncRunPage(db, configurationOf(key).id, cursor, pageSize));
       })
       .get('/:key/configuration/runs/:runId', runParam, (c) => {
         const { key, runId } = c.req.valid('param');
-        return c.json(configurations.getRun(db, draft(c, key).id, runId));
+        return c.json(configurations.getRun(db, configurationOf(key).id, runId));
       })
       // L-3: the report of a run that is over, filtered by result and kind of change.
       .get('/:key/configuration/runs/:runId/report', runParam, validate('query', reportQuerySchema), (c) => {
         const { key, runId } = c.req.valid('param');
         const { cursor, pageSize, ...filter } = c.req.valid('query');
-        return c.json(reportPage(db, finishedRun(db, draft(c, key).id, runId), filter, cursor, pageSize));
+        return c.json(reportPage(db, finishedRun(db, configurationOf(key).id, runId), filter, cursor, pageSize));
       })
       .get('/:key/configuration/runs/:runId/report.csv', runParam, validate('query', reportFilterSchema), (c) => {
         const { key, runId } = c.req.valid('param');
-        const run = finishedRun(db, draft(c, key).id, runId);
+        const run = finishedRun(db, configurationOf(key).id, runId);
         const filter = c.req.valid('query');
         c.header('Content-Type', 'text/csv; charset=utf-8');
         c.header('Content-Disposition', `attachment; filename="sync-report-${key}-${run.requestedAt.toISOString().slice(0, 19).replace(/:/g, '')}.csv"`);
@@ -216,7 +217,7 @@ export function appsRoutes(deps: ServerDeps) {
       })
       .post('/:key/configuration/held-run/allow', keyParam, (c) => {
         const { key } = c.req.valid('param');
-        const row = draft(c, key);
+        const row = configurationOf(key);
         const runId = deps.provisioning.allowHeldRun(row.id);
         if (!runId) throw new AppError('conflict', 'No run is held for this app.');
         configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run allowed', 'The run goes ahead with the suspensions and deletions it planned.');
@@ -224,50 +225,10 @@ export function appsRoutes(deps: ServerDeps) {
       })
       .post('/:key/configuration/held-run/cancel', keyParam, (c) => {
         const { key } = c.req.valid('param');
-        const row = draft(c, key);
+        const row = configurationOf(key);
         if (!deps.provisioning.cancelHeldRun(row.id, c.var.session!.admin.email)) throw new AppError('conflict', 'No run is held for this app.');
         configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run cancelled', 'Provisioning was disabled; nothing was deprovisioned.');
         return c.json(detail(key));
       })
   );
 }
-
-async function checkEndpoint(deps: ServerDeps, row: configurations.ConfigurationRow, entry: CatalogEntry, endpointUrl: string) {
-  const result = await checkAppConnection(deps.db, deps.secrets, row.id, endpointUrl, {
-    accountKeyInUrl: entry.endpointTemplate?.includes('{AccountKey}') ?? false,
-  });
-  if (!result.ok) throw new AppError('validation_failed', result.reason, { endpointUrl: result.reason });
-  return { ok: true as const, message: result.message };
-}
-
-/** W-4: what one real directory user (an active one in the primary domain) would become. */
-function mappingPreview(deps: ServerDeps, entry: CatalogEntry, rows: { attribute: string; source: string }[], userId?: string) {
-  const { db } = deps;
-  const primary = db.select().from(domains).where(eq(domains.kind, 'primary')).get();
-  const sample =
-    userId ??
-    db
-      .select({ id: directoryUsers.id })
-      .from(directoryUsers)
-      .where(and(eq(directoryUsers.status, 'active'), primary ? like(directoryUsers.primaryEmail, `%@${primary.name}`) : undefined))
-      .orderBy(asc(directoryUsers.familyName), asc(directoryUsers.givenName))
-      .get()?.id;
-  const snapshot = sample ? readSnapshotOf(db, [sample]) : null;
-  const user = snapshot?.users[0];
-  if (!user) return { user: null, attributes: [] };
-  const view: DirectoryUserView = { ...user, appOn: true };
-  const mapping = Object.fromEntries(rows.filter((r) => r.source).map((r) => [r.attribute, r.source]));
-  const values = desiredAttributes(view, {
-    primaryDomain: snapshot.primaryDomain,
-    mapping,
-    scope: [],
-    accessLevels: entry.accessLevels.map((l) => l.value),
-    defaultAccessLevel: entry.defaultAccessLevel,
-    rules: defaultRules,
-  });
-  return {
-    user: { id: user.id, primaryEmail: user.primaryEmail },
-    attributes: entry.attributes.map((a) => ({ attribute: a.path, label: a.label, value: values[a.path] ?? null })),
-  };
-}
-

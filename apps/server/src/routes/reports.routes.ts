@@ -6,7 +6,7 @@ import type { ServerDeps } from '../deps.js';
 import { validate } from '../lib/validate.js';
 import { appCatalog } from '../provisioning/configurations.js';
 import { csvLine, UTF8_BOM } from '../reports/csv.js';
-import { usageLogPage, usageLogRows, usageLogSummary, usageEventView } from '../reports/usage-log.js';
+import { usageLogPage, usageLogRows, usageLogSummary } from '../reports/usage-log.js';
 import type { AppEnv } from '../types.js';
 
 /** L-1: the usage log of the last 30 days, across apps; every admin may read it (S-1). */
@@ -31,9 +31,8 @@ export function reportsRoutes(deps: ServerDeps) {
         for (const rows of usageLogRows(deps.db, filter, now)) {
           if (out.aborted) return;
           let chunk = '';
-          for (const row of rows) {
-            const e = usageEventView(row, appName);
-            chunk += csvLine([e.occurredAt, usageEventLabels[e.kind], e.appName, e.userEmail, e.detail, e.runId]);
+          for (const [, at, appKey, kind, userEmail, runId, detail] of rows) {
+            chunk += csvLine([new Date(at).toISOString(), usageEventLabels[kind], appName(appKey), userEmail, detail, runId]);
           }
           await out.write(chunk);
         }
