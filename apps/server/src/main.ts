@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { admins, openDatabase } from '@autoprov/db';
 import { builtInDirectory, latestChangeId, seedDemoOrganisation, systemClock } from '@autoprov/directory';
-import { appConnector, ProvisioningScheduler, pruneUsageLog } from '@autoprov/engine';
+import { appConnector, ProvisioningScheduler, pruneSyncHistory, pruneUsageLog } from '@autoprov/engine';
 import { loadOrCreateKey, SecretBox } from '@autoprov/secrets';
 import { createApp } from './app.js';
 import { GoogleDirectorySync } from './directory-source/google-source.js';
@@ -29,10 +29,12 @@ const scheduler = new ProvisioningScheduler(
 );
 scheduler.start();
 
-// L-1: the usage log keeps 30 days.
+// L-1: the usage log keeps 30 days; L-2, L-3: finished runs and their reports 90 days.
 const pruneUsage = () => {
   const removed = pruneUsageLog(db, systemClock.now());
   if (removed > 0) logger.info({ removed }, 'usage events older than 30 days removed');
+  const runs = pruneSyncHistory(db, systemClock.now());
+  if (runs > 0) logger.info({ runs }, 'sync runs older than 90 days removed');
 };
 pruneUsage();
 setInterval(pruneUsage, 60 * 60 * 1000).unref();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase, usageEventDays, usageEvents } from '@autoprov/db';
-import { pruneUsageLog, writeUsageEvent } from './store.js';
+import { appConfigurations, openDatabase, syncReportLines, syncRuns, usageEventDays, usageEvents } from '@autoprov/db';
+import { pruneSyncHistory, pruneUsageLog, writeReportLine, writeUsageEvent } from './store.js';
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -17,5 +17,25 @@ describe('usage log storage (L-1)', () => {
     expect(pruneUsageLog(db, now)).toBe(2);
     expect(db.select().from(usageEvents).all()).toHaveLength(4);
     expect(Object.keys(counts()).sort()).toEqual(['2026-10-26', '2026-11-23', '2026-11-24']);
+  });
+});
+
+describe('sync history storage (L-2, L-3)', () => {
+  it('drops finished runs and their reports after 90 days, never a held or running one', () => {
+    const { db } = openDatabase(':memory:');
+    const now = new Date('2026-11-24T12:00:00Z');
+    db.insert(appConfigurations).values({ id: 'c', appKey: 'gotomeeting', mapping: {} }).run();
+    const old = new Date(now.getTime() - 91 * day);
+    db.insert(syncRuns)
+      .values([
+        { id: 'old-done', configurationId: 'c', trigger: 'scheduled', state: 'succeeded', requestedAt: old },
+        { id: 'old-held', configurationId: 'c', trigger: 'scheduled', state: 'held', requestedAt: old },
+        { id: 'recent', configurationId: 'c', trigger: 'manual', state: 'failed', requestedAt: new Date(now.getTime() - 89 * day) },
+      ])
+      .run();
+    writeReportLine(db, 'old-done', { directoryUserId: 'u', userEmail: 'u@example.com', action: 'create', result: 'succeeded' });
+    expect(pruneSyncHistory(db, now)).toBe(1);
+    expect(db.select({ id: syncRuns.id }).from(syncRuns).all().map((r) => r.id).sort()).toEqual(['old-held', 'recent']);
+    expect(db.select().from(syncReportLines).all()).toHaveLength(0);
   });
 });

@@ -203,3 +203,15 @@ export function pruneUsageLog(db: AppDatabase, now: Date, keepDays = 30): number
     return removed;
   });
 }
+
+/**
+ * L-2, L-3: a run and its report are kept 90 days. A run still pending, running or held stays
+ * whatever its age (a held run waits for a super-admin, E-14).
+ */
+export function pruneSyncHistory(db: AppDatabase, now: Date, keepDays = 90): number {
+  const cutoff = new Date(now.getTime() - keepDays * 24 * 60 * 60 * 1000);
+  return db
+    .delete(syncRuns)
+    .where(and(lt(syncRuns.requestedAt, cutoff), inArray(syncRuns.state, ['succeeded', 'partly_failed', 'failed'])))
+    .run().changes;
+}
