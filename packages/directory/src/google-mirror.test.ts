@@ -59,6 +59,15 @@ describe('Google Workspace as the directory (issue 6)', () => {
     expect(latestChangeId(db)).toBe(cursor);
   });
 
+  it('E-14: a full read without anyone in it changes nothing', () => {
+    const { db } = openDatabase(':memory:');
+    seedDemoOrganisation(db, systemClock);
+    const before = latestChangeId(db);
+    expect(() => applyGoogleRead(db, systemClock, { primaryDomain: 'example.com', secondaryDomains: [], orgUnits: [], users: [], groups: [] })).toThrow(/no users/);
+    expect(latestChangeId(db)).toBe(before);
+    expect(readSnapshot(db).users.filter((u) => u.status === 'deleted')).toHaveLength(0);
+  });
+
   it('an incremental read writes change records that narrow the next provisioning run to the users concerned', async () => {
     const { db } = openDatabase(':memory:');
     const since = cursorAt(new Date(Date.now() - 1000));

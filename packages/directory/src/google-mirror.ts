@@ -213,6 +213,11 @@ function applyOrgUnits(tx: DbOrTx, at: Date, units: GoogleOrgUnit[]) {
  * marked deleted; groups Google does not have are removed.
  */
 export function applyGoogleRead(db: AppDatabase, clock: Clock, read: GoogleDirectoryRead): MirrorSummary {
+  // E-14: a read without anyone in it is far likelier a broken read than an empty company;
+  // applying it would mark everybody deleted.
+  if (!read.users.some((u) => u.status !== 'deleted')) {
+    throw new Error('Google returned no users for the organisation, so nothing was changed. Check the connection, then read again.');
+  }
   const summary: MirrorSummary = { usersCreated: 0, usersUpdated: 0, usersDeleted: 0, groupsChanged: 0 };
   db.transaction((tx) => {
     const at = clock.now();

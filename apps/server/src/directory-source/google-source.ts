@@ -142,6 +142,9 @@ const activeApps = (db: AppDatabase) =>
 export async function connectGoogle(deps: Deps, input: GoogleConnectInput, actor: Actor): Promise<DirectorySource> {
   const { settings } = await checkGoogle(deps, input);
   const read = await fullRead(settings);
+  if (!read.users.some((u) => u.status !== 'deleted')) {
+    throw new AppError('validation_failed', `Google returned no users for ${read.primaryDomain}: the switch was not made.`);
+  }
   const now = deps.clock.now();
   const paused = activeApps(deps.db);
   deps.db.transaction((tx) => {
