@@ -100,15 +100,18 @@ const runView = (r: typeof syncRuns.$inferSelect): SyncRun => ({
   error: r.error,
 });
 
-export function getRun(db: AppDatabase, configurationId: string, runId: string): SyncRun {
+/** One run of this configuration, or 404. */
+export function runOf(db: AppDatabase, configurationId: string, runId: string) {
   const run = db
     .select()
     .from(syncRuns)
     .where(and(eq(syncRuns.id, runId), eq(syncRuns.configurationId, configurationId)))
     .get();
   if (!run) throw new AppError('not_found', 'There is no such sync run for this app.');
-  return runView(run);
+  return run;
 }
+
+export const getRun = (db: AppDatabase, configurationId: string, runId: string): SyncRun => runView(runOf(db, configurationId, runId));
 
 function configurationView(deps: Deps, row: ConfigurationRow, authorization: 'oauth' | 'bearer' | null): Configuration {
   const { db, clock } = deps;

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
 import { AppError, type ReportFilter, type ReportLine } from '@autoprov/contract';
 import { syncReportLines, syncRuns, type AppDatabase } from '@autoprov/db';
-import { runView } from '../provisioning/configurations.js';
+import { runOf, runView } from '../provisioning/configurations.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
 /** L-2: the runs of one app, newest first. */
@@ -26,12 +26,7 @@ export function syncRunPage(db: AppDatabase, configurationId: string, cursor: st
 
 /** L-3: a report opens only when its run is over. */
 export function finishedRun(db: AppDatabase, configurationId: string, runId: string) {
-  const run = db
-    .select()
-    .from(syncRuns)
-    .where(and(eq(syncRuns.id, runId), eq(syncRuns.configurationId, configurationId)))
-    .get();
-  if (!run) throw new AppError('not_found', 'There is no such sync run for this app.');
+  const run = runOf(db, configurationId, runId);
   if (run.state === 'pending' || run.state === 'running') {
     throw new AppError('conflict', `This sync is ${run.state === 'pending' ? 'waiting to start' : 'still running'}: its report opens when it ends.`);
   }
