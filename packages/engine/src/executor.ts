@@ -213,7 +213,11 @@ interface PlanSource {
   users?: DirectoryUserView[];
 }
 
-/** One plan for the users read in one go: a change-driven run, or a run whose teams follow groups. */
+/**
+ * One plan for the users read in one go: a change-driven run, or a run whose teams follow
+ * groups. The snapshot stays in this frame: past planning only the users' e-mails are kept (and
+ * the users themselves when teams follow groups, E-13).
+ */
 async function wholePlan(
   deps: ExecutorDeps,
   configurationId: string,
@@ -223,13 +227,24 @@ async function wholePlan(
   now: Date,
   keepUsers: boolean,
 ): Promise<PlanSource> {
-  const { thePlan, emailOf, accounts, users } = await readAndPlan(deps, configurationId, only, planConfiguration, availability, now, keepUsers);
+  const snapshot = only ? await deps.directory.readUsers!(only) : await deps.directory.read();
+  const users = viewsOf(snapshot.users, availabilityResolver(availability));
+  const emailOf = new Map(users.map((u) => [u.id, u.primaryEmail]));
+  const accounts = loadAccounts(deps.db, configurationId, only);
+  for (const a of accounts.values()) if (!emailOf.has(a.directoryUserId)) emailOf.set(a.directoryUserId, a.userName);
+  const thePlan = plan({
+    now,
+    configuration: { ...planConfiguration, primaryDomain: snapshot.primaryDomain },
+    users,
+    accounts,
+    timers: loadTimers(deps.db, configurationId, only),
+  });
   const chunk: PlannedChunk = { operations: thePlan.operations, emailOf, withheld: thePlan.deprovisioningWithheld !== null };
   return {
     chunks: () => [chunk],
     accountCount: () => (only ? countAccounts(deps.db, configurationId) : accounts.size),
     keepAll: true,
-    users,
+    users: keepUsers ? users : [],
   };
 }
 
@@ -286,35 +301,6 @@ interface RunContext {
   /** The app's accounts by lower-cased userName, when the run read them all up front. */
   existing: Map<string, RemoteAccount> | null;
   writes: WriteBatcher;
-}
-
-/**
- * Reads the directory and the links, and plans. The snapshot stays in this frame: past planning
- * only the users' e-mails are kept (and the users themselves when teams follow groups, E-13),
- * so a large run does not carry the whole directory while it talks to the app.
- */
-async function readAndPlan(
-  deps: ExecutorDeps,
-  configurationId: string,
-  only: string[] | undefined,
-  planConfiguration: Omit<PlanConfiguration, 'primaryDomain'>,
-  availability: ReadonlyMap<string, boolean>,
-  now: Date,
-  keepUsers: boolean,
-) {
-  const snapshot = only ? await deps.directory.readUsers!(only) : await deps.directory.read();
-  const users = viewsOf(snapshot.users, availabilityResolver(availability));
-  const emailOf = new Map(users.map((u) => [u.id, u.primaryEmail]));
-  const accounts = loadAccounts(deps.db, configurationId, only);
-  for (const a of accounts.values()) if (!emailOf.has(a.directoryUserId)) emailOf.set(a.directoryUserId, a.userName);
-  const thePlan = plan({
-    now,
-    configuration: { ...planConfiguration, primaryDomain: snapshot.primaryDomain },
-    users,
-    accounts,
-    timers: loadTimers(deps.db, configurationId, only),
-  });
-  return { thePlan, emailOf, accounts, users: keepUsers ? users : [] };
 }
 
 /** Carries out one operation; returns the count it adds to (`created`, `failed`, …). */

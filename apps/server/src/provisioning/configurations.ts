@@ -86,7 +86,7 @@ export function listApps({ db, apps }: Deps): AppSummary[] {
   });
 }
 
-const runView = (r: typeof syncRuns.$inferSelect): SyncRun => ({
+export const runView = (r: typeof syncRuns.$inferSelect): SyncRun => ({
   id: r.id,
   trigger: r.trigger,
   state: r.state,
@@ -401,4 +401,3 @@ export function deleteConfiguration(deps: Deps, row: ConfigurationRow, actor: Ac
   });
 }
 
-export { runView };

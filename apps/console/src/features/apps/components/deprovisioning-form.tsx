@@ -10,6 +10,7 @@ import {
   type AppDetail,
   type DeprovisioningInput,
 } from '@autoprov/contract';
+import { FormActions } from '../../../components/ui/form-actions';
 import { FormAlert } from '../../../components/ui/states';
 import { applyServerErrors } from '../../../lib/form-errors';
 import { useSaveDeprovisioning } from '../api/apps';
@@ -69,14 +70,7 @@ export function DeprovisioningForm({ detail, initial, submitLabel, onSaved, onBa
           </div>
         </fieldset>
       ))}
-      <div className="actions start">
-        <button type="button" className="secondary" onClick={onBack}>
-          {backLabel}
-        </button>
-        <button type="submit" className="primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : submitLabel}
-        </button>
-      </div>
+      <FormActions onBack={onBack} backLabel={backLabel} submitLabel={submitLabel} pending={save.isPending} />
     </form>
   );
 }

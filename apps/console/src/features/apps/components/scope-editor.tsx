@@ -2,6 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useMemo, useState } from 'react';
 import { useFieldArray, useForm } from 'react-hook-form';
 import { scopeInputSchemaFor, type AppDetail, type ScopeFormInput, type ScopeInput } from '@autoprov/contract';
+import { FormActions } from '../../../components/ui/form-actions';
 import { FormAlert } from '../../../components/ui/states';
 import { applyServerErrors } from '../../../lib/form-errors';
 import { useDebounced } from '../../../lib/use-debounced';
@@ -148,14 +149,7 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
           </tbody>
         </table>
       )}
-      <div className="actions start">
-        <button type="button" className="secondary" onClick={onBack}>
-          {backLabel}
-        </button>
-        <button type="submit" className="primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : submitLabel}
-        </button>
-      </div>
+      <FormActions onBack={onBack} backLabel={backLabel} submitLabel={submitLabel} pending={save.isPending} />
     </form>
   );
 }

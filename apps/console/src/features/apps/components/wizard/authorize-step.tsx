@@ -7,7 +7,8 @@ import { Field } from '../../../../components/ui/field';
 import { FormAlert } from '../../../../components/ui/states';
 import { applyServerErrors } from '../../../../lib/form-errors';
 import { useReachStep, useSaveBearerToken, useStartAuthorization } from '../../api/apps';
-import { type StepProps, StepActions } from './setup-wizard';
+import { FormActions } from '../../../../components/ui/form-actions';
+import { type StepProps } from './setup-wizard';
 
 /**
  * W-2: the admin goes to the app's own authorization page (OAuth 2.0 code + PKCE) and comes
@@ -74,7 +75,7 @@ export function AuthorizeStep({ detail, configuration, next, back }: StepProps) 
               {authorized ? `Authorize again in ${detail.app.name}` : `Authorize in ${detail.app.name}`}
             </button>
           </div>
-          <StepActions back={back} disabled={!authorized} pending={reach.isPending} />
+          <FormActions onBack={back} disabled={!authorized} pending={reach.isPending} />
         </form>
       ) : (
         <OAuthClientForm onSubmit={goAuthorize} back={back} authorized={authorized} next={next} />
@@ -101,7 +102,7 @@ function BearerForm({ appKey, onSaved, back }: { appKey: string; onSaved: () => 
       <Field label="Bearer token" required error={form.formState.errors.token} hint="Stored encrypted; it is never shown again.">
         {(a) => <input {...a} type="password" autoComplete="off" {...form.register('token')} />}
       </Field>
-      <StepActions back={back} pending={save.isPending} continueLabel="Save the token and continue" />
+      <FormActions onBack={back} pending={save.isPending} submitLabel="Save the token and continue" />
     </form>
   );
 }

@@ -7,7 +7,8 @@ import { FormAlert } from '../../../../components/ui/states';
 import { ApiError } from '../../../../lib/api-client';
 import { applyServerErrors } from '../../../../lib/form-errors';
 import { useCheckEndpoint, useSaveEndpoint } from '../../api/apps';
-import { type StepProps, StepActions, useRemembered } from './setup-wizard';
+import { FormActions } from '../../../../components/ui/form-actions';
+import { type StepProps, useRemembered } from './setup-wizard';
 
 /** W-3: the endpoint, prefilled from the catalog; tested before it is saved. */
 export function EndpointStep({ detail, configuration, next, back }: StepProps) {
@@ -70,7 +71,7 @@ export function EndpointStep({ detail, configuration, next, back }: StepProps) {
           {checked}
         </p>
       ) : null}
-      <StepActions back={back} pending={save.isPending} />
+      <FormActions onBack={back} pending={save.isPending} />
     </form>
   );
 }

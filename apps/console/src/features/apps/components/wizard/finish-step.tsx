@@ -5,7 +5,8 @@ import { FormAlert } from '../../../../components/ui/states';
 import { ApiError } from '../../../../lib/api-client';
 import { useFinishSetup } from '../../api/apps';
 import { actionLabels, delayLabels } from '../labels';
-import { type StepProps, StepActions } from './setup-wizard';
+import { FormActions } from '../../../../components/ui/form-actions';
+import { type StepProps } from './setup-wizard';
 
 /** W-7: a summary, then the configuration is saved as a draft; activating (W-8) is on the app's page. */
 export function FinishStep({ detail, configuration, back }: StepProps) {
@@ -72,7 +73,7 @@ export function FinishStep({ detail, configuration, back }: StepProps) {
           </ul>
         </dd>
       </dl>
-      <StepActions back={back} continueLabel="Finish" pending={finish.isPending} />
+      <FormActions onBack={back} submitLabel="Finish" pending={finish.isPending} />
     </form>
   );
 }

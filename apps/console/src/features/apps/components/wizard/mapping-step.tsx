@@ -6,7 +6,8 @@ import { FormAlert } from '../../../../components/ui/states';
 import { applyServerErrors } from '../../../../lib/form-errors';
 import { useDebounced } from '../../../../lib/use-debounced';
 import { useMappingPreview, useSaveMapping } from '../../api/apps';
-import { type StepProps, StepActions, useRemembered } from './setup-wizard';
+import { FormActions } from '../../../../components/ui/form-actions';
+import { type StepProps, useRemembered } from './setup-wizard';
 
 /** W-4: a row per app attribute; required ones (*) must be mapped; a live preview of one real user. */
 export function MappingStep({ detail, configuration, next, back }: StepProps) {
@@ -102,7 +103,7 @@ export function MappingStep({ detail, configuration, next, back }: StepProps) {
           <p className="muted">{preview.isPending ? 'Loading a directory user…' : 'There is no active user in the primary domain to preview.'}</p>
         )}
       </section>
-      <StepActions back={back} pending={save.isPending} />
+      <FormActions onBack={back} pending={save.isPending} />
     </form>
   );
 }

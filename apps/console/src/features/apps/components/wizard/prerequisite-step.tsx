@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
-import { type StepProps, StepActions } from './setup-wizard';
+import { FormActions } from '../../../../components/ui/form-actions';
+import { type StepProps } from './setup-wizard';
 
 /** W-1: SSO must be configured before provisioning is set up. */
 export function PrerequisiteStep({ detail, next, back }: StepProps) {
@@ -26,7 +27,7 @@ export function PrerequisiteStep({ detail, next, back }: StepProps) {
         In the next steps you authorize autoprov in {detail.app.name}, give its endpoint URL, map attributes, choose who is provisioned and what
         happens when people leave. Nothing reaches the app until you activate provisioning at the end.
       </p>
-      <StepActions back={back} disabled={!detail.sso} />
+      <FormActions onBack={back} disabled={!detail.sso} />
     </form>
   );
 }

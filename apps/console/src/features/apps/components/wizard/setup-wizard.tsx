@@ -107,17 +107,3 @@ export function SetupWizard() {
     </Page>
   );
 }
-
-/** Back and Continue, the same on every screen. */
-export function StepActions({ back, continueLabel = 'Continue', pending, disabled }: { back: () => void; continueLabel?: string; pending?: boolean; disabled?: boolean }) {
-  return (
-    <div className="actions start">
-      <button type="button" className="secondary" onClick={back}>
-        Back
-      </button>
-      <button type="submit" className="primary" disabled={pending || disabled}>
-        {pending ? 'Saving…' : continueLabel}
-      </button>
-    </div>
-  );
-}
