@@ -19,7 +19,10 @@ describe('SecretBox (S-2)', () => {
     const sealed = box.seal('secret', 'config-1');
     expect(() => box.open(sealed, 'config-2')).toThrow();
     const [v, n, t, d] = sealed.split('.');
-    const flipped = `${v}.${n}.${t}.${d!.slice(0, -2)}${d!.endsWith('A') ? 'B' : 'A'}${d!.slice(-1)}`;
+    // Flip one bit of the ciphertext (editing a base64 character could leave it unchanged).
+    const bytes = Buffer.from(d!, 'base64url');
+    bytes[0]! ^= 1;
+    const flipped = `${v}.${n}.${t}.${bytes.toString('base64url')}`;
     expect(() => box.open(flipped, 'config-1')).toThrow();
     expect(() => new SecretBox(randomBytes(32)).open(sealed, 'config-1')).toThrow();
   });
