@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { Toaster } from 'sonner';
 import { ApiError } from '../lib/api-client';
 
 export function makeQueryClient() {
@@ -16,5 +17,11 @@ export function makeQueryClient() {
 
 export function AppProvider({ children }: { children: ReactNode }) {
   const [client] = useState(makeQueryClient);
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return (
+    <QueryClientProvider client={client}>
+      {children}
+      {/* M-6: "what was done" after an action; a polite live region, read out by screen readers. */}
+      <Toaster position="bottom-right" closeButton richColors={false} />
+    </QueryClientProvider>
+  );
 }
