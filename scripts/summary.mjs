@@ -6,14 +6,19 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 
-const vitest = read('test-results/vitest.json');
-if (vitest) {
-  passed += vitest.numPassedTests;
-  failed += vitest.numFailedTests;
-  skipped += vitest.numPendingTests + (vitest.numTodoTests ?? 0);
-} else {
-  console.log('vitest wrote no results: counted as one failure');
-  failed += 1;
+for (const [file, what] of [
+  ['test-results/vitest.json', 'vitest'],
+  ['test-results/smoke.json', 'the start smoke test'],
+]) {
+  const results = read(file);
+  if (results) {
+    passed += results.numPassedTests;
+    failed += results.numFailedTests;
+    skipped += results.numPendingTests + (results.numTodoTests ?? 0);
+  } else {
+    console.log(`${what} wrote no results: counted as one failure`);
+    failed += 1;
+  }
 }
 
 const playwright = read('test-results/playwright.json');

@@ -17,7 +17,11 @@ const envSchema = z.object({
   DEMO_APP_ADMIN_PASSWORD: z.string().min(8).optional(),
   DEMO_APP_CLIENT_ID: z.string().default('autoprov'),
   DEMO_APP_CLIENT_SECRET: z.string().default('autoprov-demo-secret'),
-  DEMO_APP_REDIRECT_URIS: list.default(['http://127.0.0.1:3000/api/oauth/callback']),
+  DEMO_APP_REDIRECT_URIS: list.optional(),
+  // autoprov's own address, read only to derive its OAuth redirect: one port variable is enough.
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  AUTOPROV_PUBLIC_URL: z.url().optional(),
   DEMO_APP_COOKIE_KEY: z.string().optional(),
 });
 
@@ -54,7 +58,15 @@ export function loadDemoAppOptions(env: NodeJS.ProcessEnv = process.env): DemoAp
     adminPassword: e.DEMO_APP_ADMIN_PASSWORD,
     clientId: e.DEMO_APP_CLIENT_ID,
     clientSecret: e.DEMO_APP_CLIENT_SECRET,
-    redirectUris: e.DEMO_APP_REDIRECT_URIS,
+    redirectUris: e.DEMO_APP_REDIRECT_URIS ?? [`${autoprovUrl(e.AUTOPROV_PUBLIC_URL, e.HOST, e.PORT)}/api/oauth/callback`],
     cookieKey: e.DEMO_APP_COOKIE_KEY,
   };
+}
+
+/** Where autoprov is reached, as autoprov itself derives it (apps/server/src/env.ts). */
+function autoprovUrl(publicUrl: string | undefined, host: string, port: number) {
+  if (publicUrl) return publicUrl.replace(/\/$/, '');
+  // A server listening on every address is still reached on loopback from this machine.
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable}:${port}`;
 }

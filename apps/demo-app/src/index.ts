@@ -8,6 +8,7 @@ import { account, verifiedDomains } from './db/schema.js';
 import type { DemoAppOptions } from './env.js';
 import { createProvider } from './oidc.js';
 import { pages } from './pages.js';
+import { keepInitialPassword, stillInitialPassword } from './initial-password.js';
 import { hashPassword } from './passwords.js';
 import { scimService } from './scim.js';
 
@@ -25,9 +26,10 @@ export async function createDemoApp(
   options: Omit<DemoAppOptions, 'port' | 'host' | 'publicUrl' | 'cookieKey'> & { publicUrl?: string | undefined; cookieKey?: string | undefined },
 ) {
   const { db, close: closeDb } = openDemoDatabase(options.databaseFile);
-  let generatedPassword: string | null = null;
   if (!db.select().from(account).get()) {
-    const password = options.adminPassword ?? (generatedPassword = randomBytes(9).toString('base64url'));
+    const generated = options.adminPassword ? null : randomBytes(9).toString('base64url');
+    const password = options.adminPassword ?? generated!;
+    if (generated) keepInitialPassword(options.databaseFile, generated);
     const signingJwk = { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256' };
     db.insert(account)
       .values({
@@ -41,7 +43,8 @@ export async function createDemoApp(
       .run();
     for (const name of options.verifiedDomains) db.insert(verifiedDomains).values({ name }).onConflictDoNothing().run();
   }
-  const { accountKey, signingJwk, cookieKey } = db.select().from(account).get()!;
+  const { accountKey, signingJwk, cookieKey, adminPasswordHash } = db.select().from(account).get()!;
+  const initialPassword = await stillInitialPassword(options.databaseFile, adminPasswordHash);
 
   let publicUrl = options.publicUrl ?? 'http://127.0.0.1';
   // The provider needs its issuer up front; with port 0 the real one is known only after
@@ -82,8 +85,8 @@ export async function createDemoApp(
   return {
     db,
     accountKey,
-    /** The admin password made up on first start, if none was configured (shown once). */
-    generatedPassword,
+    /** The admin password made up on first start, while the admin has not changed it. */
+    initialPassword,
     get provider() {
       return provider!;
     },

@@ -7,7 +7,7 @@ const { url } = await app.listen(options.port, options.host);
 const lines = [
   '',
   `  Demo app (GoToMeeting side) is running: ${url}/admin`,
-  `  Admin: ${options.adminEmail}${app.generatedPassword ? ` / password: ${app.generatedPassword} (shown once; set DEMO_APP_ADMIN_PASSWORD to choose it)` : ''}`,
+  `  Admin: ${options.adminEmail}${app.initialPassword ? ` / password: ${app.initialPassword} (made up on first start; shown until you change it)` : ''}`,
   `  Account key: ${app.accountKey}   SCIM endpoint: ${app.scimBaseUrl()}`,
   '',
 ];

@@ -17,7 +17,10 @@ const envSchema = z.object({
   AUTOPROV_CONSOLE_DIR: z.string().optional(),
   AUTOPROV_SEED_DEMO: z.enum(['true', 'false']).default('true'),
   /** Where GoToMeeting's SCIM service and OAuth server answer; the built-in demo app by default. */
-  AUTOPROV_GOTOMEETING_URL: z.url().default(DEMO_APP_URL),
+  AUTOPROV_GOTOMEETING_URL: z.url().optional(),
+  // Read only to find the built-in demo app when it was moved: one port variable is enough.
+  DEMO_APP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  DEMO_APP_PUBLIC_URL: z.url().optional(),
   AUTOPROV_GOTOMEETING_CLIENT_ID: z.string().min(1).default('autoprov'),
   AUTOPROV_GOTOMEETING_CLIENT_SECRET: z.string().min(1).default('autoprov-demo-secret'),
   /** Google's API root and token endpoint; set only to point autoprov at a stand-in (tests). */
@@ -51,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  const gotomeetingUrl = e.AUTOPROV_GOTOMEETING_URL ?? demoAppUrl(e.DEMO_APP_PUBLIC_URL, e.DEMO_APP_PORT);
   // By default the data folder sits at the top of the checkout, wherever autoprov is started from.
   const dataDir = e.AUTOPROV_DATA_DIR ? resolve(e.AUTOPROV_DATA_DIR) : fileURLToPath(new URL('../../../data', import.meta.url));
   return {
@@ -58,7 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir,
     databaseFile: resolve(dataDir, 'autoprov.sqlite'),
-    publicUrl: (e.AUTOPROV_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl: (e.AUTOPROV_PUBLIC_URL ?? `http://${reachableHost(e.HOST)}:${e.PORT}`).replace(/\/$/, ''),
     secretKeyHex: e.AUTOPROV_SECRET_KEY,
     secretKeyFile: resolve(dataDir, 'secret.key'),
     consoleDir: e.AUTOPROV_CONSOLE_DIR ? resolve(e.AUTOPROV_CONSOLE_DIR) : fileURLToPath(new URL('../../console/dist', import.meta.url)),
@@ -66,8 +70,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     google: { rootUrl: e.AUTOPROV_GOOGLE_ROOT_URL, tokenUrl: e.AUTOPROV_GOOGLE_TOKEN_URL, pollMs: e.AUTOPROV_GOOGLE_POLL_SECONDS * 1000 },
     apps: {
-      vendorUrls: { gotomeeting: e.AUTOPROV_GOTOMEETING_URL },
+      vendorUrls: { gotomeeting: gotomeetingUrl.replace(/\/$/, '') },
       oauthClients: { gotomeeting: { clientId: e.AUTOPROV_GOTOMEETING_CLIENT_ID, clientSecret: e.AUTOPROV_GOTOMEETING_CLIENT_SECRET } },
     },
   };
+}
+
+/** The built-in demo app's address, derived the way the demo app derives it (its own env.ts). */
+function demoAppUrl(publicUrl: string | undefined, port: number | undefined) {
+  if (publicUrl) return publicUrl;
+  if (port === undefined) return DEMO_APP_URL;
+  const url = new URL(DEMO_APP_URL);
+  url.port = String(port);
+  return url.origin;
+}
+
+/** A server listening on every address is still reached on loopback from this machine. */
+function reachableHost(host: string) {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }
