@@ -106,7 +106,9 @@ describe('npm start from a fresh clone (README, command 1)', () => {
       `http://127.0.0.1:${demoPort}/oauth/auth?client_id=autoprov&response_type=code&scope=openid&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256&redirect_uri=${encodeURIComponent(`${consoleUrl}/api/oauth/callback`)}`,
       { redirect: 'manual' },
     );
-    expect(authorize.headers.get('location') ?? '', 'the redirect URI is accepted').not.toMatch(/redirect_uri/);
+    // A refused redirect URI is a 400 page; an accepted one goes on to the sign-in interaction.
+    expect(authorize.status, 'the redirect URI is accepted').toBe(303);
+    expect(authorize.headers.get('location')).toContain(`http://127.0.0.1:${demoPort}/interaction/`);
 
     // Ctrl-C: SIGINT to the whole foreground process group.
     process.kill(-start.pid, 'SIGINT');
