@@ -7,6 +7,7 @@ import {
   configurationStates,
   deprovisionActions,
   deprovisionDelays,
+  nextRunReasons,
   syncRunStates,
   syncTriggers,
 } from './enums.js';
@@ -219,6 +220,8 @@ export const configurationSchema = z.object({
   /** The run going on or waiting now, for "Sync now" progress (L-4). */
   currentRun: syncRunSchema.nullable(),
   nextRunAt: isoDateSchema.nullable(),
+  /** Why the next run is then (or why there is none). */
+  nextRunReason: z.enum(nextRunReasons),
   pendingTimers: z.number().int(),
   failuresLast24h: z.number().int(),
   accounts: z.number().int(),

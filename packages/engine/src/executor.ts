@@ -16,6 +16,7 @@ import {
   loadAccounts,
   loadConfiguration,
   loadTimers,
+  recordRunFailure,
   updateRun,
   writeReportLine,
   writeUsageEvent,
@@ -189,6 +190,8 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
         .run();
     }
     updateRun(db, runId, { state: 'failed', endedAt: clock.now(), counts, error: message });
+    // A run that stopped is a failure of its own (E-8, L-5), whoever it had reached.
+    if (!request.dryRun) recordRunFailure(db, request.configurationId, runId, message, clock.now());
   }
   return runId;
 }
@@ -349,6 +352,7 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
           }
         }
         const now = clock.now();
+        const adopted = action === 'adopt';
         ctx.writes.write(() => {
           db.insert(provisionedAccounts)
             .values({ configurationId, directoryUserId: op.userId, userName: op.userName, remoteId: remote.id, state: 'active', lastSent: op.attributes, createdAt: now, updatedAt: now })
@@ -357,9 +361,10 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
               set: { userName: op.userName, remoteId: remote.id, state: 'active', lastSent: op.attributes, updatedAt: now },
             })
             .run();
-          record({ action, result: 'succeeded', changes: fieldsOf(op.attributes) }, 'user_created');
+          // An account found in the app is adopted, not created: the summary, the report and the usage log agree.
+          record({ action, result: 'succeeded', changes: fieldsOf(op.attributes) }, adopted ? 'user_adopted' : 'user_created');
         });
-        return 'created';
+        return adopted ? 'adopted' : 'created';
       }
       case 'update':
       case 'unsuspend': {

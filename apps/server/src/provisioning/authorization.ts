@@ -87,7 +87,7 @@ function afterAuthorized(deps: Deps, row: ConfigurationRow, actor: Actor, what: 
   reachStep(deps, row, 'endpoint');
   audit(deps.db, now, row.appKey, actor, reauthorized ? 'Re-authorized' : what);
   // M-5: what changed while the app refused us arrives with a full pass.
-  if (reauthorized) deps.provisioning.requestRun(row.id, 'manual');
+  if (reauthorized) deps.provisioning.requestRun(row.id, 'reauthorization');
 }
 
 export type CallbackOutcome = { appKey: string; ok: true; setupComplete: boolean } | { appKey: string | null; ok: false; message: string };

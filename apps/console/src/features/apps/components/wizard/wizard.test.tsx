@@ -30,6 +30,7 @@ function detail(overrides: Partial<NonNullable<AppDetail['configuration']>> = {}
       lastRun: null,
       currentRun: null,
       nextRunAt: null,
+      nextRunReason: 'not_active',
       pendingTimers: 0,
       failuresLast24h: 0,
       accounts: 0,
