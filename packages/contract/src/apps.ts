@@ -211,6 +211,9 @@ export const configurationSchema = z.object({
   wizardStep: z.enum(wizardSteps),
   setupComplete: z.boolean(),
   authorization: z.enum(['oauth', 'bearer']).nullable(),
+  /** Who last authorized autoprov in the app, and when (W-2, M-5). */
+  authorizedBy: z.string().nullable(),
+  authorizedAt: isoDateSchema.nullable(),
   endpointUrl: z.string().nullable(),
   mapping: z.record(z.string(), z.string()),
   scope: z.array(z.object({ groupId: z.string(), name: z.string(), email: z.string(), accessLevel: z.string(), teamName: z.string() })),

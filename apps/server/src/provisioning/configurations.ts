@@ -153,6 +153,8 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: 'oa
     wizardStep: (wizardSteps as readonly string[]).includes(row.wizardStep) ? (row.wizardStep as WizardStep) : 'prerequisite',
     setupComplete: Boolean(row.setupCompletedAt),
     authorization,
+    authorizedBy: authorization ? row.authorizedBy : null,
+    authorizedAt: authorization ? (row.authorizedAt?.toISOString() ?? null) : null,
     endpointUrl: row.endpointUrl,
     mapping: row.mapping,
     scope: scope.map((g) => ({ ...g, teamName: teamOf.get(g.groupId) ?? '' })),

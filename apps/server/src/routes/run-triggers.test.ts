@@ -18,7 +18,9 @@ describe('run triggers and the state at a glance (L-2, L-5)', () => {
     const runs = async (): Promise<SyncRun[]> => (await su.get(`${api}/configuration/runs?pageSize=50`)).json.items;
     const latest = async () => (await runs())[0]!;
 
-    expect(await configuration()).toMatchObject({ nextRunAt: null, nextRunReason: 'not_active' });
+    const draft = await configuration();
+    expect(draft).toMatchObject({ nextRunAt: null, nextRunReason: 'not_active', authorization: 'oauth', authorizedBy: expect.stringMatching(/^super_admin-.+@example\.com$/) });
+    expect(Date.now() - Date.parse(draft.authorizedAt)).toBeLessThan(60_000);
 
     await su.request('PUT', `${api}/configuration/activation`, { active: true });
     await idle();
@@ -66,6 +68,7 @@ describe('run triggers and the state at a glance (L-2, L-5)', () => {
     await authorize();
     await idle();
     expect(await latest()).toMatchObject({ trigger: 'reauthorization', state: 'succeeded' });
+    expect(Date.parse((await configuration()).authorizedAt)).toBeGreaterThan(Date.parse(draft.authorizedAt));
 
     expect((await runs()).map((r) => r.trigger).reverse()).toEqual(['activation', 'scope_change', 'availability_change', 'manual', 'change', 'manual', 'reauthorization']);
     await server.scheduler.stop();

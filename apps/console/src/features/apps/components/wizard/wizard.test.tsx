@@ -29,6 +29,8 @@ function detail(overrides: Partial<NonNullable<AppDetail['configuration']>> = {}
       heldRun: null,
       lastRun: null,
       currentRun: null,
+      authorizedBy: null,
+      authorizedAt: null,
       nextRunAt: null,
       nextRunReason: 'not_active',
       pendingTimers: 0,
