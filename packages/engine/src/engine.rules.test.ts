@@ -137,6 +137,22 @@ describe.each([
       });
     });
 
+    it('E-4, L-1: an account removed in the app is made again and counted as created; one found again by userName is only updated', async () => {
+      const [gone, found] = activeDirectoryUsers().items.filter((u) => u.primaryEmail.endsWith('@example.com'));
+      for (const u of [gone!, found!]) {
+        const res = await fetch(`${target.baseUrl}/Users/${remoteByUserName(u.primaryEmail)[0]!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${target.token}` } });
+        expect(res.status).toBe(204);
+      }
+      await startAccount(found!.primaryEmail);
+      for (const u of [gone!, found!]) updateUser(f.db, f.clock, systemActor, u.id, { givenName: 'Back' });
+      const runId = await run();
+      expect(runRow(runId).counts).toEqual({ created: 1, updated: 1 });
+      for (const u of [gone!, found!]) expect(remoteByUserName(u.primaryEmail)).toEqual([expect.objectContaining({ name: expect.objectContaining({ givenName: 'Back' }) })]);
+      const kindsOf = (userId: string) => f.db.select().from(usageEvents).where(eq(usageEvents.directoryUserId, userId)).all().map((e) => e.kind);
+      expect(kindsOf(gone!.id)).toEqual(['user_created', 'user_created']);
+      expect(kindsOf(found!.id)).toEqual(['user_created', 'user_updated']);
+    });
+
     it('E-5, E-6: suspended in the directory → suspended in the app; restored → unsuspended', async () => {
       const u = firstActive();
       changeUserStatus(f.db, f.clock, systemActor, u.id, 'suspend');
