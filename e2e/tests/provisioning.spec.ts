@@ -285,10 +285,12 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   expect(await csvRows()).toEqual(all);
   await page.getByLabel('Event', { exact: true }).selectOption({ label: 'Failures' });
   await expect(page).toHaveURL(/kind=failure/);
-  await expect(events.getByRole('row')).toHaveCount(2);
-  expect(await screenRows()).toEqual([`Failures ${lina.email}`]);
-  expect(await csvRows()).toEqual([`Failures ${lina.email}`]);
-  await expect(page.getByRole('listitem').filter({ hasText: 'Failures' })).toContainText('1');
+  // Lina, and the run the revoked authorization stopped (M-5): a failure of the whole run, no user.
+  await expect(events.getByRole('row')).toHaveCount(3);
+  expect(await screenRows()).toEqual([`Failures ${lina.email}`, 'Failures ']);
+  await expect(events.getByRole('row').nth(2)).toContainText(/no longer accepts autoprov's authorization.*re-authorize/);
+  expect(await csvRows()).toEqual([`Failures ${lina.email}`, 'Failures ']);
+  await expect(page.getByRole('listitem').filter({ hasText: 'Failures' })).toContainText('2');
 
   // The run's report says the same, in the app's own words; filtering by result narrows it.
   await page.goto('/apps/gotomeeting');

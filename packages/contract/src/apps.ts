@@ -7,6 +7,7 @@ import {
   configurationStates,
   deprovisionActions,
   deprovisionDelays,
+  nextRunReasons,
   syncRunStates,
   syncTriggers,
 } from './enums.js';
@@ -210,6 +211,9 @@ export const configurationSchema = z.object({
   wizardStep: z.enum(wizardSteps),
   setupComplete: z.boolean(),
   authorization: z.enum(['oauth', 'bearer']).nullable(),
+  /** Who last authorized autoprov in the app, and when (W-2, M-5). */
+  authorizedBy: z.string().nullable(),
+  authorizedAt: isoDateSchema.nullable(),
   endpointUrl: z.string().nullable(),
   mapping: z.record(z.string(), z.string()),
   scope: z.array(z.object({ groupId: z.string(), name: z.string(), email: z.string(), accessLevel: z.string(), teamName: z.string() })),
@@ -219,6 +223,8 @@ export const configurationSchema = z.object({
   /** The run going on or waiting now, for "Sync now" progress (L-4). */
   currentRun: syncRunSchema.nullable(),
   nextRunAt: isoDateSchema.nullable(),
+  /** Why the next run is then (or why there is none). */
+  nextRunReason: z.enum(nextRunReasons),
   pendingTimers: z.number().int(),
   failuresLast24h: z.number().int(),
   accounts: z.number().int(),

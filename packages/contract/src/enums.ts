@@ -43,16 +43,43 @@ export type DeprovisionDelay = (typeof deprovisionDelays)[number];
 export const deprovisionActions = ['suspend', 'delete'] as const;
 export type DeprovisionAction = (typeof deprovisionActions)[number];
 
-export const syncTriggers = ['scheduled', 'change', 'manual'] as const;
+/**
+ * L-2: what started a run. `scheduled` is the daily reconciliation or a deprovisioning delay
+ * that ended; `change` a directory change (E-11); the others an admin's action.
+ */
+export const syncTriggers = [
+  'scheduled',
+  'change',
+  'manual',
+  'activation',
+  'scope_change',
+  'availability_change',
+  'reauthorization',
+] as const;
 export type SyncTrigger = (typeof syncTriggers)[number];
+
+/** L-5: why the next run happens when it does, or why there is none. */
+export const nextRunReasons = [
+  'first_sync',
+  'daily_sync',
+  'deprovisioning_due',
+  'held',
+  'needs_reauthorization',
+  'not_active',
+] as const;
+export type NextRunReason = (typeof nextRunReasons)[number];
 
 /** L-2; `held` is a run the deletion guard stopped before it wrote anything (E-14). */
 export const syncRunStates = ['pending', 'running', 'succeeded', 'partly_failed', 'failed', 'held'] as const;
 export type SyncRunState = (typeof syncRunStates)[number];
 
-/** L-1: the six events of the usage log. */
+/**
+ * L-1: the events of the usage log. An existing account taken over (E-3) is `user_adopted`,
+ * never `user_created`: "User created" counts only accounts autoprov made.
+ */
 export const usageEventKinds = [
   'user_created',
+  'user_adopted',
   'user_updated',
   'user_suspended',
   'user_unsuspended',

@@ -3,9 +3,10 @@ import { isoDateSchema } from './common.js';
 import { syncRunSchema } from './apps.js';
 import { usageEventKinds } from './enums.js';
 
-/** L-1's six events, as seed 000 names them. */
+/** L-1's events, as seed 000 names them (and "User adopted" for an existing account taken over, E-3). */
 export const usageEventLabels: Record<(typeof usageEventKinds)[number], string> = {
   user_created: 'User created',
+  user_adopted: 'User adopted',
   user_updated: 'User updated',
   user_suspended: 'User suspended',
   user_unsuspended: 'User unsuspended',

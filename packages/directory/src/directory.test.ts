@@ -106,6 +106,18 @@ describe('users', () => {
 });
 
 describe('groups', () => {
+  it('lists each group with its own number of direct members (users, nested groups, outsiders)', () => {
+    const listed = listGroups(store.db, { page: 1, pageSize: 100 }).items;
+    expect(listed.length).toBeGreaterThanOrEqual(10);
+    for (const g of listed) expect(g.directMemberCount).toBe(getGroup(store.db, g.id).members.length);
+    expect(listed.every((g) => g.directMemberCount > 0)).toBe(true);
+    expect(new Set(listed.map((g) => g.directMemberCount)).size).toBeGreaterThan(1);
+    const platform = listed.find((g) => g.email === 'platform@example.com')!;
+    addGroupMember(store.db, systemClock, admin, platform.id, { kind: 'external', email: 'guest@outside.test' });
+    const after = listGroups(store.db, { page: 1, pageSize: 5, q: 'platform@' }).items[0]!;
+    expect(after.directMemberCount).toBe(platform.directMemberCount + 1);
+  });
+
   it('adds and refuses duplicate members, and refuses a nesting loop', () => {
     const groups = listGroups(store.db, { page: 1, pageSize: 100 }).items;
     const engineering = groups.find((g) => g.email === 'engineering@example.com')!;

@@ -16,7 +16,9 @@ import { contains, offsetOf } from './search.js';
 
 type GroupRow = typeof directoryGroups.$inferSelect;
 
-const directMemberCount = sql<number>`(select count(*) from ${groupMembers} where ${groupMembers.groupId} = ${directoryGroups.id})`;
+// Table and columns named in full: drizzle writes a column of a one-table select unqualified, so
+// `${directoryGroups.id}` here would read as the subquery's own `group_members.id` (every count 0).
+const directMemberCount = sql<number>`(select count(*) from ${groupMembers} where ${groupMembers}.${sql.identifier(groupMembers.groupId.name)} = ${directoryGroups}.${sql.identifier(directoryGroups.id.name)})`;
 
 function toSummary(row: GroupRow, count: number): GroupSummary {
   return { id: row.id, email: row.email, name: row.name, description: row.description, directMemberCount: count };

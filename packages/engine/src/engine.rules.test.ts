@@ -73,6 +73,41 @@ describe.each([
       const line = f.db.select().from(syncReportLines).where(eq(syncReportLines.directoryUserId, u.id)).get();
       expect(line?.action).toBe('adopt');
     });
+
+    const eventCounts = () => {
+      const counts: Record<string, number> = {};
+      for (const e of f.db.select().from(usageEvents).all()) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
+      return counts;
+    };
+    const lineCounts = (runId: string) => {
+      const counts: Record<string, number> = {};
+      for (const l of f.db.select().from(syncReportLines).where(eq(syncReportLines.runId, runId)).all()) counts[l.action] = (counts[l.action] ?? 0) + 1;
+      return counts;
+    };
+
+    it('E-3, L-1: an adopted account is counted as adopted, never as created (run counts, report lines, usage log)', async () => {
+      const u = firstActive();
+      await startAccount(u.primaryEmail);
+      const runId = await run();
+      expect(runRow(runId).counts).toEqual({ created: 199, adopted: 1 });
+      expect(lineCounts(runId)).toEqual({ create: 199, adopt: 1 });
+      expect(eventCounts()).toEqual({ user_created: 199, user_adopted: 1 });
+      const adoptedEvent = f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'user_adopted')).get();
+      expect(adoptedEvent?.userEmail).toBe(u.primaryEmail);
+    });
+
+    it('E-3, L-1: set up again over an app that already holds every account, a run adopts them all and creates none', async () => {
+      await run();
+      expect(target.users()).toHaveLength(200);
+      // A new configuration (as after "Delete configuration" and a new setup) over the same app.
+      f = engineFixture({ baseUrl: target.baseUrl, token: target.token });
+      const runId = await run();
+      expect(runRow(runId)).toMatchObject({ state: 'succeeded', counts: { adopted: 200 } });
+      expect(runRow(runId).counts.created).toBeUndefined();
+      expect(lineCounts(runId)).toEqual({ adopt: 200 });
+      expect(eventCounts()).toEqual({ user_adopted: 200 });
+      expect(target.users()).toHaveLength(200);
+    });
   });
 
   async function startAccount(userName: string) {
@@ -100,6 +135,22 @@ describe.each([
         'name.givenName': { before: u.givenName, after: 'Renamée' },
         displayName: { before: `${u.givenName} ${u.familyName}`, after: `Renamée ${u.familyName}` },
       });
+    });
+
+    it('E-4, L-1: an account removed in the app is made again and counted as created; one found again by userName is only updated', async () => {
+      const [gone, found] = activeDirectoryUsers().items.filter((u) => u.primaryEmail.endsWith('@example.com'));
+      for (const u of [gone!, found!]) {
+        const res = await fetch(`${target.baseUrl}/Users/${remoteByUserName(u.primaryEmail)[0]!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${target.token}` } });
+        expect(res.status).toBe(204);
+      }
+      await startAccount(found!.primaryEmail);
+      for (const u of [gone!, found!]) updateUser(f.db, f.clock, systemActor, u.id, { givenName: 'Back' });
+      const runId = await run();
+      expect(runRow(runId).counts).toEqual({ created: 1, updated: 1 });
+      for (const u of [gone!, found!]) expect(remoteByUserName(u.primaryEmail)).toEqual([expect.objectContaining({ name: expect.objectContaining({ givenName: 'Back' }) })]);
+      const kindsOf = (userId: string) => f.db.select().from(usageEvents).where(eq(usageEvents.directoryUserId, userId)).all().map((e) => e.kind);
+      expect(kindsOf(gone!.id)).toEqual(['user_created', 'user_created']);
+      expect(kindsOf(found!.id)).toEqual(['user_created', 'user_updated']);
     });
 
     it('E-5, E-6: suspended in the directory → suspended in the app; restored → unsuspended', async () => {

@@ -16,6 +16,7 @@ import {
   loadAccounts,
   loadConfiguration,
   loadTimers,
+  recordRunFailure,
   updateRun,
   writeReportLine,
   writeUsageEvent,
@@ -189,6 +190,8 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
         .run();
     }
     updateRun(db, runId, { state: 'failed', endedAt: clock.now(), counts, error: message });
+    // A run that stopped is a failure of its own (E-8, L-5), whoever it had reached.
+    if (!request.dryRun) recordRunFailure(db, request.configurationId, runId, message, clock.now());
   }
   return runId;
 }
@@ -349,6 +352,7 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
           }
         }
         const now = clock.now();
+        const adopted = action === 'adopt';
         ctx.writes.write(() => {
           db.insert(provisionedAccounts)
             .values({ configurationId, directoryUserId: op.userId, userName: op.userName, remoteId: remote.id, state: 'active', lastSent: op.attributes, createdAt: now, updatedAt: now })
@@ -357,22 +361,26 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
               set: { userName: op.userName, remoteId: remote.id, state: 'active', lastSent: op.attributes, updatedAt: now },
             })
             .run();
-          record({ action, result: 'succeeded', changes: fieldsOf(op.attributes) }, 'user_created');
+          // An account found in the app is adopted, not created: the summary, the report and the usage log agree.
+          record({ action, result: 'succeeded', changes: fieldsOf(op.attributes) }, adopted ? 'user_adopted' : 'user_created');
         });
-        return 'created';
+        return adopted ? 'adopted' : 'created';
       }
       case 'update':
       case 'unsuspend': {
         const changed = Object.fromEntries(Object.entries(op.changes).map(([k, c]) => [k, c.after]));
-        await withRelink(ctx, op, async (remoteId) => {
+        const relinked = await withRelink(ctx, op, async (remoteId) => {
           if (Object.keys(changed).length > 0) await app.updateUser(remoteId, changed, op.attributes);
           if (op.kind === 'unsuspend') await app.setActive(remoteId, true, op.attributes);
         });
         ctx.writes.write(() => {
           db.update(provisionedAccounts).set({ lastSent: op.attributes, state: 'active', updatedAt: clock.now() }).where(whereLink).run();
           if (op.kind === 'unsuspend') db.delete(deprovisionTimers).where(whereTimer).run();
-          record({ action: op.kind, result: 'succeeded', changes: op.changes }, eventOf[op.kind]!);
+          // The account was gone from the app and was made again: that is a creation, counted as one.
+          if (relinked === 'recreated') record({ action: 'create', result: 'succeeded', changes: fieldsOf(op.attributes), reason: 'The account was no longer in the app: created again.' }, 'user_created');
+          else record({ action: op.kind, result: 'succeeded', changes: op.changes }, eventOf[op.kind]!);
         });
+        if (relinked === 'recreated') return 'created';
         return op.kind === 'update' ? 'updated' : 'unsuspended';
       }
       case 'suspend': {
@@ -407,18 +415,28 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
   }
 }
 
-/** A 404 on a linked account: find it again by userName (relink); if it is gone, recreate it. */
-async function withRelink(ctx: RunContext, op: Extract<Operation, { remoteId: string }>, call: (remoteId: string) => Promise<void>) {
+/**
+ * A 404 on a linked account: find it again by userName (relink); if it is gone, recreate it.
+ * Says which happened, so that a recreated account is counted as created.
+ */
+async function withRelink(
+  ctx: RunContext,
+  op: Extract<Operation, { remoteId: string }>,
+  call: (remoteId: string) => Promise<void>,
+): Promise<'relinked' | 'recreated' | null> {
+  let outcome: 'relinked' | 'recreated' = 'relinked';
   try {
     await call(op.remoteId);
+    return null;
   } catch (err) {
     if (!(err instanceof AppCallError && err.kind === 'not_found')) throw err;
     const userName = ctx.emailOf.get(op.userId) ?? '';
     let remote = await ctx.app.findUserByUserName(userName);
     const attributes = 'attributes' in op ? op.attributes : op.lastSent;
     if (!remote) {
-      if (op.kind === 'suspend') return; // nothing left to suspend
+      if (op.kind === 'suspend') return null; // nothing left to suspend
       remote = await ctx.app.createUser(attributes);
+      outcome = 'recreated';
     }
     ctx.deps.db
       .update(provisionedAccounts)
@@ -426,6 +444,7 @@ async function withRelink(ctx: RunContext, op: Extract<Operation, { remoteId: st
       .where(and(eq(provisionedAccounts.configurationId, ctx.configurationId), eq(provisionedAccounts.directoryUserId, op.userId)))
       .run();
     await call(remote.id);
+    return outcome;
   }
 }
 

@@ -1,8 +1,8 @@
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
-import { appConfigurations, deprovisionTimers, syncRuns } from '@autoprov/db';
-import type { SyncTrigger } from '@autoprov/contract';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { appConfigurations, deprovisionTimers, syncRuns, type AppDatabase } from '@autoprov/db';
+import type { ConfigurationState, NextRunReason, SyncTrigger } from '@autoprov/contract';
 import { executeRun, type ExecutorDeps, type RunRequest } from './executor.js';
-import { createRun, updateRun } from './store.js';
+import { createRun, recordRunFailure, updateRun } from './store.js';
 
 export interface SchedulerOptions {
   /** How often to look for directory changes and due timers (E-11: within seconds). */
@@ -14,6 +14,45 @@ export interface SchedulerOptions {
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
+
+/** E-11: a full reconciliation runs daily unless the scheduler is told otherwise. */
+export const defaultFullSyncEveryMs = dayMs;
+
+export interface NextRun {
+  /** When the scheduler starts the next run (now or in the past: at its next look); null: none. */
+  at: Date | null;
+  reason: NextRunReason;
+}
+
+/**
+ * L-5, E-11: when the scheduler will start this app's next run by itself, and why. The
+ * scheduler itself decides with this, so the app's page says what will really happen.
+ * Directory changes start runs in between, within seconds.
+ */
+export function nextRunOf(
+  config: { state: ConfigurationState; heldRunId: string | null; lastFullSyncAt: Date | null },
+  earliestTimer: Date | null,
+  now: Date,
+  fullSyncEveryMs = defaultFullSyncEveryMs,
+): NextRun {
+  if (config.state === 'needs_reauthorization') return { at: null, reason: 'needs_reauthorization' };
+  if (config.state !== 'active') return { at: null, reason: 'not_active' };
+  if (config.heldRunId) return { at: null, reason: 'held' };
+  if (!config.lastFullSyncAt) return { at: now, reason: 'first_sync' };
+  const fullDue = new Date(config.lastFullSyncAt.getTime() + fullSyncEveryMs);
+  if (earliestTimer && earliestTimer < fullDue) return { at: earliestTimer, reason: 'deprovisioning_due' };
+  return { at: fullDue, reason: 'daily_sync' };
+}
+
+/** When the first of this app's deprovisioning delays ends, if any is running. */
+export function earliestTimerOf(db: AppDatabase, configurationId: string): Date | null {
+  const row = db
+    .select({ next: sql<number | null>`min(${deprovisionTimers.dueAt})` })
+    .from(deprovisionTimers)
+    .where(eq(deprovisionTimers.configurationId, configurationId))
+    .get();
+  return row?.next == null ? null : new Date(row.next);
+}
 
 /**
  * Decides when runs happen and keeps one run per app at a time (E-12): a run asked for while
@@ -134,13 +173,8 @@ export class ProvisioningScheduler {
       .all();
     for (const config of active) {
       if (this.running.has(config.id)) continue;
-      const fullDue = !config.lastFullSyncAt || now.getTime() - config.lastFullSyncAt.getTime() >= (this.options.fullSyncEveryMs ?? dayMs);
-      const timerDue = db
-        .select({ n: sql<number>`count(*)` })
-        .from(deprovisionTimers)
-        .where(and(eq(deprovisionTimers.configurationId, config.id), lte(deprovisionTimers.dueAt, now)))
-        .get();
-      if (fullDue || (timerDue?.n ?? 0) > 0) this.requestRun(config.id, 'scheduled');
+      const next = nextRunOf(config, earliestTimerOf(db, config.id), now, this.options.fullSyncEveryMs);
+      if (next.at && next.at <= now) this.requestRun(config.id, 'scheduled');
       else if (latest > config.directoryCursor) this.requestRun(config.id, 'change');
     }
   }
@@ -153,7 +187,9 @@ export class ProvisioningScheduler {
     const { db, clock } = this.deps;
     const interrupted = db.select().from(syncRuns).where(eq(syncRuns.state, 'running')).all();
     for (const run of interrupted) {
-      updateRun(db, run.id, { state: 'failed', endedAt: clock.now(), error: 'Interrupted: autoprov stopped during this run.' });
+      const error = 'Interrupted: autoprov stopped during this run.';
+      updateRun(db, run.id, { state: 'failed', endedAt: clock.now(), error });
+      if (!run.dryRun) recordRunFailure(db, run.configurationId, run.id, error, clock.now());
     }
     const configsWithPending = db
       .selectDistinct({ id: syncRuns.configurationId })

@@ -171,9 +171,16 @@ export function writeReportLine(db: AppDatabase, runId: string, line: ReportLine
     .run();
 }
 
+/** A Failure event of a whole run (no user): it stopped, or was cut off by a restart. */
+export function recordRunFailure(db: AppDatabase, configurationId: string, runId: string, reason: string, at: Date) {
+  const config = db.select({ appKey: appConfigurations.appKey }).from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
+  if (!config) return;
+  writeUsageEvent(db, { appKey: config.appKey, kind: 'failure', directoryUserId: null, userEmail: null, runId, detail: reason, at });
+}
+
 export function writeUsageEvent(
   db: AppDatabase,
-  event: { appKey: string; kind: UsageEventKind; directoryUserId: string; userEmail: string; runId: string; detail?: string | null; at: Date },
+  event: { appKey: string; kind: UsageEventKind; directoryUserId: string | null; userEmail: string | null; runId: string; detail?: string | null; at: Date },
 ) {
   db.insert(usageEvents)
     .values({

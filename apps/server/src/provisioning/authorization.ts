@@ -81,13 +81,15 @@ export function storeBearerToken(deps: Deps, row: ConfigurationRow, token: strin
 function afterAuthorized(deps: Deps, row: ConfigurationRow, actor: Actor, what: string) {
   const now = deps.clock.now();
   const reauthorized = row.state === 'needs_reauthorization';
-  if (reauthorized) {
-    deps.db.update(appConfigurations).set({ state: 'active', updatedAt: now }).where(eq(appConfigurations.id, row.id)).run();
-  }
+  deps.db
+    .update(appConfigurations)
+    .set({ authorizedBy: actor.label, authorizedAt: now, updatedAt: now, ...(reauthorized ? { state: 'active' as const } : {}) })
+    .where(eq(appConfigurations.id, row.id))
+    .run();
   reachStep(deps, row, 'endpoint');
   audit(deps.db, now, row.appKey, actor, reauthorized ? 'Re-authorized' : what);
   // M-5: what changed while the app refused us arrives with a full pass.
-  if (reauthorized) deps.provisioning.requestRun(row.id, 'manual');
+  if (reauthorized) deps.provisioning.requestRun(row.id, 'reauthorization');
 }
 
 export type CallbackOutcome = { appKey: string; ok: true; setupComplete: boolean } | { appKey: string | null; ok: false; message: string };

@@ -36,14 +36,13 @@ import {
   type DbOrTx,
 } from '@autoprov/db';
 import type { Actor } from '@autoprov/directory';
+import { nextRunOf } from '@autoprov/engine';
 import type { AppsSettings, ServerDeps } from '../deps.js';
 
 export type ConfigurationRow = typeof appConfigurations.$inferSelect;
 type Deps = Pick<ServerDeps, 'db' | 'clock' | 'apps'>;
 
 const dayMs = 24 * 60 * 60 * 1000;
-/** The scheduler's daily reconciliation (E-11). */
-const fullSyncEveryMs = dayMs;
 
 export function appCatalog(settings: AppsSettings): CatalogEntry[] {
   return catalogAt(settings.vendorUrls);
@@ -143,12 +142,10 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: 'oa
     .from(provisionedAccounts)
     .where(eq(provisionedAccounts.configurationId, row.id))
     .get();
-  let nextRunAt: string | null = null;
-  if (row.state === 'active' && !row.heldRunId) {
-    const fullDue = row.lastFullSyncAt ? row.lastFullSyncAt.getTime() + fullSyncEveryMs : clock.now().getTime();
-    const timerDue = pendingTimers?.next ?? Number.POSITIVE_INFINITY;
-    nextRunAt = new Date(Math.max(clock.now().getTime(), Math.min(fullDue, timerDue))).toISOString();
-  }
+  const now = clock.now();
+  const nextRun = nextRunOf(row, pendingTimers?.next == null ? null : new Date(pendingTimers.next), now);
+  // A run already due starts at the scheduler's next look: "now", not a time in the past.
+  const nextRunAt = nextRun.at ? new Date(Math.max(now.getTime(), nextRun.at.getTime())).toISOString() : null;
   const parsedRules = deprovisioningInputSchema.safeParse({ ...defaultDeprovisioning, ...(row.deprovisioning ?? {}) });
   return {
     id: row.id,
@@ -156,6 +153,8 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: 'oa
     wizardStep: (wizardSteps as readonly string[]).includes(row.wizardStep) ? (row.wizardStep as WizardStep) : 'prerequisite',
     setupComplete: Boolean(row.setupCompletedAt),
     authorization,
+    authorizedBy: authorization ? row.authorizedBy : null,
+    authorizedAt: authorization ? (row.authorizedAt?.toISOString() ?? null) : null,
     endpointUrl: row.endpointUrl,
     mapping: row.mapping,
     scope: scope.map((g) => ({ ...g, teamName: teamOf.get(g.groupId) ?? '' })),
@@ -164,6 +163,7 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: 'oa
     lastRun: last ? runView(last) : null,
     currentRun: current ? runView(current) : null,
     nextRunAt,
+    nextRunReason: nextRun.reason,
     pendingTimers: pendingTimers?.n ?? 0,
     failuresLast24h: failures?.n ?? 0,
     accounts: accounts?.n ?? 0,

@@ -17,6 +17,7 @@ import {
   pageSizeSchema,
   reportFilterSchema,
   reportQuerySchema,
+  type SyncTrigger,
 } from '@autoprov/contract';
 import type { Actor } from '@autoprov/directory';
 import { ssoSettings } from '@autoprov/db';
@@ -58,9 +59,9 @@ export function appsRoutes(deps: ServerDeps) {
     configurations.requireEntry(deps.apps, key);
     return configurations.requireConfiguration(db, key);
   };
-  const rerunIfActive = (key: string) => {
+  const rerunIfActive = (key: string, trigger: SyncTrigger) => {
     const row = configurations.findConfiguration(db, key);
-    if (row?.state === 'active') deps.provisioning.requestRun(row.id, 'manual');
+    if (row?.state === 'active') deps.provisioning.requestRun(row.id, trigger);
   };
 
   return (
@@ -81,7 +82,7 @@ export function appsRoutes(deps: ServerDeps) {
         configurations.requireEntry(deps.apps, key);
         configurations.setAvailability(deps, key, c.req.valid('json'), actorOf(c.var.session));
         // Turning the app off for a unit starts deprovisioning timers at once (W-6).
-        rerunIfActive(key);
+        rerunIfActive(key, 'availability_change');
         return c.json(detail(key));
       })
 
@@ -142,7 +143,7 @@ export function appsRoutes(deps: ServerDeps) {
         const row = configurationOf(key);
         configurations.saveScope(deps, row, await bodyMatching(c, scopeInputSchemaFor(entry)), actorOf(c.var.session));
         configurations.reachStep(deps, row, 'deprovisioning');
-        rerunIfActive(key);
+        rerunIfActive(key, 'scope_change');
         return c.json(detail(key));
       })
       .put('/:key/configuration/deprovisioning', keyParam, validate('json', deprovisioningInputSchema), (c) => {
@@ -165,7 +166,7 @@ export function appsRoutes(deps: ServerDeps) {
         const { active } = c.req.valid('json');
         const row = configurations.setActive(deps, configurationOf(key), active, actorOf(c.var.session));
         // The first pass starts now rather than at the scheduler's next look.
-        if (active && row.state === 'active') deps.provisioning.requestRun(row.id, 'scheduled');
+        if (active && row.state === 'active') deps.provisioning.requestRun(row.id, 'activation');
         return c.json(detail(key));
       })
       .delete('/:key/configuration', keyParam, (c) => {

@@ -48,7 +48,7 @@ describe('usage log (L-1)', () => {
     );
 
     const summary = (await ro.get('/api/reports/usage/summary')).json;
-    expect(summary.counts).toEqual({ user_created: 40, user_updated: 40, user_suspended: 0, user_unsuspended: 0, user_deleted: 0, failure: 40 });
+    expect(summary.counts).toEqual({ user_created: 40, user_adopted: 0, user_updated: 40, user_suspended: 0, user_unsuspended: 0, user_deleted: 0, failure: 40 });
     expect(summary.perDay).toHaveLength(30);
     expect(summary.perDay.reduce((n: number, d: { counts: Record<string, number> }) => n + Object.values(d.counts).reduce((a, b) => a + b, 0), 0)).toBe(120);
     expect((await ro.get('/api/reports/usage/summary?user=user1')).json.counts.user_updated).toBeGreaterThan(0);

@@ -22,6 +22,9 @@ export const appConfigurations = sqliteTable('app_configurations', {
   endpointUrl: text('endpoint_url'),
   /** Sealed JSON (S-2): OAuth client and tokens, or a bearer token. Never sent to the browser. */
   sealedCredentials: text('sealed_credentials'),
+  /** W-2, M-5: the admin who last authorized autoprov in the app, and when (shown on the app's page). */
+  authorizedBy: text('authorized_by'),
+  authorizedAt: timestamp('authorized_at'),
   /** App attribute → directory attribute (W-4). */
   mapping: text('mapping', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
   /** W-6: per trigger, the delay and the action. */

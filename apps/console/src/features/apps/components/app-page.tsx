@@ -6,6 +6,7 @@ import { useCanWrite } from '../../auth/api/session';
 import { useApp, useSetAvailability } from '../api/apps';
 import { AuditList } from './audit-list';
 import { ProvisioningSection } from './provisioning-section';
+import { SettingsSummary } from './settings-summary';
 import { SyncHistory } from './sync-history';
 
 /** One app: SSO (W-1), availability per org unit (SPEC §1), automatic provisioning (L-5). */
@@ -26,6 +27,7 @@ export function AppPage() {
       ) : null}
       <div className="sections">
         <ProvisioningSection detail={detail} />
+        {detail.configuration ? <SettingsSummary detail={detail} configuration={detail.configuration} /> : null}
         {detail.configuration?.setupComplete ? <SyncHistory appKey={detail.app.key} /> : null}
         <SsoSection detail={detail} />
         <AvailabilitySection detail={detail} />

@@ -1,4 +1,4 @@
-import type { ConfigurationState, DeprovisionAction, DeprovisionDelay, SyncRunState, SyncTrigger } from '@autoprov/contract';
+import type { Configuration, ConfigurationState, DeprovisionAction, DeprovisionDelay, NextRunReason, SyncRunState, SyncTrigger } from '@autoprov/contract';
 
 export const stateLabels: Record<ConfigurationState, string> = {
   draft: 'Not active (draft)',
@@ -28,10 +28,20 @@ export const runStateLabels: Record<SyncRunState, string> = {
   held: 'Held by the deletion guard',
 };
 
-export const triggerLabels: Record<SyncTrigger, string> = { scheduled: 'Scheduled', change: 'Directory change', manual: 'Manual' };
+/** L-2: what started a run. */
+export const triggerLabels: Record<SyncTrigger, string> = {
+  scheduled: 'Schedule',
+  change: 'Directory change',
+  manual: 'Manual',
+  activation: 'Activation',
+  scope_change: 'Scope change',
+  availability_change: 'Availability change',
+  reauthorization: 'Re-authorization',
+};
 
 export const countLabels: Record<string, string> = {
   created: 'created',
+  adopted: 'adopted',
   updated: 'updated',
   suspended: 'suspended',
   unsuspended: 'unsuspended',
@@ -54,3 +64,21 @@ export function countsText(counts: Record<string, number>): string {
 }
 
 export const formatTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+
+const nextRunWhy: Record<NextRunReason, string> = {
+  first_sync: 'the first full sync',
+  daily_sync: 'the daily full sync',
+  deprovisioning_due: 'a deprovisioning delay ends',
+  held: 'None: a run is held by the deletion guard until a super-admin allows or cancels it',
+  needs_reauthorization: 'None until autoprov is re-authorized',
+  not_active: 'None: provisioning is off',
+};
+
+/** L-5: when the next run is and why; directory changes are sent in between. */
+export function nextRunText(config: Pick<Configuration, 'nextRunAt' | 'nextRunReason'>, now = Date.now()): string {
+  if (!config.nextRunAt) return nextRunWhy[config.nextRunReason];
+  const at = Date.parse(config.nextRunAt);
+  // Due now: the scheduler starts it at its next look, within seconds.
+  const when = at <= now + 5_000 ? 'Now' : formatTime(config.nextRunAt);
+  return `${when}: ${nextRunWhy[config.nextRunReason]} (directory changes are sent within seconds in between)`;
+}

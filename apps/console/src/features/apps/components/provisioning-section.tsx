@@ -14,7 +14,7 @@ import {
   useStartSetup,
   useSyncNow,
 } from '../api/apps';
-import { countsText, formatTime, runStateLabels, stateLabels } from './labels';
+import { countsText, formatTime, nextRunText, runStateLabels, stateLabels } from './labels';
 import { SyncProgress } from './sync-progress';
 
 type Dialog = 'activate' | 'disable' | 'delete' | 'allow' | 'cancel' | null;
@@ -133,7 +133,7 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
             : 'None yet'}
         </dd>
         <dt>Next run</dt>
-        <dd>{config.nextRunAt ? formatTime(config.nextRunAt) : active ? 'When the directory changes' : '—'}</dd>
+        <dd>{nextRunText(config)}</dd>
         <dt>Pending deprovisioning</dt>
         <dd>{config.pendingTimers === 1 ? '1 user' : `${config.pendingTimers.toLocaleString()} users`}</dd>
         <dt>Failures, last 24 h</dt>

@@ -2,6 +2,7 @@ import { usageEventKinds, usageEventLabels, type UsageLogSummary } from '@autopr
 
 const colours: Record<(typeof usageEventKinds)[number], string> = {
   user_created: '#1a57c9',
+  user_adopted: '#0f7c8c',
   user_updated: '#5b8def',
   user_suspended: '#c98a1a',
   user_unsuspended: '#2e9d5b',
