@@ -62,9 +62,9 @@ describe('reading Google Workspace through Google’s client library (issue 6)',
     expect(byEmail.get('user0007@example.com')).toMatchObject({ givenName: 'Łukasz', familyName: 'Müller-王', jobTitle: 'Engineer', department: 'R&D', employeeId: 'E7', orgUnitPath: '/Engineering/Platform' });
     const engineering = read.groups.find((g) => g.email === 'engineering@example.com')!;
     expect(engineering.members).toEqual([
-      { kind: 'group', email: 'platform@example.com' },
-      { kind: 'user', email: 'user0005@example.com' },
-      { kind: 'external', email: 'partner@outside.test' },
+      { kind: 'group', id: read.groups.find((g) => g.email === 'platform@example.com')!.id, email: 'platform@example.com' },
+      { kind: 'user', id: byEmail.get('user0005@example.com')!.id, email: 'user0005@example.com' },
+      { kind: 'external', id: null, email: 'partner@outside.test' },
     ]);
   });
 
@@ -75,7 +75,7 @@ describe('reading Google Workspace through Google’s client library (issue 6)',
     expect(quiet.users.size).toBe(0);
 
     google.addUser({ primaryEmail: 'new.hire@example.com', givenName: 'New', familyName: 'Hire', orgUnitPath: '/Sales' });
-    google.renameUser('user0010@example.com', 'Renée', 'Renamed');
+    google.changeName('user0010@example.com', 'Renée', 'Renamed');
     google.suspendUser('user0011@example.com');
     google.deleteUser('user0012@example.com');
     google.addMember('platform@example.com', 'new.hire@example.com');
