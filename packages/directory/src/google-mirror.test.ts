@@ -86,3 +86,50 @@ describe('Google Workspace as the directory (issue 6)', () => {
     expect(getGroup(db, salesGroup.id).members.some((m) => m.user?.id === late.id)).toBe(true);
   });
 });
+
+describe("Google's ids, not addresses (G-1)", () => {
+  it('matches a built-in user by address once, then follows the Google id: renames, swaps and a reused address', async () => {
+    const google2 = await startFakeGoogle();
+    try {
+      google2.registerKey(key);
+      google2.addOrgUnit('/Sales');
+      google2.addUser({ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', orgUnitPath: '/' }, false);
+      const { db } = openDatabase(':memory:');
+      seedDemoOrganisation(db, systemClock);
+      const [first, second] = db.select().from(directoryUsers).where(eq(directoryUsers.status, 'active')).limit(2).all();
+      const a = google2.addUser({ primaryEmail: first!.primaryEmail, givenName: 'A', familyName: 'One', orgUnitPath: '/Sales' }, false);
+      const b = google2.addUser({ primaryEmail: second!.primaryEmail, givenName: 'B', familyName: 'Two', orgUnitPath: '/Sales' }, false);
+      const c2 = await googleClients({ key: key as ServiceAccountKey, adminEmail: 'admin@example.com', rootUrl: google2.rootUrl, tokenUrl: google2.tokenUrl });
+      applyGoogleRead(db, systemClock, await readGoogleDirectory(c2, fast));
+      const row = (id: string) => db.select().from(directoryUsers).where(eq(directoryUsers.id, id)).get()!;
+      // Matched by address the first time: the same rows, now known by Google's ids.
+      expect(row(first!.id)).toMatchObject({ googleId: a.id, status: 'active' });
+      expect(row(second!.id)).toMatchObject({ googleId: b.id, status: 'active' });
+
+      // A swap of addresses: each row follows its Google user; nobody is created or deleted.
+      google2.renameUser(first!.primaryEmail, 'swap@example.com');
+      google2.renameUser(second!.primaryEmail, first!.primaryEmail);
+      google2.renameUser('swap@example.com', second!.primaryEmail);
+      expect(applyGoogleRead(db, systemClock, await readGoogleDirectory(c2, fast))).toMatchObject({ usersCreated: 0, usersDeleted: 0, usersUpdated: 2 });
+      expect(row(first!.id).primaryEmail).toBe(second!.primaryEmail);
+      expect(row(second!.id).primaryEmail).toBe(first!.primaryEmail);
+
+      // An address given to someone new after its holder was renamed is a new person.
+      google2.renameUser(first!.primaryEmail, 'moved.on@example.com'); // b's current address
+      const newcomer = google2.addUser({ primaryEmail: first!.primaryEmail, givenName: 'New', familyName: 'Comer', orgUnitPath: '/' }, false);
+      expect(applyGoogleRead(db, systemClock, await readGoogleDirectory(c2, fast))).toMatchObject({ usersCreated: 1, usersDeleted: 0 });
+      expect(row(second!.id).primaryEmail).toBe('moved.on@example.com');
+      expect(db.select().from(directoryUsers).where(eq(directoryUsers.googleId, newcomer.id)).get()!.id).not.toBe(second!.id);
+    } finally {
+      await google2.close();
+    }
+  });
+
+  it('G-2: a group deleted while the full read runs is left out; the read still succeeds', async () => {
+    google.addGroup({ email: 'short-lived@example.com', name: 'Short-lived', members: [{ email: 'admin@example.com', type: 'USER' }] }, false);
+    google.state.afterGroupsListed = () => google.deleteGroup('short-lived@example.com');
+    const read = await readGoogleDirectory(clients, fast);
+    expect(read.groups.map((g) => g.email)).not.toContain('short-lived@example.com');
+    expect(read.groups.map((g) => g.email)).toContain('sales@example.com');
+  });
+});

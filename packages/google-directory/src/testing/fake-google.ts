@@ -113,6 +113,8 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}) {
     disabledServiceAccounts: new Set<string>(),
     /** How far the token endpoint's clock is from ours (a server clock that is off). */
     clockSkewMs: 0,
+    /** Groups whose members.list fails with 400 Invalid Input (a full read that keeps failing). */
+    brokenGroups: new Set<string>(),
   };
   let sequence = 0;
   const nextId = () => String(100000000000000000000n + BigInt(++sequence));
@@ -291,6 +293,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}) {
     state.requests.members++;
     const g = findGroup(c.req.param('groupKey') ?? '');
     if (!g) return googleError(c, 404, 'Resource Not Found: groupKey', 'notFound');
+    if (state.brokenGroups.has(g.email)) return googleError(c, 400, 'Invalid Input: groupKey', 'invalid');
     const { slice, next } = page(g.members, c, 200, 200);
     return c.json({
       kind: 'admin#directory#members',
