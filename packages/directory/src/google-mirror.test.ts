@@ -133,3 +133,27 @@ describe("Google's ids, not addresses (G-1)", () => {
     expect(read.groups.map((g) => g.email)).toContain('sales@example.com');
   });
 });
+
+describe('connecting another Google organisation (G-1)', () => {
+  it('matches by address again on connect, so a move between Google tenants keeps everyone; a daily read does not', async () => {
+    const { db } = openDatabase(':memory:');
+    applyGoogleRead(db, systemClock, await readGoogleDirectory(clients, fast), { connecting: true });
+    const admin = db.select().from(directoryUsers).where(eq(directoryUsers.primaryEmail, 'admin@example.com')).get()!;
+    const tenant = await startFakeGoogle();
+    try {
+      tenant.registerKey(key);
+      const moved = tenant.addUser({ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', orgUnitPath: '/' }, false);
+      const c2 = await googleClients({ key: key as ServiceAccountKey, adminEmail: 'admin@example.com', rootUrl: tenant.rootUrl, tokenUrl: tenant.tokenUrl });
+      const read = await readGoogleDirectory(c2, fast);
+      // As a daily read, a new id at a known address is a new person (the old one left Google).
+      const { db: daily } = openDatabase(':memory:');
+      applyGoogleRead(daily, systemClock, await readGoogleDirectory(clients, fast), { connecting: true });
+      expect(applyGoogleRead(daily, systemClock, read)).toMatchObject({ usersCreated: 1 });
+      // On connect, the same address is the same person.
+      expect(applyGoogleRead(db, systemClock, read, { connecting: true })).toMatchObject({ usersCreated: 0 });
+      expect(db.select().from(directoryUsers).where(eq(directoryUsers.id, admin.id)).get()).toMatchObject({ googleId: moved.id, status: 'active' });
+    } finally {
+      await tenant.close();
+    }
+  });
+});

@@ -379,10 +379,28 @@ function applyGroups(tx: DbOrTx, at: Date, groups: GoogleGroup[], mode: Mode, su
 }
 
 /**
+ * Connecting an organisation is when addresses are matched (G-1): ids this organisation does not
+ * have (another organisation's, as after a move between Google tenants) are forgotten, so those
+ * rows are matched by address once more instead of being replaced.
+ */
+function forgetOtherOrganisations(tx: DbOrTx, read: GoogleDirectoryRead) {
+  const known = { users: new Set(read.users.map((u) => u.id)), groups: new Set(read.groups.map((g) => g.id)), units: new Set(read.orgUnits.map((o) => o.id)) };
+  for (const u of tx.select({ id: directoryUsers.id, googleId: directoryUsers.googleId }).from(directoryUsers).all()) {
+    if (u.googleId && !known.users.has(u.googleId)) tx.update(directoryUsers).set({ googleId: null }).where(eq(directoryUsers.id, u.id)).run();
+  }
+  for (const g of tx.select({ id: directoryGroups.id, googleId: directoryGroups.googleId }).from(directoryGroups).all()) {
+    if (g.googleId && !known.groups.has(g.googleId)) tx.update(directoryGroups).set({ googleId: null }).where(eq(directoryGroups.id, g.id)).run();
+  }
+  for (const o of tx.select({ id: orgUnits.id, googleId: orgUnits.googleId }).from(orgUnits).all()) {
+    if (o.googleId && !known.units.has(o.googleId)) tx.update(orgUnits).set({ googleId: null }).where(eq(orgUnits.id, o.id)).run();
+  }
+}
+
+/**
  * A full read: the directory becomes what Google holds. Local users Google does not have are
  * marked deleted; groups Google does not have are removed.
  */
-export function applyGoogleRead(db: AppDatabase, clock: Clock, read: GoogleDirectoryRead): MirrorSummary {
+export function applyGoogleRead(db: AppDatabase, clock: Clock, read: GoogleDirectoryRead, options: { connecting?: boolean } = {}): MirrorSummary {
   // E-14: a read without anyone in it is far likelier a broken read than an empty company;
   // applying it would mark everybody deleted.
   if (!read.users.some((u) => u.status !== 'deleted')) {
@@ -391,6 +409,7 @@ export function applyGoogleRead(db: AppDatabase, clock: Clock, read: GoogleDirec
   const summary: MirrorSummary = { usersCreated: 0, usersUpdated: 0, usersDeleted: 0, groupsChanged: 0 };
   db.transaction((tx) => {
     const at = clock.now();
+    if (options.connecting) forgetOtherOrganisations(tx, read);
     setDomains(tx, read.primaryDomain, read.secondaryDomains);
     applyOrgUnits(tx, at, read.orgUnits);
     // Users Google no longer has go first, freeing their addresses for whoever has them now.

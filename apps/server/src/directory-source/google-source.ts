@@ -147,7 +147,7 @@ export async function connectGoogle(deps: Deps, input: GoogleConnectInput, actor
       audit(tx, now, appKey, actor, 'Provisioning paused', `The directory was switched to Google Workspace (${read.primaryDomain}). Check the scope, run a dry run, then turn provisioning on again.`);
     }
   });
-  applyGoogleRead(deps.db, deps.clock, read);
+  applyGoogleRead(deps.db, deps.clock, read, { connecting: true });
   sourceRow(deps.db);
   deps.db
     .update(directorySource)

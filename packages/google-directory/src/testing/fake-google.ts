@@ -117,7 +117,9 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}) {
     brokenGroups: new Set<string>(),
   };
   let sequence = 0;
-  const nextId = () => String(100000000000000000000n + BigInt(++sequence));
+  // Google's ids are unique across organisations: each fake organisation draws from its own range.
+  const idBase = 100000000000000000000n + BigInt(randomBytes(4).readUInt32BE()) * 10_000_000n;
+  const nextId = () => String(idBase + BigInt(++sequence));
 
   const record = (type: string, name: string, parameters: Record<string, string>, application: Activity['application'] = 'admin') => {
     activities.push({
