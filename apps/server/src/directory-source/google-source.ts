@@ -56,6 +56,7 @@ export function directorySourceView(db: AppDatabase): DirectorySource {
             lastChangeReadAt: iso(row.lastChangeReadAt),
             lastError: row.lastError,
             lastErrorAt: iso(row.lastErrorAt),
+            lastErrorField: row.lastError ? row.lastErrorField : null,
           }
         : null,
     previousGoogleDomain: row.kind === 'built_in' ? row.primaryDomain : null,
@@ -251,7 +252,7 @@ export class GoogleDirectorySync {
   /** A failed read changes nothing in the directory, so nobody is deprovisioned by it (E-14). */
   private failed(settings: GoogleConnectionSettings, now: Date, err: unknown) {
     const problem = describeGoogleError(err, { adminEmail: settings.adminEmail, clientId: settings.key.client_id });
-    this.record({ lastError: problem.message, lastErrorAt: now });
+    this.record({ lastError: problem.message, lastErrorAt: now, lastErrorField: googleProblemField[problem.problem] ?? null });
     this.deps.logger.warn({ problem: problem.problem }, problem.message);
   }
 

@@ -67,6 +67,7 @@ describe('Google Workspace as the directory, over the API (issue 6)', () => {
     await server.googleSync.sync(true);
     const failing = (await su.get('/api/directory/source')).json;
     expect(failing.google.lastError).toMatch(/Domain-wide delegation/);
+    expect(failing.google.lastErrorField).toBe('serviceAccountKey');
     expect((await su.get('/api/directory/users?status=active&pageSize=1')).json.total).toBe(33);
     google.state.grantedScopes = 'all';
 
@@ -77,6 +78,7 @@ describe('Google Workspace as the directory, over the API (issue 6)', () => {
     await daily.sync();
     expect((await su.get('/api/directory/users?q=during.outage')).json.total).toBe(1);
     expect((await su.get('/api/directory/source')).json.google.lastError).toMatch(/Invalid Input/);
+    expect((await su.get('/api/directory/source')).json.google.lastErrorField).toBeNull();
     google.state.brokenGroups.clear();
     await daily.sync(true);
     expect((await su.get('/api/directory/source')).json.google.lastError).toBeNull();

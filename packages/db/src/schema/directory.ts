@@ -174,5 +174,7 @@ export const directorySource = sqliteTable('directory_source', {
   lastFullReadAt: integer('last_full_read_at', { mode: 'timestamp_ms' }),
   lastChangeReadAt: integer('last_change_read_at', { mode: 'timestamp_ms' }),
   lastError: text('last_error'),
+  /** G-2: the part of the connection to change to fix it (`serviceAccountKey`, `adminEmail`). */
+  lastErrorField: text('last_error_field', { enum: ['serviceAccountKey', 'adminEmail'] }),
   lastErrorAt: integer('last_error_at', { mode: 'timestamp_ms' }),
 });
