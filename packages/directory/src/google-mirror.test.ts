@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { directoryUsers, openDatabase } from '@autoprov/db';
-import { cursorAt, googleClients, readChangesSince, readGoogleDirectory, type GoogleClients, type ServiceAccountKey } from '@autoprov/google-directory';
+import { addMissed, cursorAt, googleClients, readChangesSince, readGoogleDirectory, type GoogleClients, type ServiceAccountKey } from '@autoprov/google-directory';
 import { makeServiceAccountKey, startFakeGoogle, type FakeGoogle } from '@autoprov/google-directory/testing';
-import { applyGoogleChanges, applyGoogleRead } from './google-mirror.js';
+import { applyGoogleChanges, applyGoogleRead, mirroredGoogleIds } from './google-mirror.js';
 import { latestChangeId, readSnapshot, usersAffectedBetween } from './snapshot.js';
 import { seedDemoOrganisation } from './demo-seed.js';
 import { systemClock } from './actor.js';
@@ -154,6 +154,31 @@ describe('connecting another Google organisation (G-1)', () => {
       expect(db.select().from(directoryUsers).where(eq(directoryUsers.id, admin.id)).get()).toMatchObject({ googleId: moved.id, status: 'active' });
     } finally {
       await tenant.close();
+    }
+  });
+});
+
+describe('a full read while Google changes (G-2)', () => {
+  it('a user renamed while the pages are read is not taken for a deletion', async () => {
+    const org = await startFakeGoogle();
+    try {
+      org.registerKey(key);
+      org.addUser({ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', orgUnitPath: '/' }, false);
+      for (let i = 0; i < 600; i++) org.addUser({ primaryEmail: `u${String(i).padStart(3, '0')}@example.com`, givenName: 'U', familyName: String(i), orgUnitPath: '/' }, false);
+      const c = await googleClients({ key: key as ServiceAccountKey, adminEmail: 'admin@example.com', rootUrl: org.rootUrl, tokenUrl: org.tokenUrl });
+      const { db } = openDatabase(':memory:');
+      applyGoogleRead(db, systemClock, await readGoogleDirectory(c, fast), { connecting: true });
+      const last = db.select().from(directoryUsers).where(eq(directoryUsers.primaryEmail, 'u599@example.com')).get()!;
+
+      // Renamed to an address that sorts first, after the first page of 500 was served.
+      org.state.afterUsersPage = () => org.renameUser('u599@example.com', 'a.first@example.com');
+      const read = await readGoogleDirectory(c, fast);
+      expect(read.users.some((u) => u.id === last.googleId)).toBe(false); // the listing missed it
+      const summary = applyGoogleRead(db, systemClock, await addMissed(c, read, mirroredGoogleIds(db), fast));
+      expect(summary).toMatchObject({ usersDeleted: 0, usersCreated: 0, usersUpdated: 1 });
+      expect(db.select().from(directoryUsers).where(eq(directoryUsers.id, last.id)).get()).toMatchObject({ primaryEmail: 'a.first@example.com', status: 'active' });
+    } finally {
+      await org.close();
     }
   });
 });

@@ -378,6 +378,24 @@ function applyGroups(tx: DbOrTx, at: Date, groups: GoogleGroup[], mode: Mode, su
   return new Set([...rows.values()].map((r) => r.id));
 }
 
+/** The Google ids of the users and groups autoprov holds: what a full read must account for. */
+export function mirroredGoogleIds(db: DbOrTx): { users: string[]; groups: string[] } {
+  return {
+    users: db
+      .select({ id: directoryUsers.googleId })
+      .from(directoryUsers)
+      .where(and(ne(directoryUsers.status, 'deleted'), sql`${directoryUsers.googleId} is not null`))
+      .all()
+      .map((r) => r.id!),
+    groups: db
+      .select({ id: directoryGroups.googleId })
+      .from(directoryGroups)
+      .where(sql`${directoryGroups.googleId} is not null`)
+      .all()
+      .map((r) => r.id!),
+  };
+}
+
 /**
  * Connecting an organisation is when addresses are matched (G-1): ids this organisation does not
  * have (another organisation's, as after a move between Google tenants) are forgotten, so those

@@ -94,8 +94,10 @@ export async function readUsers(clients: GoogleClients, backoff?: BackoffOptions
     });
   // Deleted users (kept by Google for 20 days) are listed apart; the engine deprovisions them.
   const [live, deleted] = [await list(false), await list(true)];
-  const liveIds = new Set(live.map((u) => u.id));
-  return [...live, ...deleted.filter((u) => !liveIds.has(u.id))];
+  // A user renamed between two pages can be listed twice: once is enough.
+  const unique = [...new Map(live.map((u) => [u.id, u])).values()];
+  const liveIds = new Set(unique.map((u) => u.id));
+  return [...unique, ...deleted.filter((u) => !liveIds.has(u.id))];
 }
 
 const notFound = (err: unknown) => (err as { response?: { status?: number } }).response?.status === 404;
@@ -174,6 +176,36 @@ export async function readGroups(clients: GoogleClients, domains: ReadonlySet<st
 
 export function toGoogleGroup(g: admin_directory_v1.Schema$Group, members: GoogleGroupMember[]): GoogleGroup {
   return { id: g.id!, email: g.email!.toLowerCase(), name: g.name ?? g.email!, description: g.description || null, members };
+}
+
+/**
+ * G-2: what a listing can miss. Users and groups are listed by address, page by page, so one
+ * renamed while the pages are read can fall between two pages. Those autoprov knows (by id) and
+ * the listing left out are asked for one by one; those still there are added to the read, so a
+ * rename during a full read is never taken for a deletion.
+ */
+export async function addMissed(clients: GoogleClients, read: GoogleDirectoryRead, known: { users: string[]; groups: string[] }, backoff?: BackoffOptions): Promise<GoogleDirectoryRead> {
+  const listedUsers = new Set(read.users.map((u) => u.id));
+  const listedGroups = new Set(read.groups.map((g) => g.id));
+  const users = [...read.users];
+  const groups = [...read.groups];
+  for (const id of known.users) {
+    if (listedUsers.has(id)) continue;
+    const user = await readUser(clients, id, backoff);
+    if (user && user.id === id) users.push(user);
+  }
+  const domains = new Set([read.primaryDomain, ...read.secondaryDomains]);
+  for (const id of known.groups) {
+    if (listedGroups.has(id)) continue;
+    try {
+      const { data } = await withBackoff(() => clients.directory.groups.get({ groupKey: id }), backoff);
+      const members = await readGroupMembers(clients, id, domains, backoff);
+      if (members && data.id === id) groups.push(toGoogleGroup(data, members));
+    } catch (err) {
+      if (!notFound(err)) throw err;
+    }
+  }
+  return { ...read, users, groups };
 }
 
 /** A full read: the safety net, on a schedule and on demand (issue 6 item 3). */

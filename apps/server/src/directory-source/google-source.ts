@@ -2,8 +2,9 @@ import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { AppError, type DirectorySource, type GoogleConnectInput, type GoogleSwitchPreview } from '@autoprov/contract';
 import { appConfigurations, directorySource, directoryUsers, domains as domainsTable, type AppDatabase } from '@autoprov/db';
-import { applyGoogleChanges, applyGoogleRead, type Actor, type Clock } from '@autoprov/directory';
+import { applyGoogleChanges, applyGoogleRead, mirroredGoogleIds, type Actor, type Clock } from '@autoprov/directory';
 import {
+  addMissed,
   cursorAt,
   describeGoogleError,
   googleClients,
@@ -220,7 +221,8 @@ export class GoogleDirectorySync {
     let fullFailed = false;
     if (fullDue) {
       try {
-        const read = await readGoogleDirectory(await googleClients(settings));
+        const clients = await googleClients(settings);
+        const read = await addMissed(clients, await readGoogleDirectory(clients), mirroredGoogleIds(this.deps.db));
         // The connection may have been switched off while reading.
         if (sourceRow(this.deps.db).kind !== 'google') return;
         const summary = applyGoogleRead(this.deps.db, this.deps.clock, read);

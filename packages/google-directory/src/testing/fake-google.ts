@@ -104,6 +104,8 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}) {
     eventLagMs: 0,
     /** Called once after the next groups.list page is served: a change in the middle of a full read. */
     afterGroupsListed: null as (() => void) | null,
+    /** Called once after the next users.list page is served (a rename while the pages are read). */
+    afterUsersPage: null as (() => void) | null,
     /** Subjects whose admin role lacks the Reports privilege: the Reports API answers 401 authError. */
     noReportsAccess: new Set<string>(),
     /** Reports API requests answered 503 (over quota, as the Reports API says it) before one goes through. */
@@ -263,6 +265,9 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}) {
     const showDeleted = c.req.query('showDeleted') === 'true';
     const all = [...users.values()].filter((u) => Boolean(u.deleted) === showDeleted).sort((a, b) => a.primaryEmail.localeCompare(b.primaryEmail));
     const { slice, next } = page(all, c, 500, 100);
+    const after = state.afterUsersPage;
+    state.afterUsersPage = null;
+    after?.();
     return c.json({ kind: 'admin#directory#users', etag: `"users-${sequence}"`, users: slice.map(userResource), ...(next ? { nextPageToken: next } : {}) });
   });
   app.get(`${dir}/users/:userKey`, guard([`${S}admin.directory.user.readonly`, `${S}admin.directory.user`]), (c) => {
