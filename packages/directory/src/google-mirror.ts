@@ -97,7 +97,7 @@ function freeOrgUnitPath(tx: DbOrTx, path: string, exceptId: string | null, list
   if (!holder || holder.id === exceptId) return;
   const aside = `${path} (${holder.googleId && listedIds.has(holder.googleId) ? 'moving' : 'removed in Google'} ${holder.id.slice(0, 8)})`;
   tx.update(orgUnits).set({ path: aside, name: lastSegment(aside) }).where(eq(orgUnits.id, holder.id)).run();
-  for (const child of tx.select().from(orgUnits).where(sql`${orgUnits.path} like ${`${path}/%`}`).all()) {
+  for (const child of tx.select().from(orgUnits).where(sql`substr(${orgUnits.path}, 1, ${path.length + 1}) = ${`${path}/`}`).all()) {
     tx.update(orgUnits).set({ path: aside + child.path.slice(path.length) }).where(eq(orgUnits.id, child.id)).run();
   }
 }
@@ -189,8 +189,7 @@ function upsertUser(tx: DbOrTx, at: Date, g: GoogleUser, mode: Mode, pending: Re
  * Writes Google users, in as many passes as renames need: a user taking an address another one
  * leaves waits for it; two users swapping addresses get one set aside first.
  */
-function applyUsers(tx: DbOrTx, at: Date, users: GoogleUser[], mode: Mode, summary: MirrorSummary): Set<string> {
-  const written = new Set<string>();
+function applyUsers(tx: DbOrTx, at: Date, users: GoogleUser[], mode: Mode, summary: MirrorSummary) {
   const parked: Parked = new Map();
   let waiting = users;
   while (waiting.length > 0) {
@@ -204,7 +203,6 @@ function applyUsers(tx: DbOrTx, at: Date, users: GoogleUser[], mode: Mode, summa
         pending.add(u.id);
         continue;
       }
-      written.add(u.id);
       count(summary, outcome);
     }
     if (blocked.length === waiting.length) {
@@ -216,7 +214,6 @@ function applyUsers(tx: DbOrTx, at: Date, users: GoogleUser[], mode: Mode, summa
     }
     waiting = blocked;
   }
-  return written;
 }
 
 function markDeleted(tx: DbOrTx, at: Date, local: UserRow): 'deleted' {
