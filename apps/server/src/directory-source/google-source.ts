@@ -226,8 +226,8 @@ export class GoogleDirectorySync {
         // The connection may have been switched off while reading.
         if (sourceRow(this.deps.db).kind !== 'google') return;
         const summary = applyGoogleRead(this.deps.db, this.deps.clock, read);
-        // The changes since are read from just before this read began: an event applied twice changes nothing.
-        this.record({ lastFullReadAt: now, changeCursor: cursorAt(now), lastError: null, lastErrorAt: null });
+        // The changes since are read from before this read began; events already applied stay skipped.
+        this.record({ lastFullReadAt: now, changeCursor: { ...cursorAt(now), seen: row.changeCursor?.seen ?? [] }, lastError: null, lastErrorAt: null });
         this.fullRetryAt = 0;
         this.deps.logger.info({ ...summary }, 'Google Workspace read in full');
         return;
