@@ -50,7 +50,7 @@ async function expectInDemoApp(page: Page, email: string) {
   await app.close();
 }
 
-// Issue 6, seeds 000 and 003: connect a Google organisation, see its people, provision from it.
+// Issue 6, seeds 000 and 003, G-1: connect a Google organisation, see its people, provision from it; a rename stays one person.
 test('a super-admin switches the directory to Google Workspace and provisions from it', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto('/directory/source');
@@ -114,6 +114,20 @@ test('a super-admin switches the directory to Google Workspace and provisions fr
   google.addUser({ primaryEmail: 'ines.google@example.com', givenName: 'Inès', familyName: 'Google', orgUnitPath: '/Sales' });
   google.addMember('hosts@example.com', 'ines.google@example.com');
   await expectInDemoApp(page, 'ines.google@example.com');
+
+  // G-1: a user renamed in Google is the same person: the console shows one user under the new
+  // address, and the app has the same account renamed, not a new one beside a deprovisioned one.
+  google.renameUser('greta.google@example.com', 'greta.renamed@example.com');
+  await expectInDemoApp(page, 'greta.renamed@example.com');
+  const app = await page.context().newPage();
+  await app.goto(`${demoApp.url}/admin`);
+  await expect(app.getByRole('row', { name: /greta\.renamed@example\.com/ })).toHaveCount(1);
+  await expect(app.getByRole('row', { name: /greta\.google@example\.com/ })).toHaveCount(0);
+  await app.close();
+  await page.goto('/directory/users');
+  await page.getByRole('searchbox').fill('greta');
+  await expect(page.getByRole('row', { name: /greta\.renamed@example\.com/ })).toHaveCount(1);
+  await expect(page.getByRole('row', { name: /greta\.google@example\.com/ })).toHaveCount(0);
 
   // Disconnecting keeps what was read, editable again.
   await page.goto('/directory/source');

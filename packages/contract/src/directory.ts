@@ -171,6 +171,8 @@ export const directorySourceSchema = z.object({
       lastChangeReadAt: isoDateSchema.nullable(),
       lastError: z.string().nullable(),
       lastErrorAt: isoDateSchema.nullable(),
+      /** Which part of the connection the admin must change to fix lastError; null when neither. */
+      lastErrorField: z.enum(['serviceAccountKey', 'adminEmail']).nullable(),
     })
     .nullable(),
   /** A Google organisation read before, kept after disconnecting (its data stays in autoprov). */

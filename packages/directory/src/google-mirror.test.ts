@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { directoryUsers, openDatabase } from '@autoprov/db';
-import { cursorAt, googleClients, readChangesSince, readGoogleDirectory, type GoogleClients, type ServiceAccountKey } from '@autoprov/google-directory';
+import { addMissed, cursorAt, googleClients, readChangesSince, readGoogleDirectory, type GoogleClients, type ServiceAccountKey } from '@autoprov/google-directory';
 import { makeServiceAccountKey, startFakeGoogle, type FakeGoogle } from '@autoprov/google-directory/testing';
-import { applyGoogleChanges, applyGoogleRead } from './google-mirror.js';
+import { applyGoogleChanges, applyGoogleRead, mirroredGoogleIds } from './google-mirror.js';
 import { latestChangeId, readSnapshot, usersAffectedBetween } from './snapshot.js';
 import { seedDemoOrganisation } from './demo-seed.js';
 import { systemClock } from './actor.js';
@@ -84,5 +84,101 @@ describe('Google Workspace as the directory (issue 6)', () => {
     expect(affected).toContain(late.id);
     const salesGroup = listGroups(db, { page: 1, pageSize: 50, q: 'sales@' }).items[0]!;
     expect(getGroup(db, salesGroup.id).members.some((m) => m.user?.id === late.id)).toBe(true);
+  });
+});
+
+describe("Google's ids, not addresses (G-1)", () => {
+  it('matches a built-in user by address once, then follows the Google id: renames, swaps and a reused address', async () => {
+    const google2 = await startFakeGoogle();
+    try {
+      google2.registerKey(key);
+      google2.addOrgUnit('/Sales');
+      google2.addUser({ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', orgUnitPath: '/' }, false);
+      const { db } = openDatabase(':memory:');
+      seedDemoOrganisation(db, systemClock);
+      const [first, second] = db.select().from(directoryUsers).where(eq(directoryUsers.status, 'active')).limit(2).all();
+      const a = google2.addUser({ primaryEmail: first!.primaryEmail, givenName: 'A', familyName: 'One', orgUnitPath: '/Sales' }, false);
+      const b = google2.addUser({ primaryEmail: second!.primaryEmail, givenName: 'B', familyName: 'Two', orgUnitPath: '/Sales' }, false);
+      const c2 = await googleClients({ key: key as ServiceAccountKey, adminEmail: 'admin@example.com', rootUrl: google2.rootUrl, tokenUrl: google2.tokenUrl });
+      applyGoogleRead(db, systemClock, await readGoogleDirectory(c2, fast));
+      const row = (id: string) => db.select().from(directoryUsers).where(eq(directoryUsers.id, id)).get()!;
+      // Matched by address the first time: the same rows, now known by Google's ids.
+      expect(row(first!.id)).toMatchObject({ googleId: a.id, status: 'active' });
+      expect(row(second!.id)).toMatchObject({ googleId: b.id, status: 'active' });
+
+      // A swap of addresses: each row follows its Google user; nobody is created or deleted.
+      google2.renameUser(first!.primaryEmail, 'swap@example.com');
+      google2.renameUser(second!.primaryEmail, first!.primaryEmail);
+      google2.renameUser('swap@example.com', second!.primaryEmail);
+      expect(applyGoogleRead(db, systemClock, await readGoogleDirectory(c2, fast))).toMatchObject({ usersCreated: 0, usersDeleted: 0, usersUpdated: 2 });
+      expect(row(first!.id).primaryEmail).toBe(second!.primaryEmail);
+      expect(row(second!.id).primaryEmail).toBe(first!.primaryEmail);
+
+      // An address given to someone new after its holder was renamed is a new person.
+      google2.renameUser(first!.primaryEmail, 'moved.on@example.com'); // b's current address
+      const newcomer = google2.addUser({ primaryEmail: first!.primaryEmail, givenName: 'New', familyName: 'Comer', orgUnitPath: '/' }, false);
+      expect(applyGoogleRead(db, systemClock, await readGoogleDirectory(c2, fast))).toMatchObject({ usersCreated: 1, usersDeleted: 0 });
+      expect(row(second!.id).primaryEmail).toBe('moved.on@example.com');
+      expect(db.select().from(directoryUsers).where(eq(directoryUsers.googleId, newcomer.id)).get()!.id).not.toBe(second!.id);
+    } finally {
+      await google2.close();
+    }
+  });
+
+  it('G-2: a group deleted while the full read runs is left out; the read still succeeds', async () => {
+    google.addGroup({ email: 'short-lived@example.com', name: 'Short-lived', members: [{ email: 'admin@example.com', type: 'USER' }] }, false);
+    google.state.afterGroupsListed = () => google.deleteGroup('short-lived@example.com');
+    const read = await readGoogleDirectory(clients, fast);
+    expect(read.groups.map((g) => g.email)).not.toContain('short-lived@example.com');
+    expect(read.groups.map((g) => g.email)).toContain('sales@example.com');
+  });
+});
+
+describe('connecting another Google organisation (G-1)', () => {
+  it('matches by address again on connect, so a move between Google tenants keeps everyone; a daily read does not', async () => {
+    const { db } = openDatabase(':memory:');
+    applyGoogleRead(db, systemClock, await readGoogleDirectory(clients, fast), { connecting: true });
+    const admin = db.select().from(directoryUsers).where(eq(directoryUsers.primaryEmail, 'admin@example.com')).get()!;
+    const tenant = await startFakeGoogle();
+    try {
+      tenant.registerKey(key);
+      const moved = tenant.addUser({ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', orgUnitPath: '/' }, false);
+      const c2 = await googleClients({ key: key as ServiceAccountKey, adminEmail: 'admin@example.com', rootUrl: tenant.rootUrl, tokenUrl: tenant.tokenUrl });
+      const read = await readGoogleDirectory(c2, fast);
+      // As a daily read, a new id at a known address is a new person (the old one left Google).
+      const { db: daily } = openDatabase(':memory:');
+      applyGoogleRead(daily, systemClock, await readGoogleDirectory(clients, fast), { connecting: true });
+      expect(applyGoogleRead(daily, systemClock, read)).toMatchObject({ usersCreated: 1 });
+      // On connect, the same address is the same person.
+      expect(applyGoogleRead(db, systemClock, read, { connecting: true })).toMatchObject({ usersCreated: 0 });
+      expect(db.select().from(directoryUsers).where(eq(directoryUsers.id, admin.id)).get()).toMatchObject({ googleId: moved.id, status: 'active' });
+    } finally {
+      await tenant.close();
+    }
+  });
+});
+
+describe('a full read while Google changes (G-2)', () => {
+  it('a user renamed while the pages are read is not taken for a deletion', async () => {
+    const org = await startFakeGoogle();
+    try {
+      org.registerKey(key);
+      org.addUser({ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', orgUnitPath: '/' }, false);
+      for (let i = 0; i < 600; i++) org.addUser({ primaryEmail: `u${String(i).padStart(3, '0')}@example.com`, givenName: 'U', familyName: String(i), orgUnitPath: '/' }, false);
+      const c = await googleClients({ key: key as ServiceAccountKey, adminEmail: 'admin@example.com', rootUrl: org.rootUrl, tokenUrl: org.tokenUrl });
+      const { db } = openDatabase(':memory:');
+      applyGoogleRead(db, systemClock, await readGoogleDirectory(c, fast), { connecting: true });
+      const last = db.select().from(directoryUsers).where(eq(directoryUsers.primaryEmail, 'u599@example.com')).get()!;
+
+      // Renamed to an address that sorts first, after the first page of 500 was served.
+      org.state.afterUsersPage = () => org.renameUser('u599@example.com', 'a.first@example.com');
+      const read = await readGoogleDirectory(c, fast);
+      expect(read.users.some((u) => u.id === last.googleId)).toBe(false); // the listing missed it
+      const summary = applyGoogleRead(db, systemClock, await addMissed(c, read, mirroredGoogleIds(db), fast));
+      expect(summary).toMatchObject({ usersDeleted: 0, usersCreated: 0, usersUpdated: 1 });
+      expect(db.select().from(directoryUsers).where(eq(directoryUsers.id, last.id)).get()).toMatchObject({ primaryEmail: 'a.first@example.com', status: 'active' });
+    } finally {
+      await org.close();
+    }
   });
 });

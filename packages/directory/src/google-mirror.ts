@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { UserStatus } from '@autoprov/contract';
 import { directoryGroups, directoryUsers, domains, groupMembers, orgUnits, type AppDatabase, type DbOrTx } from '@autoprov/db';
 import type { GoogleChanges, GoogleDirectoryRead, GoogleGroup, GoogleOrgUnit, GoogleUser } from '@autoprov/google-directory';
@@ -10,8 +10,13 @@ import { recordChange } from './changes.js';
  * Google Workspace as the directory (issue 6): its users, groups and org units are kept in the
  * same tables as the built-in directory, and every difference is written as a change record.
  * So the engine reads one directory, whatever its kind, and change-driven runs work as they do
- * for edits in the console. Users are matched by address, so the links to app accounts survive
- * a switch of directory.
+ * for edits in the console.
+ *
+ * G-1: rows are known by Google's immutable ids. An address (a path for org units) is matched
+ * only once, for a row that has no Google id yet: the built-in directory's users when an
+ * organisation is first connected, and rows mirrored before ids were kept. After that a rename
+ * in Google changes the row in place, so app accounts, scopes, team mappings and availability
+ * settings stay with it.
  */
 export const googleActor: Actor = { adminId: null, label: 'Google Workspace' };
 
@@ -29,15 +34,72 @@ const statusAction: Record<UserStatus, 'suspended' | 'restored' | 'archived' | '
   deleted: 'deleted',
 };
 
+/** A full read may reorder addresses freely (a swap); an incremental read only sees part of it. */
+type Mode = 'full' | 'changes';
+
+const parentPathOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
+const lastSegment = (path: string) => (path === '/' ? 'Organisation' : path.slice(path.lastIndexOf('/') + 1));
+
 function ensureOrgUnit(tx: DbOrTx, at: Date, path: string, description: string | null = null): string {
   const existing = tx.select().from(orgUnits).where(eq(orgUnits.path, path)).get();
   if (existing) return existing.id;
-  const parentPath = path.slice(0, path.lastIndexOf('/')) || '/';
-  const parentId = path === '/' ? null : ensureOrgUnit(tx, at, parentPath);
+  const parentId = path === '/' ? null : ensureOrgUnit(tx, at, parentPathOf(path));
   const id = randomUUID();
-  tx.insert(orgUnits).values({ id, parentId, name: path === '/' ? 'Organisation' : path.slice(path.lastIndexOf('/') + 1), path, description, createdAt: at }).run();
+  tx.insert(orgUnits).values({ id, parentId, name: lastSegment(path), path, description, createdAt: at }).run();
   recordChange(tx, googleActor, at, { entityKind: 'org_unit', entityId: id, action: 'created', summary: `Created org unit ${path}`, after: { path } });
   return id;
+}
+
+/**
+ * Makes the org unit rows what Google lists, by Google's orgUnitId: a renamed or moved unit
+ * keeps its row (and so its availability settings, G-1); its members follow it, being linked to
+ * the row, not to the path. Parents first, so a unit's new parent row exists.
+ */
+function applyOrgUnits(tx: DbOrTx, at: Date, units: GoogleOrgUnit[]) {
+  ensureOrgUnit(tx, at, '/');
+  const sorted = [...units].sort((a, b) => a.path.split('/').length - b.path.split('/').length);
+  const listedIds = new Set(units.map((u) => u.id));
+  for (const u of sorted) {
+    const local =
+      tx.select().from(orgUnits).where(eq(orgUnits.googleId, u.id)).get() ??
+      tx.select().from(orgUnits).where(and(eq(orgUnits.path, u.path), isNull(orgUnits.googleId))).get();
+    const parentId = ensureOrgUnit(tx, at, parentPathOf(u.path));
+    if (!local) {
+      const id = randomUUID();
+      freeOrgUnitPath(tx, u.path, null, listedIds);
+      tx.insert(orgUnits).values({ id, parentId, name: u.name, path: u.path, description: u.description, googleId: u.id, createdAt: at }).run();
+      recordChange(tx, googleActor, at, { entityKind: 'org_unit', entityId: id, action: 'created', summary: `Created org unit ${u.path}`, after: { path: u.path } });
+      continue;
+    }
+    if (local.googleId === u.id && local.path === u.path && local.name === u.name && local.parentId === parentId && local.description === u.description) continue;
+    if (local.path !== u.path) freeOrgUnitPath(tx, u.path, local.id, listedIds);
+    tx.update(orgUnits).set({ googleId: u.id, path: u.path, name: u.name, parentId, description: u.description }).where(eq(orgUnits.id, local.id)).run();
+    if (local.path !== u.path || local.name !== u.name) {
+      recordChange(tx, googleActor, at, {
+        entityKind: 'org_unit',
+        entityId: local.id,
+        action: 'updated',
+        summary: local.path === u.path ? `Renamed org unit ${u.path}` : `Org unit ${local.path} is now ${u.path}`,
+        before: { path: local.path, name: local.name },
+        after: { path: u.path, name: u.name },
+      });
+    }
+  }
+}
+
+/**
+ * A path about to be taken by another unit: its holder was renamed or moved in Google too
+ * (listed: it gets its own path further on) or no longer exists there (kept, renamed aside, as
+ * users or settings may still point to it).
+ */
+function freeOrgUnitPath(tx: DbOrTx, path: string, exceptId: string | null, listedIds: ReadonlySet<string>) {
+  const holder = tx.select().from(orgUnits).where(eq(orgUnits.path, path)).get();
+  if (!holder || holder.id === exceptId) return;
+  const aside = `${path} (${holder.googleId && listedIds.has(holder.googleId) ? 'moving' : 'removed in Google'} ${holder.id.slice(0, 8)})`;
+  tx.update(orgUnits).set({ path: aside, name: lastSegment(aside) }).where(eq(orgUnits.id, holder.id)).run();
+  for (const child of tx.select().from(orgUnits).where(sql`substr(${orgUnits.path}, 1, ${path.length + 1}) = ${`${path}/`}`).all()) {
+    tx.update(orgUnits).set({ path: aside + child.path.slice(path.length) }).where(eq(orgUnits.id, child.id)).run();
+  }
 }
 
 type UserRow = typeof directoryUsers.$inferSelect;
@@ -50,10 +112,32 @@ function liveUserByEmail(tx: DbOrTx, email: string): UserRow | undefined {
     .get();
 }
 
-/** Writes one Google user; returns what happened to the local copy. */
-function upsertUser(tx: DbOrTx, at: Date, g: GoogleUser): 'created' | 'updated' | 'deleted' | null {
-  const local = liveUserByEmail(tx, g.primaryEmail);
-  if (g.status === 'deleted') return local ? markDeleted(tx, at, local) : null;
+/** The local copy of a Google user: by Google's id, else (once) by address among rows without one. */
+function localUser(tx: DbOrTx, g: { id: string | null; email: string }): UserRow | undefined {
+  if (g.id) {
+    const byId = tx.select().from(directoryUsers).where(eq(directoryUsers.googleId, g.id)).get();
+    if (byId) return byId;
+  }
+  const byEmail = liveUserByEmail(tx, g.email);
+  return byEmail && (byEmail.googleId === null || !g.id) ? byEmail : undefined;
+}
+
+type Outcome = 'created' | 'updated' | 'deleted' | null;
+
+/** Addresses set aside during a swap of addresses (a→b, b→a), by row id: the address before. */
+type Parked = Map<string, string>;
+
+/** Writes one Google user; 'blocked' while its address is still held by a user that moves on later. */
+function upsertUser(tx: DbOrTx, at: Date, g: GoogleUser, mode: Mode, pending: ReadonlySet<string>, parked: Parked): Outcome | 'blocked' {
+  const local = localUser(tx, { id: g.id, email: g.primaryEmail });
+  if (g.status === 'deleted') return local && local.status !== 'deleted' ? markDeleted(tx, at, local) : null;
+  const holder = liveUserByEmail(tx, g.primaryEmail);
+  if (holder && holder.id !== local?.id) {
+    // Google gave the address to this user; its holder here was renamed or deleted in Google.
+    if (holder.googleId && pending.has(holder.googleId)) return 'blocked';
+    if (mode === 'changes') return 'blocked'; // the holder's own event is yet to come; a full read settles it
+    markDeleted(tx, at, holder);
+  }
   const values = {
     primaryEmail: g.primaryEmail,
     givenName: g.givenName,
@@ -63,24 +147,27 @@ function upsertUser(tx: DbOrTx, at: Date, g: GoogleUser): 'created' | 'updated' 
     department: g.department,
     phone: g.phone,
     employeeId: g.employeeId,
-    photoUrl: g.photoUrl,
+    // Google's thumbnailPhotoUrl may be temporary or private (its documentation): not passed on.
+    photoUrl: null,
   };
   if (!local) {
     const id = randomUUID();
-    tx.insert(directoryUsers).values({ id, ...values, status: g.status, createdAt: at, updatedAt: at }).run();
+    tx.insert(directoryUsers).values({ id, ...values, googleId: g.id, status: g.status, createdAt: at, updatedAt: at }).run();
     recordChange(tx, googleActor, at, { entityKind: 'user', entityId: id, action: 'created', summary: `Created ${g.primaryEmail}`, after: { ...values, status: g.status } });
     return 'created';
   }
-  const before = Object.fromEntries(Object.keys(values).map((k) => [k, local[k as keyof typeof values]]));
+  const before: Record<string, unknown> = { ...Object.fromEntries(Object.keys(values).map((k) => [k, local[k as keyof typeof values]])), primaryEmail: parked.get(local.id) ?? local.primaryEmail };
   const changed = Object.keys(values).filter((k) => before[k] !== values[k as keyof typeof values]);
-  if (changed.length === 0 && local.status === g.status) return null;
-  tx.update(directoryUsers).set({ ...values, status: g.status, updatedAt: at, deletedAt: null }).where(eq(directoryUsers.id, local.id)).run();
+  parked.delete(local.id);
+  if (changed.length === 0 && local.status === g.status && local.googleId === g.id) return null;
+  tx.update(directoryUsers).set({ ...values, googleId: g.id, status: g.status, updatedAt: at, deletedAt: null }).where(eq(directoryUsers.id, local.id)).run();
+  if (changed.length === 0 && local.status === g.status) return null; // only Google's id filled in
   if (changed.length > 0) {
     recordChange(tx, googleActor, at, {
       entityKind: 'user',
       entityId: local.id,
       action: 'updated',
-      summary: `Updated ${g.primaryEmail}: ${changed.join(', ')}`,
+      summary: changed.includes('primaryEmail') ? `Renamed ${String(before.primaryEmail)} to ${g.primaryEmail} in Google` : `Updated ${g.primaryEmail}: ${changed.join(', ')}`,
       before: Object.fromEntries(changed.map((k) => [k, before[k]])),
       after: Object.fromEntries(changed.map((k) => [k, values[k as keyof typeof values]])),
     });
@@ -98,6 +185,37 @@ function upsertUser(tx: DbOrTx, at: Date, g: GoogleUser): 'created' | 'updated' 
   return 'updated';
 }
 
+/**
+ * Writes Google users, in as many passes as renames need: a user taking an address another one
+ * leaves waits for it; two users swapping addresses get one set aside first.
+ */
+function applyUsers(tx: DbOrTx, at: Date, users: GoogleUser[], mode: Mode, summary: MirrorSummary) {
+  const parked: Parked = new Map();
+  let waiting = users;
+  while (waiting.length > 0) {
+    const pending = new Set(waiting.filter((u) => u.status !== 'deleted').map((u) => u.id));
+    const blocked: GoogleUser[] = [];
+    for (const u of waiting) {
+      pending.delete(u.id);
+      const outcome = upsertUser(tx, at, u, mode, pending, parked);
+      if (outcome === 'blocked') {
+        blocked.push(u);
+        pending.add(u.id);
+        continue;
+      }
+      count(summary, outcome);
+    }
+    if (blocked.length === waiting.length) {
+      // No progress: a swap, or (incremental) an address whose holder has no event yet.
+      const holder = liveUserByEmail(tx, blocked[0]!.primaryEmail);
+      if (!holder?.googleId || !pending.has(holder.googleId)) break;
+      parked.set(holder.id, parked.get(holder.id) ?? holder.primaryEmail);
+      tx.update(directoryUsers).set({ primaryEmail: `${holder.id}@moving.invalid` }).where(eq(directoryUsers.id, holder.id)).run();
+    }
+    waiting = blocked;
+  }
+}
+
 function markDeleted(tx: DbOrTx, at: Date, local: UserRow): 'deleted' {
   tx.update(directoryUsers).set({ status: 'deleted', updatedAt: at, deletedAt: at }).where(eq(directoryUsers.id, local.id)).run();
   recordChange(tx, googleActor, at, {
@@ -111,6 +229,8 @@ function markDeleted(tx: DbOrTx, at: Date, local: UserRow): 'deleted' {
   return 'deleted';
 }
 
+type GroupRow = typeof directoryGroups.$inferSelect;
+
 type MemberRef = { kind: 'user'; userId: string } | { kind: 'group'; groupId: string } | { kind: 'external'; email: string };
 const refKey = (m: MemberRef) => (m.kind === 'user' ? `u:${m.userId}` : m.kind === 'group' ? `g:${m.groupId}` : `e:${m.email.toLowerCase()}`);
 
@@ -118,21 +238,53 @@ function groupByEmail(tx: DbOrTx, email: string) {
   return tx.select().from(directoryGroups).where(sql`lower(${directoryGroups.email}) = ${email.toLowerCase()}`).get();
 }
 
-/** Creates or renames the group; members are set in a second pass, once every group exists. */
-function upsertGroupRow(tx: DbOrTx, at: Date, g: GoogleGroup): { id: string; changed: boolean } {
-  const local = groupByEmail(tx, g.email);
+/** The local copy of a Google group: by Google's id, else (once) by address among rows without one. */
+function localGroup(tx: DbOrTx, g: { id: string | null; email: string }): GroupRow | undefined {
+  if (g.id) {
+    const byId = tx.select().from(directoryGroups).where(eq(directoryGroups.googleId, g.id)).get();
+    if (byId) return byId;
+  }
+  const byEmail = groupByEmail(tx, g.email);
+  return byEmail && (byEmail.googleId === null || !g.id) ? byEmail : undefined;
+}
+
+/**
+ * Creates the group or updates it in place (an address change included, G-1); members are set
+ * in a second pass, once every group exists. Null when the address is still held by another
+ * group whose own change is not known yet (an incremental read; the full read settles it).
+ */
+function upsertGroupRow(tx: DbOrTx, at: Date, g: GoogleGroup, mode: Mode, listedIds: ReadonlySet<string>): { id: string; changed: boolean } | null {
+  const local = localGroup(tx, g);
+  const holder = groupByEmail(tx, g.email);
+  if (holder && holder.id !== local?.id) {
+    if (holder.googleId && listedIds.has(holder.googleId)) {
+      // Swapping addresses: the other group gets its own address when its turn comes.
+      tx.update(directoryGroups).set({ email: `${holder.id}@moving.invalid` }).where(eq(directoryGroups.id, holder.id)).run();
+    } else if (mode === 'full') {
+      removeGroup(tx, at, holder.id, holder.email);
+    } else {
+      return null;
+    }
+  }
   if (!local) {
     const id = randomUUID();
-    tx.insert(directoryGroups).values({ id, email: g.email, name: g.name, description: g.description, createdAt: at }).run();
+    tx.insert(directoryGroups).values({ id, email: g.email, name: g.name, description: g.description, googleId: g.id, createdAt: at }).run();
     recordChange(tx, googleActor, at, { entityKind: 'group', entityId: id, action: 'created', summary: `Created group ${g.email}`, after: { name: g.name } });
     return { id, changed: true };
   }
-  if (local.name !== g.name || local.description !== g.description) {
-    tx.update(directoryGroups).set({ name: g.name, description: g.description }).where(eq(directoryGroups.id, local.id)).run();
-    recordChange(tx, googleActor, at, { entityKind: 'group', entityId: local.id, action: 'updated', summary: `Updated group ${g.email}`, before: { name: local.name }, after: { name: g.name } });
-    return { id: local.id, changed: true };
-  }
-  return { id: local.id, changed: false };
+  const same = local.name === g.name && local.description === g.description && local.email === g.email;
+  if (same && local.googleId === g.id) return { id: local.id, changed: false };
+  tx.update(directoryGroups).set({ email: g.email, name: g.name, description: g.description, googleId: g.id }).where(eq(directoryGroups.id, local.id)).run();
+  if (same) return { id: local.id, changed: false };
+  recordChange(tx, googleActor, at, {
+    entityKind: 'group',
+    entityId: local.id,
+    action: 'updated',
+    summary: local.email === g.email ? `Updated group ${g.email}` : `Group ${local.email} is now ${g.email}`,
+    before: { name: local.name, email: local.email },
+    after: { name: g.name, email: g.email },
+  });
+  return { id: local.id, changed: true };
 }
 
 /** Makes the group's members what Google says, writing a record per member added or removed. */
@@ -140,11 +292,11 @@ function setMembers(tx: DbOrTx, at: Date, groupId: string, groupEmail: string, m
   const wanted = new Map<string, MemberRef>();
   for (const m of members) {
     if (m.kind === 'group') {
-      const inner = groupByEmail(tx, m.email);
+      const inner = localGroup(tx, m);
       if (inner && inner.id !== groupId) wanted.set(refKey({ kind: 'group', groupId: inner.id }), { kind: 'group', groupId: inner.id });
     } else if (m.kind === 'user') {
-      const user = liveUserByEmail(tx, m.email);
-      if (user) wanted.set(refKey({ kind: 'user', userId: user.id }), { kind: 'user', userId: user.id });
+      const user = localUser(tx, m);
+      if (user && user.status !== 'deleted') wanted.set(refKey({ kind: 'user', userId: user.id }), { kind: 'user', userId: user.id });
     } else {
       wanted.set(refKey({ kind: 'external', email: m.email }), { kind: 'external', email: m.email });
     }
@@ -203,16 +355,67 @@ function setDomains(tx: DbOrTx, primaryDomain: string, secondaryDomains: string[
   for (const d of secondaryDomains) tx.insert(domains).values({ name: d, kind: 'secondary' }).onConflictDoNothing().run();
 }
 
-function applyOrgUnits(tx: DbOrTx, at: Date, units: GoogleOrgUnit[]) {
-  ensureOrgUnit(tx, at, '/');
-  for (const u of [...units].sort((a, b) => a.path.length - b.path.length)) ensureOrgUnit(tx, at, u.path, u.description);
+function count(summary: MirrorSummary, outcome: Outcome) {
+  if (outcome === 'created') summary.usersCreated++;
+  else if (outcome === 'updated') summary.usersUpdated++;
+  else if (outcome === 'deleted') summary.usersDeleted++;
+}
+
+/** Writes groups (rows first, then members, so nested groups exist); returns the rows written. */
+function applyGroups(tx: DbOrTx, at: Date, groups: GoogleGroup[], mode: Mode, summary: MirrorSummary): Set<string> {
+  const listedIds = new Set(groups.map((g) => g.id));
+  const rows = new Map<GoogleGroup, { id: string; changed: boolean }>();
+  for (const g of groups) {
+    const row = upsertGroupRow(tx, at, g, mode, listedIds);
+    if (row) rows.set(g, row);
+  }
+  for (const [g, { id, changed }] of rows) {
+    if (setMembers(tx, at, id, g.email, g.members) || changed) summary.groupsChanged++;
+  }
+  return new Set([...rows.values()].map((r) => r.id));
+}
+
+/** The Google ids of the users and groups autoprov holds: what a full read must account for. */
+export function mirroredGoogleIds(db: DbOrTx): { users: string[]; groups: string[] } {
+  return {
+    users: db
+      .select({ id: directoryUsers.googleId })
+      .from(directoryUsers)
+      .where(and(ne(directoryUsers.status, 'deleted'), sql`${directoryUsers.googleId} is not null`))
+      .all()
+      .map((r) => r.id!),
+    groups: db
+      .select({ id: directoryGroups.googleId })
+      .from(directoryGroups)
+      .where(sql`${directoryGroups.googleId} is not null`)
+      .all()
+      .map((r) => r.id!),
+  };
+}
+
+/**
+ * Connecting an organisation is when addresses are matched (G-1): ids this organisation does not
+ * have (another organisation's, as after a move between Google tenants) are forgotten, so those
+ * rows are matched by address once more instead of being replaced.
+ */
+function forgetOtherOrganisations(tx: DbOrTx, read: GoogleDirectoryRead) {
+  const known = { users: new Set(read.users.map((u) => u.id)), groups: new Set(read.groups.map((g) => g.id)), units: new Set(read.orgUnits.map((o) => o.id)) };
+  for (const u of tx.select({ id: directoryUsers.id, googleId: directoryUsers.googleId }).from(directoryUsers).all()) {
+    if (u.googleId && !known.users.has(u.googleId)) tx.update(directoryUsers).set({ googleId: null }).where(eq(directoryUsers.id, u.id)).run();
+  }
+  for (const g of tx.select({ id: directoryGroups.id, googleId: directoryGroups.googleId }).from(directoryGroups).all()) {
+    if (g.googleId && !known.groups.has(g.googleId)) tx.update(directoryGroups).set({ googleId: null }).where(eq(directoryGroups.id, g.id)).run();
+  }
+  for (const o of tx.select({ id: orgUnits.id, googleId: orgUnits.googleId }).from(orgUnits).all()) {
+    if (o.googleId && !known.units.has(o.googleId)) tx.update(orgUnits).set({ googleId: null }).where(eq(orgUnits.id, o.id)).run();
+  }
 }
 
 /**
  * A full read: the directory becomes what Google holds. Local users Google does not have are
  * marked deleted; groups Google does not have are removed.
  */
-export function applyGoogleRead(db: AppDatabase, clock: Clock, read: GoogleDirectoryRead): MirrorSummary {
+export function applyGoogleRead(db: AppDatabase, clock: Clock, read: GoogleDirectoryRead, options: { connecting?: boolean } = {}): MirrorSummary {
   // E-14: a read without anyone in it is far likelier a broken read than an empty company;
   // applying it would mark everybody deleted.
   if (!read.users.some((u) => u.status !== 'deleted')) {
@@ -221,30 +424,28 @@ export function applyGoogleRead(db: AppDatabase, clock: Clock, read: GoogleDirec
   const summary: MirrorSummary = { usersCreated: 0, usersUpdated: 0, usersDeleted: 0, groupsChanged: 0 };
   db.transaction((tx) => {
     const at = clock.now();
+    if (options.connecting) forgetOtherOrganisations(tx, read);
     setDomains(tx, read.primaryDomain, read.secondaryDomains);
     applyOrgUnits(tx, at, read.orgUnits);
-    const inGoogle = new Set<string>();
-    for (const u of read.users) {
-      if (u.status !== 'deleted') inGoogle.add(u.primaryEmail.toLowerCase());
-      const outcome = upsertUser(tx, at, u);
-      if (outcome === 'created') summary.usersCreated++;
-      else if (outcome === 'updated') summary.usersUpdated++;
-      else if (outcome === 'deleted') summary.usersDeleted++;
-    }
+    // Users Google no longer has go first, freeing their addresses for whoever has them now.
+    const liveIds = new Set(read.users.filter((u) => u.status !== 'deleted').map((u) => u.id));
     for (const local of tx.select().from(directoryUsers).where(ne(directoryUsers.status, 'deleted')).all()) {
-      if (!inGoogle.has(local.primaryEmail.toLowerCase())) {
-        markDeleted(tx, at, local);
-        summary.usersDeleted++;
+      if (local.googleId && !liveIds.has(local.googleId)) count(summary, markDeleted(tx, at, local));
+    }
+    applyUsers(tx, at, read.users, 'full', summary);
+    for (const local of tx.select().from(directoryUsers).where(ne(directoryUsers.status, 'deleted')).all()) {
+      if (!local.googleId || !liveIds.has(local.googleId)) count(summary, markDeleted(tx, at, local));
+    }
+    const groupIds = new Set(read.groups.map((g) => g.id));
+    for (const local of tx.select().from(directoryGroups).all()) {
+      if (local.googleId && !groupIds.has(local.googleId)) {
+        removeGroup(tx, at, local.id, local.email);
+        summary.groupsChanged++;
       }
     }
-    const ids = new Map(read.groups.map((g) => [g.email, upsertGroupRow(tx, at, g)]));
-    for (const g of read.groups) {
-      const { id, changed } = ids.get(g.email)!;
-      if (setMembers(tx, at, id, g.email, g.members) || changed) summary.groupsChanged++;
-    }
-    const wantedGroups = new Set(read.groups.map((g) => g.email.toLowerCase()));
+    const written = applyGroups(tx, at, read.groups, 'full', summary);
     for (const local of tx.select().from(directoryGroups).all()) {
-      if (!wantedGroups.has(local.email.toLowerCase())) {
+      if (!written.has(local.id)) {
         removeGroup(tx, at, local.id, local.email);
         summary.groupsChanged++;
       }
@@ -253,30 +454,34 @@ export function applyGoogleRead(db: AppDatabase, clock: Clock, read: GoogleDirec
   return summary;
 }
 
-/** An incremental read: only the users and groups the audit log named are written again. */
+/**
+ * An incremental read: only the users and groups the audit logs named are written again. Those
+ * Google no longer has (asked for by an address) go last, so an address a rename left behind is
+ * never taken for a deletion.
+ */
 export function applyGoogleChanges(db: AppDatabase, clock: Clock, changes: GoogleChanges): MirrorSummary {
   const summary: MirrorSummary = { usersCreated: 0, usersUpdated: 0, usersDeleted: 0, groupsChanged: 0 };
   db.transaction((tx) => {
     const at = clock.now();
     if (changes.orgUnits) applyOrgUnits(tx, at, changes.orgUnits);
+    const found = new Map<string, GoogleUser>();
+    for (const u of changes.users.values()) if (u) found.set(u.id, u);
+    applyUsers(tx, at, [...found.values()], 'changes', summary);
     for (const [email, user] of changes.users) {
-      const outcome = user ? upsertUser(tx, at, user) : (() => {
-        const local = liveUserByEmail(tx, email);
-        return local ? markDeleted(tx, at, local) : null;
-      })();
-      if (outcome === 'created') summary.usersCreated++;
-      else if (outcome === 'updated') summary.usersUpdated++;
-      else if (outcome === 'deleted') summary.usersDeleted++;
+      if (user) continue;
+      const local = liveUserByEmail(tx, email);
+      if (local) count(summary, markDeleted(tx, at, local));
     }
+    const groups = new Map<string, GoogleGroup>();
+    for (const g of changes.groups.values()) if (g) groups.set(g.id, g);
+    applyGroups(tx, at, [...groups.values()], 'changes', summary);
     for (const [email, group] of changes.groups) {
-      if (!group) {
-        const local = groupByEmail(tx, email);
-        if (local) removeGroup(tx, at, local.id, local.email);
+      if (group) continue;
+      const local = groupByEmail(tx, email);
+      if (local) {
+        removeGroup(tx, at, local.id, local.email);
         summary.groupsChanged++;
-        continue;
       }
-      const { id, changed } = upsertGroupRow(tx, at, group);
-      if (setMembers(tx, at, id, group.email, group.members) || changed) summary.groupsChanged++;
     }
   });
   return summary;

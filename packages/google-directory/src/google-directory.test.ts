@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cursorAt, googleClients, googleScopes, parseServiceAccountKey, readChangesSince, readGoogleDirectory, testGoogleConnection, type ServiceAccountKey } from './index.js';
+import { cursorAt, googleClients, googleProblemField, googleScopes, parseServiceAccountKey, readChangesSince, readGoogleDirectory, testGoogleConnection, type ServiceAccountKey } from './index.js';
 import { makeServiceAccountKey, startFakeGoogle, type FakeGoogle } from './testing/fake-google.js';
 
 let google: FakeGoogle;
@@ -62,9 +62,9 @@ describe('reading Google Workspace through Google’s client library (issue 6)',
     expect(byEmail.get('user0007@example.com')).toMatchObject({ givenName: 'Łukasz', familyName: 'Müller-王', jobTitle: 'Engineer', department: 'R&D', employeeId: 'E7', orgUnitPath: '/Engineering/Platform' });
     const engineering = read.groups.find((g) => g.email === 'engineering@example.com')!;
     expect(engineering.members).toEqual([
-      { kind: 'group', email: 'platform@example.com' },
-      { kind: 'user', email: 'user0005@example.com' },
-      { kind: 'external', email: 'partner@outside.test' },
+      { kind: 'group', id: read.groups.find((g) => g.email === 'platform@example.com')!.id, email: 'platform@example.com' },
+      { kind: 'user', id: byEmail.get('user0005@example.com')!.id, email: 'user0005@example.com' },
+      { kind: 'external', id: null, email: 'partner@outside.test' },
     ]);
   });
 
@@ -75,7 +75,7 @@ describe('reading Google Workspace through Google’s client library (issue 6)',
     expect(quiet.users.size).toBe(0);
 
     google.addUser({ primaryEmail: 'new.hire@example.com', givenName: 'New', familyName: 'Hire', orgUnitPath: '/Sales' });
-    google.renameUser('user0010@example.com', 'Renée', 'Renamed');
+    google.changeName('user0010@example.com', 'Renée', 'Renamed');
     google.suspendUser('user0011@example.com');
     google.deleteUser('user0012@example.com');
     google.addMember('platform@example.com', 'new.hire@example.com');
@@ -137,5 +137,92 @@ describe('test connection: what is wrong, in words (issue 6 item 1)', () => {
     expect(parseServiceAccountKey('not json')).toMatchObject({ ok: false, message: expect.stringMatching(/not JSON/) });
     expect(parseServiceAccountKey(JSON.stringify({ type: 'authorized_user' }))).toMatchObject({ ok: false, message: expect.stringMatching(/not a service account key/) });
     expect(parseServiceAccountKey(JSON.stringify(key))).toMatchObject({ ok: true });
+  });
+});
+
+describe('Google as it really behaves (G-1, G-2)', () => {
+  const domains = new Set(['example.com', 'example.org']);
+
+  it('after RENAME_USER the old address answers with the renamed user (an alias): one id, both addresses read', async () => {
+    const clients = await googleClients(settings());
+    const cursor = cursorAt(new Date(Date.now() - 1000));
+    const before = (await readChangesSince(clients, cursor, domains, fast)).cursor;
+    google.renameUser('user0020@example.com', 'user.twenty@example.com');
+    const changes = await readChangesSince(clients, before, domains, fast);
+    const old = changes.users.get('user0020@example.com');
+    expect(old).toMatchObject({ primaryEmail: 'user.twenty@example.com' });
+    expect(changes.users.get('user.twenty@example.com')!.id).toBe(old!.id);
+  });
+
+  it('membership changed by a group owner is in the groups_enterprise log only, and is read from it', async () => {
+    const clients = await googleClients(settings());
+    const cursor = (await readChangesSince(clients, cursorAt(new Date(Date.now() - 1000)), domains, fast)).cursor;
+    google.changeMembershipAsOwner('platform@example.com', 'user0030@example.com', 'add_member');
+    const changes = await readChangesSince(clients, cursor, domains, fast);
+    expect(changes.groups.get('platform@example.com')!.members.map((m) => m.email)).toContain('user0030@example.com');
+    expect((await readChangesSince(clients, changes.cursor, domains, fast)).groups.size).toBe(0);
+  });
+
+  it('org unit renames and moves ask for the tree again, with the same ids under new paths', async () => {
+    const clients = await googleClients(settings());
+    const cursor = (await readChangesSince(clients, cursorAt(new Date(Date.now() - 1000)), domains, fast)).cursor;
+    const id = google.orgUnitId('/Engineering/Platform');
+    google.renameOrgUnit('/Engineering/Platform', 'Infrastructure');
+    google.moveOrgUnit('/Engineering/Infrastructure', '/Sales');
+    const changes = await readChangesSince(clients, cursor, domains, fast);
+    expect(changes.orgUnits!.find((o) => o.id === id)).toMatchObject({ path: '/Sales/Infrastructure', name: 'Infrastructure' });
+    google.moveOrgUnit('/Sales/Infrastructure', '/Engineering');
+    google.renameOrgUnit('/Engineering/Infrastructure', 'Platform');
+  });
+});
+
+describe('errors in words, for each documented case (G-2)', () => {
+  it('the Reports API refuses an admin without Reports rights with 401 authError: the admin e-mail is to change', async () => {
+    google.state.noReportsAccess.add(adminEmail);
+    try {
+      const result = await testGoogleConnection(settings());
+      expect(result).toMatchObject({ ok: false, problem: 'no_reports_access', message: expect.stringMatching(/may not read the audit log/) });
+      expect(googleProblemField.no_reports_access).toBe('adminEmail');
+    } finally {
+      google.state.noReportsAccess.delete(adminEmail);
+    }
+  });
+
+  it('the Reports API over quota answers 503: said as quota, and retried by the reads', async () => {
+    google.state.reportsOverQuotaNext = 1;
+    expect(await testGoogleConnection(settings())).toMatchObject({ ok: false, problem: 'quota' });
+    google.state.reportsOverQuotaNext = 2;
+    const clients = await googleClients(settings());
+    await expect(readChangesSince(clients, cursorAt(new Date()), new Set(['example.com']), fast)).resolves.toMatchObject({ events: expect.any(Number) });
+    expect(google.state.reportsOverQuotaNext).toBe(0);
+  });
+
+  it('a deleted or disabled service account: the key is to change', async () => {
+    google.state.deletedServiceAccounts.add(key.client_email);
+    try {
+      const result = await testGoogleConnection(settings());
+      expect(result).toMatchObject({ ok: false, problem: 'service_account_gone', message: expect.stringMatching(/deleted or disabled in Google Cloud/) });
+      expect(googleProblemField.service_account_gone).toBe('serviceAccountKey');
+    } finally {
+      google.state.deletedServiceAccounts.delete(key.client_email);
+    }
+  });
+
+  it('a subject deleted from Google Workspace: the admin e-mail is to change', async () => {
+    google.addUser({ primaryEmail: 'former.admin@example.com', givenName: 'Former', familyName: 'Admin', orgUnitPath: '/' }, false);
+    google.state.superAdmins.add('former.admin@example.com');
+    google.deleteUser('former.admin@example.com');
+    expect(await testGoogleConnection({ ...settings(), adminEmail: 'former.admin@example.com' })).toMatchObject({ ok: false, problem: 'unknown_admin', message: expect.stringMatching(/was deleted from Google Workspace/) });
+  });
+
+  it('a server clock that is off ("Token must be a short-lived token"): the clock is to fix, not the key', async () => {
+    google.state.clockSkewMs = 2 * 3600_000;
+    try {
+      const result = await testGoogleConnection(settings());
+      expect(result).toMatchObject({ ok: false, problem: 'clock_skew', message: expect.stringMatching(/clock of the server running autoprov is off/) });
+      expect(googleProblemField.clock_skew).toBeUndefined();
+    } finally {
+      google.state.clockSkewMs = 0;
+    }
   });
 });

@@ -14,11 +14,12 @@ export interface GoogleUser {
   department: string | null;
   phone: string | null;
   employeeId: string | null;
-  photoUrl: string | null;
 }
 
 export interface GoogleGroupMember {
   kind: 'user' | 'group' | 'external';
+  /** Google's id of the user or group (G-1); absent for addresses outside the organisation. */
+  id: string | null;
   email: string;
 }
 
@@ -35,6 +36,8 @@ export interface GoogleOrgUnit {
   path: string;
   name: string;
   description: string | null;
+  /** Null for units directly under the root (Google does not list the root itself). */
+  parentId: string | null;
 }
 
 export interface GoogleDirectoryRead {
@@ -63,7 +66,8 @@ export function toGoogleUser(u: admin_directory_v1.Schema$User, deleted = false)
     department: organization?.department || null,
     phone: phone?.value || null,
     employeeId: employeeId?.value || null,
-    photoUrl: u.thumbnailPhotoUrl ?? null,
+    // thumbnailPhotoUrl is not read: Google documents it as possibly temporary or private, so an
+    // app given it would show a broken or unreachable picture (the mapping says so).
   };
 }
 
@@ -90,16 +94,21 @@ export async function readUsers(clients: GoogleClients, backoff?: BackoffOptions
     });
   // Deleted users (kept by Google for 20 days) are listed apart; the engine deprovisions them.
   const [live, deleted] = [await list(false), await list(true)];
-  const liveEmails = new Set(live.map((u) => u.primaryEmail));
-  return [...live, ...deleted.filter((u) => !liveEmails.has(u.primaryEmail))];
+  // A user renamed between two pages can be listed twice: once is enough.
+  const unique = [...new Map(live.map((u) => [u.id, u])).values()];
+  const liveIds = new Set(unique.map((u) => u.id));
+  return [...unique, ...deleted.filter((u) => !liveIds.has(u.id))];
 }
 
+const notFound = (err: unknown) => (err as { response?: { status?: number } }).response?.status === 404;
+
+/** One user by address or id; a former address (an alias after a rename) answers with the user as now. */
 export async function readUser(clients: GoogleClients, email: string, backoff?: BackoffOptions): Promise<GoogleUser | null> {
   try {
     const { data } = await withBackoff(() => clients.directory.users.get({ userKey: email, projection: 'full' }), backoff);
     return toGoogleUser(data);
   } catch (err) {
-    if ((err as { response?: { status?: number } }).response?.status === 404) return null;
+    if (notFound(err)) return null;
     throw err;
   }
 }
@@ -114,21 +123,38 @@ export async function readDomains(clients: GoogleClients, backoff?: BackoffOptio
 
 export async function readOrgUnits(clients: GoogleClients, backoff?: BackoffOptions): Promise<GoogleOrgUnit[]> {
   const { data } = await withBackoff(() => clients.directory.orgunits.list({ customerId: customer, type: 'all' }), backoff);
-  return (data.organizationUnits ?? []).map((o) => ({ id: o.orgUnitId!, path: o.orgUnitPath!, name: o.name!, description: o.description || null }));
+  const units = data.organizationUnits ?? [];
+  const listed = new Set(units.map((o) => o.orgUnitId));
+  return units.map((o) => ({
+    id: o.orgUnitId!,
+    path: o.orgUnitPath!,
+    name: o.name!,
+    description: o.description || null,
+    parentId: o.parentOrgUnitId && listed.has(o.parentOrgUnitId) ? o.parentOrgUnitId : null,
+  }));
 }
 
-export async function readGroupMembers(clients: GoogleClients, groupEmail: string, domains: ReadonlySet<string>, backoff?: BackoffOptions): Promise<GoogleGroupMember[]> {
-  const members = await allPages(async (pageToken) => {
-    const { data } = await withBackoff(() => clients.directory.members.list({ groupKey: groupEmail, maxResults: 200, ...(pageToken ? { pageToken } : {}) }), backoff);
-    return { items: data.members ?? [], next: data.nextPageToken };
-  });
+/** The group's direct members; null when the group no longer exists (deleted while reading). */
+export async function readGroupMembers(clients: GoogleClients, groupKey: string, domains: ReadonlySet<string>, backoff?: BackoffOptions): Promise<GoogleGroupMember[] | null> {
+  let members: admin_directory_v1.Schema$Member[];
+  try {
+    members = await allPages(async (pageToken) => {
+      const { data } = await withBackoff(() => clients.directory.members.list({ groupKey, maxResults: 200, ...(pageToken ? { pageToken } : {}) }), backoff);
+      return { items: data.members ?? [], next: data.nextPageToken };
+    });
+  } catch (err) {
+    if (notFound(err)) return null;
+    throw err;
+  }
   const out: GoogleGroupMember[] = [];
   for (const m of members) {
     const email = m.email?.toLowerCase();
     // A CUSTOMER member ("everyone in the organisation") has no address: it is not a person to provision.
     if (!email || m.type === 'CUSTOMER') continue;
-    if (m.type === 'GROUP') out.push({ kind: 'group', email });
-    else out.push({ kind: domains.has(email.slice(email.lastIndexOf('@') + 1)) ? 'user' : 'external', email });
+    const id = m.id ?? null;
+    if (m.type === 'GROUP') out.push({ kind: 'group', id, email });
+    else if (domains.has(email.slice(email.lastIndexOf('@') + 1))) out.push({ kind: 'user', id, email });
+    else out.push({ kind: 'external', id: null, email });
   }
   return out;
 }
@@ -140,9 +166,46 @@ export async function readGroups(clients: GoogleClients, domains: ReadonlySet<st
   });
   const out: GoogleGroup[] = [];
   for (const g of groups) {
-    out.push({ id: g.id!, email: g.email!.toLowerCase(), name: g.name ?? g.email!, description: g.description || null, members: await readGroupMembers(clients, g.email!, domains, backoff) });
+    // By id: an address changed while reading still names the same group.
+    const members = await readGroupMembers(clients, g.id!, domains, backoff);
+    // G-2: a group deleted after it was listed is left out, as the next list would.
+    if (members) out.push(toGoogleGroup(g, members));
   }
   return out;
+}
+
+export function toGoogleGroup(g: admin_directory_v1.Schema$Group, members: GoogleGroupMember[]): GoogleGroup {
+  return { id: g.id!, email: g.email!.toLowerCase(), name: g.name ?? g.email!, description: g.description || null, members };
+}
+
+/**
+ * G-2: what a listing can miss. Users and groups are listed by address, page by page, so one
+ * renamed while the pages are read can fall between two pages. Those autoprov knows (by id) and
+ * the listing left out are asked for one by one; those still there are added to the read, so a
+ * rename during a full read is never taken for a deletion.
+ */
+export async function addMissed(clients: GoogleClients, read: GoogleDirectoryRead, known: { users: string[]; groups: string[] }, backoff?: BackoffOptions): Promise<GoogleDirectoryRead> {
+  const listedUsers = new Set(read.users.map((u) => u.id));
+  const listedGroups = new Set(read.groups.map((g) => g.id));
+  const users = [...read.users];
+  const groups = [...read.groups];
+  for (const id of known.users) {
+    if (listedUsers.has(id)) continue;
+    const user = await readUser(clients, id, backoff);
+    if (user && user.id === id) users.push(user);
+  }
+  const domains = new Set([read.primaryDomain, ...read.secondaryDomains]);
+  for (const id of known.groups) {
+    if (listedGroups.has(id)) continue;
+    try {
+      const { data } = await withBackoff(() => clients.directory.groups.get({ groupKey: id }), backoff);
+      const members = await readGroupMembers(clients, id, domains, backoff);
+      if (members && data.id === id) groups.push(toGoogleGroup(data, members));
+    } catch (err) {
+      if (!notFound(err)) throw err;
+    }
+  }
+  return { ...read, users, groups };
 }
 
 /** A full read: the safety net, on a schedule and on demand (issue 6 item 3). */

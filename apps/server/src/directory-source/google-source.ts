@@ -2,8 +2,9 @@ import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { AppError, type DirectorySource, type GoogleConnectInput, type GoogleSwitchPreview } from '@autoprov/contract';
 import { appConfigurations, directorySource, directoryUsers, domains as domainsTable, type AppDatabase } from '@autoprov/db';
-import { applyGoogleChanges, applyGoogleRead, type Actor, type Clock } from '@autoprov/directory';
+import { applyGoogleChanges, applyGoogleRead, mirroredGoogleIds, type Actor, type Clock } from '@autoprov/directory';
 import {
+  addMissed,
   cursorAt,
   describeGoogleError,
   googleClients,
@@ -11,8 +12,8 @@ import {
   readChangesSince,
   readGoogleDirectory,
   testGoogleConnection,
+  googleProblemField,
   type GoogleConnectionSettings,
-  type GoogleProblem,
   type ServiceAccountKey,
 } from '@autoprov/google-directory';
 import type { SecretBox } from '@autoprov/secrets';
@@ -56,6 +57,7 @@ export function directorySourceView(db: AppDatabase): DirectorySource {
             lastChangeReadAt: iso(row.lastChangeReadAt),
             lastError: row.lastError,
             lastErrorAt: iso(row.lastErrorAt),
+            lastErrorField: row.lastError ? row.lastErrorField : null,
           }
         : null,
     previousGoogleDomain: row.kind === 'built_in' ? row.primaryDomain : null,
@@ -64,14 +66,6 @@ export function directorySourceView(db: AppDatabase): DirectorySource {
 
 export const directoryIsGoogle = (db: AppDatabase) => sourceRow(db).kind === 'google';
 
-/** Which field of the connect form a problem belongs to. */
-const fieldOf: Partial<Record<GoogleProblem, 'serviceAccountKey' | 'adminEmail'>> = {
-  bad_key: 'serviceAccountKey',
-  delegation_missing: 'serviceAccountKey',
-  scope_missing: 'serviceAccountKey',
-  unknown_admin: 'adminEmail',
-  not_super_admin: 'adminEmail',
-};
 
 function settingsFrom(deps: Deps, key: ServiceAccountKey, adminEmail: string): GoogleConnectionSettings {
   return { key, adminEmail, ...(deps.google.rootUrl ? { rootUrl: deps.google.rootUrl } : {}), ...(deps.google.tokenUrl ? { tokenUrl: deps.google.tokenUrl } : {}) };
@@ -84,7 +78,7 @@ export async function checkGoogle(deps: Deps, input: GoogleConnectInput): Promis
   const settings = settingsFrom(deps, parsed.key, input.adminEmail);
   const result = await testGoogleConnection(settings);
   if (!result.ok) {
-    const field = fieldOf[result.problem];
+    const field = googleProblemField[result.problem];
     throw new AppError('validation_failed', result.message, field ? { [field]: result.message } : undefined);
   }
   return { settings, message: result.message };
@@ -94,7 +88,9 @@ async function fullRead(settings: GoogleConnectionSettings) {
   try {
     return await readGoogleDirectory(await googleClients(settings));
   } catch (err) {
-    throw new AppError('validation_failed', describeGoogleError(err, { adminEmail: settings.adminEmail, clientId: settings.key.client_id }).message);
+    const problem = describeGoogleError(err, { adminEmail: settings.adminEmail, clientId: settings.key.client_id });
+    const field = googleProblemField[problem.problem];
+    throw new AppError('validation_failed', problem.message, field ? { [field]: problem.message } : undefined);
   }
 }
 
@@ -153,7 +149,7 @@ export async function connectGoogle(deps: Deps, input: GoogleConnectInput, actor
       audit(tx, now, appKey, actor, 'Provisioning paused', `The directory was switched to Google Workspace (${read.primaryDomain}). Check the scope, run a dry run, then turn provisioning on again.`);
     }
   });
-  applyGoogleRead(deps.db, deps.clock, read);
+  applyGoogleRead(deps.db, deps.clock, read, { connecting: true });
   sourceRow(deps.db);
   deps.db
     .update(directorySource)
@@ -190,10 +186,12 @@ export function disconnectGoogle(deps: Deps): DirectorySource {
 export class GoogleDirectorySync {
   private timer: NodeJS.Timeout | null = null;
   private busy: Promise<void> | null = null;
+  /** After a failed full read, the next one is tried no sooner than this (G-2: changes keep flowing meanwhile). */
+  private fullRetryAt = 0;
 
   constructor(
     private readonly deps: Deps & { logger: Logger },
-    private readonly options: { pollMs?: number; fullEveryMs?: number } = {},
+    private readonly options: { pollMs?: number; fullEveryMs?: number; fullRetryMs?: number } = {},
   ) {}
 
   private settings(): GoogleConnectionSettings | null {
@@ -218,30 +216,46 @@ export class GoogleDirectorySync {
     if (!settings) return;
     const row = sourceRow(this.deps.db);
     const now = this.deps.clock.now();
-    const fullDue = forceFull || !row.lastFullReadAt || now.getTime() - row.lastFullReadAt.getTime() >= (this.options.fullEveryMs ?? 24 * 3600_000);
-    try {
-      const clients = await googleClients(settings);
-      if (fullDue) {
-        const read = await readGoogleDirectory(clients);
+    const fullDue =
+      forceFull || ((!row.lastFullReadAt || now.getTime() - row.lastFullReadAt.getTime() >= (this.options.fullEveryMs ?? 24 * 3600_000)) && now.getTime() >= this.fullRetryAt);
+    let fullFailed = false;
+    if (fullDue) {
+      try {
+        const clients = await googleClients(settings);
+        const read = await addMissed(clients, await readGoogleDirectory(clients), mirroredGoogleIds(this.deps.db));
         // The connection may have been switched off while reading.
         if (sourceRow(this.deps.db).kind !== 'google') return;
         const summary = applyGoogleRead(this.deps.db, this.deps.clock, read);
-        this.record({ lastFullReadAt: now, changeCursor: cursorAt(now), lastError: null, lastErrorAt: null });
+        // The changes since are read from before this read began; events already applied stay skipped.
+        this.record({ lastFullReadAt: now, changeCursor: { ...cursorAt(now), seen: row.changeCursor?.seen ?? [] }, lastError: null, lastErrorAt: null });
+        this.fullRetryAt = 0;
         this.deps.logger.info({ ...summary }, 'Google Workspace read in full');
-      } else {
-        const domains = new Set(this.deps.db.select().from(domainsTable).all().map((d) => d.name));
-        const changes = await readChangesSince(clients, row.changeCursor ?? cursorAt(now), domains);
-        if (sourceRow(this.deps.db).kind !== 'google') return;
-        const summary = applyGoogleChanges(this.deps.db, this.deps.clock, changes);
-        this.record({ lastChangeReadAt: now, changeCursor: changes.cursor, lastError: null, lastErrorAt: null });
-        if (changes.users.size || changes.groups.size) this.deps.logger.info({ ...summary, events: changes.events }, 'Google Workspace changes read');
+        return;
+      } catch (err) {
+        this.failed(settings, now, err);
+        this.fullRetryAt = now.getTime() + (this.options.fullRetryMs ?? 15 * 60_000);
+        fullFailed = true;
       }
-    } catch (err) {
-      // A failed read changes nothing in the directory, so nobody is deprovisioned by it (E-14).
-      const problem = describeGoogleError(err, { adminEmail: settings.adminEmail, clientId: settings.key.client_id });
-      this.record({ lastError: problem.message, lastErrorAt: now });
-      this.deps.logger.warn({ problem: problem.problem }, problem.message);
     }
+    // G-2: a full read that keeps failing (one broken group, a quota) never holds up the changes.
+    try {
+      const domains = new Set(this.deps.db.select().from(domainsTable).all().map((d) => d.name));
+      const changes = await readChangesSince(await googleClients(settings), row.changeCursor ?? cursorAt(now), domains, undefined, now);
+      if (sourceRow(this.deps.db).kind !== 'google') return;
+      const summary = applyGoogleChanges(this.deps.db, this.deps.clock, changes);
+      // The full read's failure stays shown until a full read succeeds.
+      this.record({ lastChangeReadAt: now, changeCursor: changes.cursor, ...(fullFailed || this.fullRetryAt ? {} : { lastError: null, lastErrorAt: null }) });
+      if (changes.users.size || changes.groups.size || changes.orgUnits) this.deps.logger.info({ ...summary, events: changes.events }, 'Google Workspace changes read');
+    } catch (err) {
+      if (!fullFailed) this.failed(settings, now, err);
+    }
+  }
+
+  /** A failed read changes nothing in the directory, so nobody is deprovisioned by it (E-14). */
+  private failed(settings: GoogleConnectionSettings, now: Date, err: unknown) {
+    const problem = describeGoogleError(err, { adminEmail: settings.adminEmail, clientId: settings.key.client_id });
+    this.record({ lastError: problem.message, lastErrorAt: now, lastErrorField: googleProblemField[problem.problem] ?? null });
+    this.deps.logger.warn({ problem: problem.problem }, problem.message);
   }
 
   start() {

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { appConfigurations } from '@autoprov/db';
 import { makeServiceAccountKey, startFakeGoogle, type FakeGoogle } from '@autoprov/google-directory/testing';
+import pino from 'pino';
+import { systemClock } from '@autoprov/directory';
+import { GoogleDirectorySync } from '../directory-source/google-source.js';
 import { testServer } from '../test/harness.js';
 
 let google: FakeGoogle;
@@ -64,13 +67,26 @@ describe('Google Workspace as the directory, over the API (issue 6)', () => {
     await server.googleSync.sync(true);
     const failing = (await su.get('/api/directory/source')).json;
     expect(failing.google.lastError).toMatch(/Domain-wide delegation/);
+    expect(failing.google.lastErrorField).toBe('serviceAccountKey');
     expect((await su.get('/api/directory/users?status=active&pageSize=1')).json.total).toBe(33);
     google.state.grantedScopes = 'all';
+
+    // G-2: a full read that keeps failing does not hold up the changes; its failure stays shown.
+    const daily = new GoogleDirectorySync({ db: server.db, clock: systemClock, secrets: server.secrets, google: { rootUrl: google.rootUrl, tokenUrl: google.tokenUrl }, logger: pino({ level: 'silent' }) }, { fullEveryMs: 0 });
+    google.state.brokenGroups.add('sales@example.com');
+    google.addUser({ primaryEmail: 'during.outage@example.com', givenName: 'During', familyName: 'Outage', orgUnitPath: '/Sales' });
+    await daily.sync();
+    expect((await su.get('/api/directory/users?q=during.outage')).json.total).toBe(1);
+    expect((await su.get('/api/directory/source')).json.google.lastError).toMatch(/Invalid Input/);
+    expect((await su.get('/api/directory/source')).json.google.lastErrorField).toBeNull();
+    google.state.brokenGroups.clear();
+    await daily.sync(true);
+    expect((await su.get('/api/directory/source')).json.google.lastError).toBeNull();
 
     // Disconnecting keeps what was read; the built-in directory is editable again.
     const back = (await su.delete('/api/directory/google')).json;
     expect(back).toMatchObject({ kind: 'built_in', google: null, previousGoogleDomain: 'example.com' });
-    expect((await su.get('/api/directory/users?status=active&pageSize=1')).json.total).toBe(33);
+    expect((await su.get('/api/directory/users?status=active&pageSize=1')).json.total).toBe(34);
     await server.scheduler.stop();
   });
 });

@@ -44,9 +44,11 @@ export const orgUnits = sqliteTable(
     /** Full path, e.g. `/Engineering/Platform`; the root is `/`. */
     path: text('path').notNull().unique(),
     description: text('description'),
+    /** G-1: Google's orgUnitId when the directory is Google Workspace; a rename keeps the row. */
+    googleId: text('google_id'),
     createdAt: createdAt(),
   },
-  (t) => [index('org_units_parent_idx').on(t.parentId)],
+  (t) => [index('org_units_parent_idx').on(t.parentId), uniqueIndex('org_units_google_id_idx').on(t.googleId)],
 );
 
 export const directoryUsers = sqliteTable(
@@ -65,6 +67,8 @@ export const directoryUsers = sqliteTable(
     department: text('department'),
     phone: text('phone'),
     employeeId: text('employee_id'),
+    /** G-1: Google's immutable user id; the address is only matched once, to fill it in. */
+    googleId: text('google_id'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
       .notNull()
@@ -78,6 +82,7 @@ export const directoryUsers = sqliteTable(
       .on(sql`lower(${t.primaryEmail})`)
       .where(sql`${t.status} <> 'deleted'`),
     index('directory_users_org_unit_idx').on(t.orgUnitId),
+    uniqueIndex('directory_users_google_id_idx').on(t.googleId),
     index('directory_users_name_idx').on(t.familyName, t.givenName),
   ],
 );
@@ -89,9 +94,11 @@ export const directoryGroups = sqliteTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     description: text('description'),
+    /** G-1: Google's immutable group id; an address change keeps the row (and its scopes). */
+    googleId: text('google_id'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('directory_groups_email_idx').on(sql`lower(${t.email})`)],
+  (t) => [uniqueIndex('directory_groups_email_idx').on(sql`lower(${t.email})`), uniqueIndex('directory_groups_google_id_idx').on(t.googleId)],
 );
 
 export const groupMembers = sqliteTable(
@@ -167,5 +174,7 @@ export const directorySource = sqliteTable('directory_source', {
   lastFullReadAt: integer('last_full_read_at', { mode: 'timestamp_ms' }),
   lastChangeReadAt: integer('last_change_read_at', { mode: 'timestamp_ms' }),
   lastError: text('last_error'),
+  /** G-2: the part of the connection to change to fix it (`serviceAccountKey`, `adminEmail`). */
+  lastErrorField: text('last_error_field', { enum: ['serviceAccountKey', 'adminEmail'] }),
   lastErrorAt: integer('last_error_at', { mode: 'timestamp_ms' }),
 });

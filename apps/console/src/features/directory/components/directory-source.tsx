@@ -37,10 +37,14 @@ function GoogleStatus({ google }: { google: NonNullable<DirectorySource['google'
       {readNow.error ? <ErrorState error={readNow.error} /> : null}
       <dl className="details">
         <dt>Acting as</dt>
-        <dd>{google.adminEmail}</dd>
+        <dd>
+          {google.adminEmail}
+          {google.lastErrorField === 'adminEmail' ? <ToChange what="another super-admin's e-mail" /> : null}
+        </dd>
         <dt>Service account</dt>
         <dd>
           {google.clientEmail} (client ID {google.clientId})
+          {google.lastErrorField === 'serviceAccountKey' ? <ToChange what="the service account key" /> : null}
         </dd>
         <dt>Connected</dt>
         <dd>{formatTime(google.connectedAt)}</dd>
@@ -70,6 +74,11 @@ function GoogleStatus({ google }: { google: NonNullable<DirectorySource['google'
       />
     </section>
   );
+}
+
+/** G-2: the part of the connection the last failure asks to change, where it is shown. */
+function ToChange({ what }: { what: string }) {
+  return <span className="field-error"> This is what to change: disconnect, then connect again with {what}.</span>;
 }
 
 function ConnectGoogle({ previous }: { previous: string | null }) {

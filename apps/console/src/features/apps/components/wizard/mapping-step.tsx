@@ -6,6 +6,7 @@ import { FormAlert } from '../../../../components/ui/states';
 import { applyServerErrors } from '../../../../lib/form-errors';
 import { useDebounced } from '../../../../lib/use-debounced';
 import { useMappingPreview, useSaveMapping } from '../../api/apps';
+import { useDirectorySource } from '../../../directory/api/source';
 import { FormActions } from '../../../../components/ui/form-actions';
 import { type StepProps, useRemembered } from './setup-wizard';
 
@@ -36,6 +37,8 @@ export function MappingStep({ detail, configuration, next, back }: StepProps) {
     }
   });
   const rowErrors = form.formState.errors.rows;
+  const fromGoogle = useDirectorySource().data?.kind === 'google';
+  const photoMapped = rows?.some((r) => r.source === 'photoUrl');
 
   return (
     <form className="stack" onSubmit={submit} noValidate>
@@ -85,6 +88,12 @@ export function MappingStep({ detail, configuration, next, back }: StepProps) {
           })}
         </tbody>
       </table>
+      {fromGoogle && photoMapped ? (
+        <p className="muted" id="photo-note">
+          {directoryAttributes.photoUrl} stays empty for users read from Google Workspace: Google documents its photo address as possibly temporary or
+          private, so {detail.app.name} would be given a picture that breaks or that it cannot open.
+        </p>
+      ) : null}
       <section aria-labelledby="preview-heading" className="preview">
         <h3 id="preview-heading">Preview</h3>
         {preview.data?.user ? (
