@@ -28,10 +28,10 @@ export interface SessionOptions {
 
 /**
  * What counts as the admin's own action: any write, and reads the console marks with
- * ACTIVITY_HEADER (it does so only within seconds of a click, a key or a page load). Background
- * polling — run progress, live counts — sends no header, so an unattended console still times
- * out. Marking activity rather than polling fails safe: a new poller that forgets nothing
- * cannot keep a session alive.
+ * ACTIVITY_HEADER (its API client does so only within seconds of a click, a key press or a page
+ * load). Background polling — run progress, live counts — carries no mark, so an unattended
+ * console still times out. Marking activity rather than polling fails safe: a new poller
+ * added later needs no care to leave the timeout alone.
  */
 const isAdminAction = (c: Context) => !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) || c.req.header(ACTIVITY_HEADER) !== undefined;
 

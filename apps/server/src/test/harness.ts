@@ -14,6 +14,12 @@ import { SetupToken } from '../auth/setup-token.js';
 
 export const publicUrl = 'http://127.0.0.1:3000';
 
+/** A clock the test moves by hand. */
+export function manualClock(start = new Date('2026-11-25T09:00:00Z')) {
+  let now = start.getTime();
+  return { now: () => new Date(now), advance: (ms: number) => void (now += ms) };
+}
+
 export interface TestServerOptions {
   apps?: AppsSettings;
   google?: GoogleEndpoints;
@@ -103,10 +109,16 @@ export function testServer(options: TestServerOptions = {}) {
       get: (path: string) => request('GET', path),
       post: (path: string, body?: unknown) => request('POST', path, body ?? {}),
       patch: (path: string, body: unknown) => request('PATCH', path, body),
+      put: (path: string, body: unknown) => request('PUT', path, body),
       delete: (path: string) => request('DELETE', path),
       signIn: (email: string, password: string, code?: string) => request('POST', '/api/session', { email, password, ...(code ? { code } : {}) }),
       /** Drops one cookie, as a browser whose cookie expired or was cleared. */
       forgetCookie: (name: string) => cookies.delete(name),
+      /** The same browser somewhere else: takes another client's cookies. */
+      useCookiesOf: (other: { cookieNames(): string[]; cookieValue(name: string): string | undefined }) => {
+        for (const name of other.cookieNames()) cookies.set(name, other.cookieValue(name)!);
+      },
+      cookieValue: (name: string) => cookies.get(name),
       cookieNames: () => [...cookies.keys()],
       forgetCsrfToken: () => {
         csrfToken = '';
