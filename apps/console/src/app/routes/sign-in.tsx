@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { signInInputSchema, type SignInInput } from '@autoprov/contract';
@@ -20,6 +20,9 @@ export function SignInRoute() {
   // After a right password, when the admin has two-factor sign-in on (S-6).
   const [needsCode, setNeedsCode] = useState(false);
   const form = useForm<SignInInput>({ resolver: zodResolver(signInInputSchema), defaultValues: { email: '', password: '', code: '' } });
+  useEffect(() => {
+    if (needsCode) form.setFocus('code');
+  }, [needsCode, form]);
   const next = params.get('next')?.startsWith('/') ? params.get('next')! : '/apps';
 
   if (setup.isPending || session.isPending) return <Loading />;
@@ -33,7 +36,6 @@ export function SignInRoute() {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'second_factor_required') {
         setNeedsCode(true);
-        form.setFocus('code');
       } else if (err instanceof ApiError && err.code === 'invalid_credentials' && err.fields.code) {
         form.setError('code', { type: 'server', message: err.fields.code }, { shouldFocus: true });
       } else if (err instanceof ApiError && err.code === 'invalid_credentials') {
