@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import { e2eServer } from '../support/server-config.js';
@@ -6,6 +7,13 @@ const tess = { name: 'Tess Totp', email: 'tess@example.com', password: 'tess kee
 
 /** What Tess's authenticator app shows now, computed with the same library as the server. */
 const codeFor = (secret: string, at = Date.now()) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: at });
+
+/** `within`: only that part (the sign-in page's own landmarks are not this journey's concern). */
+async function expectAccessible(page: Page, within?: string) {
+  const axe = new AxeBuilder({ page });
+  const results = await (within ? axe.include(within) : axe).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
 
 async function signIn(page: Page, password: string) {
   await page.goto('/sign-in');
@@ -40,6 +48,7 @@ test('an admin turns on two-factor sign-in, signs in with a code, and is let bac
   await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
   await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
   const secret = (await page.getByLabel('Setup key').textContent())!.trim();
+  await expectAccessible(page);
   const enabledAt = Date.now();
   await page.getByLabel('Code from the app').fill(codeFor(secret, enabledAt));
   await page.getByRole('button', { name: 'Turn on' }).click();
@@ -55,6 +64,7 @@ test('an admin turns on two-factor sign-in, signs in with a code, and is let bac
   await signIn(page, tess.password);
   await expect(page.getByLabel('Authentication code')).toBeFocused();
   await expect(page.getByRole('banner')).toHaveCount(0);
+  await expectAccessible(page, 'form');
   await page.getByLabel('Authentication code').fill(codeFor(secret) === '000000' ? '111111' : '000000');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByText(/This code is not valid/)).toBeVisible();
@@ -88,6 +98,7 @@ test('an admin turns on two-factor sign-in, signs in with a code, and is let bac
   await page.getByLabel('New password').fill(tess.email);
   await page.getByRole('button', { name: 'Set the new password' }).click();
   await expect(page.getByText(/Too easy to guess/)).toBeVisible();
+  await expectAccessible(page);
   await page.getByLabel('New password').fill('tess found a new passphrase');
   await page.getByRole('button', { name: 'Set the new password' }).click();
   await expect(page.getByText(/new password is set/)).toBeVisible();

@@ -60,11 +60,11 @@ export function ResetPasswordRoute() {
     );
   }
   return (
-    <div className="centered">
+    <main className="centered">
       <div className="card narrow">
         <h1>Reset your password</h1>
         {body}
       </div>
-    </div>
+    </main>
   );
 }
