@@ -14,9 +14,9 @@ const recoveryCodeCount = 10;
 const totpFor = (secret: string, email: string) =>
   new TOTP({ issuer: 'autoprov', label: email, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
 
-/** 10 characters of Crockford-like base32 (50 bits), shown as `xxxxx-xxxxx`. */
+/** 10 characters of base32 (50 bits; 32 symbols, so no modulo bias), shown as `xxxxx-xxxxx`. */
 function newRecoveryCode(): string {
-  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
   const bytes = randomBytes(10);
   const chars = [...bytes].map((b) => alphabet[b % alphabet.length]!).join('');
   return `${chars.slice(0, 5)}-${chars.slice(5)}`;
