@@ -102,6 +102,9 @@ export const totpCodeSchema = z
 export const confirmTwoFactorInputSchema = z.object({ code: totpCodeSchema });
 export type ConfirmTwoFactorInput = z.infer<typeof confirmTwoFactorInputSchema>;
 
+export const twoFactorStatusSchema = z.object({ enabled: z.boolean(), recoveryCodesLeft: z.number().int() });
+export type TwoFactorStatus = z.infer<typeof twoFactorStatusSchema>;
+
 export const recoveryCodesSchema = z.object({ codes: z.array(z.string()) });
 export type RecoveryCodes = z.infer<typeof recoveryCodesSchema>;
 

@@ -7,6 +7,7 @@ import {
   disableTwoFactorInputSchema,
   type RecoveryCodes,
   type TwoFactorSetup,
+  type TwoFactorStatus,
 } from '@autoprov/contract';
 import { admins } from '@autoprov/db';
 import { requireAdmin } from '../auth/middleware.js';
@@ -41,7 +42,7 @@ export function accountRoutes({ db, clock, secrets, sessions, logger }: ServerDe
     .use(requireAdmin)
     .get('/two-factor', (c) => {
       const session = c.var.session!;
-      return c.json({ enabled: session.twoFactor.enabled, recoveryCodesLeft: twoFactor.recoveryCodesLeft(session.admin.id) });
+      return c.json({ enabled: session.twoFactor.enabled, recoveryCodesLeft: twoFactor.recoveryCodesLeft(session.admin.id) } satisfies TwoFactorStatus);
     })
 
     .post('/password', validate('json', changePasswordInputSchema), async (c) => {

@@ -1,16 +1,14 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
 import {
   recoveryCodesSchema,
   twoFactorSetupSchema,
+  twoFactorStatusSchema,
   type ChangePasswordInput,
   type ConfirmTwoFactorInput,
   type DisableTwoFactorInput,
 } from '@autoprov/contract';
 import { api } from '../../../lib/api-client';
 import { sessionQueryOptions } from '../../auth/api/session';
-
-const twoFactorStatusSchema = z.object({ enabled: z.boolean(), recoveryCodesLeft: z.number() });
 
 export const twoFactorStatusQueryOptions = queryOptions({
   queryKey: ['account', 'two-factor'],
