@@ -32,7 +32,8 @@ export async function benchServer(file: string, cookie?: string) {
     provisioning: scheduler,
     google: {},
     googleSync: new GoogleDirectorySync({ db: store.db, clock: systemClock, secrets, google: {}, logger: pino({ level: 'silent' }) }),
-    sessions: sessionStore(store.db, systemClock, false),
+    trustedProxies: [],
+    sessions: sessionStore(store.db, systemClock, { secureCookies: false, idleTimeoutMs: 30 * 60_000 }),
   });
   const get = (path: string, session: string) => app.request(path, { headers: { cookie: session, origin: publicUrl } });
   if (cookie) return { ...store, cookie, get: (path: string) => get(path, cookie) };

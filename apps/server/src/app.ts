@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { csrfProtection, loadSession, writePolicy } from './auth/middleware.js';
+import { csrfProtection, loadSession, twoFactorSetupGate, writePolicy } from './auth/middleware.js';
 import type { ServerDeps } from './deps.js';
 import { consoleAssets } from './lib/console-assets.js';
 import { onError, onNotFound } from './lib/errors.js';
 import { requestLog } from './lib/request-log.js';
+import { accountRoutes } from './routes/account.routes.js';
 import { adminsRoutes } from './routes/admins.routes.js';
 import { appsRoutes } from './routes/apps.routes.js';
 import { oauthRoutes } from './routes/oauth.routes.js';
@@ -18,8 +19,10 @@ export function createApi(deps: ServerDeps) {
     .use(loadSession(deps.sessions))
     .use(csrfProtection(deps.publicUrl))
     .use(writePolicy())
+    .use(twoFactorSetupGate)
     .get('/health', (c) => c.json({ status: 'ok' as const }))
     .route('/', authRoutes(deps))
+    .route('/account', accountRoutes(deps))
     .route('/admins', adminsRoutes(deps))
     .route('/directory', directoryRoutes(deps))
     .route('/apps', appsRoutes(deps))

@@ -24,6 +24,8 @@ export interface ServerDeps {
   google: GoogleEndpoints;
   /** Reads Google Workspace when it is the directory (issue 6). */
   googleSync: { sync(full?: boolean): Promise<void> };
+  /** Proxies whose X-Forwarded-For gives the client's address (AUTOPROV_TRUSTED_PROXIES). */
+  trustedProxies: readonly string[];
 }
 
 export interface AppsSettings {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -27,8 +28,22 @@ const envSchema = z.object({
   AUTOPROV_GOOGLE_ROOT_URL: z.url().optional(),
   AUTOPROV_GOOGLE_TOKEN_URL: z.url().optional(),
   AUTOPROV_GOOGLE_POLL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** Proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For is believed. */
+  AUTOPROV_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((list) => list.every(isAddressOrRange), 'AUTOPROV_TRUSTED_PROXIES must list IP addresses or CIDR ranges, comma-separated'),
+  AUTOPROV_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(720).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 export interface Config {
   port: number;
@@ -45,6 +60,9 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   apps: AppsSettings;
   google: { rootUrl: string | undefined; tokenUrl: string | undefined; pollMs: number };
+  /** Proxies whose X-Forwarded-For gives the client's address (sign-in throttling). */
+  trustedProxies: string[];
+  idleTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -69,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.AUTOPROV_SEED_DEMO === 'true',
     logLevel: e.LOG_LEVEL,
     google: { rootUrl: e.AUTOPROV_GOOGLE_ROOT_URL, tokenUrl: e.AUTOPROV_GOOGLE_TOKEN_URL, pollMs: e.AUTOPROV_GOOGLE_POLL_SECONDS * 1000 },
+    trustedProxies: e.AUTOPROV_TRUSTED_PROXIES,
+    idleTimeoutMs: e.AUTOPROV_IDLE_TIMEOUT_MINUTES * 60_000,
     apps: {
       vendorUrls: { gotomeeting: gotomeetingUrl.replace(/\/$/, '') },
       oauthClients: { gotomeeting: { clientId: e.AUTOPROV_GOTOMEETING_CLIENT_ID, clientSecret: e.AUTOPROV_GOTOMEETING_CLIENT_SECRET } },

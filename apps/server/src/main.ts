@@ -59,7 +59,8 @@ const app = createApp(
     provisioning: scheduler,
     google: config.google,
     googleSync,
-    sessions: sessionStore(db, systemClock, config.publicUrl.startsWith('https:')),
+    trustedProxies: config.trustedProxies,
+    sessions: sessionStore(db, systemClock, { secureCookies: config.publicUrl.startsWith('https:'), idleTimeoutMs: config.idleTimeoutMs }),
   },
   { consoleDir: config.consoleDir },
 );

@@ -5,6 +5,7 @@ export interface CurrentSession {
   id: string;
   admin: SignedInAdmin;
   csrfToken: string;
+  twoFactor: { enabled: boolean; setupRequired: boolean };
 }
 
 export interface AppEnv {

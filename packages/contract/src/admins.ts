@@ -10,6 +10,7 @@ export const adminSchema = z.object({
   role: z.enum(adminRoles),
   createdAt: isoDateSchema,
   lastSignInAt: isoDateSchema.nullable(),
+  twoFactorEnabled: z.boolean(),
 });
 export type Admin = z.infer<typeof adminSchema>;
 

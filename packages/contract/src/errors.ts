@@ -5,6 +5,10 @@ export const errorCodes = [
   'validation_failed',
   'unauthenticated',
   'invalid_credentials',
+  /** The password was right; the authenticator's code (or a recovery code) is needed too. */
+  'second_factor_required',
+  /** Two-factor sign-in is required and this admin has not set it up yet. */
+  'second_factor_setup_required',
   'forbidden',
   'csrf_failed',
   'not_found',
@@ -44,6 +48,8 @@ export const httpStatusByCode: Record<ErrorCode, number> = {
   validation_failed: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
+  second_factor_required: 401,
+  second_factor_setup_required: 403,
   forbidden: 403,
   csrf_failed: 403,
   not_found: 404,

@@ -1,10 +1,17 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { Toaster } from 'sonner';
 import { ApiError } from '../lib/api-client';
 
 export function makeQueryClient() {
-  return new QueryClient({
+  // A session that ended (idle timeout, signed out elsewhere) makes any call answer 401: forget
+  // the session, and the routes send the admin to sign in.
+  const onError = (err: unknown) => {
+    if (err instanceof ApiError && err.code === 'unauthenticated') client.setQueryData(['session'], null);
+  };
+  const client: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
     defaultOptions: {
       queries: {
         // A refusal will not change on retry; a network blip may.
@@ -13,6 +20,7 @@ export function makeQueryClient() {
       },
     },
   });
+  return client;
 }
 
 export function AppProvider({ children }: { children: ReactNode }) {

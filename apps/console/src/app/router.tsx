@@ -12,7 +12,10 @@ import { UserNew } from '../features/directory/components/user-new';
 import { UsersList } from '../features/directory/components/users-list';
 import { RequireSession } from './routes/require-session';
 import { SetupRoute } from './routes/setup';
+import { ResetPasswordRoute } from './routes/reset-password';
 import { SignInRoute } from './routes/sign-in';
+import { AccountSecurityPage } from '../features/account/components/account-security-page';
+import { paths } from '../features/account/components/paths';
 import { NotFoundRoute } from './routes/simple-pages';
 import { ReportPage } from '../features/apps/components/report-page';
 import { UsageLogPage } from '../features/reports/components/usage-log-page';
@@ -25,6 +28,7 @@ import { SetupWizard } from '../features/apps/components/wizard/setup-wizard';
 export const routes = [
   { path: '/setup', element: <SetupRoute /> },
   { path: '/sign-in', element: <SignInRoute /> },
+  { path: '/reset-password', element: <ResetPasswordRoute /> },
   {
     element: <RequireSession />,
     children: [
@@ -56,6 +60,7 @@ export const routes = [
           },
           { path: 'reports', element: <UsageLogPage /> },
           { path: 'admins', element: <AdminsPage /> },
+          { path: paths.accountSecurity, element: <AccountSecurityPage /> },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

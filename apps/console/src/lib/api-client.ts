@@ -1,4 +1,4 @@
-import { CSRF_HEADER, errorBodySchema, type ErrorCode } from '@autoprov/contract';
+import { ACTIVITY_HEADER, CSRF_HEADER, errorBodySchema, type ErrorCode } from '@autoprov/contract';
 import type { z } from 'zod';
 
 /** A refusal from the API, or a network failure (code `internal`, status 0). */
@@ -23,10 +23,25 @@ export function setCsrfToken(token: string | null) {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
+/**
+ * The idle timeout counts the admin's own actions (S-3): a read made within a few seconds of a
+ * click, a key press, a page load or history navigation says so; polling that runs by itself
+ * later does not, so an unattended console still times out. Writes always count on the server.
+ */
+const activityWindowMs = 5_000;
+let lastInteraction = Date.now();
+if (typeof window !== 'undefined') {
+  const touched = () => {
+    lastInteraction = Date.now();
+  };
+  for (const event of ['pointerdown', 'keydown', 'popstate']) window.addEventListener(event, touched, { capture: true, passive: true });
+}
+
 async function request<T extends z.ZodType>(method: Method, path: string, schema: T | null, body?: unknown): Promise<z.infer<T>> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
+  if (method === 'GET' && Date.now() - lastInteraction < activityWindowMs) headers[ACTIVITY_HEADER] = '1';
   let res: Response;
   try {
     res = await fetch(`/api${path}`, {

@@ -35,7 +35,7 @@ export function renderAt(path: string, respond: Responder) {
 
 export const session = (role: 'super_admin' | 'read_only') => ({
   status: 200,
-  body: { admin: { id: 'a1', email: 'ada@example.com', name: 'Ada', role }, csrfToken: 'csrf-123' },
+  body: { admin: { id: 'a1', email: 'ada@example.com', name: 'Ada', role }, twoFactor: { enabled: false, setupRequired: false }, csrfToken: 'csrf-123' },
 });
 
 export const orgUnits = {

@@ -6,10 +6,16 @@ import { sameToken } from './tokens.js';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Writes made before there is a session (sign-in, first-run setup): checked by Origin only. */
-const sessionlessWrites = new Set(['POST /api/session', 'POST /api/setup']);
-/** Writes every signed-in admin may make, whatever the role. */
-const anyAdminWrites = new Set(['DELETE /api/session']);
+/** Writes made before there is a session (sign-in, first-run setup, a reset link): checked by Origin only. */
+const sessionlessWrites = new Set(['POST /api/session', 'POST /api/setup', 'POST /api/password-reset']);
+/** Writes every signed-in admin may make, whatever the role: signing out and their own account. */
+const anyAdminWrites = new Set([
+  'DELETE /api/session',
+  'POST /api/account/password',
+  'POST /api/account/two-factor/setup',
+  'POST /api/account/two-factor/confirm',
+  'POST /api/account/two-factor/disable',
+]);
 
 export function loadSession(store: SessionStore): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -66,5 +72,18 @@ export function writePolicy(): MiddlewareHandler<AppEnv> {
 
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!c.var.session) throw new AppError('unauthenticated', 'Sign in to continue.');
+  await next();
+};
+
+/**
+ * When a super-admin requires two-factor sign-in, an admin without it can only set it up (or
+ * sign out): their session opens nothing else until they do.
+ */
+export const twoFactorSetupGate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const session = c.var.session;
+  const allowed = c.req.path === '/api/session' || c.req.path.startsWith('/api/account/');
+  if (session?.twoFactor.setupRequired && !allowed) {
+    throw new AppError('second_factor_setup_required', 'Set up two-factor sign-in to continue: a super-admin requires it for every admin.');
+  }
   await next();
 };

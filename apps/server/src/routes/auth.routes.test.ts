@@ -58,7 +58,7 @@ describe('sign-in (S-1, S-3)', () => {
     expect(wrongPassword.json.error.message).toBe('Wrong e-mail or password.');
   });
 
-  it('blocks an address after five failures, even with the right password', async () => {
+  it('delays a new browser after five failures, even with the right password (sign-in-throttling.test.ts has the rest)', async () => {
     const server = testServer();
     const { email, password } = await server.addAdmin('super_admin');
     const c = server.client();

@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { testServer } from '../test/harness.js';
 
-/** Writes any signed-in admin (or nobody yet) may make: sign-in, first-run setup, sign-out. */
-const notForSuperAdminsOnly = new Set(['POST /api/session', 'POST /api/setup', 'DELETE /api/session']);
+/**
+ * Writes any signed-in admin (or nobody yet) may make: sign-in, first-run setup, a reset link,
+ * sign-out, and their own password and two-factor sign-in (account.routes.test.ts shows those
+ * touch only the caller's own account).
+ */
+const notForSuperAdminsOnly = new Set([
+  'POST /api/session',
+  'POST /api/setup',
+  'POST /api/password-reset',
+  'DELETE /api/session',
+  'POST /api/account/password',
+  'POST /api/account/two-factor/setup',
+  'POST /api/account/two-factor/confirm',
+  'POST /api/account/two-factor/disable',
+]);
 
 describe('read-only admins cannot write (S-1)', () => {
   it('refuses every write route with 403 and changes nothing', async () => {
@@ -13,6 +26,8 @@ describe('read-only admins cannot write (S-1)', () => {
       .map((r) => `${r.method} ${r.path}`)
       .filter((route) => !notForSuperAdminsOnly.has(route));
     expect(writes.length).toBeGreaterThanOrEqual(12);
+    // The new super-admin writes of S-6 are walked too.
+    expect(writes).toEqual(expect.arrayContaining(['POST /api/admins/:id/reset-link', 'PUT /api/admins/security-settings']));
 
     const before = (await readOnly.get('/api/directory/changes')).json.total;
     const aUser = (await readOnly.get('/api/directory/users?pageSize=1')).json.items[0].id;
@@ -33,16 +48,20 @@ describe('read-only admins cannot write (S-1)', () => {
     expect((await readOnly.delete('/api/session')).status).toBe(204);
   });
 
-  it('refuses every route but setup, sign-in and health to a visitor who is not signed in', async () => {
+  it('refuses every route but setup, sign-in, reset links and health to a visitor who is not signed in', async () => {
     const server = testServer();
     const visitor = server.client();
+    const open = ['GET /api/health', 'GET /api/setup', 'POST /api/setup', 'GET /api/session', 'POST /api/session', 'GET /api/password-reset', 'POST /api/password-reset'];
+    const walked: string[] = [];
     for (const r of server.app.routes.filter((r) => r.method !== 'ALL')) {
       const route = `${r.method} ${r.path}`;
-      if (['GET /api/health', 'GET /api/setup', 'POST /api/setup', 'GET /api/session', 'POST /api/session'].includes(route)) continue;
+      if (open.includes(route)) continue;
+      walked.push(route);
       const res = await visitor.request(r.method, r.path.replace(/:[a-zA-Z]+/g, 'x'), r.method === 'GET' ? undefined : {});
       // The OAuth callback is a browser navigation: it sends the visitor to sign in instead.
       if (route === 'GET /api/oauth/callback') expect(res.headers.get('location')).toBe('/sign-in');
       else expect({ route, status: res.status }).toEqual({ route, status: 401 });
     }
+    expect(walked).toEqual(expect.arrayContaining(['POST /api/account/password', 'POST /api/account/two-factor/disable', 'POST /api/admins/:id/reset-link']));
   });
 });

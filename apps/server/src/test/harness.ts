@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { admins, openDatabase } from '@autoprov/db';
-import { builtInDirectory, latestChangeId, seedDemoOrganisation, systemClock } from '@autoprov/directory';
+import { admins, openDatabase, type OpenDatabase } from '@autoprov/db';
+import { builtInDirectory, latestChangeId, seedDemoOrganisation, systemClock, type Clock } from '@autoprov/directory';
 import { appConnector, ProvisioningScheduler } from '@autoprov/engine';
 import type { AppsSettings } from '../deps.js';
 import { GoogleDirectorySync, type GoogleEndpoints } from '../directory-source/google-source.js';
@@ -14,12 +14,31 @@ import { SetupToken } from '../auth/setup-token.js';
 
 export const publicUrl = 'http://127.0.0.1:3000';
 
+/** A clock the test moves by hand. */
+export function manualClock(start = new Date('2026-11-25T09:00:00Z')) {
+  let now = start.getTime();
+  return { now: () => new Date(now), advance: (ms: number) => void (now += ms) };
+}
+
+export interface TestServerOptions {
+  apps?: AppsSettings;
+  google?: GoogleEndpoints;
+  clock?: Clock;
+  /** Another app instance on an existing database (a restart), with the same secret key. */
+  database?: OpenDatabase;
+  secretKey?: Buffer;
+  trustedProxies?: string[];
+  idleTimeoutMs?: number;
+}
+
 /** A freshly migrated in-memory database with the demo organisation, and the app on top. */
-export function testServer(options: { apps?: AppsSettings; google?: GoogleEndpoints } = {}) {
-  const store = openDatabase(':memory:');
-  seedDemoOrganisation(store.db, systemClock);
+export function testServer(options: TestServerOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const store = options.database ?? openDatabase(':memory:');
+  if (!options.database) seedDemoOrganisation(store.db, systemClock);
   const setupToken = new SetupToken();
-  const secrets = new SecretBox(randomBytes(32));
+  const secretKey = options.secretKey ?? randomBytes(32);
+  const secrets = new SecretBox(secretKey);
   const scheduler = new ProvisioningScheduler(
     { db: store.db, clock: systemClock, directory: builtInDirectory(store.db), appFor: appConnector(store.db, secrets) },
     { latestDirectoryChange: () => latestChangeId(store.db) },
@@ -27,7 +46,7 @@ export function testServer(options: { apps?: AppsSettings; google?: GoogleEndpoi
   const googleSync = new GoogleDirectorySync({ db: store.db, clock: systemClock, secrets, google: options.google ?? {}, logger: pino({ level: 'silent' }) });
   const app = createApp({
     db: store.db,
-    clock: systemClock,
+    clock,
     logger: pino({ level: 'silent' }),
     setupToken,
     publicUrl,
@@ -36,7 +55,8 @@ export function testServer(options: { apps?: AppsSettings; google?: GoogleEndpoi
     provisioning: scheduler,
     google: options.google ?? {},
     googleSync,
-    sessions: sessionStore(store.db, systemClock, false),
+    trustedProxies: options.trustedProxies ?? [],
+    sessions: sessionStore(store.db, clock, { secureCookies: false, idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000 }),
   });
 
   async function addAdmin(role: AdminRole, password = 'correct horse battery') {
@@ -48,11 +68,17 @@ export function testServer(options: { apps?: AppsSettings; google?: GoogleEndpoi
     return { email, password };
   }
 
-  /** A browser-like client: keeps the session cookie and sends the CSRF token on writes. */
-  function client() {
-    let cookie = '';
+  /**
+   * A browser-like client: keeps its cookies and sends the CSRF token on writes. `address` is
+   * the socket's peer address the server sees.
+   */
+  function client(options: { address?: string } = {}) {
+    const cookies = new Map<string, string>();
     let csrfToken = '';
+    const cookieHeader = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const socket = { incoming: { socket: { remoteAddress: options.address ?? '127.0.0.1' } } };
     async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+      const cookie = cookieHeader();
       const res = await app.request(path, {
         method,
         headers: {
@@ -63,9 +89,14 @@ export function testServer(options: { apps?: AppsSettings; google?: GoogleEndpoi
           ...headers,
         },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const setCookie = res.headers.get('set-cookie');
-      if (setCookie) cookie = setCookie.split(';')[0]!;
+      }, socket);
+      for (const line of res.headers.getSetCookie()) {
+        const [pair = '', ...attributes] = line.split(';');
+        const name = pair.slice(0, pair.indexOf('='));
+        const value = pair.slice(pair.indexOf('=') + 1);
+        if (value === '' || attributes.some((a) => /max-age=0/i.test(a.trim()))) cookies.delete(name.trim());
+        else cookies.set(name.trim(), value);
+      }
       const text = await res.text();
       const json = text ? JSON.parse(text) : null;
       if (json?.csrfToken) csrfToken = json.csrfToken;
@@ -74,12 +105,21 @@ export function testServer(options: { apps?: AppsSettings; google?: GoogleEndpoi
     return {
       request,
       /** A GET answered as is (CSV and other non-JSON bodies). */
-      raw: (path: string) => app.request(path, { headers: { origin: publicUrl, ...(cookie ? { cookie } : {}) } }),
+      raw: (path: string) => app.request(path, { headers: { origin: publicUrl, ...(cookies.size ? { cookie: cookieHeader() } : {}) } }, socket),
       get: (path: string) => request('GET', path),
       post: (path: string, body?: unknown) => request('POST', path, body ?? {}),
       patch: (path: string, body: unknown) => request('PATCH', path, body),
+      put: (path: string, body: unknown) => request('PUT', path, body),
       delete: (path: string) => request('DELETE', path),
-      signIn: (email: string, password: string) => request('POST', '/api/session', { email, password }),
+      signIn: (email: string, password: string, code?: string) => request('POST', '/api/session', { email, password, ...(code ? { code } : {}) }),
+      /** Drops one cookie, as a browser whose cookie expired or was cleared. */
+      forgetCookie: (name: string) => cookies.delete(name),
+      /** The same browser somewhere else: takes another client's cookies. */
+      useCookiesOf: (other: { cookieNames(): string[]; cookieValue(name: string): string | undefined }) => {
+        for (const name of other.cookieNames()) cookies.set(name, other.cookieValue(name)!);
+      },
+      cookieValue: (name: string) => cookies.get(name),
+      cookieNames: () => [...cookies.keys()],
       forgetCsrfToken: () => {
         csrfToken = '';
       },
@@ -94,5 +134,5 @@ export function testServer(options: { apps?: AppsSettings; google?: GoogleEndpoi
     return c;
   }
 
-  return { app, db: store.db, setupToken, addAdmin, client, signedIn, scheduler, secrets, googleSync };
+  return { app, db: store.db, store, secretKey, setupToken, addAdmin, client, signedIn, scheduler, secrets, googleSync };
 }

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { sessionQueryOptions } from '../../features/auth/api/session';
 import { ErrorState, Loading } from '../../components/ui/states';
+import { paths } from '../../features/account/components/paths';
 
 /** Sends a signed-out visitor to sign in, remembering where they were going. */
 export function RequireSession() {
@@ -11,6 +12,10 @@ export function RequireSession() {
   if (session.isError) return <ErrorState error={session.error} onRetry={() => session.refetch()} />;
   if (!session.data) {
     return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  }
+  // A super-admin requires two-factor sign-in: the server opens nothing else until it is set up.
+  if (session.data.twoFactor.setupRequired && location.pathname !== paths.accountSecurity) {
+    return <Navigate to={paths.accountSecurity} replace />;
   }
   return <Outlet />;
 }

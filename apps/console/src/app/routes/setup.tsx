@@ -58,7 +58,7 @@ export function SetupRoute() {
         <Field label="E-mail" error={form.formState.errors.email}>
           {(a) => <input {...a} type="email" autoComplete="username" {...form.register('email')} />}
         </Field>
-        <Field label="Password" error={form.formState.errors.password} hint="At least 12 characters.">
+        <Field label="Password" error={form.formState.errors.password} hint="At least 12 characters and hard to guess: a few unrelated words work well; not your name or e-mail.">
           {(a) => <input {...a} type="password" autoComplete="new-password" {...form.register('password')} />}
         </Field>
         <button type="submit" className="primary" disabled={form.formState.isSubmitting}>

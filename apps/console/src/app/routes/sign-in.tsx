@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { signInInputSchema, type SignInInput } from '@autoprov/contract';
@@ -17,7 +17,12 @@ export function SignInRoute() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<SignInInput>({ resolver: zodResolver(signInInputSchema), defaultValues: { email: '', password: '' } });
+  // After a right password, when the admin has two-factor sign-in on (S-6).
+  const [needsCode, setNeedsCode] = useState(false);
+  const form = useForm<SignInInput>({ resolver: zodResolver(signInInputSchema), defaultValues: { email: '', password: '', code: '' } });
+  useEffect(() => {
+    if (needsCode) form.setFocus('code');
+  }, [needsCode, form]);
   const next = params.get('next')?.startsWith('/') ? params.get('next')! : '/apps';
 
   if (setup.isPending || session.isPending) return <Loading />;
@@ -26,12 +31,17 @@ export function SignInRoute() {
   const onSubmit = form.handleSubmit(async (values) => {
     setAlert(null);
     try {
-      await signIn.mutateAsync(values);
+      await signIn.mutateAsync({ email: values.email, password: values.password, ...(needsCode && values.code ? { code: values.code } : {}) });
       navigate(next, { replace: true });
     } catch (err) {
-      // One message for a wrong address or a wrong password (S-3): never say which.
-      if (err instanceof ApiError && err.code === 'invalid_credentials') setAlert('Wrong e-mail or password.');
-      else setAlert(applyServerErrors(err, ['email', 'password'], form.setError));
+      if (err instanceof ApiError && err.code === 'second_factor_required') {
+        setNeedsCode(true);
+      } else if (err instanceof ApiError && err.code === 'invalid_credentials' && err.fields.code) {
+        form.setError('code', { type: 'server', message: err.fields.code }, { shouldFocus: true });
+      } else if (err instanceof ApiError && err.code === 'invalid_credentials') {
+        // One message for a wrong address or a wrong password (S-3): never say which.
+        setAlert('Wrong e-mail or password.');
+      } else setAlert(applyServerErrors(err, ['email', 'password', 'code'], form.setError));
     }
   });
 
@@ -52,6 +62,15 @@ export function SignInRoute() {
         <Field label="Password" error={form.formState.errors.password}>
           {(a) => <input {...a} type="password" autoComplete="current-password" {...form.register('password')} />}
         </Field>
+        {needsCode ? (
+          <Field
+            label="Authentication code"
+            error={form.formState.errors.code}
+            hint="The 6-digit code from your authenticator app, or one of your recovery codes."
+          >
+            {(a) => <input {...a} autoComplete="one-time-code" {...form.register('code')} />}
+          </Field>
+        ) : null}
         <button type="submit" className="primary" disabled={form.formState.isSubmitting}>
           Sign in
         </button>

@@ -1,6 +1,7 @@
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { adminRoleLabels } from '@autoprov/contract';
 import { useSession, useSignOut } from '../../features/auth/api/session';
+import { paths } from '../../features/account/components/paths';
 
 const sections = [
   { to: '/apps', label: 'Apps' },
@@ -25,6 +26,7 @@ export function AppShell() {
             <span>
               {session.admin.name} <span className="muted">· {adminRoleLabels[session.admin.role]}</span>
             </span>
+            <Link to={paths.accountSecurity}>Account security</Link>
             <button
               type="button"
               className="secondary"

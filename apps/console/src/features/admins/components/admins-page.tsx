@@ -10,6 +10,8 @@ import { ApiError } from '../../../lib/api-client';
 import { applyServerErrors } from '../../../lib/form-errors';
 import { useCanWrite, useSession } from '../../auth/api/session';
 import { useAddAdmin, useAdmins, useRemoveAdmin } from '../api/admins';
+import { ResetLinkDialog } from './reset-link-dialog';
+import { TwoFactorPolicy } from './two-factor-policy';
 
 export function AdminsPage() {
   const admins = useAdmins();
@@ -17,6 +19,7 @@ export function AdminsPage() {
   const me = useSession().data?.admin.id;
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<Admin | null>(null);
+  const [resetting, setResetting] = useState<Admin | null>(null);
   const [alert, setAlert] = useState<string | null>(null);
   const remove = useRemoveAdmin();
 
@@ -43,6 +46,7 @@ export function AdminsPage() {
               <th scope="col">Name</th>
               <th scope="col">E-mail</th>
               <th scope="col">Role</th>
+              <th scope="col">Two-factor</th>
               <th scope="col">Last sign-in</th>
               {canWrite ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
             </tr>
@@ -53,13 +57,19 @@ export function AdminsPage() {
                 <td>{a.name}</td>
                 <td>{a.email}</td>
                 <td>{adminRoleLabels[a.role]}</td>
+                <td>{a.twoFactorEnabled ? 'On' : 'Off'}</td>
                 <td>{a.lastSignInAt ? new Date(a.lastSignInAt).toLocaleString() : 'Never'}</td>
                 {canWrite ? (
                   <td>
                     {a.id !== me ? (
-                      <button type="button" className="secondary small" aria-label={`Remove ${a.email}`} onClick={() => setRemoving(a)}>
-                        Remove
-                      </button>
+                      <div className="actions">
+                        <button type="button" className="secondary small" aria-label={`Reset the password of ${a.email}`} onClick={() => setResetting(a)}>
+                          Reset password
+                        </button>
+                        <button type="button" className="secondary small" aria-label={`Remove ${a.email}`} onClick={() => setRemoving(a)}>
+                          Remove
+                        </button>
+                      </div>
                     ) : null}
                   </td>
                 ) : null}
@@ -68,7 +78,9 @@ export function AdminsPage() {
           </tbody>
         </table>
       )}
+      <TwoFactorPolicy canWrite={canWrite} />
       {canWrite ? <AddAdminDialog open={adding} onClose={() => setAdding(false)} /> : null}
+      {resetting ? <ResetLinkDialog admin={resetting} onClose={() => setResetting(null)} /> : null}
       {removing ? (
         <ConfirmDialog
           open
@@ -135,7 +147,7 @@ function AddAdminDialog({ open, onClose }: { open: boolean; onClose: () => void 
             </select>
           )}
         </Field>
-        <Field label="Password" error={errors.password} hint="At least 12 characters. Give it to them in person.">
+        <Field label="Password" error={errors.password} hint="At least 12 characters and hard to guess. Give it to them in person, or send them a reset link afterwards.">
           {(a) => <input {...a} type="password" autoComplete="new-password" {...form.register('password')} />}
         </Field>
         <div className="actions">

@@ -1,0 +1,70 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { Link, useSearchParams } from 'react-router';
+import { passwordResetInputSchema, passwordResetStatusSchema, type PasswordResetInput } from '@autoprov/contract';
+import { Field } from '../../components/ui/field';
+import { ErrorState, FormAlert, Loading } from '../../components/ui/states';
+import { api } from '../../lib/api-client';
+import { applyServerErrors } from '../../lib/form-errors';
+
+/** S-6: a one-time link from a super-admin, or printed by `reset-admin` on the server. */
+export function ResetPasswordRoute() {
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const status = useQuery({
+    queryKey: ['password-reset', token],
+    queryFn: () => api.get(`/password-reset?token=${encodeURIComponent(token)}`, passwordResetStatusSchema),
+    enabled: token !== '',
+  });
+  const reset = useMutation({ mutationFn: (input: PasswordResetInput) => api.post('/password-reset', null, input) });
+  const [alert, setAlert] = useState<string | null>(null);
+  const form = useForm<PasswordResetInput>({ resolver: zodResolver(passwordResetInputSchema), defaultValues: { token, password: '' } });
+
+  let body;
+  if (token === '') body = <p>This link is incomplete: open the whole link you were given.</p>;
+  else if (reset.isSuccess) {
+    body = (
+      <>
+        <p role="status">Your new password is set. Every session of yours was signed out.</p>
+        <Link to="/sign-in">Sign in</Link>
+      </>
+    );
+  } else if (status.isPending) body = <Loading />;
+  else if (status.isError) body = <ErrorState error={status.error} />;
+  else {
+    const onSubmit = form.handleSubmit(async (values) => {
+      setAlert(null);
+      try {
+        await reset.mutateAsync(values);
+      } catch (err) {
+        setAlert(applyServerErrors(err, ['password'], form.setError));
+      }
+    });
+    body = (
+      <form className="stack" onSubmit={onSubmit} noValidate>
+        <p>
+          Choose a new password for <strong>{status.data.email}</strong>. The link works once.
+          {status.data.clearsTwoFactor ? ' It also turns two-factor sign-in off: set it up again once you are in.' : ''}
+        </p>
+        <FormAlert message={alert} />
+        <input type="email" hidden readOnly autoComplete="username" value={status.data.email} />
+        <Field label="New password" error={form.formState.errors.password} hint="At least 12 characters and hard to guess: a few unrelated words work well; not your name or e-mail.">
+          {(a) => <input {...a} type="password" autoComplete="new-password" {...form.register('password')} />}
+        </Field>
+        <button type="submit" className="primary" disabled={form.formState.isSubmitting}>
+          Set the new password
+        </button>
+      </form>
+    );
+  }
+  return (
+    <main className="centered">
+      <div className="card narrow">
+        <h1>Reset your password</h1>
+        {body}
+      </div>
+    </main>
+  );
+}

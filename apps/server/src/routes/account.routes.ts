@@ -1,0 +1,92 @@
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import {
+  AppError,
+  changePasswordInputSchema,
+  confirmTwoFactorInputSchema,
+  disableTwoFactorInputSchema,
+  type RecoveryCodes,
+  type TwoFactorSetup,
+  type TwoFactorStatus,
+} from '@autoprov/contract';
+import { admins } from '@autoprov/db';
+import { requireAdmin } from '../auth/middleware.js';
+import { assertStrongPassword } from '../auth/password-strength.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { readSecuritySettings } from '../auth/security-settings.js';
+import { SignInThrottle, throttleKeys } from '../auth/throttle.js';
+import { clearTwoFactor, TwoFactor } from '../auth/two-factor.js';
+import { validate } from '../lib/validate.js';
+import type { ServerDeps } from '../deps.js';
+import type { AppEnv } from '../types.js';
+
+/** The signed-in admin's own account, whatever their role: password and two-factor sign-in. */
+export function accountRoutes({ db, clock, secrets, sessions, logger }: ServerDeps) {
+  const throttle = new SignInThrottle(db, clock);
+  const twoFactor = new TwoFactor(db, secrets, clock);
+  const me = (id: string) => db.select().from(admins).where(eq(admins.id, id)).get()!;
+
+  /** Asking for the password again: a session left open must not be enough. Guesses are slowed like sign-ins. */
+  async function checkPassword(adminId: string, password: string, field: string) {
+    const keys = [throttleKeys.reauth(adminId)];
+    const wait = throttle.waitMs(keys);
+    if (wait > 0) throw new AppError('rate_limited', `Too many wrong passwords. Try again in ${Math.ceil(wait / 1000)} second(s).`);
+    if (!(await verifyPassword(password, me(adminId).passwordHash))) {
+      throttle.failed(keys);
+      throw new AppError('validation_failed', 'Some fields need attention.', { [field]: 'This is not your current password.' });
+    }
+    throttle.clear(keys);
+  }
+
+  return new Hono<AppEnv>()
+    .use(requireAdmin)
+    .get('/two-factor', (c) => {
+      const session = c.var.session!;
+      return c.json({ enabled: session.twoFactor.enabled, recoveryCodesLeft: twoFactor.recoveryCodesLeft(session.admin.id) } satisfies TwoFactorStatus);
+    })
+
+    .post('/password', validate('json', changePasswordInputSchema), async (c) => {
+      const session = c.var.session!;
+      const { currentPassword, newPassword } = c.req.valid('json');
+      await checkPassword(session.admin.id, currentPassword, 'currentPassword');
+      assertStrongPassword(newPassword, [session.admin.email, session.admin.name], 'newPassword');
+      db.update(admins)
+        .set({ passwordHash: await hashPassword(newPassword) })
+        .where(eq(admins.id, session.admin.id))
+        .run();
+      // Whoever else held a session with the old password is signed out; this browser stays in.
+      sessions.destroyOthers(session.admin.id, session.id);
+      logger.info({ adminId: session.admin.id }, 'password changed');
+      return c.body(null, 204);
+    })
+
+    .post('/two-factor/setup', async (c) => {
+      const session = c.var.session!;
+      if (session.twoFactor.enabled) throw new AppError('conflict', 'Two-factor sign-in is already on. Turn it off first to use another authenticator.');
+      return c.json((await twoFactor.begin(session.admin.id, session.admin.email)) satisfies TwoFactorSetup);
+    })
+
+    .post('/two-factor/confirm', validate('json', confirmTwoFactorInputSchema), (c) => {
+      const session = c.var.session!;
+      if (session.twoFactor.enabled) throw new AppError('conflict', 'Two-factor sign-in is already on.');
+      const codes = twoFactor.confirm(session.admin.id, c.req.valid('json').code);
+      if (!codes) {
+        throw new AppError('validation_failed', 'Some fields need attention.', {
+          code: 'This code does not match. Check the time on your phone, or scan the QR code again.',
+        });
+      }
+      logger.info({ adminId: session.admin.id }, 'two-factor sign-in turned on');
+      return c.json({ codes } satisfies RecoveryCodes);
+    })
+
+    .post('/two-factor/disable', validate('json', disableTwoFactorInputSchema), async (c) => {
+      const session = c.var.session!;
+      if (readSecuritySettings(db).requireTwoFactor) {
+        throw new AppError('conflict', 'Two-factor sign-in is required for every admin: it cannot be turned off.');
+      }
+      await checkPassword(session.admin.id, c.req.valid('json').password, 'password');
+      clearTwoFactor(db, session.admin.id);
+      logger.info({ adminId: session.admin.id }, 'two-factor sign-in turned off');
+      return c.body(null, 204);
+    });
+}
