@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { parse } from 'csv-parse/sync';
 import { expect, test, type Page } from '@playwright/test';
+import { idpCertificate } from '../support/idp-certificate.js';
 import { e2eServer } from '../support/server-config.js';
 
 const { demoApp } = e2eServer;
@@ -91,7 +92,7 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   await page.getByRole('link', { name: 'Configure SSO' }).click();
   await page.getByLabel('Entity ID').fill('https://sso.example.com/gotomeeting');
   await page.getByLabel('Sign-in URL').fill('not a url');
-  await page.getByLabel('IdP certificate').fill('MIIBszCCAVmgAwIBAgIUQk');
+  await page.getByLabel('IdP certificate').fill(idpCertificate);
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Enter a full URL, starting with https://')).toBeVisible();
   await page.getByLabel('Sign-in URL').fill('https://sso.example.com/saml');

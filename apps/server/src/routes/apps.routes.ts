@@ -23,6 +23,7 @@ import { ssoSettings } from '@autoprov/db';
 import { eq } from 'drizzle-orm';
 import { stream } from 'hono/streaming';
 import { requireAdmin } from '../auth/middleware.js';
+import { checkIdpCertificate } from '../provisioning/idp-certificate.js';
 import { csvLine, UTF8_BOM } from '../reports/csv.js';
 import { changesText, finishedRun, reportPage, reportRows, syncRunPage } from '../reports/sync-runs.js';
 import { validate } from '../lib/validate.js';
@@ -73,7 +74,9 @@ export function appsRoutes(deps: ServerDeps) {
       .put('/:key/sso', keyParam, validate('json', ssoSettingsInputSchema), (c) => {
         const { key } = c.req.valid('param');
         configurations.requireEntry(deps.apps, key);
-        configurations.saveSso(deps, key, c.req.valid('json'), actorOf(c.var.session));
+        const input = c.req.valid('json');
+        checkIdpCertificate(input.certificate, deps.clock.now());
+        configurations.saveSso(deps, key, input, actorOf(c.var.session));
         return c.json(detail(key));
       })
       .put('/:key/availability', keyParam, validate('json', availabilityInputSchema), (c) => {
