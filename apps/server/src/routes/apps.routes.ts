@@ -15,7 +15,9 @@ import {
   deprovisioningInputSchema,
   wizardStepInputSchema,
   pageSizeSchema,
+  reportActionLabels,
   reportFilterSchema,
+  reportResultLabels,
   reportQuerySchema,
 } from '@autoprov/contract';
 import type { Actor } from '@autoprov/directory';
@@ -206,15 +208,17 @@ export function appsRoutes(deps: ServerDeps) {
       .get('/:key/configuration/runs/:runId/report.csv', runParam, validate('query', reportFilterSchema), (c) => {
         const { key, runId } = c.req.valid('param');
         const run = finishedRun(db, configurationOf(key).id, runId);
+        const entry = configurations.requireEntry(deps.apps, key);
         const filter = c.req.valid('query');
         c.header('Content-Type', 'text/csv; charset=utf-8');
         c.header('Content-Disposition', `attachment; filename="sync-report-${key}-${run.requestedAt.toISOString().slice(0, 19).replace(/:/g, '')}.csv"`);
         c.header('Cache-Control', 'no-store');
         return stream(c, async (out) => {
           await out.write(UTF8_BOM + csvLine(['User', 'Action', 'Result', 'Changes', 'Reason']));
+          const action = (a: string) => reportActionLabels[a as keyof typeof reportActionLabels] ?? a;
           for (const rows of reportRows(db, run.id, filter)) {
             if (out.aborted) return;
-            await out.write(rows.map((r) => csvLine([r.userEmail, r.action, r.result, changesText(r.changes), r.reason])).join(''));
+            await out.write(rows.map((r) => csvLine([r.userEmail, action(r.action), reportResultLabels[r.result], changesText(r.changes, entry), r.reason])).join(''));
           }
         });
       })
