@@ -119,6 +119,7 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
 
   // W-3: back in the wizard; the placeholder and a wrong key are refused in words.
   await expect(page.getByRole('heading', { name: 'Step 3 of 7: Endpoint URL' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Authorized: GoToMeeting allowed autoprov to manage its accounts.' })).toBeVisible();
   await noAccessibilityViolations(page);
   const endpoint = page.getByRole('textbox', { name: 'Endpoint URL' });
   await expect(endpoint).toHaveValue(`${demoApp.url}/scim/v2/accounts/{AccountKey}`);
@@ -152,11 +153,11 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   await expect(page.getByText(/in a secondary domain, are never provisioned/)).toBeVisible();
   const search = page.getByLabel('Search groups');
   await search.fill('fin');
-  await page.getByRole('button', { name: 'Add Finance' }).click();
+  await page.getByRole('option', { name: /^Finance / }).click();
   await search.fill('man');
-  await page.getByRole('button', { name: 'Add Managers' }).click();
+  await page.getByRole('option', { name: /^Managers / }).click();
   await search.fill('sal');
-  await page.getByRole('button', { name: 'Add Sales' }).click();
+  await page.getByRole('option', { name: /^Sales / }).click();
   await page.getByRole('button', { name: 'Remove Sales' }).click();
   await page.getByLabel('Access level for Managers').selectOption({ label: 'GoToMeeting Admin' });
   await noAccessibilityViolations(page);
@@ -311,7 +312,7 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   // M-1 and L-3: with no group in scope everyone for whom the app is ON is provisioned; the report
   // of that (longer) run says it is still going, then opens when it ends.
   await page.goto('/apps/gotomeeting');
-  await page.getByRole('link', { name: 'Edit scope' }).click();
+  await page.getByRole('link', { name: 'Configure scope' }).click();
   await page.getByRole('button', { name: 'Remove Finance' }).click();
   await page.getByRole('button', { name: 'Remove Managers' }).click();
   await page.getByRole('button', { name: 'Update' }).click();
@@ -340,7 +341,7 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   await expect(readerPage.getByRole('main').getByRole('button').filter({ hasNotText: /^(Newer|Older)$/ })).toHaveCount(0);
   await expect(readerPage.getByRole('main').getByRole('combobox')).toHaveCount(0);
   await expect(readerPage.getByRole('switch')).toHaveCount(0);
-  await expect(readerPage.getByRole('link', { name: /Edit|Configure SSO|Continue the setup/ })).toHaveCount(0);
+  await expect(readerPage.getByRole('link', { name: /Edit|Configure|Re-authorize|Continue the setup/ })).toHaveCount(0);
   await reader.close();
 
   // M-3, M-4: disable, then delete: the accounts stay in the app.
@@ -348,12 +349,12 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   const before = await app.getByRole('heading', { name: /^Users \(/ }).textContent();
   await page.goto('/apps/gotomeeting');
   await page.getByRole('switch', { name: 'Provisioning' }).click();
-  await page.getByRole('dialog', { name: 'Disable provisioning?' }).getByRole('button', { name: 'Disable' }).click();
+  await page.getByRole('dialog', { name: 'Turn off automatic provisioning?' }).getByRole('button', { name: 'Turn off' }).click();
   await expect(page.getByRole('switch', { name: 'Provisioning' })).toHaveAttribute('aria-checked', 'false');
   await page.getByRole('button', { name: 'Delete configuration' }).click();
-  const remove = page.getByRole('dialog', { name: 'Disable and delete the configuration?' });
+  const remove = page.getByRole('dialog', { name: 'Turn off and delete the configuration?' });
   await expect(remove).toContainText('left there, untouched');
-  await remove.getByRole('button', { name: 'Delete configuration' }).click();
+  await remove.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Set up automatic provisioning' })).toBeVisible();
   await app.goto(`${demoApp.url}/admin`);
   await expect(app.getByRole('heading', { name: /^Users \(/ })).toHaveText(before!);

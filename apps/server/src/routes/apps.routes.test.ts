@@ -97,7 +97,7 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
     // W-2: the app's own sign-in and consent pages, and back to the wizard's next step.
     const back = await authorize(su);
     expect(back.status).toBe(302);
-    expect(back.headers.get('location')).toBe('/apps/gotomeeting/setup/endpoint');
+    expect(back.headers.get('location')).toBe('/apps/gotomeeting/setup/endpoint?authorized=1');
     expect((await su.get('/api/apps/gotomeeting')).json.configuration.authorization).toBe('oauth');
     // A callback cannot be replayed.
     const replay = await su.get(back.callbackPath);

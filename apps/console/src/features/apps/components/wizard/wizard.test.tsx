@@ -59,6 +59,16 @@ describe('the setup wizard (SPEC §2)', () => {
     expect(calls.some((c) => c.method === 'PUT')).toBe(false);
   });
 
+  it('W-2: back from the app’s consent page, the screen confirms the authorization', async () => {
+    renderAt('/apps/gotomeeting/setup/endpoint?authorized=1', (_m, path) => {
+      if (path === '/session') return session('super_admin');
+      if (path === '/apps/gotomeeting') return { status: 200, body: detail({ wizardStep: 'endpoint', endpointUrl: null }) };
+      return undefined;
+    });
+    expect(await screen.findByText('Authorized: GoToMeeting allowed autoprov to manage its accounts.')).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Step 3 of 7: Endpoint URL' })).toBeTruthy();
+  });
+
   it('W-3: shows the reason the server gave next to the endpoint field', async () => {
     renderAt('/apps/gotomeeting/setup/endpoint', (method, path) => {
       if (path === '/session') return session('super_admin');
