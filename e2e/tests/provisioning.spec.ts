@@ -232,7 +232,7 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   // M-5: the app's admin changes the password; the console says so; re-authorizing catches up.
   await app.goto(`${demoApp.url}/admin/password`);
   await app.getByLabel('Current password').fill(demoApp.adminPassword);
-  await app.getByLabel('New password').fill('a brand new password');
+  await app.getByLabel('New password').fill(demoApp.changedAdminPassword);
   await app.getByRole('button', { name: 'Change password' }).click();
   await expect(app.getByText('Password changed. Every authorization was revoked.')).toBeVisible();
   await openUser(page, nadia.email);
@@ -247,7 +247,7 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   // The new password revoked the app's sign-in sessions too: the admin signs in again.
   await expect(page.getByRole('heading', { name: 'Sign in to GoToMeeting' })).toBeVisible();
   await page.getByLabel('E-mail').fill(demoApp.adminEmail);
-  await page.getByLabel('Password').fill('a brand new password');
+  await page.getByLabel('Password').fill(demoApp.changedAdminPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Allow' }).click();
   await expect(page.getByText(/authorized again/)).toBeVisible();
