@@ -163,7 +163,9 @@ export function ReportPage() {
                   <tbody>
                     {report.data.items.map((line) => (
                       <tr key={line.id}>
-                        <td className="user">{line.userEmail}</td>
+                        <td className="user">
+                          <Email address={line.userEmail} />
+                        </td>
                         <td>{reportActionLabels[line.action as keyof typeof reportActionLabels] ?? line.action}</td>
                         <td>{reportResultLabels[line.result]}</td>
                         <td>
@@ -191,22 +193,38 @@ export function ReportPage() {
   );
 }
 
+/** An address that, when it must wrap, wraps after the @. */
+function Email({ address }: { address: string }) {
+  const at = address.indexOf('@');
+  if (at < 0) return <>{address}</>;
+  return (
+    <>
+      {address.slice(0, at + 1)}
+      <wbr />
+      {address.slice(at + 1)}
+    </>
+  );
+}
+
 /** The fields of one line by their catalog label (the SCIM path beside it), values in words. */
 function Changes({ changes, entry }: { changes: ReportLine['changes']; entry: Pick<CatalogEntry, 'attributes' | 'accessLevels'> | undefined }) {
   if (!changes) return null;
   return (
-    <ul className="plain changes">
+    <dl className="changes">
       {Object.entries(changes).map(([name, c]) => {
         const field = reportField(entry, name);
         const before = field.value(c.before);
         const after = field.value(c.after) ?? '—';
         return (
-          <li key={name}>
-            <span className="field-name">{field.label}</span>
-            {field.path ? <span className="muted scim-path"> {field.path}</span> : null}: {before === null ? after : `${before} → ${after}`}
-          </li>
+          <div key={name}>
+            <dt>
+              {field.label}
+              {field.path ? <span className="muted scim-path">{field.path}</span> : null}
+            </dt>
+            <dd>{before === null ? after : `${before} → ${after}`}</dd>
+          </div>
         );
       })}
-    </ul>
+    </dl>
   );
 }
