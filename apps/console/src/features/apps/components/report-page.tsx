@@ -163,9 +163,7 @@ export function ReportPage() {
                   <tbody>
                     {report.data.items.map((line) => (
                       <tr key={line.id}>
-                        <td className="user">
-                          <Email address={line.userEmail} />
-                        </td>
+                        <td className="user">{line.userEmail}</td>
                         <td>{reportActionLabels[line.action as keyof typeof reportActionLabels] ?? line.action}</td>
                         <td>{reportResultLabels[line.result]}</td>
                         <td>
@@ -190,19 +188,6 @@ export function ReportPage() {
         </>
       )}
     </Page>
-  );
-}
-
-/** An address that, when it must wrap, wraps after the @. */
-function Email({ address }: { address: string }) {
-  const at = address.indexOf('@');
-  if (at < 0) return <>{address}</>;
-  return (
-    <>
-      {address.slice(0, at + 1)}
-      <wbr />
-      {address.slice(at + 1)}
-    </>
   );
 }
 
