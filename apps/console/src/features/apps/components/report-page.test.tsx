@@ -120,6 +120,10 @@ describe('sync report (L-3)', () => {
     await waitFor(() => expect(router.state.location.search).toBe('?result=planned&user=zo&action=suspend'));
     await user.type(screen.getByLabelText('User'), 'r');
     await waitFor(() => expect(router.state.location.search).toBe('?result=planned&user=zor&action=suspend'));
-    expect(screen.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).toBe('/api/apps/gotomeeting/configuration/runs/r1/report.csv?result=planned&action=suspend&user=zor');
+    await waitFor(() =>
+      expect(screen.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).toBe(
+        '/api/apps/gotomeeting/configuration/runs/r1/report.csv?result=planned&action=suspend&user=zor',
+      ),
+    );
   });
 });
