@@ -7,6 +7,7 @@ import { Field } from '../../../components/ui/field';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { applyServerErrors } from '../../../lib/form-errors';
+import { notify } from '../../../lib/notify';
 import { useApp, useSaveSso } from '../api/apps';
 
 const fieldNames = ['entityId', 'ssoUrl', 'certificate'] as const;
@@ -36,6 +37,7 @@ function SsoForm({ appKey, defaultValues }: { appKey: string; defaultValues: Sso
     setAlert(null);
     try {
       await save.mutateAsync(values);
+      notify.done('SSO settings saved.');
       navigate(back);
     } catch (err) {
       setAlert(applyServerErrors(err, fieldNames, form.setError));
