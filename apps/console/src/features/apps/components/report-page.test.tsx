@@ -126,4 +126,27 @@ describe('sync report (L-3)', () => {
       ),
     );
   });
+
+  it('a page link that no longer holds starts again at the first page', async () => {
+    const { router } = renderAt('/apps/gotomeeting/runs/r1?result=failed&page=stale', (_m, path) => {
+      if (path === '/session') return session('read_only');
+      if (path === '/apps/gotomeeting') {
+        return { status: 200, body: { app: { ...catalogEntry('gotomeeting')!, builtInOAuth: true }, sso: null, availability: [], configuration: null, audit: [] } };
+      }
+      if (path === '/apps/gotomeeting/configuration/runs/r1') return { status: 200, body: run('partly_failed') };
+      if (path.includes('cursor=stale')) {
+        const message = 'This page link is no longer valid: go back to the first page.';
+        return { status: 400, body: { error: { code: 'validation_failed', message, fields: { cursor: 'Invalid cursor' } } } };
+      }
+      if (path.startsWith('/apps/gotomeeting/configuration/runs/r1/report')) {
+        const items = [{ id: 1, userEmail: 'lina@example.com', action: 'create', result: 'failed', changes: null, reason: 'Refused.' }];
+        return { status: 200, body: { run: run('partly_failed'), items, nextCursor: null, prevCursor: null, matching: 1, offset: 0, totals: { failed: 1 } } };
+      }
+      return undefined;
+    });
+    expect(await screen.findByText('This page link is no longer valid: go back to the first page.')).toBeTruthy();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('Refused.')).toBeTruthy();
+    expect(router.state.location.search).toBe('?result=failed');
+  });
 });

@@ -138,7 +138,8 @@ export function ReportPage() {
           {report.isPending ? (
             <Loading />
           ) : report.isError ? (
-            <ErrorState error={report.error} onRetry={() => void report.refetch()} />
+            // A page link that no longer holds (an old bookmark) starts again at the first page.
+            <ErrorState error={report.error} onRetry={() => (cursor ? update({ page: null }) : void report.refetch())} />
           ) : report.data.items.length === 0 ? (
             <EmptyState title="No lines">
               <p>{Object.keys(report.data.totals).length ? 'No line matches these filters.' : 'This run changed nobody.'}</p>
