@@ -24,5 +24,7 @@ export const e2eServer = {
     accountKey: '4821937',
     adminEmail: 'admin@example.com',
     adminPassword: 'demo admin password',
+    /** What the provisioning journey changes it to, to revoke autoprov's authorization (M-5). */
+    changedAdminPassword: 'a brand new password',
   },
 };

@@ -5,7 +5,7 @@ import { e2eServer } from '../support/server-config.js';
 
 const { demoApp } = e2eServer;
 /** The provisioning journey changed it (M-5). */
-const demoAppPassword = 'a brand new password';
+const demoAppPassword = e2eServer.demoApp.changedAdminPassword;
 
 test.use({ storageState: e2eServer.superAdminState });
 
@@ -100,7 +100,7 @@ test('a super-admin switches the directory to Google Workspace and provisions fr
   await expect(page.getByText(/What .+@example\.com would become in GoToMeeting/)).toBeVisible();
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByLabel('Search groups').fill('google');
-  await page.getByRole('button', { name: 'Add Google hosts' }).click();
+  await page.getByRole('option', { name: /^Google hosts / }).click();
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { name: /Deprovisioning/ })).toBeVisible();
   await page.getByRole('button', { name: 'Continue' }).click();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { parse } from 'csv-parse/sync';
 import { expect, test, type Page } from '@playwright/test';
+import { idpCertificate } from '../support/idp-certificate.js';
 import { e2eServer } from '../support/server-config.js';
 
 const { demoApp } = e2eServer;
@@ -91,7 +92,7 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   await page.getByRole('link', { name: 'Configure SSO' }).click();
   await page.getByLabel('Entity ID').fill('https://sso.example.com/gotomeeting');
   await page.getByLabel('Sign-in URL').fill('not a url');
-  await page.getByLabel('IdP certificate').fill('MIIBszCCAVmgAwIBAgIUQk');
+  await page.getByLabel('IdP certificate').fill(idpCertificate);
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Enter a full URL, starting with https://')).toBeVisible();
   await page.getByLabel('Sign-in URL').fill('https://sso.example.com/saml');
@@ -118,6 +119,7 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
 
   // W-3: back in the wizard; the placeholder and a wrong key are refused in words.
   await expect(page.getByRole('heading', { name: 'Step 3 of 7: Endpoint URL' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Authorized: GoToMeeting allowed autoprov to manage its accounts.' })).toBeVisible();
   await noAccessibilityViolations(page);
   const endpoint = page.getByRole('textbox', { name: 'Endpoint URL' });
   await expect(endpoint).toHaveValue(`${demoApp.url}/scim/v2/accounts/{AccountKey}`);
@@ -151,11 +153,11 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   await expect(page.getByText(/in a secondary domain, are never provisioned/)).toBeVisible();
   const search = page.getByLabel('Search groups');
   await search.fill('fin');
-  await page.getByRole('button', { name: 'Add Finance' }).click();
+  await page.getByRole('option', { name: /^Finance / }).click();
   await search.fill('man');
-  await page.getByRole('button', { name: 'Add Managers' }).click();
+  await page.getByRole('option', { name: /^Managers / }).click();
   await search.fill('sal');
-  await page.getByRole('button', { name: 'Add Sales' }).click();
+  await page.getByRole('option', { name: /^Sales / }).click();
   await page.getByRole('button', { name: 'Remove Sales' }).click();
   await page.getByLabel('Access level for Managers').selectOption({ label: 'GoToMeeting Admin' });
   await noAccessibilityViolations(page);
@@ -230,7 +232,7 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   // M-5: the app's admin changes the password; the console says so; re-authorizing catches up.
   await app.goto(`${demoApp.url}/admin/password`);
   await app.getByLabel('Current password').fill(demoApp.adminPassword);
-  await app.getByLabel('New password').fill('a brand new password');
+  await app.getByLabel('New password').fill(demoApp.changedAdminPassword);
   await app.getByRole('button', { name: 'Change password' }).click();
   await expect(app.getByText('Password changed. Every authorization was revoked.')).toBeVisible();
   await openUser(page, nadia.email);
@@ -245,7 +247,7 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   // The new password revoked the app's sign-in sessions too: the admin signs in again.
   await expect(page.getByRole('heading', { name: 'Sign in to GoToMeeting' })).toBeVisible();
   await page.getByLabel('E-mail').fill(demoApp.adminEmail);
-  await page.getByLabel('Password').fill('a brand new password');
+  await page.getByLabel('Password').fill(demoApp.changedAdminPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Allow' }).click();
   await expect(page.getByText(/authorized again/)).toBeVisible();
@@ -312,7 +314,7 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   // M-1 and L-3: with no group in scope everyone for whom the app is ON is provisioned; the report
   // of that (longer) run says it is still going, then opens when it ends.
   await page.goto('/apps/gotomeeting');
-  await page.getByRole('link', { name: 'Edit scope' }).click();
+  await page.getByRole('link', { name: 'Configure scope' }).click();
   await page.getByRole('button', { name: 'Remove Finance' }).click();
   await page.getByRole('button', { name: 'Remove Managers' }).click();
   await page.getByRole('button', { name: 'Update' }).click();
@@ -341,7 +343,7 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   await expect(readerPage.getByRole('main').getByRole('button').filter({ hasNotText: /^(Newer|Older)$/ })).toHaveCount(0);
   await expect(readerPage.getByRole('main').getByRole('combobox')).toHaveCount(0);
   await expect(readerPage.getByRole('switch')).toHaveCount(0);
-  await expect(readerPage.getByRole('link', { name: /Edit|Configure SSO|Continue the setup/ })).toHaveCount(0);
+  await expect(readerPage.getByRole('link', { name: /Edit|Configure|Re-authorize|Continue the setup/ })).toHaveCount(0);
   await reader.close();
 
   // M-3, M-4: disable, then delete: the accounts stay in the app.
@@ -349,12 +351,12 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   const before = await app.getByRole('heading', { name: /^Users \(/ }).textContent();
   await page.goto('/apps/gotomeeting');
   await page.getByRole('switch', { name: 'Provisioning' }).click();
-  await page.getByRole('dialog', { name: 'Disable provisioning?' }).getByRole('button', { name: 'Disable' }).click();
+  await page.getByRole('dialog', { name: 'Turn off automatic provisioning?' }).getByRole('button', { name: 'Turn off' }).click();
   await expect(page.getByRole('switch', { name: 'Provisioning' })).toHaveAttribute('aria-checked', 'false');
   await page.getByRole('button', { name: 'Delete configuration' }).click();
-  const remove = page.getByRole('dialog', { name: 'Disable and delete the configuration?' });
+  const remove = page.getByRole('dialog', { name: 'Turn off and delete the configuration?' });
   await expect(remove).toContainText('left there, untouched');
-  await remove.getByRole('button', { name: 'Delete configuration' }).click();
+  await remove.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Set up automatic provisioning' })).toBeVisible();
   await app.goto(`${demoApp.url}/admin`);
   await expect(app.getByRole('heading', { name: /^Users \(/ })).toHaveText(before!);

@@ -20,18 +20,39 @@ const httpUrl = (message: string) => z.url({ protocol: /^https?$/, error: messag
 
 const placeholder = /\{[^}]*\}/;
 
+const pemBlock = /^-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----$/;
+
+/**
+ * An X.509 certificate pasted as PEM (or as its bare base64 body), given back as PEM. Only its
+ * shape is checked here, where the browser can; the server parses it (X509Certificate).
+ */
+export const pemCertificateSchema = z
+  .string()
+  .trim()
+  .min(1, 'Paste the IdP certificate')
+  .max(20_000, 'At most 20,000 characters')
+  .transform((v, ctx) => {
+    const body = (pemBlock.exec(v)?.[1] ?? (/^[A-Za-z0-9+/=\s]+$/.test(v) ? v : '')).replace(/\s+/g, '');
+    // A DER certificate is a SEQUENCE with a long length: its base64 starts with "MI".
+    if (!body.startsWith('MI') || body.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) {
+      ctx.addIssue({ code: 'custom', message: 'Paste one certificate in PEM form, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----' });
+      return z.NEVER;
+    }
+    return `-----BEGIN CERTIFICATE-----\n${body.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----`;
+  });
+
 /** W-1: a simple "SSO configured" form with the IdP settings. */
 export const ssoSettingsInputSchema = z.object({
   entityId: z.string().trim().min(1, 'Enter the entity ID the app gave you').max(500, 'At most 500 characters'),
-  ssoUrl: z.string().trim().min(1, 'Enter the sign-in URL').pipe(httpUrl('Enter a full URL, starting with https://')),
-  certificate: z
+  ssoUrl: z
     .string()
     .trim()
-    .min(1, 'Paste the IdP certificate')
-    .max(20_000, 'At most 20,000 characters')
-    .refine((v) => /BEGIN CERTIFICATE/.test(v) || /^[A-Za-z0-9+/=\s]+$/.test(v), 'Paste the certificate in PEM or base64 form'),
+    .min(1, 'Enter the sign-in URL')
+    .pipe(z.url({ protocol: /^https$/, error: 'Enter a full URL, starting with https://' })),
+  certificate: pemCertificateSchema,
 });
 export type SsoSettingsInput = z.infer<typeof ssoSettingsInputSchema>;
+export type SsoSettingsFormInput = z.input<typeof ssoSettingsInputSchema>;
 
 /** App availability (SPEC §1): ON or OFF for one org unit; `inherit` removes its own setting. */
 export const availabilityInputSchema = z.object({
@@ -233,7 +254,8 @@ export type Configuration = z.infer<typeof configurationSchema>;
 
 export const appDetailSchema = z.object({
   app: catalogEntrySchema,
-  sso: ssoSettingsInputSchema.extend({ updatedAt: isoDateSchema }).nullable(),
+  /** What was saved (read as stored: older settings may predate today's checks). */
+  sso: z.object({ entityId: z.string(), ssoUrl: z.string(), certificate: z.string(), updatedAt: isoDateSchema }).nullable(),
   availability: z.array(availabilityRowSchema),
   configuration: configurationSchema.nullable(),
   audit: z.array(z.object({ id: z.number(), adminLabel: z.string(), action: z.string(), detail: z.string().nullable(), at: isoDateSchema })),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isoDateSchema } from './common.js';
 import { syncRunSchema } from './apps.js';
-import { usageEventKinds } from './enums.js';
+import type { CatalogEntry } from './catalog.js';
+import { usageEventKinds, type DeprovisionTrigger } from './enums.js';
 
 /** L-1's events, as seed 000 names them (and "User adopted" for an existing account taken over, E-3). */
 export const usageEventLabels: Record<(typeof usageEventKinds)[number], string> = {
@@ -73,9 +74,13 @@ export const reportActions = ['create', 'adopt', 'update', 'suspend', 'unsuspend
 export const reportFilterSchema = z.object({
   result: z.enum(['', ...reportResults]).optional().transform(unset),
   action: z.enum(['', ...reportActions]).optional().transform(unset),
+  /** Part of the user's e-mail address (or of a team's name), case ignored. */
+  user: z.string().trim().toLowerCase().max(254, 'At most 254 characters').optional().transform(unset),
 });
 export type ReportFilter = z.infer<typeof reportFilterSchema>;
-export const reportQuerySchema = z.intersection(reportFilterSchema, z.object({ cursor: z.string().max(100).optional(), pageSize: pageSizeSchema }));
+export type ReportFilterInput = z.input<typeof reportFilterSchema>;
+/** `cursor` names a page: the lines after (or before) one line, in the report's order. */
+export const reportQuerySchema = z.intersection(reportFilterSchema, z.object({ cursor: z.string().max(600).optional(), pageSize: pageSizeSchema }));
 
 export const reportLineSchema = z.object({
   id: z.number().int(),
@@ -87,14 +92,21 @@ export const reportLineSchema = z.object({
 });
 export type ReportLine = z.infer<typeof reportLineSchema>;
 
+/** Lines are in a stable order: by user e-mail, then in the order they were written. */
 export const reportPageSchema = z.object({
   run: syncRunSchema,
   items: z.array(reportLineSchema),
   nextCursor: z.string().nullable(),
+  prevCursor: z.string().nullable(),
+  /** Lines matching the filter, and how many of them come before this page. */
+  matching: z.number().int(),
+  offset: z.number().int(),
   /** Lines per result for the whole run, whatever the filter. */
   totals: z.record(z.string(), z.number().int()),
 });
 export type ReportPage = z.infer<typeof reportPageSchema>;
+
+export const reportResultLabels: Record<(typeof reportResults)[number], string> = { succeeded: 'Succeeded', failed: 'Failed', planned: 'Planned (dry run)' };
 
 export const reportActionLabels: Record<(typeof reportActions)[number], string> = {
   create: 'Created',
@@ -104,4 +116,30 @@ export const reportActionLabels: Record<(typeof reportActions)[number], string> 
   unsuspend: 'Unsuspended',
   delete: 'Deleted',
   team: 'Team membership',
+};
+
+/** Report fields that are not app attributes: what the engine sends besides the mapping. */
+const extraFieldLabels: Record<string, string> = { accessLevel: 'Access level', active: 'Account active', members: 'Team members' };
+
+/**
+ * How a report names a changed field: the catalog's label for the app attribute (its SCIM path
+ * as secondary text), and values as the catalog words them (access levels).
+ */
+export function reportField(entry: Pick<CatalogEntry, 'attributes' | 'accessLevels'> | undefined, field: string) {
+  const attribute = entry?.attributes.find((a) => a.path === field);
+  const label = attribute?.label ?? extraFieldLabels[field] ?? field;
+  const value = (v: string | null): string | null => {
+    if (v === null) return null;
+    if (field === 'accessLevel') return entry?.accessLevels.find((l) => l.value === v)?.label ?? v;
+    if (field === 'active') return v === 'true' ? 'Yes' : v === 'false' ? 'No' : v;
+    return v;
+  };
+  return { label, path: attribute ? field : null, value };
+}
+
+/** W-6 triggers as a report line explains them. */
+export const deprovisionReasons: Record<DeprovisionTrigger, string> = {
+  app_off: 'The app is turned off for this user, or the user left the provisioning scope',
+  suspended: 'The user is suspended in the directory',
+  deleted: 'The user was deleted from the directory',
 };

@@ -56,6 +56,20 @@ describe.each([
       expect(created).toHaveLength(200);
     });
 
+    it('E-15: before the first run, a dry run shows every attribute and the access level each new account would get', async () => {
+      const dry = runRow(await run({ dryRun: true }));
+      expect(dry.counts).toEqual({ create: 200 });
+      expect(target.users()).toHaveLength(0);
+      const u = firstActive();
+      const line = f.db.select().from(syncReportLines).where(eq(syncReportLines.userEmail, u.primaryEmail)).get()!;
+      expect(line).toMatchObject({ action: 'create', result: 'planned' });
+      expect(line.changes).toMatchObject({
+        userName: { before: null, after: u.primaryEmail },
+        'name.familyName': { before: null, after: u.familyName },
+        accessLevel: { before: null, after: 'organizer' },
+      });
+    });
+
     it('a second run with nothing changed writes nothing', async () => {
       await run();
       const second = runRow(await run());
@@ -316,6 +330,11 @@ describe.each([
       expect(dry.counts).toEqual({ update: 1, suspend: 1 });
       const lines = f.db.select().from(syncReportLines).where(eq(syncReportLines.runId, dry.id)).all();
       expect(lines.map((l) => l.result)).toEqual(['planned', 'planned']);
+      expect(lines.find((l) => l.action === 'update')!.changes).toMatchObject({ 'name.givenName': { before: u.givenName, after: 'Seulement' } });
+      expect(lines.find((l) => l.action === 'suspend')).toMatchObject({
+        changes: { active: { before: 'true', after: 'false' } },
+        reason: 'The user is suspended in the directory',
+      });
       expect(remoteByUserName(u.primaryEmail)[0]).toMatchObject({ name: { givenName: u.givenName } });
     });
   });

@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { appConfigurations, deprovisionTimers, provisionedAccounts, provisionedTeams, teamMappings, type AppDatabase } from '@autoprov/db';
-import type { SyncTrigger, UsageEventKind } from '@autoprov/contract';
+import { deprovisionReasons, type SyncTrigger, type UsageEventKind } from '@autoprov/contract';
 import { availabilityResolver } from './availability.js';
-import type { AppAttributes, DirectoryUserView, Operation, PlanConfiguration } from './model.js';
+import type { AppAttributes, DirectoryUserView, FieldChange, Operation, PlanConfiguration } from './model.js';
 import { exceedsDeletionGuard, plan, type DeletionGuard } from './plan.js';
 import { planTeams } from './teams.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -98,7 +98,7 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
         if (op.kind !== 'start_timer' && op.kind !== 'cancel_timer') {
           totals.appCalls++;
           if (request.dryRun) {
-            writeReportLine(db, runId, { directoryUserId: op.userId, userEmail: chunk.emailOf.get(op.userId) ?? '', action: op.kind, result: 'planned', changes: 'changes' in op ? op.changes : null });
+            writeReportLine(db, runId, { directoryUserId: op.userId, userEmail: chunk.emailOf.get(op.userId) ?? '', action: op.kind, result: 'planned', ...sentBy(op) });
             count(op.kind);
           }
         }
@@ -362,7 +362,7 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
             })
             .run();
           // An account found in the app is adopted, not created: the summary, the report and the usage log agree.
-          record({ action, result: 'succeeded', changes: fieldsOf(op.attributes) }, adopted ? 'user_adopted' : 'user_created');
+          record({ action, result: 'succeeded', ...sentBy(op) }, adopted ? 'user_adopted' : 'user_created');
         });
         return adopted ? 'adopted' : 'created';
       }
@@ -378,7 +378,7 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
           if (op.kind === 'unsuspend') db.delete(deprovisionTimers).where(whereTimer).run();
           // The account was gone from the app and was made again: that is a creation, counted as one.
           if (relinked === 'recreated') record({ action: 'create', result: 'succeeded', changes: fieldsOf(op.attributes), reason: 'The account was no longer in the app: created again.' }, 'user_created');
-          else record({ action: op.kind, result: 'succeeded', changes: op.changes }, eventOf[op.kind]!);
+          else record({ action: op.kind, result: 'succeeded', ...sentBy(op) }, eventOf[op.kind]!);
         });
         if (relinked === 'recreated') return 'created';
         return op.kind === 'update' ? 'updated' : 'unsuspended';
@@ -388,7 +388,7 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
         ctx.writes.write(() => {
           db.update(provisionedAccounts).set({ state: 'suspended', updatedAt: clock.now() }).where(whereLink).run();
           db.delete(deprovisionTimers).where(whereTimer).run();
-          record({ action: 'suspend', result: 'succeeded', reason: `Trigger: ${op.trigger}` }, 'user_suspended');
+          record({ action: 'suspend', result: 'succeeded', ...sentBy(op) }, 'user_suspended');
         });
         return 'suspended';
       }
@@ -402,7 +402,7 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
         ctx.writes.write(() => {
           db.delete(provisionedAccounts).where(whereLink).run();
           db.delete(deprovisionTimers).where(whereTimer).run();
-          record({ action: 'delete', result: 'succeeded', reason: `Trigger: ${op.trigger}` }, 'user_deleted');
+          record({ action: 'delete', result: 'succeeded', ...sentBy(op) }, 'user_deleted');
         });
         return 'deleted';
       }
@@ -410,7 +410,7 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
   } catch (err) {
     if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
     const reason = err instanceof AppCallError ? err.reason : (err as Error).message;
-    ctx.writes.write(() => record({ action: op.kind, result: 'failed', reason, changes: 'changes' in op ? op.changes : null }, 'failure', reason));
+    ctx.writes.write(() => record({ action: op.kind, result: 'failed', changes: sentBy(op).changes, reason }, 'failure', reason));
     return 'failed';
   }
 }
@@ -493,6 +493,29 @@ async function syncTeams(ctx: RunContext & { users: DirectoryUserView[]; only: s
 
 function fieldsOf(attributes: AppAttributes) {
   return Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { before: null, after: v }]));
+}
+
+/**
+ * What a report line says an operation sends to the app (L-3), the same whether it was sent or
+ * only planned (E-15): every attribute and the access level of a new account, the changed
+ * fields of an update, the account's state, and why a user is deprovisioned.
+ */
+function sentBy(op: Operation): { changes: Record<string, FieldChange> | null; reason: string | null } {
+  switch (op.kind) {
+    case 'start_timer':
+    case 'cancel_timer':
+      return { changes: null, reason: null };
+    case 'create':
+      return { changes: fieldsOf(op.attributes), reason: null };
+    case 'update':
+      return { changes: op.changes, reason: null };
+    case 'unsuspend':
+      return { changes: { ...op.changes, active: { before: 'false', after: 'true' } }, reason: null };
+    case 'suspend':
+      return { changes: { active: { before: 'true', after: 'false' } }, reason: deprovisionReasons[op.trigger] };
+    case 'delete':
+      return { changes: null, reason: deprovisionReasons[op.trigger] };
+  }
 }
 
 async function forEachConcurrently<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {

@@ -393,7 +393,7 @@ export function deleteConfiguration(deps: Deps, row: ConfigurationRow, actor: Ac
     .from(syncRuns)
     .where(and(eq(syncRuns.configurationId, row.id), eq(syncRuns.state, 'running')))
     .get();
-  if (running) throw new AppError('conflict', 'A sync is running for this app. Disable provisioning, wait for the sync to end, then delete.');
+  if (running) throw new AppError('conflict', 'A sync is running for this app. Turn provisioning off, wait for the sync to end, then delete.');
   const now = clock.now();
   db.transaction((tx) => {
     tx.delete(appConfigurations).where(eq(appConfigurations.id, row.id)).run();

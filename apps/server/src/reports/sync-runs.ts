@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
-import { AppError, type ReportFilter, type ReportLine } from '@autoprov/contract';
+import { AppError, reportField, type CatalogEntry, type ReportFilter, type ReportLine } from '@autoprov/contract';
 import { syncReportLines, syncRuns, type AppDatabase } from '@autoprov/db';
 import { runOf, runView } from '../provisioning/configurations.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -35,27 +35,81 @@ export function finishedRun(db: AppDatabase, configurationId: string, runId: str
 
 type LineRow = typeof syncReportLines.$inferSelect;
 
-function lineRows(db: AppDatabase, runId: string, filter: ReportFilter, afterId: number | null, limit: number): LineRow[] {
+/** Where a page starts: after or before one line, by the report's order (user e-mail, then id). */
+interface LineKey {
+  direction: 'after' | 'before';
+  email: string;
+  id: number;
+}
+
+const encodeLineKey = (k: LineKey) => Buffer.from(JSON.stringify([k.direction, k.email, k.id])).toString('base64url');
+
+function decodeLineKey(cursor: string | undefined): LineKey | null {
+  if (!cursor) return null;
+  try {
+    const [direction, email, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown, unknown];
+    if ((direction === 'after' || direction === 'before') && typeof email === 'string' && typeof id === 'number') return { direction, email, id };
+  } catch {
+    // falls through to the refusal
+  }
+  throw new AppError('validation_failed', 'This page link is no longer valid: go back to the first page.', { cursor: 'Invalid cursor' });
+}
+
+function filterConditions(runId: string, filter: ReportFilter): SQL[] {
   const where: SQL[] = [eq(syncReportLines.runId, runId)];
   if (filter.result) where.push(eq(syncReportLines.result, filter.result));
   if (filter.action) where.push(eq(syncReportLines.action, filter.action));
-  if (afterId !== null) where.push(gt(syncReportLines.id, afterId));
-  return db
+  if (filter.user) where.push(sql`instr(lower(${syncReportLines.userEmail}), ${filter.user}) > 0`);
+  return where;
+}
+
+/** Lines strictly after (or before) a key, in the report's order. */
+function beyond(key: { email: string; id: number }, direction: 'after' | 'before'): SQL {
+  const cmp = direction === 'after' ? gt : lt;
+  return or(cmp(syncReportLines.userEmail, key.email), and(eq(syncReportLines.userEmail, key.email), cmp(syncReportLines.id, key.id)))!;
+}
+
+function lineRows(db: AppDatabase, runId: string, filter: ReportFilter, from: LineKey | null, limit: number): LineRow[] {
+  const where = filterConditions(runId, filter);
+  if (from) where.push(beyond(from, from.direction));
+  const backwards = from?.direction === 'before';
+  const rows = db
     .select()
     .from(syncReportLines)
     .where(and(...where))
-    .orderBy(syncReportLines.id)
+    .orderBy(...(backwards ? [desc(syncReportLines.userEmail), desc(syncReportLines.id)] : [syncReportLines.userEmail, syncReportLines.id]))
     .limit(limit)
     .all();
+  return rows;
+}
+
+function countWhere(db: AppDatabase, where: SQL[]): number {
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(syncReportLines)
+    .where(and(...where))
+    .get()!.n;
 }
 
 export const lineView = (r: LineRow): ReportLine => ({ id: r.id, userEmail: r.userEmail, action: r.action, result: r.result, changes: r.changes, reason: r.reason });
 
+/**
+ * L-3: one page of a report. A page is named by the line it starts after (or ends before), so
+ * a page link survives reloads and costs what the first page does.
+ */
 export function reportPage(db: AppDatabase, run: typeof syncRuns.$inferSelect, filter: ReportFilter, cursor: string | undefined, pageSize: number) {
-  const after = decodeCursor<number>(cursor, 'number');
-  const rows = lineRows(db, run.id, filter, after?.id ?? null, pageSize + 1);
-  const items = rows.slice(0, pageSize);
-  const last = items.at(-1);
+  const from = decodeLineKey(cursor);
+  const rows = lineRows(db, run.id, filter, from, pageSize + 1);
+  const more = rows.length > pageSize;
+  const page = rows.slice(0, pageSize);
+  if (from?.direction === 'before') page.reverse();
+  const first = page[0];
+  const last = page.at(-1);
+  const base = filterConditions(run.id, filter);
+  const offset = first ? countWhere(db, [...base, beyond({ email: first.userEmail, id: first.id }, 'before')]) : 0;
+  const matching = countWhere(db, base);
+  const hasNext = from?.direction === 'before' ? Boolean(last) && countWhere(db, [...base, beyond({ email: last!.userEmail, id: last!.id }, 'after')]) > 0 : more;
+  const hasPrev = from?.direction === 'before' ? more : offset > 0;
   const totals = Object.fromEntries(
     db
       .select({ result: syncReportLines.result, n: sql<number>`count(*)` })
@@ -65,24 +119,37 @@ export function reportPage(db: AppDatabase, run: typeof syncRuns.$inferSelect, f
       .all()
       .map((t) => [t.result, t.n]),
   );
-  return { run: runView(run), items: items.map(lineView), nextCursor: rows.length > pageSize && last ? encodeCursor(0, last.id) : null, totals };
+  return {
+    run: runView(run),
+    items: page.map(lineView),
+    nextCursor: hasNext && last ? encodeLineKey({ direction: 'after', email: last.userEmail, id: last.id }) : null,
+    prevCursor: hasPrev && first ? encodeLineKey({ direction: 'before', email: first.userEmail, id: first.id }) : null,
+    matching,
+    offset,
+    totals,
+  };
 }
 
+/** Every line the filter selects, in the report's order, a batch at a time (the CSV export). */
 export function* reportRows(db: AppDatabase, runId: string, filter: ReportFilter, batch = 1000): Generator<LineRow[]> {
-  let after: number | null = null;
+  let from: LineKey | null = null;
   for (;;) {
-    const rows = lineRows(db, runId, filter, after, batch);
+    const rows = lineRows(db, runId, filter, from, batch);
     if (rows.length === 0) return;
     yield rows;
-    after = rows.at(-1)!.id;
+    const last = rows.at(-1)!;
+    from = { direction: 'after', email: last.userEmail, id: last.id };
     if (rows.length < batch) return;
   }
 }
 
-/** "name: before → after; …" for one cell of the CSV. */
-export function changesText(changes: ReportLine['changes']): string {
+/** "Label (path): before → after; …" for one cell of the CSV, in the report page's words. */
+export function changesText(changes: ReportLine['changes'], entry: CatalogEntry | undefined): string {
   if (!changes) return '';
   return Object.entries(changes)
-    .map(([field, c]) => `${field}: ${c.before ?? '∅'} → ${c.after ?? '∅'}`)
+    .map(([field, c]) => {
+      const f = reportField(entry, field);
+      return `${f.label}${f.path ? ` (${f.path})` : ''}: ${f.value(c.before) ?? '∅'} → ${f.value(c.after) ?? '∅'}`;
+    })
     .join('; ');
 }

@@ -6,10 +6,11 @@ import { createDemoApp, type DemoApp } from '@autoprov/demo-app';
 import { consentLikeABrowser } from '@autoprov/demo-app/testing';
 import { directoryGroups, directoryUsers } from '@autoprov/db';
 import { publicUrl, testServer } from '../test/harness.js';
+import { idpCertificate } from '../test/idp-certificate.js';
 
 const admin = { adminEmail: 'admin@example.com', adminPassword: 'demo-admin-password' };
 const redirectUri = `${publicUrl}/api/oauth/callback`;
-const sso = { entityId: 'https://sso.example.com/gotomeeting', ssoUrl: 'https://sso.example.com/saml', certificate: 'MIIBszCCAVmgAwIBAgIUQk' };
+const sso = { entityId: 'https://sso.example.com/gotomeeting', ssoUrl: 'https://sso.example.com/saml', certificate: idpCertificate };
 
 let demo: DemoApp;
 let htmlSite: Server;
@@ -66,7 +67,12 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
 
     const badSso = await su.request('PUT', '/api/apps/gotomeeting/sso', { entityId: '', ssoUrl: 'not a url', certificate: 'x' });
     expect(badSso.status).toBe(400);
-    expect(Object.keys(badSso.json.error.fields)).toEqual(expect.arrayContaining(['entityId', 'ssoUrl']));
+    expect(Object.keys(badSso.json.error.fields)).toEqual(expect.arrayContaining(['entityId', 'ssoUrl', 'certificate']));
+    // Shaped like a certificate, but X.509 cannot read it: refused next to the field, nothing saved.
+    const fakeCertificate = await su.request('PUT', '/api/apps/gotomeeting/sso', { ...sso, certificate: 'MIIBszCCAVmgAwIBAgIUQkAA' });
+    expect(fakeCertificate.status).toBe(400);
+    expect(fakeCertificate.json.error.fields).toEqual({ certificate: expect.stringMatching(/not a readable X\.509 certificate/) });
+    expect((await su.get('/api/apps/gotomeeting')).json.sso).toBeNull();
     expect((await su.request('PUT', '/api/apps/gotomeeting/sso', sso)).status).toBe(200);
 
     const started = await su.post('/api/apps/gotomeeting/configuration');
@@ -91,7 +97,7 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
     // W-2: the app's own sign-in and consent pages, and back to the wizard's next step.
     const back = await authorize(su);
     expect(back.status).toBe(302);
-    expect(back.headers.get('location')).toBe('/apps/gotomeeting/setup/endpoint');
+    expect(back.headers.get('location')).toBe('/apps/gotomeeting/setup/endpoint?authorized=1');
     expect((await su.get('/api/apps/gotomeeting')).json.configuration.authorization).toBe('oauth');
     // A callback cannot be replayed.
     const replay = await su.get(back.callbackPath);

@@ -15,7 +15,9 @@ import {
   deprovisioningInputSchema,
   wizardStepInputSchema,
   pageSizeSchema,
+  reportActionLabels,
   reportFilterSchema,
+  reportResultLabels,
   reportQuerySchema,
   type SyncTrigger,
 } from '@autoprov/contract';
@@ -24,6 +26,7 @@ import { ssoSettings } from '@autoprov/db';
 import { eq } from 'drizzle-orm';
 import { stream } from 'hono/streaming';
 import { requireAdmin } from '../auth/middleware.js';
+import { checkIdpCertificate } from '../provisioning/idp-certificate.js';
 import { csvLine, UTF8_BOM } from '../reports/csv.js';
 import { changesText, finishedRun, reportPage, reportRows, syncRunPage } from '../reports/sync-runs.js';
 import { validate } from '../lib/validate.js';
@@ -74,7 +77,9 @@ export function appsRoutes(deps: ServerDeps) {
       .put('/:key/sso', keyParam, validate('json', ssoSettingsInputSchema), (c) => {
         const { key } = c.req.valid('param');
         configurations.requireEntry(deps.apps, key);
-        configurations.saveSso(deps, key, c.req.valid('json'), actorOf(c.var.session));
+        const input = c.req.valid('json');
+        checkIdpCertificate(input.certificate, deps.clock.now());
+        configurations.saveSso(deps, key, input, actorOf(c.var.session));
         return c.json(detail(key));
       })
       .put('/:key/availability', keyParam, validate('json', availabilityInputSchema), (c) => {
@@ -204,15 +209,17 @@ export function appsRoutes(deps: ServerDeps) {
       .get('/:key/configuration/runs/:runId/report.csv', runParam, validate('query', reportFilterSchema), (c) => {
         const { key, runId } = c.req.valid('param');
         const run = finishedRun(db, configurationOf(key).id, runId);
+        const entry = configurations.requireEntry(deps.apps, key);
         const filter = c.req.valid('query');
         c.header('Content-Type', 'text/csv; charset=utf-8');
         c.header('Content-Disposition', `attachment; filename="sync-report-${key}-${run.requestedAt.toISOString().slice(0, 19).replace(/:/g, '')}.csv"`);
         c.header('Cache-Control', 'no-store');
         return stream(c, async (out) => {
           await out.write(UTF8_BOM + csvLine(['User', 'Action', 'Result', 'Changes', 'Reason']));
+          const action = (a: string) => reportActionLabels[a as keyof typeof reportActionLabels] ?? a;
           for (const rows of reportRows(db, run.id, filter)) {
             if (out.aborted) return;
-            await out.write(rows.map((r) => csvLine([r.userEmail, r.action, r.result, changesText(r.changes), r.reason])).join(''));
+            await out.write(rows.map((r) => csvLine([r.userEmail, action(r.action), reportResultLabels[r.result], changesText(r.changes, entry), r.reason])).join(''));
           }
         });
       })

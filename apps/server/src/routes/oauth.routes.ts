@@ -15,7 +15,7 @@ export function oauthRoutes(deps: ServerDeps) {
     const outcome = await completeAuthorization(deps, new URL(c.req.url), { id: session.admin.id, label: session.admin.email });
     if (!outcome.appKey) return c.redirect(`/apps?authorization_error=${encodeURIComponent(outcome.ok ? '' : outcome.message)}`);
     const base = `/apps/${encodeURIComponent(outcome.appKey)}`;
-    if (outcome.ok) return c.redirect(outcome.setupComplete ? `${base}?authorized=1` : `${base}/setup/endpoint`);
+    if (outcome.ok) return c.redirect(outcome.setupComplete ? `${base}?authorized=1` : `${base}/setup/endpoint?authorized=1`);
     return c.redirect(`${base}/setup/authorize?authorization_error=${encodeURIComponent(outcome.message)}`);
   });
 }

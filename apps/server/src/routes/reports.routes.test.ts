@@ -113,4 +113,63 @@ describe('sync history and reports (L-2, L-3)', () => {
     expect(failed).toEqual([expect.objectContaining({ userEmail: 'b@example.org', reason: 'b@example.org is not in a verified domain' })]);
     expect((await su.get('/api/apps/gotomeeting/configuration/runs/done/report?action=update')).json.items).toHaveLength(1);
   });
+
+  it('L-3: lines come by user e-mail; the user search, filters and page links (both ways) hold; the CSV reads like the page', async () => {
+    const server = testServer();
+    const su = await server.signedIn('super_admin');
+    const configurationId = randomUUID();
+    server.db.insert(appConfigurations).values({ id: configurationId, appKey: 'gotomeeting', state: 'active', mapping: {} }).run();
+    server.db
+      .insert(syncRuns)
+      .values({ id: 'big', configurationId, trigger: 'manual', state: 'succeeded', requestedAt: new Date(), endedAt: new Date(), counts: { created: 25 } })
+      .run();
+    // Written in an order that is not the e-mail order, as concurrent workers do.
+    const emails = Array.from({ length: 25 }, (_, i) => `user${String((i * 7) % 25).padStart(2, '0')}@example.com`);
+    server.db
+      .insert(syncReportLines)
+      .values(
+        emails.map((userEmail, i) => ({
+          runId: 'big',
+          directoryUserId: `u${i}`,
+          userEmail,
+          action: i % 5 === 0 ? 'update' : 'create',
+          result: 'succeeded' as const,
+          changes: { 'name.givenName': { before: null, after: 'Zoé' }, accessLevel: { before: null, after: 'admin' } },
+        })),
+      )
+      .run();
+    const sorted = [...emails].sort();
+    const url = '/api/apps/gotomeeting/configuration/runs/big/report';
+    const page = async (query: string) => (await su.get(`${url}?pageSize=10${query}`)).json;
+    const emailsOf = (p: { items: { userEmail: string }[] }) => p.items.map((l) => l.userEmail);
+
+    const first = await page('');
+    expect(emailsOf(first)).toEqual(sorted.slice(0, 10));
+    expect(first).toMatchObject({ matching: 25, offset: 0, prevCursor: null });
+    const second = await page(`&cursor=${first.nextCursor}`);
+    expect(emailsOf(second)).toEqual(sorted.slice(10, 20));
+    expect(second.offset).toBe(10);
+    const third = await page(`&cursor=${second.nextCursor}`);
+    expect(emailsOf(third)).toEqual(sorted.slice(20));
+    expect(third.nextCursor).toBeNull();
+    // Back again: the previous page is the same page, and the first has no previous one.
+    const back = await page(`&cursor=${third.prevCursor}`);
+    expect(emailsOf(back)).toEqual(sorted.slice(10, 20));
+    expect(back.nextCursor).toBe(second.nextCursor);
+    const start = await page(`&cursor=${back.prevCursor}`);
+    expect(emailsOf(start)).toEqual(sorted.slice(0, 10));
+    expect(start.prevCursor).toBeNull();
+
+    const found = await page('&user=USER1');
+    expect(emailsOf(found)).toEqual(sorted.filter((e) => e.startsWith('user1')));
+    expect(found.matching).toBe(10);
+    expect(emailsOf(await page('&user=er2&action=update'))).toEqual(sorted.filter((e) => e.startsWith('user2') && emails.indexOf(e) % 5 === 0));
+
+    const csv = await su.raw('/api/apps/gotomeeting/configuration/runs/big/report.csv?user=user0');
+    const text = await csv.text();
+    const rows = text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(rows[0]).toBe('User,Action,Result,Changes,Reason');
+    expect(rows.slice(1).map((r) => r.split(',')[0])).toEqual(sorted.filter((e) => e.startsWith('user0')));
+    expect(rows[1]).toContain('First name (name.givenName): ∅ → Zoé; Access level: ∅ → GoToMeeting Admin');
+  });
 });

@@ -147,7 +147,8 @@ export const syncReportLines = sqliteTable(
     changes: text('changes', { mode: 'json' }).$type<Record<string, { before: string | null; after: string | null }>>(),
     reason: text('reason'),
   },
-  (t) => [index('sync_report_lines_run_idx').on(t.runId, t.result)],
+  // The report's order (L-3): by user e-mail, then as written.
+  (t) => [index('sync_report_lines_run_idx').on(t.runId, t.result), index('sync_report_lines_user_idx').on(t.runId, t.userEmail, t.id)],
 );
 
 /** L-1: the usage log, kept 30 days. */

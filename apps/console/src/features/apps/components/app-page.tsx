@@ -59,7 +59,7 @@ function SsoSection({ detail }: { detail: AppDetail }) {
       )}
       {canWrite ? (
         <Link className="button" to={`/apps/${detail.app.key}/sso`}>
-          {detail.sso ? 'Edit SSO settings' : 'Configure SSO'}
+          Configure SSO
         </Link>
       ) : null}
     </section>

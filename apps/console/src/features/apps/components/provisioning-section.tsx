@@ -178,14 +178,16 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
               Dry run
             </button>
             <Link className="button" to={`/apps/${key}/scope`}>
-              Edit scope
+              Configure scope
             </Link>
             <Link className="button" to={`/apps/${key}/deprovisioning`}>
-              Edit deprovisioning
+              Configure deprovisioning
             </Link>
-            <Link className="button" to={`/apps/${key}/setup/authorize`}>
-              Edit setup
-            </Link>
+            {config.state === 'needs_reauthorization' ? null : (
+              <Link className="button" to={`/apps/${key}/setup/authorize`}>
+                Re-authorize
+              </Link>
+            )}
             <button type="button" className="secondary danger-text" onClick={() => setDialog('delete')}>
               Delete configuration
             </button>
@@ -206,9 +208,9 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
       />
       <ConfirmDialog
         open={dialog === 'disable'}
-        title="Disable provisioning?"
+        title="Turn off automatic provisioning?"
         message={<p>Nothing more is sent to {detail.app.name}. The configuration is kept, and turning provisioning on again resumes it.</p>}
-        confirmLabel="Disable"
+        confirmLabel="Turn off"
         danger
         pending={setActive.isPending}
         onConfirm={() => setActive.mutate(false, { onSettled: () => setDialog(null) })}
@@ -216,14 +218,14 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
       />
       <ConfirmDialog
         open={dialog === 'delete'}
-        title="Disable and delete the configuration?"
+        title="Turn off and delete the configuration?"
         message={
           <p>
             Provisioning stops and the configuration is removed. The accounts already in {detail.app.name} are left there, untouched: delete them
             in the app if you need to.
           </p>
         }
-        confirmLabel="Delete configuration"
+        confirmLabel="Delete"
         danger
         pending={remove.isPending}
         onConfirm={() => remove.mutate(undefined, { onSettled: () => setDialog(null) })}

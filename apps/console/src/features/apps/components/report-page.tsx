@@ -1,31 +1,67 @@
-import { useState } from 'react';
-import { Link, useParams } from 'react-router';
-import { reportActionLabels, reportActions, reportResults, type ReportFilter } from '@autoprov/contract';
+import { useEffect, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
+import {
+  reportActionLabels,
+  reportActions,
+  reportField,
+  reportResultLabels,
+  reportResults,
+  type CatalogEntry,
+  type ReportFilter,
+  type ReportLine,
+} from '@autoprov/contract';
 import { Page } from '../../../components/ui/page';
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/states';
+import { useDebounced } from '../../../lib/use-debounced';
 import { reportCsvHref, useApp, useReport, useRun } from '../api/apps';
 import { countsText, formatTime, runStateLabels, triggerLabels } from './labels';
 import { SyncProgress } from './sync-progress';
 
-const resultLabels: Record<(typeof reportResults)[number], string> = { succeeded: 'Succeeded', failed: 'Failed', planned: 'Planned (dry run)' };
+const isResult = (v: string | null): v is NonNullable<ReportFilter['result']> => (reportResults as readonly (string | null)[]).includes(v);
+const isAction = (v: string | null): v is NonNullable<ReportFilter['action']> => (reportActions as readonly (string | null)[]).includes(v);
+
+/** The filters, the user search and the page live in the URL: a reload or a shared link keeps them. */
+function useReportSearch() {
+  const [params, setParams] = useSearchParams();
+  const result = params.get('result');
+  const action = params.get('action');
+  const filter: ReportFilter = {
+    result: isResult(result) ? result : undefined,
+    action: isAction(action) ? action : undefined,
+    user: params.get('user')?.trim().toLowerCase() || undefined,
+  };
+  const update = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    setParams(next, { replace: true });
+  };
+  return { filter, cursor: params.get('page'), userText: params.get('user') ?? '', update };
+}
 
 /** L-3: one line per user the run touched; opens once the run is over. */
 export function ReportPage() {
   const { key = '', runId = '' } = useParams();
   const app = useApp(key);
   const run = useRun(key, runId);
-  const [filter, setFilter] = useState<ReportFilter>({ result: undefined, action: undefined });
-  const [stack, setStack] = useState<(string | null)[]>([null]);
+  const { filter, cursor, userText, update } = useReportSearch();
+  const [search, setSearch] = useState(userText);
+  const typed = useDebounced(search.trim());
+  useEffect(() => {
+    // A new search starts again from the first page.
+    if (typed !== userText.trim()) update({ user: typed, page: null });
+    // Only the debounced search term drives the URL.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [typed]);
   const over = run.data !== undefined && run.data.state !== 'pending' && run.data.state !== 'running';
-  const report = useReport(key, runId, filter, stack.at(-1) ?? null, over);
+  const report = useReport(key, runId, filter, cursor, over);
   const title = `Sync report${app.data ? ` — ${app.data.app.name}` : ''}`;
 
   if (run.isPending) return <Loading />;
   if (run.isError) return <ErrorState error={run.error} onRetry={() => void run.refetch()} />;
-  const setOne = (patch: Partial<ReportFilter>) => {
-    setFilter((f) => ({ ...f, ...patch }));
-    setStack([null]);
-  };
+  const dryRun = run.data.dryRun;
 
   return (
     <Page
@@ -45,7 +81,7 @@ export function ReportPage() {
         <dt>Trigger</dt>
         <dd>
           {triggerLabels[run.data.trigger]}
-          {run.data.dryRun ? ' (dry run: nothing was sent)' : ''}
+          {dryRun ? ' (dry run: nothing was sent)' : ''}
         </dd>
         <dt>Started</dt>
         <dd>{formatTime(run.data.startedAt ?? run.data.requestedAt)}</dd>
@@ -73,19 +109,23 @@ export function ReportPage() {
         <>
           <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
             <div className="field">
+              <label htmlFor="report-user">User</label>
+              <input id="report-user" type="search" placeholder="Part of an e-mail address" value={search} onChange={(e) => setSearch(e.target.value)} />
+            </div>
+            <div className="field">
               <label htmlFor="report-result">Result</label>
-              <select id="report-result" value={filter.result ?? ''} onChange={(e) => setOne({ result: (e.target.value || undefined) as ReportFilter['result'] })}>
+              <select id="report-result" value={filter.result ?? ''} onChange={(e) => update({ result: e.target.value, page: null })}>
                 <option value="">All results</option>
                 {reportResults.map((r) => (
                   <option key={r} value={r}>
-                    {resultLabels[r]}
+                    {reportResultLabels[r]}
                   </option>
                 ))}
               </select>
             </div>
             <div className="field">
               <label htmlFor="report-action">Change</label>
-              <select id="report-action" value={filter.action ?? ''} onChange={(e) => setOne({ action: (e.target.value || undefined) as ReportFilter['action'] })}>
+              <select id="report-action" value={filter.action ?? ''} onChange={(e) => update({ action: e.target.value, page: null })}>
                 <option value="">All changes</option>
                 {reportActions.map((a) => (
                   <option key={a} value={a}>
@@ -98,50 +138,49 @@ export function ReportPage() {
           {report.isPending ? (
             <Loading />
           ) : report.isError ? (
-            <ErrorState error={report.error} onRetry={() => void report.refetch()} />
+            // A page link that no longer holds (an old bookmark) starts again at the first page.
+            <ErrorState error={report.error} onRetry={() => (cursor ? update({ page: null }) : void report.refetch())} />
           ) : report.data.items.length === 0 ? (
             <EmptyState title="No lines">
               <p>{Object.keys(report.data.totals).length ? 'No line matches these filters.' : 'This run changed nobody.'}</p>
             </EmptyState>
           ) : (
             <>
-              <table aria-label="Report lines">
-                <thead>
-                  <tr>
-                    <th scope="col">User</th>
-                    <th scope="col">Change</th>
-                    <th scope="col">Result</th>
-                    <th scope="col">Fields (before → after)</th>
-                    <th scope="col">Details</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.data.items.map((line) => (
-                    <tr key={line.id}>
-                      <td>{line.userEmail}</td>
-                      <td>{reportActionLabels[line.action as keyof typeof reportActionLabels] ?? line.action}</td>
-                      <td>{resultLabels[line.result]}</td>
-                      <td>
-                        {line.changes ? (
-                          <ul className="plain">
-                            {Object.entries(line.changes).map(([field, c]) => (
-                              <li key={field}>
-                                {field}: {c.before ?? '—'} → {c.after ?? '—'}
-                              </li>
-                            ))}
-                          </ul>
-                        ) : null}
-                      </td>
-                      <td>{line.reason}</td>
+              <p className="muted" role="status">
+                Lines {(report.data.offset + 1).toLocaleString()}–{(report.data.offset + report.data.items.length).toLocaleString()} of{' '}
+                {report.data.matching.toLocaleString()}, by user e-mail
+              </p>
+              <div className="table-scroll">
+                <table aria-label="Report lines" className="report-lines">
+                  <thead>
+                    <tr>
+                      <th scope="col">User</th>
+                      <th scope="col">Change</th>
+                      <th scope="col">Result</th>
+                      <th scope="col">{dryRun ? 'What would be sent' : 'What was sent (before → after)'}</th>
+                      <th scope="col">Details</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {report.data.items.map((line) => (
+                      <tr key={line.id}>
+                        <td className="user">{line.userEmail}</td>
+                        <td>{reportActionLabels[line.action as keyof typeof reportActionLabels] ?? line.action}</td>
+                        <td>{reportResultLabels[line.result]}</td>
+                        <td>
+                          <Changes changes={line.changes} entry={app.data?.app} />
+                        </td>
+                        <td>{line.reason}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
               <nav className="pagination" aria-label="Report pages">
-                <button type="button" className="secondary" disabled={stack.length <= 1} onClick={() => setStack(stack.slice(0, -1))}>
+                <button type="button" className="secondary" disabled={!report.data.prevCursor} onClick={() => update({ page: report.data.prevCursor })}>
                   Previous
                 </button>
-                <button type="button" className="secondary" disabled={!report.data.nextCursor} onClick={() => setStack([...stack, report.data.nextCursor])}>
+                <button type="button" className="secondary" disabled={!report.data.nextCursor} onClick={() => update({ page: report.data.nextCursor })}>
                   Next
                 </button>
               </nav>
@@ -150,5 +189,28 @@ export function ReportPage() {
         </>
       )}
     </Page>
+  );
+}
+
+/** The fields of one line by their catalog label (the SCIM path beside it), values in words. */
+function Changes({ changes, entry }: { changes: ReportLine['changes']; entry: Pick<CatalogEntry, 'attributes' | 'accessLevels'> | undefined }) {
+  if (!changes) return null;
+  return (
+    <dl className="changes">
+      {Object.entries(changes).map(([name, c]) => {
+        const field = reportField(entry, name);
+        const before = field.value(c.before);
+        const after = field.value(c.after) ?? '—';
+        return (
+          <div key={name}>
+            <dt>
+              {field.label}
+              {field.path ? <span className="muted scim-path">{field.path}</span> : null}
+            </dt>
+            <dd>{before === null ? after : `${before} → ${after}`}</dd>
+          </div>
+        );
+      })}
+    </dl>
   );
 }

@@ -1,12 +1,11 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useFieldArray, useForm } from 'react-hook-form';
 import { scopeInputSchemaFor, type AppDetail, type ScopeFormInput, type ScopeInput } from '@autoprov/contract';
 import { FormActions } from '../../../components/ui/form-actions';
 import { FormAlert } from '../../../components/ui/states';
 import { applyServerErrors } from '../../../lib/form-errors';
-import { useDebounced } from '../../../lib/use-debounced';
-import { useGroups } from '../../directory/api/groups';
+import { GroupSearch } from '../../../components/group-search';
 import { useSaveScope } from '../api/apps';
 
 export type ScopeDraft = ScopeFormInput & { names: Record<string, string> };
@@ -27,15 +26,23 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
   const save = useSaveScope(detail.app.key);
   const schema = useMemo(() => scopeInputSchemaFor(detail.app), [detail.app]);
   const [names, setNames] = useState(initial.names);
-  const [search, setSearch] = useState('');
   const [alert, setAlert] = useState<string | null>(null);
-  const q = useDebounced(search.trim());
-  const found = useGroups({ q, pageSize: 8 });
+  const searchRef = useRef<HTMLInputElement>(null);
+  const removeButtons = useRef<(HTMLButtonElement | null)[]>([]);
+  const focusAfterRemove = useRef<number | null>(null);
   const form = useForm<ScopeFormInput, unknown, ScopeInput>({ resolver: zodResolver(schema), defaultValues: { groups: initial.groups } });
   const groups = useFieldArray({ control: form.control, name: 'groups', keyName: 'key' });
   useEffect(() => () => onLeave?.({ ...form.getValues(), names }), [form, names, onLeave]);
 
   const chosen = new Set(groups.fields.map((g) => g.groupId));
+  // After a removal, focus goes to the row that took its place (or the last one, or the search).
+  useEffect(() => {
+    const at = focusAfterRemove.current;
+    if (at === null) return;
+    focusAfterRemove.current = null;
+    const count = groups.fields.length;
+    (count > 0 ? removeButtons.current[Math.min(at, count - 1)] : searchRef.current)?.focus();
+  }, [groups.fields.length]);
   const submit = form.handleSubmit(async (values) => {
     setAlert(null);
     try {
@@ -60,33 +67,14 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
         </p>
       ) : null}
       <FormAlert message={alert} />
-      <div className="field">
-        <label htmlFor="scope-search">Search groups</label>
-        <input id="scope-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Type one or more letters" autoComplete="off" />
-      </div>
-      {q ? (
-        <ul className="results" aria-label="Groups found" aria-live="polite">
-          {(found.data?.items ?? []).length === 0 && !found.isFetching ? <li className="muted">No group matches “{q}”.</li> : null}
-          {(found.data?.items ?? []).map((g) => (
-            <li key={g.id}>
-              <span>
-                {g.name} <span className="muted">{g.email}</span>
-              </span>
-              <button
-                type="button"
-                className="small"
-                disabled={chosen.has(g.id)}
-                onClick={() => {
-                  setNames((n) => ({ ...n, [g.id]: g.name }));
-                  groups.append({ groupId: g.id, accessLevel: detail.app.defaultAccessLevel, teamName: '' });
-                }}
-              >
-                {chosen.has(g.id) ? 'Added' : `Add ${g.name}`}
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <GroupSearch
+        ref={searchRef}
+        added={chosen}
+        onPick={(g) => {
+          setNames((n) => ({ ...n, [g.id]: g.name }));
+          groups.append({ groupId: g.id, accessLevel: detail.app.defaultAccessLevel, teamName: '' }, { shouldFocus: false });
+        }}
+      />
       {groups.fields.length === 0 ? (
         <p className="muted">No group chosen: every user for whom the app is ON is in scope.</p>
       ) : (
@@ -139,7 +127,17 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
                     </td>
                   ) : null}
                   <td>
-                    <button type="button" className="small secondary" onClick={() => groups.remove(i)}>
+                    <button
+                      type="button"
+                      className="small secondary"
+                      ref={(el) => {
+                        removeButtons.current[i] = el;
+                      }}
+                      onClick={() => {
+                        focusAfterRemove.current = i;
+                        groups.remove(i);
+                      }}
+                    >
                       Remove<span className="visually-hidden"> {name}</span>
                     </button>
                   </td>

@@ -2,11 +2,12 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
-import { ssoSettingsInputSchema, type SsoSettingsInput } from '@autoprov/contract';
+import { ssoSettingsInputSchema, type SsoSettingsFormInput, type SsoSettingsInput } from '@autoprov/contract';
 import { Field } from '../../../components/ui/field';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { applyServerErrors } from '../../../lib/form-errors';
+import { notify } from '../../../lib/notify';
 import { useApp, useSaveSso } from '../api/apps';
 
 const fieldNames = ['entityId', 'ssoUrl', 'certificate'] as const;
@@ -24,18 +25,19 @@ export function SsoPage() {
   );
 }
 
-function SsoForm({ appKey, defaultValues }: { appKey: string; defaultValues: SsoSettingsInput }) {
+function SsoForm({ appKey, defaultValues }: { appKey: string; defaultValues: SsoSettingsFormInput }) {
   const navigate = useNavigate();
   const [search] = useSearchParams();
   const save = useSaveSso(appKey);
   const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<SsoSettingsInput>({ resolver: zodResolver(ssoSettingsInputSchema), defaultValues });
+  const form = useForm<SsoSettingsFormInput, unknown, SsoSettingsInput>({ resolver: zodResolver(ssoSettingsInputSchema), defaultValues });
   const { errors } = form.formState;
   const back = search.get('from') === 'wizard' ? `/apps/${appKey}/setup/prerequisite` : `/apps/${appKey}`;
   const submit = form.handleSubmit(async (values) => {
     setAlert(null);
     try {
       await save.mutateAsync(values);
+      notify.done('SSO settings saved.');
       navigate(back);
     } catch (err) {
       setAlert(applyServerErrors(err, fieldNames, form.setError));
@@ -48,11 +50,11 @@ function SsoForm({ appKey, defaultValues }: { appKey: string; defaultValues: Sso
       <Field label="Entity ID" required error={errors.entityId}>
         {(a) => <input {...a} {...form.register('entityId')} />}
       </Field>
-      <Field label="Sign-in URL" required error={errors.ssoUrl}>
+      <Field label="Sign-in URL" required error={errors.ssoUrl} hint="https:// only">
         {(a) => <input {...a} type="url" {...form.register('ssoUrl')} />}
       </Field>
-      <Field label="IdP certificate" required error={errors.certificate} hint="PEM (-----BEGIN CERTIFICATE-----) or base64">
-        {(a) => <textarea {...a} rows={5} {...form.register('certificate')} />}
+      <Field label="IdP certificate" required error={errors.certificate} hint="The X.509 certificate your identity provider signs with, in PEM form (-----BEGIN CERTIFICATE----- …)">
+        {(a) => <textarea {...a} rows={8} spellCheck={false} className="monospace" {...form.register('certificate')} />}
       </Field>
       <div className="actions start">
         <button type="button" className="secondary" onClick={() => navigate(back)}>

@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import type { AddGroupMember } from '@autoprov/contract';
+import { GroupSearch } from '../../../components/group-search';
 import { Dialog } from '../../../components/ui/dialog';
+import { SearchCombobox } from '../../../components/ui/search-combobox';
 import { FormAlert } from '../../../components/ui/states';
 import { ApiError } from '../../../lib/api-client';
-import { useAddGroupMember, useGroups } from '../api/groups';
+import { useAddGroupMember } from '../api/groups';
 import { useUsers } from '../api/users';
 import { useDebounced } from '../../../lib/use-debounced';
 
@@ -18,7 +20,6 @@ export function AddMemberDialog({ groupId, open, onClose }: { groupId: string; o
   const [alert, setAlert] = useState<string | null>(null);
   const q = useDebounced(search);
   const users = useUsers({ q: q || undefined, pageSize: 8, status: 'active' });
-  const groups = useGroups({ q: q || undefined, pageSize: 8 });
   const add = useAddGroupMember(groupId);
 
   const close = () => {
@@ -43,11 +44,6 @@ export function AddMemberDialog({ groupId, open, onClose }: { groupId: string; o
       setAlert(err instanceof ApiError ? Object.values(err.fields)[0] ?? err.message : 'Something went wrong.');
     }
   };
-
-  const options =
-    kind === 'user'
-      ? (users.data?.items ?? []).map((u) => ({ id: u.id, label: `${u.givenName} ${u.familyName} <${u.primaryEmail}>` }))
-      : (groups.data?.items ?? []).filter((g) => g.id !== groupId).map((g) => ({ id: g.id, label: `${g.name} <${g.email}>` }));
 
   return (
     <Dialog open={open} title="Add member" onClose={close}>
@@ -78,18 +74,24 @@ export function AddMemberDialog({ groupId, open, onClose }: { groupId: string; o
           </label>
         ) : (
           <>
-            <label>
-              {kind === 'user' ? 'Search users' : 'Search groups'}
-              <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Type a name or an e-mail" />
-            </label>
-            <ul className="choices" role="listbox" aria-label={kind === 'user' ? 'Users' : 'Groups'}>
-              {options.map((o) => (
-                <li key={o.id} role="option" aria-selected={chosen?.id === o.id} tabIndex={0} onClick={() => setChosen(o)} onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), setChosen(o))}>
-                  {o.label}
-                </li>
-              ))}
-            </ul>
-            {chosen ? <p>Chosen: {chosen.label}</p> : null}
+            {kind === 'user' ? (
+              <SearchCombobox
+                label="Search users"
+                placeholder="Type a name or an e-mail"
+                query={search}
+                onQueryChange={setSearch}
+                options={q ? (users.data?.items ?? []).map((u) => ({ id: u.id, label: `${u.givenName} ${u.familyName}`, detail: u.primaryEmail })) : undefined}
+                loading={users.isFetching || q !== search}
+                noMatch={(t) => `No active user matches “${t}”.`}
+                onPick={(o) => {
+                  setChosen({ id: o.id, label: `${o.label} <${o.detail ?? ''}>` });
+                  setSearch('');
+                }}
+              />
+            ) : (
+              <GroupSearch hidden={new Set([groupId])} onPick={(g) => setChosen({ id: g.id, label: `${g.name} <${g.email}>` })} />
+            )}
+            {chosen ? <p role="status">Chosen: {chosen.label}</p> : null}
           </>
         )}
         <div className="actions">

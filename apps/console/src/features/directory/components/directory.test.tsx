@@ -59,6 +59,20 @@ describe('user page (S-1)', () => {
     for (const name of ['Edit', 'Suspend', 'Archive', 'Delete']) expect(screen.getByRole('button', { name })).toBeTruthy();
   });
 
+  it("opens the edit form on the user's current org unit, even when the units arrive after the user", async () => {
+    renderAt('/directory/users/u1', (m, path) => {
+      if (path === '/directory/org-units') {
+        return { status: 200, body: { items: [{ id: 'ou-root', parentId: null, name: 'Example', path: '/', description: null, userCount: 1 }, ...orgUnits.body.items] } };
+      }
+      return respond('super_admin')(m, path);
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Edit' }));
+    const select = await screen.findByRole('combobox', { name: /Organisational unit/ });
+    await waitFor(() => expect((select as HTMLSelectElement).value).toBe('ou-sales'));
+    expect(screen.getByText('Now in /Sales')).toBeTruthy();
+  });
+
   it('shows a read-only admin no control that changes anything', async () => {
     renderAt('/directory/users/u1', respond('read_only'));
     expect(await screen.findByRole('heading', { name: 'Zoé Martin' })).toBeTruthy();

@@ -89,6 +89,7 @@ function UserView({ user }: { user: DirectoryUserDetail }) {
             employeeId: user.employeeId ?? '',
             photoUrl: user.photoUrl ?? '',
           }}
+          currentOrgUnitPath={user.orgUnitPath}
           submitLabel="Save"
           onCancel={() => setEditing(false)}
           onSubmit={async (values) => {

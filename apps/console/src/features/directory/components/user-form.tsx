@@ -14,10 +14,12 @@ interface UserFormProps {
   submitLabel: string;
   onSubmit: (values: UserInputParsed) => Promise<unknown>;
   onCancel?: () => void;
+  /** Editing: where the user is now. */
+  currentOrgUnitPath?: string;
 }
 
 /** One form for adding and editing a user, validated by the schema the server uses. */
-export function UserForm({ defaultValues, submitLabel, onSubmit, onCancel }: UserFormProps) {
+export function UserForm({ defaultValues, submitLabel, onSubmit, onCancel, currentOrgUnitPath }: UserFormProps) {
   const orgUnits = useOrgUnits();
   const [alert, setAlert] = useState<string | null>(null);
   const form = useForm<UserInput, unknown, UserInputParsed>({ resolver: zodResolver(userInputSchema), defaultValues });
@@ -44,17 +46,29 @@ export function UserForm({ defaultValues, submitLabel, onSubmit, onCancel }: Use
       <Field label="Primary e-mail" required error={errors.primaryEmail}>
         {(a) => <input {...a} type="email" autoComplete="off" {...form.register('primaryEmail')} />}
       </Field>
-      <Field label="Organisational unit" required error={errors.orgUnitId}>
-        {(a) => (
-          <select {...a} {...form.register('orgUnitId')}>
-            <option value="">Choose…</option>
-            {orgUnits.data?.items.map((ou) => (
-              <option key={ou.id} value={ou.id}>
-                {ou.path}
-              </option>
-            ))}
-          </select>
-        )}
+      <Field
+        label="Organisational unit"
+        required
+        error={errors.orgUnitId ?? (orgUnits.isError ? { type: 'load', message: 'The org units could not be loaded.' } : undefined)}
+        hint={currentOrgUnitPath ? `Now in ${currentOrgUnitPath}` : undefined}
+      >
+        {(a) =>
+          // The select is registered once its options exist, so it opens on the user's own unit.
+          orgUnits.data ? (
+            <select {...a} {...form.register('orgUnitId')}>
+              <option value="">Choose…</option>
+              {orgUnits.data.items.map((ou) => (
+                <option key={ou.id} value={ou.id}>
+                  {ou.path}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <select {...a} disabled>
+              <option>{currentOrgUnitPath ?? 'Loading…'}</option>
+            </select>
+          )
+        }
       </Field>
       <Field label="Job title" error={errors.jobTitle}>
         {(a) => <input {...a} {...form.register('jobTitle')} />}

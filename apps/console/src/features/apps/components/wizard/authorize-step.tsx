@@ -6,6 +6,7 @@ import { bearerTokenInputSchema, oauthClientInputSchema, type OAuthClientInput }
 import { Field } from '../../../../components/ui/field';
 import { FormAlert } from '../../../../components/ui/states';
 import { applyServerErrors } from '../../../../lib/form-errors';
+import { notify } from '../../../../lib/notify';
 import { useReachStep, useSaveBearerToken, useStartAuthorization } from '../../api/apps';
 import { FormActions } from '../../../../components/ui/form-actions';
 import { type StepProps } from './setup-wizard';
@@ -53,7 +54,14 @@ export function AuthorizeStep({ detail, configuration, next, back }: StepProps) 
         </fieldset>
       ) : null}
       {method === 'bearer' ? (
-        <BearerForm appKey={key} onSaved={next} back={back} />
+        <BearerForm
+          appKey={key}
+          onSaved={() => {
+            notify.done(`Token saved: autoprov is authorized in ${detail.app.name}.`);
+            next();
+          }}
+          back={back}
+        />
       ) : detail.app.builtInOAuth ? (
         <form
           className="stack"

@@ -1,6 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
+import { useSearchParams } from 'react-router';
 import { endpointInputSchema, type EndpointInput } from '@autoprov/contract';
 import { Field } from '../../../../components/ui/field';
 import { FormAlert } from '../../../../components/ui/states';
@@ -18,6 +19,9 @@ export function EndpointStep({ detail, configuration, next, back }: StepProps) {
   const { remembered, remember } = useRemembered<EndpointInput>('endpoint');
   const [alert, setAlert] = useState<string | null>(null);
   const [checked, setChecked] = useState<string | null>(null);
+  // W-2: back from the app's consent page, the screen says it worked.
+  const [search] = useSearchParams();
+  const justAuthorized = search.get('authorized') === '1' && configuration.authorization === 'oauth';
   const form = useForm<EndpointInput>({
     resolver: zodResolver(endpointInputSchema),
     defaultValues: remembered ?? { endpointUrl: configuration.endpointUrl ?? detail.app.endpointTemplate ?? '' },
@@ -47,6 +51,11 @@ export function EndpointStep({ detail, configuration, next, back }: StepProps) {
 
   return (
     <form className="stack" onSubmit={submit} noValidate>
+      {justAuthorized ? (
+        <p className="notice success" role="status">
+          Authorized: {detail.app.name} allowed autoprov to manage its accounts.
+        </p>
+      ) : null}
       <FormAlert message={alert} />
       <Field
         label="Endpoint URL"

@@ -62,6 +62,16 @@ describe('the setup wizard (SPEC §2)', () => {
     expect(calls.some((c) => c.method === 'PUT')).toBe(false);
   });
 
+  it('W-2: back from the app’s consent page, the screen confirms the authorization', async () => {
+    renderAt('/apps/gotomeeting/setup/endpoint?authorized=1', (_m, path) => {
+      if (path === '/session') return session('super_admin');
+      if (path === '/apps/gotomeeting') return { status: 200, body: detail({ wizardStep: 'endpoint', endpointUrl: null }) };
+      return undefined;
+    });
+    expect(await screen.findByText('Authorized: GoToMeeting allowed autoprov to manage its accounts.')).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Step 3 of 7: Endpoint URL' })).toBeTruthy();
+  });
+
   it('W-3: shows the reason the server gave next to the endpoint field', async () => {
     renderAt('/apps/gotomeeting/setup/endpoint', (method, path) => {
       if (path === '/session') return session('super_admin');
@@ -92,5 +102,48 @@ describe('the setup wizard (SPEC §2)', () => {
     });
     await waitFor(() => expect(router.state.location.pathname).toBe('/apps/gotomeeting'));
     expect(screen.queryByRole('button', { name: 'Continue' })).toBeNull();
+  });
+
+  it('W-5: the keyboard picks a group from "Search groups" without submitting the step; removing one keeps the focus in the table', async () => {
+    const groups = [
+      { id: 'g-fin', email: 'finance@example.com', name: 'Finance', description: null, directMemberCount: 4 },
+      { id: 'g-fac', email: 'facilities@example.com', name: 'Facilities', description: null, directMemberCount: 2 },
+      { id: 'g-man', email: 'managers@example.com', name: 'Managers', description: null, directMemberCount: 3 },
+    ];
+    const { calls } = renderAt('/apps/gotomeeting/setup/scope', (_m, path) => {
+      if (path === '/session') return session('super_admin');
+      if (path === '/apps/gotomeeting') return { status: 200, body: detail({ wizardStep: 'scope' }) };
+      if (path.startsWith('/directory/groups?')) {
+        const q = new URLSearchParams(path.split('?')[1]).get('q') ?? '';
+        const items = groups.filter((g) => g.name.toLowerCase().startsWith(q.toLowerCase()));
+        return { status: 200, body: { items, total: items.length, page: 1, pageSize: 8 } };
+      }
+      return undefined;
+    });
+    const user = userEvent.setup();
+    const search = await screen.findByRole('combobox', { name: 'Search groups' });
+    await user.type(search, 'f');
+    await screen.findByRole('option', { name: /Facilities/ });
+    await user.keyboard('{ArrowDown}');
+    const active = search.getAttribute('aria-activedescendant');
+    expect(active).toBeTruthy();
+    const picked = document.getElementById(active!)!.textContent!.split(' ')[0]!;
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('button', { name: `Remove ${picked}` })).toBeTruthy();
+    expect((search as HTMLInputElement).value).toBe('');
+    expect(screen.getByRole('heading', { name: 'Step 5 of 7: Provisioning scope' })).toBeTruthy();
+    // An Enter with nothing to pick does not submit the step either.
+    await user.keyboard('{Enter}');
+    expect(calls.some((c) => c.method === 'PUT')).toBe(false);
+
+    await user.type(search, 'man');
+    await screen.findByRole('option', { name: /Managers/ });
+    await user.keyboard('{ArrowDown}{Enter}');
+    await screen.findByRole('button', { name: 'Remove Managers' });
+    await user.click(screen.getByRole('button', { name: `Remove ${picked}` }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Remove Managers' })));
+    await user.click(screen.getByRole('button', { name: 'Remove Managers' }));
+    await waitFor(() => expect(document.activeElement).toBe(search));
+    expect(calls.some((c) => c.method === 'PUT')).toBe(false);
   });
 });

@@ -1,0 +1,1 @@
+CREATE INDEX `sync_report_lines_user_idx` ON `sync_report_lines` (`run_id`,`user_email`,`id`);
