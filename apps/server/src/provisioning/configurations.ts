@@ -113,7 +113,9 @@ export function runOf(db: AppDatabase, configurationId: string, runId: string) {
 
 export const getRun = (db: AppDatabase, configurationId: string, runId: string): SyncRun => runView(runOf(db, configurationId, runId));
 
-function configurationView(deps: Deps, row: ConfigurationRow, authorization: 'oauth' | 'bearer' | null): Configuration {
+type AuthorizationSummary = { kind: 'oauth' | 'bearer'; origin: string | null } | null;
+
+function configurationView(deps: Deps, row: ConfigurationRow, authorization: AuthorizationSummary): Configuration {
   const { db, clock } = deps;
   const scope = db
     .select({ groupId: scopeGroups.groupId, accessLevel: scopeGroups.accessLevel, name: directoryGroups.name, email: directoryGroups.email })
@@ -155,7 +157,8 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: 'oa
     state: row.state,
     wizardStep: (wizardSteps as readonly string[]).includes(row.wizardStep) ? (row.wizardStep as WizardStep) : 'prerequisite',
     setupComplete: Boolean(row.setupCompletedAt),
-    authorization,
+    authorization: authorization?.kind ?? null,
+    authorizedOrigin: authorization?.origin ?? null,
     endpointUrl: row.endpointUrl,
     mapping: row.mapping,
     scope: scope.map((g) => ({ ...g, teamName: teamOf.get(g.groupId) ?? '' })),
@@ -170,7 +173,7 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: 'oa
   };
 }
 
-export function appDetail(deps: Deps, key: string, authorizationOf: (row: ConfigurationRow) => 'oauth' | 'bearer' | null): AppDetail {
+export function appDetail(deps: Deps, key: string, authorizationOf: (row: ConfigurationRow) => AuthorizationSummary): AppDetail {
   const { db } = deps;
   const entry = requireEntry(deps.apps, key);
   const sso = db.select().from(ssoSettings).where(eq(ssoSettings.appKey, key)).get();

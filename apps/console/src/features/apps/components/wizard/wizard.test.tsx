@@ -18,6 +18,7 @@ function detail(overrides: Partial<NonNullable<AppDetail['configuration']>> = {}
       wizardStep: 'mapping',
       setupComplete: false,
       authorization: 'oauth',
+      authorizedOrigin: 'http://127.0.0.1:3100',
       endpointUrl: 'http://127.0.0.1:3100/scim/v2/accounts/4821937',
       mapping: Object.fromEntries(entry.attributes.filter((a) => a.defaultSource).map((a) => [a.path, a.defaultSource!])),
       scope: [],
