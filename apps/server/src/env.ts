@@ -32,7 +32,7 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseFile: string;
-  /** Where the console is reached; decides the allowed Origin and whether cookies are Secure. */
+  /** Where the console is reached: the only Host answered, the only Origin allowed to write, and whether cookies are Secure and HSTS is sent. */
   publicUrl: string;
   secretKeyHex: string | undefined;
   /** Used when no key is configured: created on first start, owner-readable only. */
@@ -51,6 +51,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  // S-6: only the public address is answered; a wildcard listen address is nobody's address.
+  if (!e.AUTOPROV_PUBLIC_URL && ['0.0.0.0', '::', '[::]'].includes(e.HOST)) {
+    throw new Error(`Invalid configuration: with HOST=${e.HOST}, set AUTOPROV_PUBLIC_URL to the address admins type (for example https://autoprov.example.com).`);
+  }
   // By default the data folder sits at the top of the checkout, wherever autoprov is started from.
   const dataDir = e.AUTOPROV_DATA_DIR ? resolve(e.AUTOPROV_DATA_DIR) : fileURLToPath(new URL('../../../data', import.meta.url));
   return {

@@ -53,7 +53,8 @@ export function testServer(options: { apps?: AppsSettings; google?: GoogleEndpoi
     let cookie = '';
     let csrfToken = '';
     async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-      const res = await app.request(path, {
+      // Full URLs: the server answers only at its public address (S-6, DNS rebinding).
+      const res = await app.request(new URL(path, publicUrl).href, {
         method,
         headers: {
           origin: publicUrl,
@@ -74,7 +75,7 @@ export function testServer(options: { apps?: AppsSettings; google?: GoogleEndpoi
     return {
       request,
       /** A GET answered as is (CSV and other non-JSON bodies). */
-      raw: (path: string) => app.request(path, { headers: { origin: publicUrl, ...(cookie ? { cookie } : {}) } }),
+      raw: (path: string) => app.request(new URL(path, publicUrl).href, { headers: { origin: publicUrl, ...(cookie ? { cookie } : {}) } }),
       get: (path: string) => request('GET', path),
       post: (path: string, body?: unknown) => request('POST', path, body ?? {}),
       patch: (path: string, body: unknown) => request('PATCH', path, body),
