@@ -10,6 +10,8 @@ import { createProvider } from './oidc.js';
 import { pages } from './pages.js';
 import { hashPassword } from './passwords.js';
 import { scimService } from './scim.js';
+import { applyHeaders, securityHeaders } from './security-headers.js';
+import { hashStoredTokens } from './oidc-adapter.js';
 
 export type { DemoAppOptions } from './env.js';
 export { revokeEverything } from './oidc-adapter.js';
@@ -25,6 +27,7 @@ export async function createDemoApp(
   options: Omit<DemoAppOptions, 'port' | 'host' | 'publicUrl' | 'cookieKey'> & { publicUrl?: string | undefined; cookieKey?: string | undefined },
 ) {
   const { db, close: closeDb } = openDemoDatabase(options.databaseFile);
+  hashStoredTokens(db);
   let generatedPassword: string | null = null;
   if (!db.select().from(account).get()) {
     const password = options.adminPassword ?? (generatedPassword = randomBytes(9).toString('base64url'));
@@ -60,7 +63,9 @@ export async function createDemoApp(
     });
 
   let honoListener: ReturnType<typeof getRequestListener> | null = null;
+  let headers: Record<string, string> = {};
   const build = () => {
+    headers = securityHeaders(publicUrl, options.redirectUris);
     provider = makeProvider();
     const app = new Hono();
     app.route('/scim/v2/accounts', scimService({ db, provider, accountKey, scimResource: scimResource(), publicUrl: () => publicUrl }));
@@ -70,6 +75,7 @@ export async function createDemoApp(
   };
 
   const server: Server = createServer((req: IncomingMessage & { originalUrl?: string }, res) => {
+    applyHeaders(res, headers);
     if (req.url?.startsWith(`${oauthPrefix}/`) && provider) {
       // Mounted under /oauth: oidc-provider reads the mount path from originalUrl.
       req.originalUrl = req.url;
