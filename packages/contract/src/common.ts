@@ -7,13 +7,16 @@ export const idSchema = z.string().min(1).max(64);
  * characters, and the bidirectional overrides, embeddings, isolates and marks ("Trojan
  * Source"). Line breaks and tabs are let through only where the text may span lines.
  */
-const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-const lineBreaks = /[\t\n\r]/;
+const isControl = (code: number) => code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+const isLineBreak = (code: number) => code === 0x09 || code === 0x0a || code === 0x0d;
 const bidiControls = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 export function hiddenCharacterProblem(value: string, options: { multiline?: boolean } = {}): string | null {
   if (bidiControls.test(value)) return 'Remove the text-direction control character: it makes the text show differently from what it is';
-  if (controlCharacters.test(value) || (!options.multiline && lineBreaks.test(value))) return 'Remove the invisible control character (such as NUL or a line break)';
+  for (const char of value) {
+    const code = char.codePointAt(0)!;
+    if (isControl(code) && !(options.multiline && isLineBreak(code))) return 'Remove the invisible control character (such as NUL or a line break)';
+  }
   return null;
 }
 
