@@ -87,6 +87,19 @@ describe('request bodies are limited before they are read (S-6)', () => {
 });
 
 describe('writes take JSON only (S-6)', () => {
+  it('lets a write without a body through over a real socket (a browser signing out)', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/api/session', method: 'DELETE', headers: { host: new URL(publicUrl).host, origin: publicUrl } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    // Not signed in: the write policy answers, not the media type check.
+    expect(status).toBe(401);
+  });
+
   it('answers 415 to a form or text/plain post, signed in or not, before anything else', async () => {
     const visitor = server.client();
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {

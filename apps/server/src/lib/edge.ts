@@ -54,7 +54,8 @@ export function jsonWritesOnly(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (safeMethods.has(c.req.method)) return next();
     const type = c.req.header('content-type');
-    const hasBody = c.req.raw.body !== null && (c.req.header('content-length') ?? '') !== '0';
+    // HTTP/1.1: a request has a body when it declares a length or a transfer coding.
+    const hasBody = Number(c.req.header('content-length') ?? '0') > 0 || c.req.header('transfer-encoding') !== undefined;
     if (!type && !hasBody) return next();
     if (type?.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
       throw new AppError('unsupported_media_type', 'Send the request as JSON (Content-Type: application/json).');
