@@ -136,7 +136,8 @@ export async function completeAuthorization(deps: Deps, requestUrl: URL, admin: 
   const error = requestUrl.searchParams.get('error');
   if (error) {
     const description = requestUrl.searchParams.get('error_description');
-    return fail(error === 'access_denied' ? `The app's admin did not allow autoprov${description ? ` (${description})` : ''}.` : `The app refused the authorization: ${description ?? error}.`);
+    const said = (description ?? error).slice(0, 300);
+    return fail(error === 'access_denied' ? `The app's admin did not allow autoprov${description ? ` (${said})` : ''}.` : `The app refused the authorization: ${said}.`);
   }
   const { verifier, redirectUri, origin, client } = pendingSchema.parse(JSON.parse(deps.secrets.open(pending.sealed, state)));
   // The code is checked against the redirect URI the app was given, wherever the request came in.
@@ -147,7 +148,7 @@ export async function completeAuthorization(deps: Deps, requestUrl: URL, admin: 
     tokens = await oauth.authorizationCodeGrant(configurationFor(client), currentUrl, { pkceCodeVerifier: verifier, expectedState: state });
   } catch (err) {
     const e = err as Error & { error_description?: string; error?: string };
-    return fail(`The app did not give autoprov its tokens: ${e.error_description ?? e.error ?? e.message}`);
+    return fail(`The app did not give autoprov its tokens: ${String(e.error_description ?? e.error ?? e.message).slice(0, 300)}`);
   }
   const expiresIn = tokens.expiresIn();
   const credentials = appCredentialsSchema.parse({
