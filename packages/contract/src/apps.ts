@@ -54,7 +54,15 @@ const endpointUrlSchema = z
  * S-5: the SCIM endpoint a new authorization is for; the credential is sent to its origin
  * (scheme, host, port) and nowhere else. Empty only when the catalog fixes the app's address.
  */
-const grantEndpointSchema = z.union([z.literal(''), endpointUrlSchema]).optional();
+const grantEndpointSchema = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    if (value === '') return;
+    const checked = endpointUrlSchema.safeParse(value);
+    if (!checked.success) ctx.addIssue({ code: 'custom', message: checked.error.issues[0]?.message ?? 'Enter the endpoint URL' });
+  })
+  .optional();
 
 /** W-2 for apps without a built-in OAuth client (custom): the admin's OAuth client. */
 export const oauthClientInputSchema = z.object({

@@ -199,6 +199,8 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
     // S-5: a token is granted for one endpoint's origin, given with it.
     const noEndpoint = await su.request('PUT', '/api/apps/custom-scim/configuration/bearer-token', { token: 'not-a-token-the-app-knows' });
     expect(noEndpoint.json.error.fields.endpointUrl).toBe('Enter the endpoint URL');
+    const badEndpoint = await su.request('PUT', '/api/apps/custom-scim/configuration/bearer-token', { token: 'x', endpointUrl: 'scim.example.com' });
+    expect(badEndpoint.json.error.fields.endpointUrl).toMatch(/not a valid URL/);
     const stored = await su.request('PUT', '/api/apps/custom-scim/configuration/bearer-token', {
       token: 'not-a-token-the-app-knows',
       endpointUrl: `${demo.url}/scim/v2/accounts/4821937`,
