@@ -48,8 +48,8 @@ export function createApp(deps: ServerDeps, options: { consoleDir?: string } = {
     }),
   );
   // S-6: before any route, session or body parsing.
-  app.use(expectedHost(deps.publicUrl));
-  app.use('/api/*', bodyLimits(), jsonWritesOnly());
+  app.use(expectedHost(deps.publicUrl), bodyLimits());
+  app.use('/api/*', jsonWritesOnly());
   app.route('/api', createApi(deps));
   // Hono only consults the top app's notFound; an unknown API path must not fall to the SPA.
   app.all('/api/*', onNotFound);
