@@ -3,7 +3,8 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: 'dist', sourcemap: true },
+  // No source maps in the production build: the console's source is not published (S-6).
+  build: { outDir: 'dist', sourcemap: false },
   server: {
     port: 5173,
     proxy: { '/api': 'http://127.0.0.1:3000' },

@@ -1,5 +1,11 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoApp, type DemoApp } from './index.js';
+import { ownerOnlyFolder } from './db/index.js';
+import { createDemoApp, demoAppSchema, type DemoApp } from './index.js';
+import { hashStoredTokens } from './oidc-adapter.js';
 import { authorizeLikeABrowser } from './testing/authorize.js';
 
 const redirectUri = 'http://127.0.0.1:3000/api/oauth/callback';
@@ -7,17 +13,19 @@ const client = { clientId: 'autoprov', clientSecret: 'test-secret', redirectUri 
 let app: DemoApp;
 let tokens: { access_token: string; refresh_token: string };
 
+const options = {
+  databaseFile: ':memory:',
+  accountKey: '4821937',
+  verifiedDomains: ['example.com'],
+  adminEmail: 'admin@example.com',
+  adminPassword: 'demo-admin-password',
+  clientId: client.clientId,
+  clientSecret: client.clientSecret,
+  redirectUris: [redirectUri],
+};
+
 beforeAll(async () => {
-  app = await createDemoApp({
-    databaseFile: ':memory:',
-    accountKey: '4821937',
-    verifiedDomains: ['example.com'],
-    adminEmail: 'admin@example.com',
-    adminPassword: 'demo-admin-password',
-    clientId: client.clientId,
-    clientSecret: client.clientSecret,
-    redirectUris: [redirectUri],
-  });
+  app = await createDemoApp(options);
   await app.listen(0);
   ({ tokens } = await authorizeLikeABrowser({ appUrl: app.url, ...client, adminEmail: 'admin@example.com', adminPassword: 'demo-admin-password' }));
 });
@@ -151,5 +159,68 @@ describe('change admin password (M-5)', () => {
     });
     expect(refresh.status).toBe(400);
     expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+});
+
+describe('what a local reader, a guesser or a framing page gets from the demo app (S-6)', () => {
+  it('keeps no usable token or session id in its files, which only their owner can read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demo-app-'));
+    const file = join(dir, 'data', 'demo-app.sqlite');
+    ownerOnlyFolder(join(dir, 'data'));
+    const own = await createDemoApp({ ...options, databaseFile: file });
+    try {
+      await own.listen(0);
+      const { tokens: issued } = await authorizeLikeABrowser({ appUrl: own.url, ...client, adminEmail: 'admin@example.com', adminPassword: 'demo-admin-password' });
+      const signIn = await fetch(`${own.url}/admin/sign-in`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ email: 'admin@example.com', password: 'demo-admin-password' }) });
+      const sessionId = /demo_admin_session=([^;]+)/.exec(signIn.headers.get('set-cookie') ?? '')![1]!;
+      const onDisk = ['', '-wal', '-shm'].map((s) => (existsSync(file + s) ? readFileSync(file + s).toString('latin1') : '')).join('');
+      for (const secret of [issued.access_token, issued.refresh_token, sessionId]) expect(onDisk).not.toContain(secret);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) expect({ f, mode: statSync(f).mode & 0o777 }).toEqual({ f, mode: 0o600 });
+      expect(statSync(join(dir, 'data')).mode & 0o777).toBe(0o700);
+      // The tokens still work: they are found by their hash.
+      expect((await fetch(`${own.scimBaseUrl()}/Users`, { headers: { authorization: `Bearer ${issued.access_token}` } })).status).toBe(200);
+
+      // A token stored in the clear by an earlier version is hashed in place, and keeps working.
+      const row = own.db.select().from(demoAppSchema.oidcStore).where(eq(demoAppSchema.oidcStore.model, 'AccessToken')).get()!;
+      own.db
+        .update(demoAppSchema.oidcStore)
+        .set({ id: issued.access_token, payload: { ...row.payload, jti: issued.access_token } })
+        .where(eq(demoAppSchema.oidcStore.id, row.id))
+        .run();
+      hashStoredTokens(own.db);
+      expect(own.db.select().from(demoAppSchema.oidcStore).all().some((r) => r.id === issued.access_token || JSON.stringify(r.payload).includes(issued.access_token))).toBe(false);
+      expect((await fetch(`${own.scimBaseUrl()}/Users`, { headers: { authorization: `Bearer ${issued.access_token}` } })).status).toBe(200);
+    } finally {
+      await own.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('throttles its admin sign-in, even for the right password once an address is blocked', async () => {
+    const own = await createDemoApp({ ...options, databaseFile: ':memory:' });
+    try {
+      await own.listen(0);
+      const signIn = (password: string) => fetch(`${own.url}/admin/sign-in`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ email: 'admin@example.com', password }) });
+      for (let i = 0; i < 10; i++) expect((await signIn(`guess-${i}`)).headers.get('location')).toBe('/admin?error=1');
+      const blocked = await signIn('demo-admin-password');
+      expect(blocked.status).toBe(429);
+      expect(blocked.headers.get('set-cookie')).toBeNull();
+      expect(await blocked.text()).toMatch(/Too many failed sign-in attempts/);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('sends autoprov’s security headers on its pages, OAuth server and SCIM service; HSTS only over https', async () => {
+    for (const url of [`${app.url}/admin`, `${app.url}/oauth/.well-known/openid-configuration`, `${app.scimBaseUrl()}/Users`]) {
+      const res = await fetch(url);
+      expect({ url, csp: res.headers.get('content-security-policy') }).toEqual({ url, csp: expect.stringContaining("frame-ancestors 'none'") });
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('strict-transport-security')).toBeNull();
+    }
+    // The consent form leads back to autoprov: allowed, and nowhere else.
+    expect((await fetch(`${app.url}/admin`)).headers.get('content-security-policy')).toContain("form-action 'self' http://127.0.0.1:3000");
   });
 });

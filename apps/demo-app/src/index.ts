@@ -11,6 +11,8 @@ import { pages } from './pages.js';
 import { keepInitialPassword, stillInitialPassword } from './initial-password.js';
 import { hashPassword } from './passwords.js';
 import { scimService } from './scim.js';
+import { applyHeaders, securityHeaders } from './security-headers.js';
+import { hashStoredTokens } from './oidc-adapter.js';
 
 export type { DemoAppOptions } from './env.js';
 export { revokeEverything } from './oidc-adapter.js';
@@ -26,6 +28,7 @@ export async function createDemoApp(
   options: Omit<DemoAppOptions, 'port' | 'host' | 'publicUrl' | 'cookieKey'> & { publicUrl?: string | undefined; cookieKey?: string | undefined },
 ) {
   const { db, close: closeDb } = openDemoDatabase(options.databaseFile);
+  hashStoredTokens(db);
   if (!db.select().from(account).get()) {
     const generated = options.adminPassword ? null : randomBytes(9).toString('base64url');
     const password = options.adminPassword ?? generated!;
@@ -63,7 +66,9 @@ export async function createDemoApp(
     });
 
   let honoListener: ReturnType<typeof getRequestListener> | null = null;
+  let headers: Record<string, string> = {};
   const build = () => {
+    headers = securityHeaders(publicUrl, options.redirectUris);
     provider = makeProvider();
     const app = new Hono();
     app.route('/scim/v2/accounts', scimService({ db, provider, accountKey, scimResource: scimResource(), publicUrl: () => publicUrl }));
@@ -73,6 +78,7 @@ export async function createDemoApp(
   };
 
   const server: Server = createServer((req: IncomingMessage & { originalUrl?: string }, res) => {
+    applyHeaders(res, headers);
     if (req.url?.startsWith(`${oauthPrefix}/`) && provider) {
       // Mounted under /oauth: oidc-provider reads the mount path from originalUrl.
       req.originalUrl = req.url;

@@ -1,7 +1,10 @@
+import { dirname } from 'node:path';
+import { ownerOnlyFolder } from './db/index.js';
 import { loadDemoAppOptions } from './env.js';
 import { createDemoApp } from './index.js';
 
 const options = loadDemoAppOptions();
+ownerOnlyFolder(dirname(options.databaseFile));
 const app = await createDemoApp(options);
 const { url } = await app.listen(options.port, options.host);
 const lines = [

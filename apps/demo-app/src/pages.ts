@@ -11,7 +11,8 @@ import { account, adminSessions, outbox, userPasswords, users, verifiedDomains }
 import { page } from './layout.js';
 import { SCIM_SCOPE } from './oidc.js';
 import { revokeEverything } from './oidc-adapter.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, tokenDigest, verifyPassword } from './passwords.js';
+import { signInThrottle } from './throttle.js';
 import { productAccessLabels } from './scim.js';
 
 type Env = { Bindings: HttpBindings };
@@ -33,7 +34,7 @@ export function pages({ db, provider, scimResource, publicUrl }: PagesOptions) {
 
   const adminSession = (c: Context<Env>) => {
     const id = getCookie(c, sessionCookie);
-    const row = id ? db.select().from(adminSessions).where(eq(adminSessions.id, id)).get() : undefined;
+    const row = id ? db.select().from(adminSessions).where(eq(adminSessions.id, tokenDigest(id))).get() : undefined;
     return row && row.expiresAt.getTime() > Date.now() ? row : null;
   };
   const checkCsrf = (c: Context<Env>, form: Record<string, unknown>) => {
@@ -43,14 +44,23 @@ export function pages({ db, provider, scimResource, publicUrl }: PagesOptions) {
   };
   const signInAdmin = (c: Context<Env>) => {
     const id = randomBytes(24).toString('base64url');
-    db.insert(adminSessions).values({ id, csrfToken: randomBytes(24).toString('base64url'), expiresAt: new Date(Date.now() + 8 * 3600_000) }).run();
+    db.insert(adminSessions).values({ id: tokenDigest(id), csrfToken: randomBytes(24).toString('base64url'), expiresAt: new Date(Date.now() + 8 * 3600_000) }).run();
     setCookie(c, sessionCookie, id, { httpOnly: true, sameSite: 'Lax', path: '/' });
   };
-  const credentialsOk = async (email: unknown, password: unknown) => {
+  const throttle = signInThrottle();
+  const clientOf = (c: Context<Env>) => c.env.incoming.socket.remoteAddress ?? 'unknown';
+  /** The admin's e-mail and password, throttled per address: 'blocked' says nothing of them. */
+  const credentialsOk = async (c: Context<Env>, email: unknown, password: unknown): Promise<boolean | 'blocked'> => {
+    const client = clientOf(c);
+    if (throttle.blocked(client)) return 'blocked';
     const a = theAccount();
-    const ok = await verifyPassword(String(password ?? ''), a.adminPasswordHash);
-    return ok && String(email ?? '').toLowerCase() === a.adminEmail;
+    const ok = (await verifyPassword(String(password ?? ''), a.adminPasswordHash)) && String(email ?? '').toLowerCase() === a.adminEmail;
+    if (ok) throttle.succeeded(client);
+    else throttle.failed(client);
+    return ok;
   };
+  const tooMany = (c: Context<Env>) =>
+    c.html(page('Too many attempts', html`<p class="error" role="alert">Too many failed sign-in attempts. Try again in 15 minutes.</p>`), 429);
 
   // --- OAuth interaction: sign-in, then consent (W-2) ---
   app.get('/interaction/:uid', async (c) => {
@@ -90,7 +100,9 @@ export function pages({ db, provider, scimResource, publicUrl }: PagesOptions) {
   app.post('/interaction/:uid/login', async (c) => {
     const form = await c.req.parseBody();
     const details = await provider.interactionDetails(c.env.incoming, c.env.outgoing);
-    if (!(await credentialsOk(form.email, form.password))) return c.redirect(`/interaction/${details.uid}?error=1`, 303);
+    const ok = await credentialsOk(c, form.email, form.password);
+    if (ok === 'blocked') return tooMany(c);
+    if (!ok) return c.redirect(`/interaction/${details.uid}?error=1`, 303);
     await provider.interactionFinished(c.env.incoming, c.env.outgoing, { login: { accountId: ADMIN_ACCOUNT_ID } }, { mergeWithLastSubmission: false });
     return RESPONSE_ALREADY_SENT;
   });
@@ -179,7 +191,9 @@ export function pages({ db, provider, scimResource, publicUrl }: PagesOptions) {
 
   app.post('/admin/sign-in', async (c) => {
     const form = await c.req.parseBody();
-    if (!(await credentialsOk(form.email, form.password))) return c.redirect('/admin?error=1', 303);
+    const ok = await credentialsOk(c, form.email, form.password);
+    if (ok === 'blocked') return tooMany(c);
+    if (!ok) return c.redirect('/admin?error=1', 303);
     signInAdmin(c);
     return c.redirect(`/admin#accounts/${theAccount().accountKey}`, 303);
   });
@@ -283,7 +297,11 @@ export function pages({ db, provider, scimResource, publicUrl }: PagesOptions) {
     const form = await c.req.parseBody();
     checkCsrf(c, form);
     const a = theAccount();
-    if (!(await verifyPassword(String(form.current ?? ''), a.adminPasswordHash))) return c.redirect('/admin/password?error=The+current+password+is+wrong.', 303);
+    if (throttle.blocked(clientOf(c))) return tooMany(c);
+    if (!(await verifyPassword(String(form.current ?? ''), a.adminPasswordHash))) {
+      throttle.failed(clientOf(c));
+      return c.redirect('/admin/password?error=The+current+password+is+wrong.', 303);
+    }
     if (String(form.next ?? '').length < 8) return c.redirect('/admin/password?error=Use+at+least+8+characters.', 303);
     db.update(account).set({ adminPasswordHash: await hashPassword(String(form.next)) }).run();
     // M-5: a new admin password revokes the authorization, as GoToMeeting does.

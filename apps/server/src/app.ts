@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { csrfProtection, loadSession, twoFactorSetupGate, writePolicy } from './auth/middleware.js';
 import type { ServerDeps } from './deps.js';
 import { consoleAssets } from './lib/console-assets.js';
+import { bodyLimits, expectedHost, jsonWritesOnly } from './lib/edge.js';
 import { onError, onNotFound } from './lib/errors.js';
 import { requestLog } from './lib/request-log.js';
 import { accountRoutes } from './routes/account.routes.js';
@@ -38,6 +39,8 @@ export function createApp(deps: ServerDeps, options: { consoleDir?: string } = {
   app.use(requestLog(deps.logger));
   app.use(
     secureHeaders({
+      // HSTS means something only over https; sent over http it would pin nothing (and mislead).
+      strictTransportSecurity: deps.publicUrl.startsWith('https:') ? 'max-age=15552000; includeSubDomains' : false,
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         imgSrc: ["'self'", 'data:', 'https:'],
@@ -47,6 +50,9 @@ export function createApp(deps: ServerDeps, options: { consoleDir?: string } = {
       },
     }),
   );
+  // S-6: before any route, session or body parsing.
+  app.use(expectedHost(deps.publicUrl), bodyLimits());
+  app.use('/api/*', jsonWritesOnly());
   app.route('/api', createApi(deps));
   // Hono only consults the top app's notFound; an unknown API path must not fall to the SPA.
   app.all('/api/*', onNotFound);

@@ -15,9 +15,6 @@ describe('configuration', () => {
     expect(loadConfig({ DEMO_APP_PUBLIC_URL: 'http://demo.internal:8080' }).apps.vendorUrls.gotomeeting).toBe('http://demo.internal:8080');
   });
 
-  it('is reached on loopback when it listens on every address', () => {
-    expect(loadConfig({ HOST: '0.0.0.0', PORT: '3999' }).publicUrl).toBe('http://127.0.0.1:3999');
-  });
 });
 
 
@@ -38,5 +35,11 @@ describe('sign-in settings from the environment (S-3, S-6)', () => {
     for (const bad of ['everyone', '10.0.0.0/33', '*', '10.0.0.1/8/2']) {
       expect(() => loadConfig({ AUTOPROV_TRUSTED_PROXIES: bad })).toThrow(/AUTOPROV_TRUSTED_PROXIES/);
     }
+
+describe('configuration (S-6)', () => {
+  it('takes the public address from AUTOPROV_PUBLIC_URL, and refuses a wildcard listen address without one', () => {
+    expect(loadConfig({ HOST: '127.0.0.1', PORT: '3000' }).publicUrl).toBe('http://127.0.0.1:3000');
+    expect(loadConfig({ HOST: '0.0.0.0', AUTOPROV_PUBLIC_URL: 'https://autoprov.example.com/' }).publicUrl).toBe('https://autoprov.example.com');
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/set AUTOPROV_PUBLIC_URL/);
   });
 });

@@ -50,7 +50,7 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseFile: string;
-  /** Where the console is reached; decides the allowed Origin and whether cookies are Secure. */
+  /** Where the console is reached: the only Host answered, the only Origin allowed to write, and whether cookies are Secure and HSTS is sent. */
   publicUrl: string;
   secretKeyHex: string | undefined;
   /** Used when no key is configured: created on first start, owner-readable only. */
@@ -72,6 +72,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  // S-6: only the public address is answered; a wildcard listen address is nobody's address.
+  if (!e.AUTOPROV_PUBLIC_URL && ['0.0.0.0', '::', '[::]'].includes(e.HOST)) {
+    throw new Error(`Invalid configuration: with HOST=${e.HOST}, set AUTOPROV_PUBLIC_URL to the address admins type (for example https://autoprov.example.com).`);
+  }
   const gotomeetingUrl = e.AUTOPROV_GOTOMEETING_URL ?? demoAppUrl(e.DEMO_APP_PUBLIC_URL, e.DEMO_APP_PORT);
   // By default the data folder sits at the top of the checkout, wherever autoprov is started from.
   const dataDir = e.AUTOPROV_DATA_DIR ? resolve(e.AUTOPROV_DATA_DIR) : fileURLToPath(new URL('../../../data', import.meta.url));
@@ -80,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir,
     databaseFile: resolve(dataDir, 'autoprov.sqlite'),
-    publicUrl: (e.AUTOPROV_PUBLIC_URL ?? `http://${reachableHost(e.HOST)}:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl: (e.AUTOPROV_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     secretKeyHex: e.AUTOPROV_SECRET_KEY,
     secretKeyFile: resolve(dataDir, 'secret.key'),
     consoleDir: e.AUTOPROV_CONSOLE_DIR ? resolve(e.AUTOPROV_CONSOLE_DIR) : fileURLToPath(new URL('../../console/dist', import.meta.url)),
@@ -103,9 +107,4 @@ function demoAppUrl(publicUrl: string | undefined, port: number | undefined) {
   const url = new URL(DEMO_APP_URL);
   url.port = String(port);
   return url.origin;
-}
-
-/** A server listening on every address is still reached on loopback from this machine. */
-function reachableHost(host: string) {
-  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { admins, openDatabase } from '@autoprov/db';
+import { admins, openDatabase, ownerOnlyFolder } from '@autoprov/db';
 import { builtInDirectory, latestChangeId, seedDemoOrganisation, systemClock } from '@autoprov/directory';
 import { appConnector, ProvisioningScheduler, pruneSyncHistory, pruneUsageLog } from '@autoprov/engine';
 import { loadOrCreateKey, SecretBox } from '@autoprov/secrets';
@@ -13,6 +13,8 @@ import { createLogger } from './lib/logger.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
+// S-6: the data folder is the owner's only, whatever the umask and however old the install.
+ownerOnlyFolder(config.dataDir);
 const secrets = new SecretBox(loadOrCreateKey(config.secretKeyHex, config.secretKeyFile));
 const { db, close } = openDatabase(config.databaseFile);
 logger.info({ databaseFile: config.databaseFile }, 'database ready');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { passwordSchema } from './auth.js';
-import { emailSchema, isoDateSchema } from './common.js';
+import { emailSchema, isoDateSchema, nameSchema } from './common.js';
 import { adminRoles } from './enums.js';
 
 export const adminSchema = z.object({
@@ -17,7 +17,7 @@ export type Admin = z.infer<typeof adminSchema>;
 export const adminListSchema = z.object({ items: z.array(adminSchema) });
 
 export const createAdminInputSchema = z.object({
-  name: z.string().trim().min(1, 'Enter a name').max(100),
+  name: nameSchema('a name'),
   email: emailSchema,
   role: z.enum(adminRoles, { message: 'Choose a role' }),
   password: passwordSchema,

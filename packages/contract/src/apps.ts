@@ -61,6 +61,31 @@ export const availabilityInputSchema = z.object({
 });
 export type AvailabilityInput = z.infer<typeof availabilityInputSchema>;
 
+const endpointUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter the endpoint URL')
+  .max(2000, 'At most 2,000 characters')
+  .superRefine((value, ctx) => {
+    const found = placeholder.exec(value);
+    if (found) ctx.addIssue({ code: 'custom', message: `Replace ${found[0]} with your value (see the help below).`, abort: true });
+  })
+  .pipe(httpUrl('This is not a valid URL: it must start with https:// (or http:// on this machine)'));
+
+/**
+ * S-5: the SCIM endpoint a new authorization is for; the credential is sent to its origin
+ * (scheme, host, port) and nowhere else. Empty only when the catalog fixes the app's address.
+ */
+const grantEndpointSchema = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    if (value === '') return;
+    const checked = endpointUrlSchema.safeParse(value);
+    if (!checked.success) ctx.addIssue({ code: 'custom', message: checked.error.issues[0]?.message ?? 'Enter the endpoint URL' });
+  })
+  .optional();
+
 /** W-2 for apps without a built-in OAuth client (custom): the admin's OAuth client. */
 export const oauthClientInputSchema = z.object({
   authorizationUrl: z.string().trim().min(1, 'Enter the authorization URL').pipe(httpUrl('Enter a full URL, starting with https://')),
@@ -68,6 +93,7 @@ export const oauthClientInputSchema = z.object({
   clientId: z.string().trim().min(1, 'Enter the client ID').max(500),
   clientSecret: z.string().trim().min(1, 'Enter the client secret').max(2000),
   scope: z.string().trim().max(500),
+  endpointUrl: grantEndpointSchema,
 });
 export type OAuthClientInput = z.infer<typeof oauthClientInputSchema>;
 
@@ -77,20 +103,12 @@ export const startAuthorizationResultSchema = z.object({ authorizationUrl: z.str
 /** W-2 alternative for apps that take a token (Workleap, custom). */
 export const bearerTokenInputSchema = z.object({
   token: z.string().trim().min(1, 'Paste the token').max(8000, 'At most 8,000 characters'),
+  endpointUrl: grantEndpointSchema,
 });
+export type BearerTokenInput = z.infer<typeof bearerTokenInputSchema>;
 
 /** W-3: refuses an unreplaced placeholder and a malformed URL before anything is sent. */
-export const endpointInputSchema = z.object({
-  endpointUrl: z
-    .string()
-    .trim()
-    .min(1, 'Enter the endpoint URL')
-    .superRefine((value, ctx) => {
-      const found = placeholder.exec(value);
-      if (found) ctx.addIssue({ code: 'custom', message: `Replace ${found[0]} with your value (see the help below).`, abort: true });
-    })
-    .pipe(httpUrl('This is not a valid URL: it must start with https:// (or http:// on this machine)')),
-});
+export const endpointInputSchema = z.object({ endpointUrl: endpointUrlSchema });
 export type EndpointInput = z.infer<typeof endpointInputSchema>;
 
 const mappingRowSchema = z.object({ attribute: z.string(), source: z.string() });
@@ -235,6 +253,8 @@ export const configurationSchema = z.object({
   /** Who last authorized autoprov in the app, and when (W-2, M-5). */
   authorizedBy: z.string().nullable(),
   authorizedAt: isoDateSchema.nullable(),
+  /** S-5: the origin (scheme, host, port) the stored authorization is sent to, and no other. */
+  authorizedOrigin: z.string().nullable(),
   endpointUrl: z.string().nullable(),
   mapping: z.record(z.string(), z.string()),
   scope: z.array(z.object({ groupId: z.string(), name: z.string(), email: z.string(), accessLevel: z.string(), teamName: z.string() })),

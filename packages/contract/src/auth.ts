@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema } from './common.js';
+import { emailSchema, nameSchema } from './common.js';
 import { adminRoles } from './enums.js';
 
 export const passwordSchema = z
@@ -21,7 +21,7 @@ export type SetupStatus = z.infer<typeof setupStatusSchema>;
 
 export const setupInputSchema = z.object({
   token: z.string().min(1, 'The setup link is incomplete: open the link printed at start-up'),
-  name: z.string().trim().min(1, 'Enter your name').max(100),
+  name: nameSchema('your name'),
   email: emailSchema,
   password: passwordSchema,
 });

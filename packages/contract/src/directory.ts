@@ -3,6 +3,7 @@ import {
   emailSchema,
   idSchema,
   isoDateSchema,
+  nameSchema,
   optionalTextSchema,
   pageOf,
   pageQuerySchema,
@@ -74,14 +75,12 @@ export const userListQuerySchema = pageQuerySchema.extend({
 export type UserListQuery = z.infer<typeof userListQuerySchema>;
 export const userPageSchema = pageOf(directoryUserSchema);
 
-const nameSchema = (what: string) =>
-  z.string().trim().min(1, `Enter the ${what}`).max(100, 'At most 100 characters');
 
 /** One schema for the console's user form and the server's create route. */
 export const userInputSchema = z.object({
   primaryEmail: emailSchema,
-  givenName: nameSchema('first name'),
-  familyName: nameSchema('last name'),
+  givenName: nameSchema('the first name'),
+  familyName: nameSchema('the last name'),
   orgUnitId: z.string().min(1, 'Choose an organisational unit').max(64),
   jobTitle: optionalTextSchema(),
   department: optionalTextSchema(),
@@ -120,8 +119,8 @@ export type GroupDetail = z.infer<typeof groupDetailSchema>;
 
 export const groupInputSchema = z.object({
   email: emailSchema,
-  name: nameSchema('group name'),
-  description: optionalTextSchema(500),
+  name: nameSchema('the group name'),
+  description: optionalTextSchema(500, { multiline: true }),
 });
 export type GroupInput = z.input<typeof groupInputSchema>;
 

@@ -15,6 +15,9 @@ export const errorCodes = [
   'conflict',
   'rate_limited',
   'setup_closed',
+  'payload_too_large',
+  'unsupported_media_type',
+  'wrong_host',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -56,5 +59,9 @@ export const httpStatusByCode: Record<ErrorCode, number> = {
   conflict: 409,
   setup_closed: 409,
   rate_limited: 429,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  // 421 Misdirected Request: the Host is not autoprov's public address (DNS rebinding).
+  wrong_host: 421,
   internal: 500,
 };

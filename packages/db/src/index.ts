@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -23,13 +23,33 @@ export interface OpenDatabase {
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
 /**
+ * S-6: a folder only its owner can enter (0700), made if missing and tightened if it exists:
+ * what autoprov keeps there (password hashes, personal data, sealed secrets) is no one else's.
+ */
+export function ownerOnlyFolder(folder: string): void {
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  chmodSync(folder, 0o700);
+}
+
+/** The SQLite file and its -wal and -shm companions, owner-readable only (0600). */
+export function ownerOnlyDatabaseFiles(file: string): void {
+  // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the same mode.
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
+/**
  * Opens (creating if needed) the SQLite file and brings its schema up to date.
  * `:memory:` gives a private database, which is what tests use.
  */
 export function openDatabase(file: string): OpenDatabase {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    ownerOnlyDatabaseFiles(file);
+  }
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
+  if (file !== ':memory:') ownerOnlyDatabaseFiles(file);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');

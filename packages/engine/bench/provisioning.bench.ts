@@ -22,7 +22,7 @@ const sink = fork(fileURLToPath(new URL('./scim-sink.mjs', import.meta.url)), { 
 const port = await new Promise<number>((resolve) => sink.once('message', (m: { port: number }) => resolve(m.port)));
 const baseUrl = `http://127.0.0.1:${port}/scim/v2`;
 const sinkCall = async (path: string) => (await fetch(`${baseUrl}${path}`)).json().catch(() => null);
-const client = () => new ScimClient({ baseUrl, tokens: staticToken('bench'), concurrency, requestsPerSecond: 1e9 });
+const client = () => new ScimClient({ baseUrl, tokens: staticToken('bench', baseUrl), concurrency, requestsPerSecond: 1e9 });
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);

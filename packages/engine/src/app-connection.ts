@@ -1,15 +1,29 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { appConfigurations, type AppDatabase } from '@autoprov/db';
-import { oauthRefreshToken, ScimClient, ScimError, staticToken, type TokenProvider, type TransportOptions } from '@autoprov/scim-client';
+import {
+  CredentialOriginError,
+  oauthRefreshToken,
+  originOf,
+  ScimClient,
+  ScimError,
+  staticToken,
+  type TokenProvider,
+  type TransportOptions,
+} from '@autoprov/scim-client';
 import type { SecretBox } from '@autoprov/secrets';
 import { AppCallError, type AppPort } from './ports.js';
 import { scimAppPort } from './scim-app.js';
 
-/** How autoprov authenticates to an app; stored sealed (S-2), never sent to the browser. */
+/**
+ * How autoprov authenticates to an app; stored sealed (S-2), never sent to the browser, and
+ * bound to the origin it was granted for (S-5). `origin` is missing only from credentials
+ * stored before S-5: they are bound at first use to their saved endpoint.
+ */
 export const appCredentialsSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('oauth'),
+    origin: z.string().optional(),
     tokenEndpoint: z.url(),
     clientId: z.string(),
     clientSecret: z.string(),
@@ -17,9 +31,9 @@ export const appCredentialsSchema = z.discriminatedUnion('kind', [
     refreshToken: z.string().nullable(),
     expiresAt: z.string().nullable(),
   }),
-  z.object({ kind: z.literal('bearer'), token: z.string().min(1) }),
+  z.object({ kind: z.literal('bearer'), origin: z.string().optional(), token: z.string().min(1) }),
 ]);
-export type AppCredentials = z.infer<typeof appCredentialsSchema>;
+export type AppCredentials = z.infer<typeof appCredentialsSchema> & { origin: string };
 
 export function storeCredentials(db: AppDatabase, secrets: SecretBox, configurationId: string, credentials: AppCredentials, at = new Date()) {
   db.update(appConfigurations)
@@ -41,7 +55,7 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
     const key = `${row.endpointUrl}|${row.sealedCredentials}`;
     const cached = cache.get(configurationId);
     if (cached?.key === key) return cached.port;
-    const credentials = readCredentials(secrets, row);
+    const credentials = readCredentials(db, secrets, row);
     if (!credentials) throw new AppCallError('unauthorized', 'The stored authorization cannot be read (was the secret key changed?): re-authorize.');
     const tokens = tokensFor(db, secrets, configurationId, credentials, () => {
       // The refreshed client stays valid: remember it under the new sealed value.
@@ -54,13 +68,37 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
   };
 }
 
-function readCredentials(secrets: SecretBox, row: { id: string; sealedCredentials: string | null }): AppCredentials | null {
+type CredentialRow = { id: string; sealedCredentials: string | null; endpointUrl: string | null };
+type StoredCredentials = z.infer<typeof appCredentialsSchema>;
+
+function sealedCredentials(secrets: SecretBox, row: CredentialRow): StoredCredentials | null {
   if (!row.sealedCredentials) return null;
   try {
     return appCredentialsSchema.parse(JSON.parse(secrets.open(row.sealedCredentials, row.id)));
   } catch {
     return null;
   }
+}
+
+/** What the console may say about the stored credentials: their kind and origin, never a secret. */
+export function credentialsSummary(secrets: SecretBox, row: CredentialRow): { kind: AppCredentials['kind']; origin: string | null } | null {
+  const stored = sealedCredentials(secrets, row);
+  if (!stored) return null;
+  return { kind: stored.kind, origin: stored.origin ?? (row.endpointUrl ? originOf(row.endpointUrl) : null) };
+}
+
+/**
+ * The credentials, bound to their origin. Ones stored before S-5 are bound now, once, to the
+ * endpoint they were saved with; with no saved endpoint they cannot be used (authorize again).
+ */
+function readCredentials(db: AppDatabase, secrets: SecretBox, row: CredentialRow): AppCredentials | null {
+  const stored = sealedCredentials(secrets, row);
+  if (!stored) return null;
+  if (stored.origin) return { ...stored, origin: stored.origin };
+  if (!row.endpointUrl) return null;
+  const bound: AppCredentials = { ...stored, origin: originOf(row.endpointUrl) };
+  storeCredentials(db, secrets, row.id, bound);
+  return bound;
 }
 
 /** Bearer token as given, or OAuth tokens refreshed (and stored sealed again) when they expire. */
@@ -71,8 +109,9 @@ function tokensFor(
   credentials: AppCredentials,
   onRefreshed: () => void = () => {},
 ): TokenProvider {
-  if (credentials.kind === 'bearer') return staticToken(credentials.token);
+  if (credentials.kind === 'bearer') return staticToken(credentials.token, credentials.origin);
   return oauthRefreshToken({
+    origin: credentials.origin,
     tokenEndpoint: credentials.tokenEndpoint,
     clientId: credentials.clientId,
     clientSecret: credentials.clientSecret,
@@ -91,9 +130,13 @@ function tokensFor(
 
 export type ConnectionCheck = { ok: true; message: string } | { ok: false; reason: string };
 
+/** What an app said, shown to the admin: only from the granted origin, and never at length. */
+const quoted = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
+
 /**
  * W-3: asks the endpoint for its ServiceProviderConfig and one user, with the stored
- * authorization, and says in words what is wrong. Nothing is written to the app.
+ * authorization, and says in words what is wrong. Nothing is written to the app. An endpoint
+ * at another origin than the authorization's is not contacted at all (S-5).
  */
 export async function checkAppConnection(
   db: AppDatabase,
@@ -103,7 +146,7 @@ export async function checkAppConnection(
   options: { accountKeyInUrl?: boolean; timeoutMs?: number } = {},
 ): Promise<ConnectionCheck> {
   const row = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
-  const credentials = row ? readCredentials(secrets, row) : null;
+  const credentials = row ? readCredentials(db, secrets, row) : null;
   if (!credentials) return { ok: false, reason: 'Authorize autoprov first (the previous step): the connection is tested with that authorization.' };
   let host = endpointUrl;
   try {
@@ -127,22 +170,29 @@ export async function checkAppConnection(
     }
     return { ok: true, message: users > 0 ? 'Connected: the app answered as a SCIM 2.0 service and lists its users.' : 'Connected: the app answered as a SCIM 2.0 service (it has no users yet).' };
   } catch (err) {
-    if (!(err instanceof ScimError)) return { ok: false, reason: (err as Error).message };
+    if (err instanceof CredentialOriginError) {
+      return {
+        ok: false,
+        reason: `autoprov is authorized for ${err.grantedOrigin} only, and this endpoint is at ${err.targetOrigin}: nothing was sent to it. To use this address, authorize again for it (the previous step).`,
+      };
+    }
+    if (!(err instanceof ScimError)) return { ok: false, reason: quoted((err as Error).message) };
+    const said = quoted(err.reason);
     switch (err.kind) {
       case 'transient':
         return err.status
-          ? { ok: false, reason: `The app at ${host} is not working right now (HTTP ${err.status}: ${err.reason}). Try again in a moment.` }
-          : { ok: false, reason: `autoprov cannot reach ${host}: check the address, and that the app is up. (${err.reason})` };
+          ? { ok: false, reason: `The app at ${host} is not working right now (HTTP ${err.status}: ${said}). Try again in a moment.` }
+          : { ok: false, reason: `autoprov cannot reach ${host}: check the address, and that the app is up. (${said})` };
       case 'unauthorized':
-        return { ok: false, reason: `The app refused autoprov's authorization (${err.reason}). Authorize again in the previous step.` };
+        return { ok: false, reason: `The app refused autoprov's authorization (${said}). Authorize again in the previous step.` };
       case 'not_found':
         return options.accountKeyInUrl
-          ? { ok: false, reason: `The app has no account with this key (it answered: ${err.reason}). Check the account key: the number after #accounts/ in your Admin Center's address.` }
-          : { ok: false, reason: `No SCIM service answers at this address (HTTP 404: ${err.reason}). Check the URL: it is the address before /Users.` };
+          ? { ok: false, reason: `The app has no account with this key (it answered: ${said}). Check the account key: the number after #accounts/ in your Admin Center's address.` }
+          : { ok: false, reason: `No SCIM service answers at this address (HTTP 404: ${said}). Check the URL: it is the address before /Users.` };
       case 'bad_response':
-        return { ok: false, reason: `This address answers, but not as a SCIM 2.0 service: ${err.reason}` };
+        return { ok: false, reason: `This address answers, but not as a SCIM 2.0 service: ${said}` };
       default:
-        return { ok: false, reason: err.reason };
+        return { ok: false, reason: said };
     }
   }
 }

@@ -21,6 +21,7 @@ async function authorize(app: DemoApp, f: ReturnType<typeof engineFixture>, secr
   const tokens = await authorizeTestDemoApp(app);
   storeCredentials(f.db, secrets, f.configurationId, {
     kind: 'oauth',
+    origin: app.url,
     tokenEndpoint: app.endpoints().token,
     clientId: demoClient.clientId,
     clientSecret: demoClient.clientSecret,

@@ -51,7 +51,7 @@ export function engineFixture(options: { baseUrl: string; token: string; appKey?
     db: store.db,
     clock,
     directory: builtInDirectory(store.db),
-    appFor: async () => scimAppPort(new ScimClient({ baseUrl: options.baseUrl, tokens: staticToken(token), backoffMs: 2, maxBackoffMs: 20, requestsPerSecond: 100_000 })),
+    appFor: async () => scimAppPort(new ScimClient({ baseUrl: options.baseUrl, tokens: staticToken(token, options.baseUrl), backoffMs: 2, maxBackoffMs: 20, requestsPerSecond: 100_000 })),
   };
   return {
     ...store,

@@ -10,7 +10,7 @@ let client: ScimClient;
 
 beforeAll(async () => {
   server = await startScimmyServer({ token: 't1' });
-  client = new ScimClient({ baseUrl: server.baseUrl, tokens: staticToken('t1'), backoffMs: 5 });
+  client = new ScimClient({ baseUrl: server.baseUrl, tokens: staticToken('t1', server.baseUrl), backoffMs: 5 });
 });
 afterAll(() => server.close());
 
@@ -89,7 +89,7 @@ describe('SCIM client against SCIMMY', () => {
   });
 
   it('reports a refused token as unauthorized once a refresh cannot cure it', async () => {
-    const stale = new ScimClient({ baseUrl: server.baseUrl, tokens: staticToken('revoked'), backoffMs: 5 });
+    const stale = new ScimClient({ baseUrl: server.baseUrl, tokens: staticToken('revoked', server.baseUrl), backoffMs: 5 });
     const err = await stale.findUserByUserName('x@example.com').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScimError);
     expect((err as ScimError).kind).toBe('unauthorized');

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ScimClient } from './client.js';
 import type { ScimError } from './errors.js';
 import { RequestLimiter } from './limiter.js';
-import { staticToken, type TokenProvider } from './tokens.js';
+import { CredentialOriginError, oauthRefreshToken, staticToken, type TokenProvider } from './tokens.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
 const servers: { close(): void }[] = [];
@@ -35,7 +35,7 @@ const fast = { backoffMs: 1, maxBackoffMs: 20, timeoutMs: 300 };
 describe('transport (E-8)', () => {
   it('retries 429 honouring Retry-After, then succeeds', async () => {
     const s = await serve((_req, res, hit) => (hit === 1 ? json(res, 429, { detail: 'slow down' }, { 'retry-after': '0' }) : json(res, 200, list([]))));
-    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t'), ...fast });
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t', s.url), ...fast });
     expect(await client.findUserByUserName('a@example.com')).toBeNull();
     expect(s.hits()).toBe(2);
   });
@@ -45,7 +45,7 @@ describe('transport (E-8)', () => {
       if (hit % 2 === 1) json(res, 503, { detail: 'maintenance' });
       // even hits never answer: the client's timeout must fire
     });
-    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t'), ...fast, maxRetries: 3 });
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t', s.url), ...fast, maxRetries: 3 });
     const err = (await client.getUser('1').catch((e: unknown) => e)) as ScimError;
     expect(err.kind).toBe('transient');
     expect(s.hits()).toBe(4);
@@ -56,7 +56,7 @@ describe('transport (E-8)', () => {
       if (req.method === 'PATCH') return void res.writeHead(204).end();
       json(res, 200, { totalResults: 1, resources: [{ id: 42, userName: 'A@example.com' }] });
     });
-    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t'), ...fast });
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t', s.url), ...fast });
     expect((await client.findUserByUserName('a@example.com'))?.id).toBe('42');
     await expect(client.patchUser('42', [{ op: 'replace', path: 'active', value: false }])).resolves.toBeUndefined();
   });
@@ -67,7 +67,7 @@ describe('transport (E-8)', () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html>login page</html>');
     });
-    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t'), ...fast, maxBodyBytes: 1000 });
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t', s.url), ...fast, maxBodyBytes: 1000 });
     await expect(client.getUser('1')).rejects.toMatchObject({ kind: 'bad_response', reason: expect.stringMatching(/not JSON/) });
     await expect(client.getUser('huge')).rejects.toMatchObject({ kind: 'bad_response', reason: expect.stringMatching(/bytes/) });
   });
@@ -76,7 +76,7 @@ describe('transport (E-8)', () => {
     const s = await serve((_req, res) =>
       json(res, 400, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidValue', detail: 'Domain not verified: other.test' }),
     );
-    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t'), ...fast });
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t', s.url), ...fast });
     await expect(client.createUser({ userName: 'x@other.test' })).rejects.toMatchObject({
       kind: 'bad_request',
       reason: 'Domain not verified: other.test',
@@ -90,6 +90,7 @@ describe('transport (E-8)', () => {
     let refreshes = 0;
     let current = 'old-token';
     const tokens: TokenProvider = {
+      origin: new URL(s.url).origin,
       accessToken: async () => current,
       refresh: async () => {
         refreshes++;
@@ -105,14 +106,45 @@ describe('transport (E-8)', () => {
   });
 
   it('refuses an endpoint with an unreplaced placeholder, in words', () => {
-    expect(() => new ScimClient({ baseUrl: 'http://127.0.0.1:1/scim/v2/accounts/{AccountKey}', tokens: staticToken('t') })).toThrowError(
+    expect(() => new ScimClient({ baseUrl: 'http://127.0.0.1:1/scim/v2/accounts/{AccountKey}', tokens: staticToken('t', 'http://127.0.0.1:1') })).toThrowError(
       /still contains \{AccountKey\}/,
     );
   });
 
   it('says the host cannot be reached', async () => {
-    const client = new ScimClient({ baseUrl: 'http://127.0.0.1:9/scim', tokens: staticToken('t'), ...fast, maxRetries: 0 });
+    const client = new ScimClient({ baseUrl: 'http://127.0.0.1:9/scim', tokens: staticToken('t', 'http://127.0.0.1:9'), ...fast, maxRetries: 0 });
     await expect(client.getUser('1')).rejects.toMatchObject({ kind: 'transient', reason: expect.stringMatching(/cannot be reached/) });
+  });
+});
+
+describe('a credential goes only to the origin it was granted for (S-5)', () => {
+  it('sends no token, bearer or OAuth, to a listener on another loopback port, whatever the path', async () => {
+    const granted = await serve((_req, res) => json(res, 200, list([])));
+    const heard: (string | undefined)[] = [];
+    const listener = await serve((req, res) => {
+      heard.push(req.headers.authorization);
+      json(res, 200, list([]));
+    });
+    const oauth = oauthRefreshToken({
+      origin: granted.url,
+      tokenEndpoint: `${granted.url}/token`,
+      clientId: 'c',
+      clientSecret: 's',
+      tokens: { accessToken: 'stored-access', refreshToken: 'stored-refresh', expiresAt: null },
+      onTokens: () => {},
+    });
+    for (const tokens of [staticToken('stored-bearer', granted.url), oauth]) {
+      const client = new ScimClient({ baseUrl: listener.url, tokens, ...fast });
+      await expect(client.serviceProviderConfig()).rejects.toBeInstanceOf(CredentialOriginError);
+      await expect(client.findUserByUserName('a@example.com')).rejects.toMatchObject({ kind: 'unauthorized' });
+    }
+    // The same host on another port, or another scheme, is another origin.
+    await expect(staticToken('t', 'http://127.0.0.1:1').accessToken(new URL('http://127.0.0.1:2/x'))).rejects.toBeInstanceOf(CredentialOriginError);
+    await expect(staticToken('t', 'http://127.0.0.1:1').accessToken(new URL('https://127.0.0.1:1/x'))).rejects.toBeInstanceOf(CredentialOriginError);
+    expect(listener.hits()).toBe(0);
+    expect(heard).toEqual([]);
+    // And the granted origin still gets it.
+    expect(await new ScimClient({ baseUrl: granted.url, tokens: staticToken('stored-bearer', granted.url), ...fast }).findUserByUserName('a@example.com')).toBeNull();
   });
 });
 

@@ -63,19 +63,19 @@ export function createTransport(options: TransportOptions) {
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? 20 * 1024 * 1024;
 
-  async function once(method: string, path: string, body: unknown, token: string): Promise<{ res: Response; text: string }> {
+  async function once(method: string, url: URL, body: unknown, token: string): Promise<{ res: Response; text: string }> {
     // A timer cleared on answer: AbortSignal.timeout() would keep every signal alive for the
     // whole timeout, tens of thousands of them during a large run.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new DOMException('The app did not answer in time.', 'TimeoutError')), options.timeoutMs ?? 30_000);
     try {
-      const res = await doFetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: 'application/scim+json, application/json',
-        ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
-      },
+      const res = await doFetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/scim+json, application/json',
+          ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: controller.signal,
         redirect: 'manual',
@@ -107,13 +107,15 @@ export function createTransport(options: TransportOptions) {
   }
 
   async function request(method: string, path: string, body?: unknown): Promise<ScimResponse> {
+    // The URL the token provider checks is the one fetched: a token leaves only for its origin (S-5).
+    const url = new URL(`${base}${path}`);
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       let text: string;
       try {
-        const token = await options.tokens.accessToken();
-        ({ res, text } = await limiter.run(() => once(method, path, body, token)));
+        const token = await options.tokens.accessToken(url);
+        ({ res, text } = await limiter.run(() => once(method, url, body, token)));
       } catch (err) {
         if (err instanceof ScimError) throw err;
         const timedOut = (err as Error).name === 'TimeoutError';
@@ -138,7 +140,7 @@ export function createTransport(options: TransportOptions) {
       const kind = kindOfStatus(res.status, scimType);
       if (res.status === 401 && !refreshed) {
         refreshed = true;
-        await options.tokens.refresh();
+        await options.tokens.refresh(url);
         continue;
       }
       if (kind === 'transient' && attempt < maxRetries) {

@@ -44,6 +44,8 @@ export class SecretBox {
 export function loadOrCreateKey(keyHex: string | undefined, keyFile: string): Buffer {
   if (keyHex) return Buffer.from(keyHex, 'hex');
   if (existsSync(keyFile)) {
+    // An older install may have left it readable by others (S-6).
+    chmodSync(keyFile, 0o600);
     const stored = readFileSync(keyFile, 'utf8').trim();
     if (!/^[0-9a-f]{64}$/i.test(stored)) throw new Error(`${keyFile} does not hold a 64-hex-character key`);
     return Buffer.from(stored, 'hex');

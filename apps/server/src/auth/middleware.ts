@@ -32,9 +32,9 @@ export function csrfProtection(publicUrl: string): MiddlewareHandler<AppEnv> {
   const allowedOrigin = new URL(publicUrl).origin;
   return async (c, next) => {
     if (safeMethods.has(c.req.method)) return next();
+    // The allowed Origin is the public address, never one derived from the request's Host (S-6).
     const origin = c.req.header('origin');
-    const requestOrigin = new URL(c.req.url).origin;
-    if (origin && origin !== allowedOrigin && origin !== requestOrigin) {
+    if (origin && origin !== allowedOrigin) {
       throw new AppError('csrf_failed', 'This request came from another site and was refused.');
     }
     if (c.req.header('sec-fetch-site') === 'cross-site') {

@@ -15,6 +15,8 @@ export function consoleAssets(consoleDir: string) {
   }
   const indexHtml = readFileSync(indexFile, 'utf8');
   return app
+    // Source maps are not published (S-6): a stray one in the build folder is not served.
+    .use('*', async (c, next) => (c.req.path.endsWith('.map') ? c.text('Not found', 404) : next()))
     .use(
       '/assets/*',
       serveStatic({

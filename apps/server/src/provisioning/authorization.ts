@@ -2,10 +2,10 @@
 import { and, eq, lt } from 'drizzle-orm';
 import * as oauth from 'openid-client';
 import { z } from 'zod';
-import { AppError, type CatalogEntry, type OAuthClientInput } from '@autoprov/contract';
+import { AppError, type BearerTokenInput, type CatalogEntry, type OAuthClientInput } from '@autoprov/contract';
 import { appConfigurations, pendingAuthorizations } from '@autoprov/db';
 import type { Actor } from '@autoprov/directory';
-import { appCredentialsSchema, storeCredentials } from '@autoprov/engine';
+import { appCredentialsSchema, credentialsSummary, storeCredentials } from '@autoprov/engine';
 import type { ServerDeps } from '../deps.js';
 import { audit, reachStep, requireEntry, type ConfigurationRow } from './configurations.js';
 
@@ -17,6 +17,7 @@ const pendingTtlMs = 10 * 60 * 1000;
 const pendingSchema = z.object({
   verifier: z.string(),
   redirectUri: z.string(),
+  origin: z.string(),
   client: z.object({ issuer: z.string().optional(), authorizationUrl: z.string(), tokenUrl: z.string(), clientId: z.string(), clientSecret: z.string(), scope: z.string() }),
 });
 
@@ -29,6 +30,32 @@ function clientSettings(deps: Deps, entry: CatalogEntry, given: OAuthClientInput
     throw new AppError('validation_failed', 'Give the OAuth client autoprov should use with this app.', { 'client.clientId': 'Enter the client ID' });
   }
   return given;
+}
+
+/** The origin of a catalog template whose scheme, host and port are fixed (GoToMeeting's). */
+function fixedOrigin(template: string | null): string | null {
+  const authority = template ? /^https?:\/\/[^/]*/.exec(template)?.[0] : undefined;
+  return authority && !authority.includes('{') ? new URL(authority).origin : null;
+}
+
+/**
+ * S-5: the origin a new authorization is granted for, decided now and sealed with it: the
+ * catalog's address for the app, else the endpoint the admin gives with the grant. The stored
+ * credential is sent nowhere else; another origin needs another grant.
+ */
+function grantOrigin(entry: CatalogEntry, given: string | undefined, field: string): string {
+  const fixed = fixedOrigin(entry.endpointTemplate);
+  const declared = given ? new URL(given).origin : null;
+  if (fixed) {
+    if (declared && declared !== fixed) {
+      throw new AppError('validation_failed', `${entry.name} answers at ${fixed}.`, { [field]: `${entry.name}'s endpoint is at ${fixed}` });
+    }
+    return fixed;
+  }
+  if (!declared) {
+    throw new AppError('validation_failed', 'Give the endpoint URL this authorization is for: it is sent to that address only.', { [field]: 'Enter the endpoint URL' });
+  }
+  return declared;
 }
 
 function configurationFor(client: z.infer<typeof pendingSchema>['client']): oauth.Configuration {
@@ -50,6 +77,7 @@ function configurationFor(client: z.infer<typeof pendingSchema>['client']): oaut
 export async function startAuthorization(deps: Deps, row: ConfigurationRow, adminId: string, given?: OAuthClientInput): Promise<string> {
   const entry = requireEntry(deps.apps, row.appKey);
   const client = clientSettings(deps, entry, given);
+  const origin = grantOrigin(entry, given?.endpointUrl || undefined, 'client.endpointUrl');
   const verifier = oauth.randomPKCECodeVerifier();
   const state = oauth.randomState();
   const redirectUri = `${deps.publicUrl}${oauthCallbackPath}`;
@@ -57,7 +85,7 @@ export async function startAuthorization(deps: Deps, row: ConfigurationRow, admi
   deps.db.delete(pendingAuthorizations).where(lt(pendingAuthorizations.createdAt, new Date(now.getTime() - pendingTtlMs))).run();
   deps.db
     .insert(pendingAuthorizations)
-    .values({ state, configurationId: row.id, adminId, createdAt: now, sealed: deps.secrets.seal(JSON.stringify({ verifier, redirectUri, client }), state) })
+    .values({ state, configurationId: row.id, adminId, createdAt: now, sealed: deps.secrets.seal(JSON.stringify({ verifier, redirectUri, origin, client }), state) })
     .run();
   const url = oauth.buildAuthorizationUrl(configurationFor(client), {
     redirect_uri: redirectUri,
@@ -71,10 +99,11 @@ export async function startAuthorization(deps: Deps, row: ConfigurationRow, admi
 }
 
 /** W-2 alternative: a token the admin pasted (apps that take one). */
-export function storeBearerToken(deps: Deps, row: ConfigurationRow, token: string, actor: Actor) {
+export function storeBearerToken(deps: Deps, row: ConfigurationRow, input: BearerTokenInput, actor: Actor) {
   const entry = requireEntry(deps.apps, row.appKey);
   if (entry.authorization !== 'oauth_or_bearer') throw new AppError('validation_failed', `${entry.name} is authorized with OAuth only.`, { token: 'This app does not take a token' });
-  storeCredentials(deps.db, deps.secrets, row.id, { kind: 'bearer', token }, deps.clock.now());
+  const origin = grantOrigin(entry, input.endpointUrl || undefined, 'endpointUrl');
+  storeCredentials(deps.db, deps.secrets, row.id, { kind: 'bearer', token: input.token, origin }, deps.clock.now());
   afterAuthorized(deps, row, actor, 'Authorized with a bearer token');
 }
 
@@ -109,9 +138,10 @@ export async function completeAuthorization(deps: Deps, requestUrl: URL, admin: 
   const error = requestUrl.searchParams.get('error');
   if (error) {
     const description = requestUrl.searchParams.get('error_description');
-    return fail(error === 'access_denied' ? `The app's admin did not allow autoprov${description ? ` (${description})` : ''}.` : `The app refused the authorization: ${description ?? error}.`);
+    const said = (description ?? error).slice(0, 300);
+    return fail(error === 'access_denied' ? `The app's admin did not allow autoprov${description ? ` (${said})` : ''}.` : `The app refused the authorization: ${said}.`);
   }
-  const { verifier, redirectUri, client } = pendingSchema.parse(JSON.parse(deps.secrets.open(pending.sealed, state)));
+  const { verifier, redirectUri, origin, client } = pendingSchema.parse(JSON.parse(deps.secrets.open(pending.sealed, state)));
   // The code is checked against the redirect URI the app was given, wherever the request came in.
   const currentUrl = new URL(redirectUri);
   currentUrl.search = requestUrl.search;
@@ -120,11 +150,12 @@ export async function completeAuthorization(deps: Deps, requestUrl: URL, admin: 
     tokens = await oauth.authorizationCodeGrant(configurationFor(client), currentUrl, { pkceCodeVerifier: verifier, expectedState: state });
   } catch (err) {
     const e = err as Error & { error_description?: string; error?: string };
-    return fail(`The app did not give autoprov its tokens: ${e.error_description ?? e.error ?? e.message}`);
+    return fail(`The app did not give autoprov its tokens: ${String(e.error_description ?? e.error ?? e.message).slice(0, 300)}`);
   }
   const expiresIn = tokens.expiresIn();
   const credentials = appCredentialsSchema.parse({
     kind: 'oauth',
+    origin,
     tokenEndpoint: client.tokenUrl,
     clientId: client.clientId,
     clientSecret: client.clientSecret,
@@ -132,18 +163,12 @@ export async function completeAuthorization(deps: Deps, requestUrl: URL, admin: 
     refreshToken: tokens.refresh_token ?? null,
     expiresAt: expiresIn !== undefined ? new Date(deps.clock.now().getTime() + expiresIn * 1000).toISOString() : null,
   });
-  storeCredentials(deps.db, deps.secrets, row.id, credentials, deps.clock.now());
+  storeCredentials(deps.db, deps.secrets, row.id, { ...credentials, origin }, deps.clock.now());
   afterAuthorized(deps, row, { adminId: admin.id, label: admin.label }, 'Authorized with OAuth');
   return { appKey: row.appKey, ok: true, setupComplete: row.setupCompletedAt !== null };
 }
 
-/** Which kind of authorization is stored, without ever sending it to the browser (S-2). */
-export function authorizationKind(deps: Pick<ServerDeps, 'secrets'>, row: ConfigurationRow): 'oauth' | 'bearer' | null {
-  if (!row.sealedCredentials) return null;
-  try {
-    return appCredentialsSchema.parse(JSON.parse(deps.secrets.open(row.sealedCredentials, row.id))).kind;
-  } catch {
-    return null;
-  }
+/** Which kind of authorization is stored and for which origin, never the secret itself (S-2, S-5). */
+export function authorizationOf(deps: Pick<ServerDeps, 'secrets'>, row: ConfigurationRow): { kind: 'oauth' | 'bearer'; origin: string | null } | null {
+  return credentialsSummary(deps.secrets, row);
 }
-

@@ -112,7 +112,9 @@ export function runOf(db: AppDatabase, configurationId: string, runId: string) {
 
 export const getRun = (db: AppDatabase, configurationId: string, runId: string): SyncRun => runView(runOf(db, configurationId, runId));
 
-function configurationView(deps: Deps, row: ConfigurationRow, authorization: 'oauth' | 'bearer' | null): Configuration {
+type AuthorizationSummary = { kind: 'oauth' | 'bearer'; origin: string | null } | null;
+
+function configurationView(deps: Deps, row: ConfigurationRow, authorization: AuthorizationSummary): Configuration {
   const { db, clock } = deps;
   const scope = db
     .select({ groupId: scopeGroups.groupId, accessLevel: scopeGroups.accessLevel, name: directoryGroups.name, email: directoryGroups.email })
@@ -152,7 +154,8 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: 'oa
     state: row.state,
     wizardStep: (wizardSteps as readonly string[]).includes(row.wizardStep) ? (row.wizardStep as WizardStep) : 'prerequisite',
     setupComplete: Boolean(row.setupCompletedAt),
-    authorization,
+    authorization: authorization?.kind ?? null,
+    authorizedOrigin: authorization?.origin ?? null,
     authorizedBy: authorization ? row.authorizedBy : null,
     authorizedAt: authorization ? (row.authorizedAt?.toISOString() ?? null) : null,
     endpointUrl: row.endpointUrl,
@@ -170,7 +173,7 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: 'oa
   };
 }
 
-export function appDetail(deps: Deps, key: string, authorizationOf: (row: ConfigurationRow) => 'oauth' | 'bearer' | null): AppDetail {
+export function appDetail(deps: Deps, key: string, authorizationOf: (row: ConfigurationRow) => AuthorizationSummary): AppDetail {
   const { db } = deps;
   const entry = requireEntry(deps.apps, key);
   const sso = db.select().from(ssoSettings).where(eq(ssoSettings.appKey, key)).get();

@@ -116,8 +116,9 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
     expect(refusals.placeholder.json.error.fields.endpointUrl).toMatch(/Replace \{AccountKey\}/);
     expect(refusals.malformed.json.error.fields.endpointUrl).toMatch(/not a valid URL/);
     expect(refusals.wrongKey.json.error.fields.endpointUrl).toMatch(/no account with this key.*#accounts\//);
-    expect(refusals.unreachable.json.error.fields.endpointUrl).toMatch(/cannot reach 127\.0\.0\.1:9/);
-    expect(refusals.notScim.json.error.fields.endpointUrl).toMatch(/not as a SCIM 2\.0 service/);
+    // S-5: GoToMeeting's authorization is for GoToMeeting's origin; nothing is sent elsewhere.
+    expect(refusals.unreachable.json.error.fields.endpointUrl).toMatch(/authorized for http:\/\/127\.0\.0\.1:\d+ only.*nothing was sent/);
+    expect(refusals.notScim.json.error.fields.endpointUrl).toMatch(/authorized for .* only.*nothing was sent/);
     expect((await su.get('/api/apps/gotomeeting')).json.configuration.endpointUrl).toBeNull();
 
     const check = await su.post('/api/apps/gotomeeting/configuration/endpoint/check', { endpointUrl: `${demo.url}/scim/v2/accounts/4821937` });
@@ -201,8 +202,17 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
     await su.request('PUT', '/api/apps/custom-scim/sso', sso);
     await su.post('/api/apps/custom-scim/configuration');
     expect((await su.request('PUT', '/api/apps/custom-scim/configuration/bearer-token', { token: '' })).json.error.fields.token).toBe('Paste the token');
-    const stored = await su.request('PUT', '/api/apps/custom-scim/configuration/bearer-token', { token: 'not-a-token-the-app-knows' });
+    // S-5: a token is granted for one endpoint's origin, given with it.
+    const noEndpoint = await su.request('PUT', '/api/apps/custom-scim/configuration/bearer-token', { token: 'not-a-token-the-app-knows' });
+    expect(noEndpoint.json.error.fields.endpointUrl).toBe('Enter the endpoint URL');
+    const badEndpoint = await su.request('PUT', '/api/apps/custom-scim/configuration/bearer-token', { token: 'x', endpointUrl: 'scim.example.com' });
+    expect(badEndpoint.json.error.fields.endpointUrl).toMatch(/not a valid URL/);
+    const stored = await su.request('PUT', '/api/apps/custom-scim/configuration/bearer-token', {
+      token: 'not-a-token-the-app-knows',
+      endpointUrl: `${demo.url}/scim/v2/accounts/4821937`,
+    });
     expect(stored.json.configuration.authorization).toBe('bearer');
+    expect(stored.json.configuration.authorizedOrigin).toBe(demo.url);
     expect(JSON.stringify(stored.json)).not.toContain('not-a-token-the-app-knows');
     const unauthorized = await su.request('PUT', '/api/apps/custom-scim/configuration/endpoint', { endpointUrl: `${demo.url}/scim/v2/accounts/4821937` });
     expect(unauthorized.json.error.fields.endpointUrl).toMatch(/refused autoprov's authorization/);
@@ -210,6 +220,58 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
     await su.request('PUT', '/api/apps/gotomeeting/sso', sso);
     await su.post('/api/apps/gotomeeting/configuration');
     expect((await su.request('PUT', '/api/apps/gotomeeting/configuration/bearer-token', { token: 'x' })).status).toBe(400);
+  });
+
+  it('S-5 as the attacker: a listener on another loopback port never receives a stored token, whatever URL is typed', async () => {
+    const heard: string[] = [];
+    const listener = createServer((req, res) => {
+      heard.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: 'secret internal detail '.repeat(500) }));
+    });
+    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+    const listenerUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    try {
+      const server = setup();
+      const su = await server.signedIn('super_admin');
+      for (const key of ['gotomeeting', 'custom-scim']) {
+        await su.request('PUT', `/api/apps/${key}/sso`, sso);
+        await su.post(`/api/apps/${key}/configuration`);
+      }
+      await authorize(su);
+      // A bearer token given for the html site (not a SCIM service: its words come back, bounded).
+      await su.request('PUT', '/api/apps/custom-scim/configuration/bearer-token', { token: 'pasted-secret', endpointUrl: htmlUrl });
+      const typed = [`${listenerUrl}/scim/v2/accounts/4821937`, `${listenerUrl}/`, `${listenerUrl.replace('127.0.0.1', 'localhost')}/x`, `${demo.url.replace('http:', 'https:')}/scim`];
+      for (const key of ['gotomeeting', 'custom-scim']) {
+        for (const endpointUrl of typed) {
+          const check = await su.post(`/api/apps/${key}/configuration/endpoint/check`, { endpointUrl });
+          const save = await su.request('PUT', `/api/apps/${key}/configuration/endpoint`, { endpointUrl });
+          for (const r of [check, save]) {
+            expect(r.status).toBe(400);
+            expect(r.json.error.fields.endpointUrl).toMatch(/only, and this endpoint is at .*nothing was sent/);
+          }
+        }
+        expect((await su.get(`/api/apps/${key}`)).json.configuration.endpointUrl).toBeNull();
+      }
+      expect(heard).toEqual([]);
+
+      // From the granted origin, the app's own words are shown, never at length.
+      const notScim = await su.post('/api/apps/custom-scim/configuration/endpoint/check', { endpointUrl: htmlUrl });
+      expect(notScim.json.error.fields.endpointUrl).toMatch(/not as a SCIM 2\.0 service/);
+      expect(notScim.json.error.message.length).toBeLessThan(500);
+
+      // A new grant for the listener's origin is what it takes; only then is anything sent there.
+      const custom = await su.post('/api/apps/custom-scim/configuration/authorization', {
+        client: { authorizationUrl: `${demo.url}/oauth/auth`, tokenUrl: `${demo.url}/oauth/token`, clientId: 'autoprov', clientSecret: 'x', scope: '' },
+      });
+      expect(custom.json.error.fields['client.endpointUrl']).toBe('Enter the endpoint URL');
+      await su.request('PUT', '/api/apps/custom-scim/configuration/bearer-token', { token: 'token-for-the-listener', endpointUrl: listenerUrl });
+      const refused = await su.post('/api/apps/custom-scim/configuration/endpoint/check', { endpointUrl: `${listenerUrl}/scim` });
+      expect(refused.json.error.fields.endpointUrl.length).toBeLessThan(500);
+      expect(heard.every((h) => h.endsWith('Bearer token-for-the-listener'))).toBe(true);
+      expect(heard.length).toBeGreaterThan(0);
+    } finally {
+      listener.close();
+    }
   });
 
   it('E-13: apps that take groups can get a scope group as a team; GoToMeeting cannot', async () => {

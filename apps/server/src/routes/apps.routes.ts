@@ -33,7 +33,7 @@ import { validate } from '../lib/validate.js';
 import { validationError } from '../lib/errors.js';
 import type { ServerDeps } from '../deps.js';
 import type { AppEnv, CurrentSession } from '../types.js';
-import { authorizationKind, startAuthorization, storeBearerToken } from '../provisioning/authorization.js';
+import { authorizationOf, startAuthorization, storeBearerToken } from '../provisioning/authorization.js';
 import * as configurations from '../provisioning/configurations.js';
 import { checkEndpoint } from '../provisioning/endpoint-check.js';
 import { mappingPreview } from '../provisioning/mapping-preview.js';
@@ -55,8 +55,8 @@ async function bodyMatching<T extends z.ZodType>(c: Context, schema: T): Promise
 
 export function appsRoutes(deps: ServerDeps) {
   const { db } = deps;
-  const kindOf = (row: configurations.ConfigurationRow) => authorizationKind(deps, row);
-  const detail = (key: string) => configurations.appDetail(deps, key, kindOf);
+  const authorization = (row: configurations.ConfigurationRow) => authorizationOf(deps, row);
+  const detail = (key: string) => configurations.appDetail(deps, key, authorization);
   /** The app's provisioning configuration, or 404 (for an unknown app too). */
   const configurationOf = (key: string) => {
     configurations.requireEntry(deps.apps, key);
@@ -111,7 +111,7 @@ export function appsRoutes(deps: ServerDeps) {
       })
       .put('/:key/configuration/bearer-token', keyParam, validate('json', bearerTokenInputSchema), (c) => {
         const { key } = c.req.valid('param');
-        storeBearerToken(deps, configurationOf(key), c.req.valid('json').token, actorOf(c.var.session));
+        storeBearerToken(deps, configurationOf(key), c.req.valid('json'), actorOf(c.var.session));
         return c.json(detail(key));
       })
       .post('/:key/configuration/endpoint/check', keyParam, validate('json', endpointInputSchema), async (c) => {
@@ -161,7 +161,7 @@ export function appsRoutes(deps: ServerDeps) {
       .post('/:key/configuration/finish', keyParam, (c) => {
         const { key } = c.req.valid('param');
         const row = configurationOf(key);
-        configurations.finishSetup(deps, row, configurations.requireEntry(deps.apps, key), kindOf(row) !== null, actorOf(c.var.session));
+        configurations.finishSetup(deps, row, configurations.requireEntry(deps.apps, key), authorization(row) !== null, actorOf(c.var.session));
         return c.json(detail(key));
       })
 

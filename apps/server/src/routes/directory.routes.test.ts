@@ -64,6 +64,11 @@ describe('directory API', () => {
       givenName: 'Enter the first name',
       familyName: expect.any(String),
     });
+    // S-6: a name that hides or reorders characters is refused, on the field, and nothing is stored.
+    const hidden = await c.post('/api/directory/users', { primaryEmail: 'eve@example.com', givenName: 'Eve\u0000', familyName: 'gpj.exe\u202e', orgUnitId: ou.id });
+    expect(hidden.status).toBe(400);
+    expect(hidden.json.error.fields).toEqual({ givenName: expect.stringMatching(/control character/), familyName: expect.stringMatching(/text-direction/) });
+    expect((await c.get('/api/directory/users?q=eve@example.com')).json.total).toBe(0);
     const malformed = await c.request('POST', '/api/directory/users', '{"primaryEmail":');
     expect(malformed.status).toBe(400);
     expect(malformed.json.error.code).toBe('validation_failed');

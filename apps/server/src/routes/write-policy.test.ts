@@ -64,4 +64,21 @@ describe('read-only admins cannot write (S-1)', () => {
     }
     expect(walked).toEqual(expect.arrayContaining(['POST /api/account/password', 'POST /api/account/two-factor/disable', 'POST /api/admins/:id/reset-link']));
   });
+
+  it('limits the body and takes JSON only on every write route, signed in or not (S-6)', async () => {
+    const server = testServer();
+    const clients = { visitor: server.client(), readOnly: await server.signedIn('read_only'), superAdmin: await server.signedIn('super_admin') };
+    const writes = new Set(server.app.routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method)).map((r) => `${r.method} ${r.path}`));
+    const oversized = JSON.stringify({ padding: 'x'.repeat(300 * 1024) });
+    for (const [who, client] of Object.entries(clients)) {
+      for (const route of writes) {
+        const [method, path] = route.split(' ') as [string, string];
+        const concrete = path.replace(/:[a-zA-Z]+/g, 'x');
+        const big = await client.request(method, concrete, oversized);
+        expect({ who, route, status: big.status, code: big.json?.error?.code }).toEqual({ who, route, status: 413, code: 'payload_too_large' });
+        const form = await client.request(method, concrete, 'a=1', { 'content-type': 'application/x-www-form-urlencoded' });
+        expect({ who, route, status: form.status }).toEqual({ who, route, status: 415 });
+      }
+    }
+  });
 });

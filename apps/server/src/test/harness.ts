@@ -79,7 +79,8 @@ export function testServer(options: TestServerOptions = {}) {
     const socket = { incoming: { socket: { remoteAddress: options.address ?? '127.0.0.1' } } };
     async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
       const cookie = cookieHeader();
-      const res = await app.request(path, {
+      // Full URLs: the server answers only at its public address (S-6, DNS rebinding).
+      const res = await app.request(new URL(path, publicUrl).href, {
         method,
         headers: {
           origin: publicUrl,
@@ -105,7 +106,7 @@ export function testServer(options: TestServerOptions = {}) {
     return {
       request,
       /** A GET answered as is (CSV and other non-JSON bodies). */
-      raw: (path: string) => app.request(path, { headers: { origin: publicUrl, ...(cookies.size ? { cookie: cookieHeader() } : {}) } }, socket),
+      raw: (path: string) => app.request(new URL(path, publicUrl).href, { headers: { origin: publicUrl, ...(cookies.size ? { cookie: cookieHeader() } : {}) } }, socket),
       get: (path: string) => request('GET', path),
       post: (path: string, body?: unknown) => request('POST', path, body ?? {}),
       patch: (path: string, body: unknown) => request('PATCH', path, body),

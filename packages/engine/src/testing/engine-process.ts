@@ -12,7 +12,7 @@ const deps = {
   db,
   clock: systemClock,
   directory: builtInDirectory(db),
-  appFor: async () => scimAppPort(new ScimClient({ baseUrl, tokens: staticToken(token), concurrency: 4, requestsPerSecond: 100_000 })),
+  appFor: async () => scimAppPort(new ScimClient({ baseUrl, tokens: staticToken(token, baseUrl), concurrency: 4, requestsPerSecond: 100_000 })),
   concurrency: 4,
 };
 

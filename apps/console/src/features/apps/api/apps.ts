@@ -12,6 +12,7 @@ import {
   syncRunStartedSchema,
   type AppDetail,
   type AvailabilityInput,
+  type BearerTokenInput,
   type DeprovisioningInput,
   type MappingInput,
   type OAuthClientInput,
@@ -59,7 +60,7 @@ export const useStartSetup = (key: string) => useAppChange(key, () => api.post(`
 export const useReachStep = (key: string) =>
   useAppChange(key, (step: WizardStep) => api.put(`${base(key)}/configuration/step`, appDetailSchema, { step }));
 export const useSaveBearerToken = (key: string) =>
-  useAppChange(key, (token: string) => api.put(`${base(key)}/configuration/bearer-token`, appDetailSchema, { token }));
+  useAppChange(key, (input: BearerTokenInput) => api.put(`${base(key)}/configuration/bearer-token`, appDetailSchema, input));
 export const useSaveEndpoint = (key: string) =>
   useAppChange(key, (endpointUrl: string) => api.put(`${base(key)}/configuration/endpoint`, appDetailSchema, { endpointUrl }));
 export const useSaveMapping = (key: string) =>

@@ -2,14 +2,14 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useSearchParams } from 'react-router';
-import { bearerTokenInputSchema, oauthClientInputSchema, type OAuthClientInput } from '@autoprov/contract';
+import { bearerTokenInputSchema, oauthClientInputSchema, type BearerTokenInput, type OAuthClientInput } from '@autoprov/contract';
 import { Field } from '../../../../components/ui/field';
 import { FormAlert } from '../../../../components/ui/states';
 import { applyServerErrors } from '../../../../lib/form-errors';
 import { notify } from '../../../../lib/notify';
 import { useReachStep, useSaveBearerToken, useStartAuthorization } from '../../api/apps';
 import { FormActions } from '../../../../components/ui/form-actions';
-import { type StepProps } from './setup-wizard';
+import { type StepProps, useRemembered } from './setup-wizard';
 
 /**
  * W-2: the admin goes to the app's own authorization page (OAuth 2.0 code + PKCE) and comes
@@ -33,7 +33,8 @@ export function AuthorizeStep({ detail, configuration, next, back }: StepProps) 
       <FormAlert message={alert} />
       {authorized ? (
         <p className="notice success" role="status">
-          autoprov is authorized in {detail.app.name} ({configuration.authorization === 'oauth' ? 'OAuth' : 'bearer token'}).
+          autoprov is authorized in {detail.app.name} ({configuration.authorization === 'oauth' ? 'OAuth' : 'bearer token'})
+          {configuration.authorizedOrigin ? <>, for {configuration.authorizedOrigin} only</> : null}.
         </p>
       ) : (
         <p>
@@ -56,6 +57,7 @@ export function AuthorizeStep({ detail, configuration, next, back }: StepProps) 
       {method === 'bearer' ? (
         <BearerForm
           appKey={key}
+          endpointUrl={configuration.endpointUrl ?? ''}
           onSaved={() => {
             notify.done(`Token saved: autoprov is authorized in ${detail.app.name}.`);
             next();
@@ -86,27 +88,35 @@ export function AuthorizeStep({ detail, configuration, next, back }: StepProps) 
           <FormActions onBack={back} disabled={!authorized} pending={reach.isPending} />
         </form>
       ) : (
-        <OAuthClientForm onSubmit={goAuthorize} back={back} authorized={authorized} next={next} />
+        <OAuthClientForm onSubmit={goAuthorize} endpointUrl={configuration.endpointUrl ?? ''} back={back} authorized={authorized} next={next} />
       )}
     </div>
   );
 }
 
-function BearerForm({ appKey, onSaved, back }: { appKey: string; onSaved: () => void; back: () => void }) {
+const endpointHint = 'The address of its SCIM service. autoprov sends the authorization to this address only: another one needs a new authorization.';
+
+function BearerForm({ appKey, endpointUrl, onSaved, back }: { appKey: string; endpointUrl: string; onSaved: () => void; back: () => void }) {
   const save = useSaveBearerToken(appKey);
+  const { remember } = useRemembered<{ endpointUrl: string }>('endpoint');
   const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<{ token: string }>({ resolver: zodResolver(bearerTokenInputSchema), defaultValues: { token: '' } });
-  const submit = form.handleSubmit(async ({ token }) => {
+  const form = useForm<BearerTokenInput>({ resolver: zodResolver(bearerTokenInputSchema), defaultValues: { token: '', endpointUrl } });
+  const submit = form.handleSubmit(async (input) => {
     try {
-      await save.mutateAsync(token);
+      await save.mutateAsync(input);
+      // The endpoint step starts from the address just given.
+      if (input.endpointUrl) remember({ endpointUrl: input.endpointUrl });
       onSaved();
     } catch (err) {
-      setAlert(applyServerErrors(err, ['token'], form.setError));
+      setAlert(applyServerErrors(err, ['token', 'endpointUrl'], form.setError));
     }
   });
   return (
     <form className="stack" onSubmit={submit} noValidate>
       <FormAlert message={alert} />
+      <Field label="Endpoint URL" required error={form.formState.errors.endpointUrl} hint={endpointHint}>
+        {(a) => <input {...a} type="url" className="wide" {...form.register('endpointUrl')} />}
+      </Field>
       <Field label="Bearer token" required error={form.formState.errors.token} hint="Stored encrypted; it is never shown again.">
         {(a) => <input {...a} type="password" autoComplete="off" {...form.register('token')} />}
       </Field>
@@ -115,13 +125,25 @@ function BearerForm({ appKey, onSaved, back }: { appKey: string; onSaved: () => 
   );
 }
 
-const clientFields = ['authorizationUrl', 'tokenUrl', 'clientId', 'clientSecret', 'scope'] as const;
+const clientFields = ['endpointUrl', 'authorizationUrl', 'tokenUrl', 'clientId', 'clientSecret', 'scope'] as const;
 
-function OAuthClientForm({ onSubmit, back, authorized, next }: { onSubmit: (c: OAuthClientInput) => Promise<void>; back: () => void; authorized: boolean; next: () => void }) {
+function OAuthClientForm({
+  onSubmit,
+  endpointUrl,
+  back,
+  authorized,
+  next,
+}: {
+  onSubmit: (c: OAuthClientInput) => Promise<void>;
+  endpointUrl: string;
+  back: () => void;
+  authorized: boolean;
+  next: () => void;
+}) {
   const [alert, setAlert] = useState<string | null>(null);
   const form = useForm<OAuthClientInput>({
     resolver: zodResolver(oauthClientInputSchema),
-    defaultValues: { authorizationUrl: '', tokenUrl: '', clientId: '', clientSecret: '', scope: '' },
+    defaultValues: { authorizationUrl: '', tokenUrl: '', clientId: '', clientSecret: '', scope: '', endpointUrl },
   });
   const { errors } = form.formState;
   const submit = form.handleSubmit(async (values) => {
@@ -137,6 +159,9 @@ function OAuthClientForm({ onSubmit, back, authorized, next }: { onSubmit: (c: O
       <p className="muted">
         Register this redirect URI with the app's OAuth client: <code>{`${window.location.origin}/api/oauth/callback`}</code>
       </p>
+      <Field label="Endpoint URL" required error={errors.endpointUrl} hint={endpointHint}>
+        {(a) => <input {...a} type="url" className="wide" {...form.register('endpointUrl')} />}
+      </Field>
       <Field label="Authorization URL" required error={errors.authorizationUrl}>
         {(a) => <input {...a} type="url" {...form.register('authorizationUrl')} />}
       </Field>

@@ -24,7 +24,8 @@ export function EndpointStep({ detail, configuration, next, back }: StepProps) {
   const justAuthorized = search.get('authorized') === '1' && configuration.authorization === 'oauth';
   const form = useForm<EndpointInput>({
     resolver: zodResolver(endpointInputSchema),
-    defaultValues: remembered ?? { endpointUrl: configuration.endpointUrl ?? detail.app.endpointTemplate ?? '' },
+    // A custom app starts from the address its authorization was given for (S-5).
+    defaultValues: remembered ?? { endpointUrl: configuration.endpointUrl ?? detail.app.endpointTemplate ?? configuration.authorizedOrigin ?? '' },
   });
   const { errors } = form.formState;
   useEffect(() => () => remember(form.getValues()), [form, remember]);

@@ -18,6 +18,7 @@ function detail(overrides: Partial<NonNullable<AppDetail['configuration']>> = {}
       wizardStep: 'mapping',
       setupComplete: false,
       authorization: 'oauth',
+      authorizedOrigin: 'http://127.0.0.1:3100',
       endpointUrl: 'http://127.0.0.1:3100/scim/v2/accounts/4821937',
       mapping: Object.fromEntries(entry.attributes.filter((a) => a.defaultSource).map((a) => [a.path, a.defaultSource!])),
       scope: [],
@@ -92,6 +93,33 @@ describe('the setup wizard (SPEC §2)', () => {
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     await waitFor(() => expect(field.getAttribute('aria-invalid')).toBe('true'));
     expect(screen.getByText(/no account with this key/)).toBeTruthy();
+  });
+
+  it('S-5: a bearer token is given with the endpoint it is for, and the server says what is wrong with it', async () => {
+    const custom = catalogEntry('custom-scim')!;
+    const customDetail: AppDetail = { ...detail({ wizardStep: 'authorize', authorization: null, authorizedOrigin: null, endpointUrl: null }), app: { ...custom, builtInOAuth: false } };
+    const { calls } = renderAt('/apps/custom-scim/setup/authorize', (method, path) => {
+      if (path === '/session') return session('super_admin');
+      if (path === '/apps/custom-scim') return { status: 200, body: customDetail };
+      if (method === 'PUT' && path === '/apps/custom-scim/configuration/bearer-token') {
+        const reason = 'Enter the endpoint URL';
+        return { status: 400, body: { error: { code: 'validation_failed', message: 'Give the endpoint URL this authorization is for.', fields: { endpointUrl: reason } } } };
+      }
+      return undefined;
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('radio', { name: /A bearer token from the app/ }));
+    await user.type(screen.getByLabelText(/Bearer token/), 'secret-token');
+    await user.click(screen.getByRole('button', { name: 'Save the token and continue' }));
+    const field = screen.getByRole('textbox', { name: 'Endpoint URL' });
+    await waitFor(() => expect(field.getAttribute('aria-invalid')).toBe('true'));
+    await user.type(field, 'https://scim.example.com/v2');
+    await user.click(screen.getByRole('button', { name: 'Save the token and continue' }));
+    await waitFor(() => expect(calls.filter((c) => c.method === 'PUT').length).toBe(2));
+    expect(calls.filter((c) => c.method === 'PUT').map((c) => c.body)).toEqual([
+      { token: 'secret-token', endpointUrl: '' },
+      { token: 'secret-token', endpointUrl: 'https://scim.example.com/v2' },
+    ]);
   });
 
   it('a read-only admin is sent back to the app page', async () => {
