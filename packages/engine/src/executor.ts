@@ -47,6 +47,8 @@ export interface RunRequest {
   runId?: string;
   /** A change-driven run looks at these users only (E-11). */
   onlyUserIds?: string[];
+  /** M-6: every pending deprovisioning is carried out now (before a configuration is deleted). */
+  carryOutTimers?: boolean;
 }
 
 type Counts = Record<string, number>;
@@ -78,12 +80,13 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
 
     const only = request.onlyUserIds && deps.directory.readUsers ? request.onlyUserIds : undefined;
     const now = clock.now();
+    const fireAll = request.carryOutTimers ?? false;
     const teamsFollowGroups = db.select({ n: sql<number>`count(*)` }).from(teamMappings).where(eq(teamMappings.configurationId, row.id)).get()!.n > 0;
     // A full run over a large directory is planned a page at a time (teams need everyone at once).
     const paged = !only && !teamsFollowGroups && deps.directory.readPages !== undefined;
     const source: PlanSource = paged
-      ? { chunks: () => pagedPlan(deps, row.id, planConfiguration, availability, now), accountCount: () => countAccounts(db, row.id) }
-      : await wholePlan(deps, row.id, only, planConfiguration, availability, now, teamsFollowGroups);
+      ? { chunks: () => pagedPlan(deps, row.id, planConfiguration, availability, now, fireAll), accountCount: () => countAccounts(db, row.id) }
+      : await wholePlan(deps, row.id, only, planConfiguration, availability, now, teamsFollowGroups, fireAll);
 
     // Pass 1: what the run would do, before anything is written (E-14). Small plans are kept.
     const totals = { appCalls: 0, deprovisions: 0, creates: 0, operations: 0, withheld: false };
@@ -226,6 +229,7 @@ async function wholePlan(
   availability: ReadonlyMap<string, boolean>,
   now: Date,
   keepUsers: boolean,
+  carryOutTimers: boolean,
 ): Promise<PlanSource> {
   const snapshot = only ? await deps.directory.readUsers!(only) : await deps.directory.read();
   const users = viewsOf(snapshot.users, availabilityResolver(availability));
@@ -238,6 +242,7 @@ async function wholePlan(
     users,
     accounts,
     timers: loadTimers(deps.db, configurationId, only),
+    carryOutTimers,
   });
   const chunk: PlannedChunk = { operations: thePlan.operations, emailOf, withheld: thePlan.deprovisioningWithheld !== null };
   return {
@@ -258,6 +263,7 @@ async function* pagedPlan(
   planConfiguration: Omit<PlanConfiguration, 'primaryDomain'>,
   availability: ReadonlyMap<string, boolean>,
   now: Date,
+  carryOutTimers: boolean,
 ): AsyncGenerator<PlannedChunk> {
   const appOn = availabilityResolver(availability);
   let primaryDomain = '';
@@ -267,7 +273,7 @@ async function* pagedPlan(
   // user the directory no longer has is planned with the page around it (or the tail).
   const planRange = (users: DirectoryUserView[], range: UserIdRange, directoryEmpty: boolean): PlannedChunk => {
     const accounts = loadAccountsInRange(deps.db, configurationId, range);
-    const p = plan({ now, configuration: { ...planConfiguration, primaryDomain }, users, accounts, timers: loadTimersInRange(deps.db, configurationId, range), directoryEmpty });
+    const p = plan({ now, configuration: { ...planConfiguration, primaryDomain }, users, accounts, timers: loadTimersInRange(deps.db, configurationId, range), directoryEmpty, carryOutTimers });
     const emailOf = new Map(users.map((u) => [u.id, u.primaryEmail]));
     for (const a of accounts.values()) if (!emailOf.has(a.directoryUserId)) emailOf.set(a.directoryUserId, a.userName);
     return { operations: p.operations, emailOf, withheld: p.deprovisioningWithheld !== null };
@@ -286,7 +292,7 @@ async function* pagedPlan(
 }
 
 /** Directory users as a plan sees them: with whether the app is ON for their org unit. */
-function viewsOf(users: DirectoryPortUser[], appOn: (orgUnitPath: string) => boolean): DirectoryUserView[] {
+export function viewsOf(users: DirectoryPortUser[], appOn: (orgUnitPath: string) => boolean): DirectoryUserView[] {
   return users.map((u) => ({ id: u.id, primaryEmail: u.primaryEmail, status: u.status, attributes: u.attributes, groupIds: u.groupIds, appOn: appOn(u.orgUnitPath) }));
 }
 
@@ -320,10 +326,10 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
       case 'start_timer': {
         const t = op.timer;
         db.insert(deprovisionTimers)
-          .values({ configurationId, directoryUserId: op.userId, trigger: t.trigger, action: t.action, dueAt: t.dueAt, createdAt: clock.now() })
+          .values({ configurationId, directoryUserId: op.userId, trigger: t.trigger, action: t.action, dueAt: t.dueAt, createdAt: t.startedAt })
           .onConflictDoUpdate({
             target: [deprovisionTimers.configurationId, deprovisionTimers.directoryUserId],
-            set: { trigger: t.trigger, action: t.action, dueAt: t.dueAt, createdAt: clock.now() },
+            set: { trigger: t.trigger, action: t.action, dueAt: t.dueAt, createdAt: t.startedAt },
           })
           .run();
         return null;

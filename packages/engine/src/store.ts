@@ -104,7 +104,7 @@ export function loadTimersInRange(db: AppDatabase, configurationId: string, rang
     .from(deprovisionTimers)
     .where(and(eq(deprovisionTimers.configurationId, configurationId), inRange(deprovisionTimers.directoryUserId, range)))
     .all();
-  return new Map(rows.map((r) => [r.directoryUserId, { directoryUserId: r.directoryUserId, trigger: r.trigger, action: r.action, dueAt: r.dueAt }]));
+  return new Map(rows.map((r) => [r.directoryUserId, { directoryUserId: r.directoryUserId, trigger: r.trigger, action: r.action, startedAt: r.createdAt, dueAt: r.dueAt }]));
 }
 
 export function loadAccounts(db: AppDatabase, configurationId: string, userIds?: string[]): Map<string, ProvisionedAccount> {
@@ -138,7 +138,7 @@ export function loadTimers(db: AppDatabase, configurationId: string, userIds?: s
       .all(),
   );
   return new Map(
-    rows.map((r) => [r.directoryUserId, { directoryUserId: r.directoryUserId, trigger: r.trigger, action: r.action, dueAt: r.dueAt }]),
+    rows.map((r) => [r.directoryUserId, { directoryUserId: r.directoryUserId, trigger: r.trigger, action: r.action, startedAt: r.createdAt, dueAt: r.dueAt }]),
   );
 }
 
