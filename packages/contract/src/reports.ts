@@ -104,3 +104,15 @@ export const reportActionLabels: Record<(typeof reportActions)[number], string> 
   delete: 'Deleted',
   team: 'Team membership',
 };
+
+/** M-4, M-6: a deleted configuration whose sync history and reports are kept. */
+export const deletedConfigurationSchema = z.object({
+  id: z.string(),
+  appKey: z.string(),
+  appName: z.string(),
+  createdAt: isoDateSchema,
+  deletedAt: isoDateSchema,
+  runs: z.number().int(),
+});
+export type DeletedConfiguration = z.infer<typeof deletedConfigurationSchema>;
+export const deletedConfigurationListSchema = z.object({ items: z.array(deletedConfigurationSchema) });

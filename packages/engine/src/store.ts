@@ -35,7 +35,8 @@ export type ConfigurationRow = typeof appConfigurations.$inferSelect;
 /** Everything about one app configuration that a run reads, in one go. */
 export function loadConfiguration(db: AppDatabase, configurationId: string) {
   const row = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
-  if (!row) return null;
+  // A deleted configuration keeps its row for its history only (M-4): nothing runs for it.
+  if (!row || row.deletedAt) return null;
   const entry = catalogEntry(row.appKey);
   const scope = db.select().from(scopeGroups).where(eq(scopeGroups.configurationId, configurationId)).all();
   const availability = new Map(
