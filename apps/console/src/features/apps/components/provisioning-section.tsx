@@ -240,7 +240,7 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
             {deletion.isPending ? <p className="muted">Counting the pending deprovisioning…</p> : null}
             {deletion.error ? <ErrorState error={deletion.error} /> : null}
             {deletion.data && deletion.data.pendingTimers.count > 0 ? (
-              <div className="notice stack">
+              <div className="notice stack impact">
                 <p>
                   <strong>
                     {deletion.data.pendingTimers.count === 1
