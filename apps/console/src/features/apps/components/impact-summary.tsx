@@ -13,6 +13,7 @@ export function whenText(at: string, now: string) {
 }
 
 const people = (n: number) => (n === 1 ? '1 user' : `${n.toLocaleString()} users`);
+const timers = (n: number) => (n === 1 ? '1 pending timer' : `${n.toLocaleString()} pending timers`);
 
 /** The users a change concerns, the first few by name, then how many more. */
 export function PeopleList<T extends Person>({ label, list, detail }: { label: string; list: { count: number; users: T[] }; detail?: (u: T) => string }) {
@@ -65,7 +66,7 @@ export function ImpactSummary({ impact, appName, levelLabel }: { impact: Impact;
       ) : null}
       {timersMoved.count > 0 ? (
         <section>
-          <h3>{timersMoved.count === 1 ? '1 pending timer moves' : `${timersMoved.count.toLocaleString()} pending timers move`}</h3>
+          <h3>{timersMoved.count === 1 ? '1 pending timer moves' : `${timers(timersMoved.count)} move`}</h3>
           <PeopleList
             label="Pending timers that move"
             list={timersMoved}
@@ -76,8 +77,7 @@ export function ImpactSummary({ impact, appName, levelLabel }: { impact: Impact;
       {timersCancelled.count > 0 ? (
         <section>
           <h3>
-            {timersCancelled.count === 1 ? '1 pending timer is cancelled' : `${timersCancelled.count.toLocaleString()} pending timers are cancelled`}: they keep
-            their access
+            {timersCancelled.count === 1 ? '1 pending timer is cancelled' : `${timers(timersCancelled.count)} are cancelled`}: they keep their access
           </h3>
           <PeopleList label="Pending timers that are cancelled" list={timersCancelled} detail={(u) => `was due ${formatTime(u.dueAt)}`} />
         </section>
@@ -92,8 +92,8 @@ export function impactSentence(impact: Impact): string {
     impact.provisioned.count ? `${people(impact.provisioned.count)} get an account` : null,
     impact.deprovisioned.count ? `${people(impact.deprovisioned.count)} start a deprovisioning delay` : null,
     impact.accessLevelChanged.count ? `${people(impact.accessLevelChanged.count)} change access level` : null,
-    impact.timersMoved.count ? `${impact.timersMoved.count.toLocaleString()} pending timers moved` : null,
-    impact.timersCancelled.count ? `${impact.timersCancelled.count.toLocaleString()} pending timers cancelled` : null,
+    impact.timersMoved.count ? `${timers(impact.timersMoved.count)} moved` : null,
+    impact.timersCancelled.count ? `${timers(impact.timersCancelled.count)} cancelled` : null,
   ].filter(Boolean);
   return parts.length ? `${parts.join(', ')}.` : 'No account changes.';
 }
