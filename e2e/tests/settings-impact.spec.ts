@@ -136,6 +136,18 @@ test('every change to live accounts shows its impact first, then says what was d
   await delayDialog.getByRole('button', { name: 'Update deprovisioning' }).click();
   await expect(page.getByText('Deprovisioning for GoToMeeting updated. 10 pending timers moved.')).toBeVisible();
 
+  // SPEC §1 availability: turning GoToMeeting OFF for /Finance says who would start a delay (1 day now); cancelled here.
+  const finance = page.getByLabel('Availability for /Finance');
+  await finance.selectOption({ label: 'OFF' });
+  const offDialog = page.getByRole('dialog', { name: 'Availability of GoToMeeting for /Finance: OFF?' });
+  const financeLeaving = offDialog.getByRole('heading', { name: /^\d+ users will start a deprovisioning delay$/ });
+  await expect(financeLeaving).toBeVisible();
+  expect(Number(/^(\d+)/.exec(await financeLeaving.innerText())![1])).toBeGreaterThanOrEqual(14);
+  const financeListed = await listed(offDialog, 'Users who will start a deprovisioning delay');
+  expect(financeListed.filter((e) => leaving.includes(e))).toEqual([]);
+  await offDialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(finance).toHaveValue('inherit');
+
   // M-4: the deletion says who is waiting for a delay, with the new due dates, and that they would keep their access.
   const app = await openDemoApp(page);
   const before = await statusesInApp(app);
