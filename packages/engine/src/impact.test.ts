@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { deprovisionTimers, directoryGroups, provisionedAccounts } from '@autoprov/db';
 import type { DeprovisionTimer, PlanConfiguration, ProvisionedAccount } from './model.js';
-import { planImpact, type ImpactInput, type ImpactSide } from './impact.js';
+import { planImpact, previewImpact, type ImpactInput, type ImpactSide } from './impact.js';
+import { engineFixture } from './test-support.js';
 import type { DirectoryPortUser } from './ports.js';
 
 const now = new Date('2026-11-24T12:00:00Z');
@@ -96,5 +99,36 @@ describe('planImpact (M-6)', () => {
     const offNow = { ...current, availability: new Map([['/Lab', false]]) };
     const on = planImpact({ ...input, timers: new Map([['lab', timer]]), current: offNow, proposed: current });
     expect(on).toEqual([{ kind: 'timer_cancelled', userId: 'lab', dueAt: timer.dueAt }]);
+  });
+});
+
+describe('previewImpact (M-6) over a real directory', () => {
+  it('gives the same impact read a page at a time as read whole, links of users gone included', async () => {
+    const f = engineFixture({ baseUrl: 'http://127.0.0.1:9/never-called', token: 'unused' });
+    const finance = f.db.select().from(directoryGroups).where(eq(directoryGroups.name, 'Finance')).get()!;
+    f.setScope([{ groupId: finance.id, accessLevel: 'organizer' }]);
+    // A link whose user the directory no longer has, waiting for its "deleted" delay.
+    const startedAt = f.clock.now();
+    f.db.insert(provisionedAccounts).values({ configurationId: f.configurationId, directoryUserId: 'zzzz-gone', userName: 'gone@example.com', remoteId: 'r-gone', state: 'active', lastSent: {}, createdAt: startedAt, updatedAt: startedAt }).run();
+    f.db.insert(deprovisionTimers).values({ configurationId: f.configurationId, directoryUserId: 'zzzz-gone', trigger: 'deleted', action: 'delete', dueAt: startedAt, createdAt: startedAt }).run();
+
+    const propose = (current: ImpactSide): ImpactSide => ({
+      ...current,
+      configuration: { ...current.configuration, scope: [], rules: { ...current.configuration.rules, deleted: { delay: '21d', action: 'delete' } } },
+    });
+    const whole = { db: f.db, clock: f.clock, directory: { read: f.deps.directory.read } };
+    const paged = { db: f.db, clock: f.clock, directory: f.deps.directory, paging: { pageSize: 7, keepAtMost: 5 } };
+    const summary = (found: Awaited<ReturnType<typeof previewImpact>>) => found.map((f) => `${f.entry.kind} ${f.person.email}`).sort();
+
+    const byPage = await previewImpact(paged, f.configurationId, propose);
+    expect(summary(byPage)).toEqual(summary(await previewImpact(whole, f.configurationId, propose)));
+    // Everyone outside Finance (E-2: active, primary domain) gets an account; the gone user's timer moves by 21 days.
+    const active = (await f.deps.directory.read()).users.filter((u) => u.status === 'active' && u.primaryEmail.endsWith('@example.com'));
+    const inFinance = active.filter((u) => u.groupIds.has(finance.id));
+    expect(byPage.filter((e) => e.entry.kind === 'provision')).toHaveLength(active.length - inFinance.length);
+    expect(byPage.filter((e) => e.entry.kind === 'timer_moved')).toEqual([
+      { entry: { kind: 'timer_moved', userId: 'zzzz-gone', action: 'delete', from: startedAt, to: new Date(startedAt.getTime() + 21 * day) }, person: { email: 'gone@example.com', name: null } },
+    ]);
+    f.close();
   });
 });

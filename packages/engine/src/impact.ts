@@ -1,11 +1,10 @@
 import type { DeprovisionAction, DeprovisionTrigger } from '@autoprov/contract';
 import { availabilityResolver } from './availability.js';
-import { viewsOf } from './executor.js';
+import { directoryPages, viewsOf, type DirectoryPage, type ExecutorDeps } from './executor.js';
 import { ACCESS_LEVEL, type DeprovisionTimer, type Operation, type PlanConfiguration, type ProvisionedAccount } from './model.js';
 import { plan } from './plan.js';
-import type { Clock, DirectoryPort, DirectoryPortUser } from './ports.js';
+import type { DirectoryPortUser } from './ports.js';
 import { loadAccounts, loadConfiguration, loadTimers } from './store.js';
-import type { AppDatabase } from '@autoprov/db';
 
 /** What a plan is made from, on one side of a proposed change: the settings and the availability. */
 export interface ImpactSide {
@@ -83,37 +82,41 @@ export function planImpact(input: ImpactInput): ImpactEntry[] {
   return entries;
 }
 
-export interface ImpactDeps {
-  db: AppDatabase;
-  directory: DirectoryPort;
-  clock: Clock;
+export type ImpactDeps = Pick<ExecutorDeps, 'db' | 'directory' | 'clock' | 'paging'>;
+
+/** A person an entry concerns; a user the directory no longer has is known by their account. */
+export interface ImpactPerson {
+  email: string;
+  name: string | null;
 }
 
 /**
- * Reads what a run would read (the directory, the links, the timers, the settings) and plans the
- * proposed change against it. `propose` gets the settings as they are and returns the new ones.
+ * Reads what a run reads (the directory a page at a time where it can, the links, the timers, the
+ * settings) and plans the proposed change against it. `propose` gets the settings as they are
+ * and returns the new ones.
  */
 export async function previewImpact(deps: ImpactDeps, configurationId: string, propose: (current: ImpactSide) => ImpactSide) {
   const loaded = loadConfiguration(deps.db, configurationId);
   if (!loaded) throw new Error('The configuration no longer exists.');
   const current: ImpactSide = { configuration: loaded.planConfiguration, availability: loaded.availability };
-  const snapshot = await deps.directory.read();
-  const accounts = loadAccounts(deps.db, configurationId);
-  const entries = planImpact({
-    now: deps.clock.now(),
-    primaryDomain: snapshot.primaryDomain,
-    users: snapshot.users,
-    accounts,
-    timers: loadTimers(deps.db, configurationId),
-    current,
-    proposed: propose(current),
-  });
-  const byId = new Map(snapshot.users.map((u) => [u.id, u]));
-  /** The person behind an entry; a user the directory no longer has is known by their account. */
-  const personOf = (userId: string) => {
-    const user = byId.get(userId);
-    if (user) return { email: user.primaryEmail, name: user.attributes.fullName ?? null };
-    return { email: accounts.get(userId)?.userName ?? userId, name: null };
+  const proposed = propose(current);
+  const now = deps.clock.now();
+  const found: { entry: ImpactEntry; person: ImpactPerson }[] = [];
+  const planPage = (page: Omit<DirectoryPage, 'directoryEmpty'>) => {
+    const byId = new Map(page.users.map((u) => [u.id, u]));
+    for (const entry of planImpact({ now, ...page, current, proposed })) {
+      const user = byId.get(entry.userId);
+      const person = user
+        ? { email: user.primaryEmail, name: user.attributes.fullName ?? null }
+        : { email: page.accounts.get(entry.userId)?.userName ?? entry.userId, name: null };
+      found.push({ entry, person });
+    }
   };
-  return { entries, personOf };
+  if (deps.directory.readPages) {
+    for await (const page of directoryPages(deps, configurationId)) planPage(page);
+  } else {
+    const snapshot = await deps.directory.read();
+    planPage({ primaryDomain: snapshot.primaryDomain, users: snapshot.users, accounts: loadAccounts(deps.db, configurationId), timers: loadTimers(deps.db, configurationId) });
+  }
+  return found;
 }

@@ -26,16 +26,17 @@ const iso = (d: Date) => d.toISOString();
 
 /** M-6: what the dry run's planner says a change would do, as the console shows it. */
 async function impactOf(deps: Deps, row: ConfigurationRow, propose: (current: ImpactSide) => ImpactSide): Promise<Impact> {
-  const { entries, personOf } = await previewImpact({ db: deps.db, clock: deps.clock, directory: builtInDirectory(deps.db) }, row.id, propose);
-  const of = <K extends ImpactEntry['kind']>(kind: K) => entries.filter((e): e is Extract<ImpactEntry, { kind: K }> => e.kind === kind);
+  const found = await previewImpact({ db: deps.db, clock: deps.clock, directory: builtInDirectory(deps.db) }, row.id, propose);
+  const of = <K extends ImpactEntry['kind']>(kind: K) =>
+    found.flatMap(({ entry, person }) => (entry.kind === kind ? [{ ...(entry as Extract<ImpactEntry, { kind: K }>), ...person }] : []));
   return {
     now: iso(deps.clock.now()),
     active: row.state === 'active',
-    provisioned: listOf(of('provision').map((e) => ({ ...personOf(e.userId), reactivated: e.reactivated }))),
-    deprovisioned: listOf(of('deprovision').map((e) => ({ ...personOf(e.userId), trigger: e.trigger, action: e.action, at: iso(e.at) }))),
-    accessLevelChanged: listOf(of('access_level').map((e) => ({ ...personOf(e.userId), from: e.from, to: e.to }))),
-    timersMoved: listOf(of('timer_moved').map((e) => ({ ...personOf(e.userId), action: e.action, from: iso(e.from), to: iso(e.to) }))),
-    timersCancelled: listOf(of('timer_cancelled').map((e) => ({ ...personOf(e.userId), dueAt: iso(e.dueAt) }))),
+    provisioned: listOf(of('provision').map((e) => ({ email: e.email, name: e.name, reactivated: e.reactivated }))),
+    deprovisioned: listOf(of('deprovision').map((e) => ({ email: e.email, name: e.name, trigger: e.trigger, action: e.action, at: iso(e.at) }))),
+    accessLevelChanged: listOf(of('access_level').map((e) => ({ email: e.email, name: e.name, from: e.from, to: e.to }))),
+    timersMoved: listOf(of('timer_moved').map((e) => ({ email: e.email, name: e.name, action: e.action, from: iso(e.from), to: iso(e.to) }))),
+    timersCancelled: listOf(of('timer_cancelled').map((e) => ({ email: e.email, name: e.name, dueAt: iso(e.dueAt) }))),
   };
 }
 

@@ -237,9 +237,9 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
               Provisioning stops and the configuration is removed. The accounts already in {detail.app.name} are left there, untouched: delete
               them in the app if you need to. The sync history and reports are kept in Reports.
             </p>
-            {deletion.isPending ? <p className="muted">Counting the pending deprovisioning…</p> : null}
+            {deletion.isFetching ? <p className="muted">Counting the pending deprovisioning…</p> : null}
             {deletion.error ? <ErrorState error={deletion.error} /> : null}
-            {deletion.data && deletion.data.pendingTimers.count > 0 ? (
+            {deletion.data && !deletion.isFetching && deletion.data.pendingTimers.count > 0 ? (
               <div className="notice stack impact">
                 <p>
                   <strong>
@@ -280,7 +280,7 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
         }
         confirmLabel="Delete configuration"
         danger
-        pending={remove.isPending || deletion.isPending}
+        pending={remove.isPending || deletion.isFetching}
         onConfirm={() =>
           remove.mutate(undefined, {
             onSuccess: () => notify.done(`The ${detail.app.name} configuration was deleted. Its accounts were left in the app; its sync history is kept in Reports.`),
