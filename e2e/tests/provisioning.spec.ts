@@ -318,6 +318,10 @@ test('a super-admin sets up GoToMeeting with the wizard, and directory changes r
   await page.getByRole('button', { name: 'Remove Finance' }).click();
   await page.getByRole('button', { name: 'Remove Managers' }).click();
   await page.getByRole('button', { name: 'Update' }).click();
+  // M-6: the impact first (everyone for whom the app is ON gets an account), then the update.
+  const emptyScope = page.getByRole('dialog', { name: 'Update the scope of GoToMeeting?' });
+  await expect(emptyScope.getByRole('heading', { name: /^\d+ users will get an account$/ })).toBeVisible();
+  await emptyScope.getByRole('button', { name: 'Update scope' }).click();
   await expect(page.getByRole('heading', { name: 'GoToMeeting', level: 1 })).toBeVisible();
   await page.getByRole('table', { name: 'Sync runs' }).getByRole('row').filter({ hasText: /Running|Pending/ }).first().getByRole('link', { name: /Report/ }).click();
   await expect(page.getByText(/This sync is (still running|waiting to start): its report opens when it ends/)).toBeVisible();

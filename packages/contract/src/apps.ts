@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { directoryAttributes, type CatalogEntry } from './catalog.js';
 import { idSchema, isoDateSchema } from './common.js';
-import type {
-  deprovisionTriggers} from './enums.js';
 import {
   configurationStates,
   deprovisionActions,
   deprovisionDelays,
   nextRunReasons,
+  deprovisionTriggers,
   syncRunStates,
   syncTriggers,
 } from './enums.js';
@@ -297,3 +296,42 @@ export const deprovisionTriggerLabels: Record<(typeof deprovisionTriggers)[numbe
   suspended: 'When a user is suspended in the directory',
   deleted: 'When a user is deleted from the directory',
 };
+
+// ---- M-6: impact first ----
+
+/** A person an action concerns: their e-mail address and, when the directory has it, their name. */
+const impactPersonSchema = z.object({ email: z.string(), name: z.string().nullable() });
+
+/** How many people, and the first of them (long lists are cut; `count` is the whole). */
+const impactListOf = <T extends z.ZodRawShape>(shape: T) => z.object({ count: z.number().int(), users: z.array(impactPersonSchema.extend(shape)) });
+
+/** At most this many people are listed per kind of change; the count says how many more there are. */
+export const impactListCap = 50;
+
+/**
+ * M-6: what a change of settings would do to live accounts, computed by the dry run's planner
+ * with the settings as they are and as proposed. Times are when a timer fires; a time at or
+ * before `now` fires at the next sync.
+ */
+export const impactSchema = z.object({
+  now: isoDateSchema,
+  /** Whether provisioning is on: otherwise the impact happens when it is turned on. */
+  active: z.boolean(),
+  provisioned: impactListOf({ reactivated: z.boolean() }),
+  deprovisioned: impactListOf({ trigger: z.enum(deprovisionTriggers), action: z.enum(deprovisionActions), at: isoDateSchema }),
+  accessLevelChanged: impactListOf({ from: z.string().nullable(), to: z.string().nullable() }),
+  timersMoved: impactListOf({ action: z.enum(deprovisionActions), from: isoDateSchema, to: isoDateSchema }),
+  timersCancelled: impactListOf({ dueAt: isoDateSchema }),
+});
+export type Impact = z.infer<typeof impactSchema>;
+
+/** M-6 and M-4: what deleting the configuration leaves behind. */
+export const deletionImpactSchema = z.object({
+  now: isoDateSchema,
+  active: z.boolean(),
+  accounts: z.number().int(),
+  /** Users waiting for a deprovisioning delay: after the deletion they keep their access. */
+  pendingTimers: impactListOf({ trigger: z.enum(deprovisionTriggers), action: z.enum(deprovisionActions), at: isoDateSchema }),
+  runs: z.number().int(),
+});
+export type DeletionImpact = z.infer<typeof deletionImpactSchema>;

@@ -143,3 +143,15 @@ export const deprovisionReasons: Record<DeprovisionTrigger, string> = {
   suspended: 'The user is suspended in the directory',
   deleted: 'The user was deleted from the directory',
 };
+
+/** M-4, M-6: a deleted configuration whose sync history and reports are kept. */
+export const deletedConfigurationSchema = z.object({
+  id: z.string(),
+  appKey: z.string(),
+  appName: z.string(),
+  createdAt: isoDateSchema,
+  deletedAt: isoDateSchema,
+  runs: z.number().int(),
+});
+export type DeletedConfiguration = z.infer<typeof deletedConfigurationSchema>;
+export const deletedConfigurationListSchema = z.object({ items: z.array(deletedConfigurationSchema) });

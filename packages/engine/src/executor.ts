@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { appConfigurations, deprovisionTimers, provisionedAccounts, provisionedTeams, teamMappings, type AppDatabase } from '@autoprov/db';
 import { deprovisionReasons, type SyncTrigger, type UsageEventKind } from '@autoprov/contract';
 import { availabilityResolver } from './availability.js';
-import type { AppAttributes, DirectoryUserView, FieldChange, Operation, PlanConfiguration } from './model.js';
+import type { AppAttributes, DeprovisionTimer, DirectoryUserView, FieldChange, Operation, PlanConfiguration, ProvisionedAccount } from './model.js';
 import { exceedsDeletionGuard, plan, type DeletionGuard } from './plan.js';
 import { planTeams } from './teams.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -48,6 +48,8 @@ export interface RunRequest {
   runId?: string;
   /** A change-driven run looks at these users only (E-11). */
   onlyUserIds?: string[];
+  /** M-6: every pending deprovisioning is carried out now (before a configuration is deleted). */
+  carryOutTimers?: boolean;
 }
 
 type Counts = Record<string, number>;
@@ -79,12 +81,13 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
 
     const only = request.onlyUserIds && deps.directory.readUsers ? request.onlyUserIds : undefined;
     const now = clock.now();
+    const fireAll = request.carryOutTimers ?? false;
     const teamsFollowGroups = db.select({ n: sql<number>`count(*)` }).from(teamMappings).where(eq(teamMappings.configurationId, row.id)).get()!.n > 0;
     // A full run over a large directory is planned a page at a time (teams need everyone at once).
     const paged = !only && !teamsFollowGroups && deps.directory.readPages !== undefined;
     const source: PlanSource = paged
-      ? { chunks: () => pagedPlan(deps, row.id, planConfiguration, availability, now), accountCount: () => countAccounts(db, row.id) }
-      : await wholePlan(deps, row.id, only, planConfiguration, availability, now, teamsFollowGroups);
+      ? { chunks: () => pagedPlan(deps, row.id, planConfiguration, availability, now, fireAll), accountCount: () => countAccounts(db, row.id) }
+      : await wholePlan(deps, row.id, only, planConfiguration, availability, now, teamsFollowGroups, fireAll);
 
     // Pass 1: what the run would do, before anything is written (E-14). Small plans are kept.
     const totals = { appCalls: 0, deprovisions: 0, creates: 0, operations: 0, withheld: false };
@@ -229,6 +232,7 @@ async function wholePlan(
   availability: ReadonlyMap<string, boolean>,
   now: Date,
   keepUsers: boolean,
+  carryOutTimers: boolean,
 ): Promise<PlanSource> {
   const snapshot = only ? await deps.directory.readUsers!(only) : await deps.directory.read();
   const users = viewsOf(snapshot.users, availabilityResolver(availability));
@@ -241,6 +245,7 @@ async function wholePlan(
     users,
     accounts,
     timers: loadTimers(deps.db, configurationId, only),
+    carryOutTimers,
   });
   const chunk: PlannedChunk = { operations: thePlan.operations, emailOf, withheld: thePlan.deprovisioningWithheld !== null };
   return {
@@ -251,45 +256,71 @@ async function wholePlan(
   };
 }
 
+/** One page of the directory with the links and timers of its users' id range. */
+export interface DirectoryPage {
+  primaryDomain: string;
+  users: DirectoryPortUser[];
+  accounts: Map<string, ProvisionedAccount>;
+  timers: Map<string, DeprovisionTimer>;
+  /** Set on the last page (the links whose user is gone) when the whole read returned nobody (E-14). */
+  directoryEmpty: boolean;
+}
+
 /**
- * A full run a page of users at a time: only one page of the directory, its links and its
- * timers are in memory at once. Links whose user the directory no longer has come last.
+ * The directory a page at a time: only one page of it, its links and its timers are in memory at
+ * once. Pages come in id order; each takes the links and timers of its id range, so a link whose
+ * user the directory no longer has comes with the page around it, or with the last page (no users).
  */
+export async function* directoryPages(deps: Pick<ExecutorDeps, 'db' | 'directory' | 'paging'>, configurationId: string): AsyncGenerator<DirectoryPage> {
+  let primaryDomain = '';
+  let after = '';
+  let anyone = false;
+  const linksIn = (range: UserIdRange) => ({
+    accounts: loadAccountsInRange(deps.db, configurationId, range),
+    timers: loadTimersInRange(deps.db, configurationId, range),
+  });
+  for await (const page of deps.directory.readPages!(deps.paging?.pageSize ?? pageSize)) {
+    if (page.users.length === 0) continue;
+    primaryDomain = page.primaryDomain;
+    anyone = true;
+    const upTo = page.users.at(-1)!.id;
+    yield { primaryDomain, users: page.users, ...linksIn({ after, upTo }), directoryEmpty: false };
+    after = upTo;
+  }
+  yield { primaryDomain, users: [], ...linksIn({ after, upTo: null }), directoryEmpty: !anyone };
+}
+
+/** A full run planned a page of users at a time (see directoryPages). */
 async function* pagedPlan(
   deps: ExecutorDeps,
   configurationId: string,
   planConfiguration: Omit<PlanConfiguration, 'primaryDomain'>,
   availability: ReadonlyMap<string, boolean>,
   now: Date,
+  carryOutTimers: boolean,
 ): AsyncGenerator<PlannedChunk> {
   const appOn = availabilityResolver(availability);
-  let primaryDomain = '';
-  let after = '';
-  let anyone = false;
-  // Pages come in id order; each takes the links and timers of its id range, so a link whose
-  // user the directory no longer has is planned with the page around it (or the tail).
-  const planRange = (users: DirectoryUserView[], range: UserIdRange, directoryEmpty: boolean): PlannedChunk => {
-    const accounts = loadAccountsInRange(deps.db, configurationId, range);
-    const p = plan({ now, configuration: { ...planConfiguration, primaryDomain }, users, accounts, timers: loadTimersInRange(deps.db, configurationId, range), directoryEmpty });
-    const emailOf = new Map(users.map((u) => [u.id, u.primaryEmail]));
-    for (const a of accounts.values()) if (!emailOf.has(a.directoryUserId)) emailOf.set(a.directoryUserId, a.userName);
-    return { operations: p.operations, emailOf, withheld: p.deprovisioningWithheld !== null };
-  };
-  for await (const page of deps.directory.readPages!(deps.paging?.pageSize ?? pageSize)) {
-    if (page.users.length === 0) continue;
-    primaryDomain = page.primaryDomain;
-    anyone = true;
+  for await (const page of directoryPages(deps, configurationId)) {
     const users = viewsOf(page.users, appOn);
-    const upTo = users.at(-1)!.id;
-    yield planRange(users, { after, upTo }, false);
-    after = upTo;
+    const p = plan({
+      now,
+      configuration: { ...planConfiguration, primaryDomain: page.primaryDomain },
+      users,
+      accounts: page.accounts,
+      timers: page.timers,
+      directoryEmpty: page.directoryEmpty,
+      carryOutTimers,
+    });
+    const emailOf = new Map(users.map((u) => [u.id, u.primaryEmail]));
+    for (const a of page.accounts.values()) if (!emailOf.has(a.directoryUserId)) emailOf.set(a.directoryUserId, a.userName);
+    const chunk: PlannedChunk = { operations: p.operations, emailOf, withheld: p.deprovisioningWithheld !== null };
+    // The last page (links only) counts only if it does something.
+    if (users.length > 0 || chunk.operations.length > 0 || chunk.withheld) yield chunk;
   }
-  const tail = planRange([], { after, upTo: null }, !anyone);
-  if (tail.operations.length > 0 || tail.withheld) yield tail;
 }
 
 /** Directory users as a plan sees them: with whether the app is ON for their org unit. */
-function viewsOf(users: DirectoryPortUser[], appOn: (orgUnitPath: string) => boolean): DirectoryUserView[] {
+export function viewsOf(users: DirectoryPortUser[], appOn: (orgUnitPath: string) => boolean): DirectoryUserView[] {
   return users.map((u) => ({ id: u.id, primaryEmail: u.primaryEmail, status: u.status, attributes: u.attributes, groupIds: u.groupIds, appOn: appOn(u.orgUnitPath) }));
 }
 
@@ -323,10 +354,10 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
       case 'start_timer': {
         const t = op.timer;
         db.insert(deprovisionTimers)
-          .values({ configurationId, directoryUserId: op.userId, trigger: t.trigger, action: t.action, dueAt: t.dueAt, createdAt: clock.now() })
+          .values({ configurationId, directoryUserId: op.userId, trigger: t.trigger, action: t.action, dueAt: t.dueAt, createdAt: t.startedAt })
           .onConflictDoUpdate({
             target: [deprovisionTimers.configurationId, deprovisionTimers.directoryUserId],
-            set: { trigger: t.trigger, action: t.action, dueAt: t.dueAt, createdAt: clock.now() },
+            set: { trigger: t.trigger, action: t.action, dueAt: t.dueAt, createdAt: t.startedAt },
           })
           .run();
         return null;

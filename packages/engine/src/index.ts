@@ -9,3 +9,4 @@ export * from './scim-resource.js';
 export * from './scim-app.js';
 export * from './app-connection.js';
 export * from './teams.js';
+export * from './impact.js';

@@ -57,6 +57,8 @@ export interface DeprovisionTimer {
   directoryUserId: string;
   trigger: DeprovisionTrigger;
   action: DeprovisionAction;
+  /** When the trigger happened: the delay counts from here, also after the rule changes (M-2). */
+  startedAt: Date;
   dueAt: Date;
 }
 

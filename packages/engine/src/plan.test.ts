@@ -47,10 +47,17 @@ function run(partial: Partial<PlanInput> & { users: DirectoryUserView[] }) {
 
 const kinds = (p: ReturnType<typeof plan>) => p.operations.map((o) => o.kind);
 
+/** A running timer as the configuration's rule started it: due `dueIn` from now. */
+function timerOf(directoryUserId: string, trigger: DeprovisionTimer['trigger'], dueIn: number): DeprovisionTimer {
+  const rule = configuration.rules[trigger];
+  const delay = { next_sync: 0, '1d': day, '7d': 7 * day, '21d': 21 * day }[rule.delay];
+  return { directoryUserId, trigger, action: rule.action, startedAt: new Date(now.getTime() + dueIn - delay), dueAt: new Date(now.getTime() + dueIn) };
+}
+
 describe('plan', () => {
   it('E-1: leaves archived users alone entirely, even with an account and a timer', () => {
     const u = user({ id: 'a', status: 'archived' });
-    const timer: DeprovisionTimer = { directoryUserId: 'a', trigger: 'app_off', action: 'suspend', dueAt: new Date(now.getTime() - day) };
+    const timer = timerOf('a', 'app_off', -day);
     expect(run({ users: [u], accounts: new Map([['a', account(u)]]), timers: new Map([['a', timer]]) }).operations).toEqual([]);
   });
 
@@ -99,9 +106,9 @@ describe('plan', () => {
     const u = user({ id: 'off', appOn: false });
     const started = run({ users: [u], accounts: new Map([['off', account(u)]]) });
     expect(started.operations).toEqual([
-      { kind: 'start_timer', userId: 'off', timer: { directoryUserId: 'off', trigger: 'app_off', action: 'suspend', dueAt: new Date(now.getTime() + 7 * day) } },
+      { kind: 'start_timer', userId: 'off', timer: { directoryUserId: 'off', trigger: 'app_off', action: 'suspend', startedAt: now, dueAt: new Date(now.getTime() + 7 * day) } },
     ]);
-    const timer: DeprovisionTimer = { directoryUserId: 'off', trigger: 'app_off', action: 'suspend', dueAt: new Date(now.getTime() - 1) };
+    const timer = timerOf('off', 'app_off', -1);
     const fired = run({ users: [u], accounts: new Map([['off', account(u)]]), timers: new Map([['off', timer]]) });
     expect(fired.operations).toEqual([expect.objectContaining({ kind: 'suspend', userId: 'off', remoteId: 'remote-off', trigger: 'app_off' })]);
   });
@@ -110,7 +117,7 @@ describe('plan', () => {
     const s = user({ id: 's', status: 'suspended' });
     expect(kinds(run({ users: [s], accounts: new Map([['s', account(s)]]) }))).toEqual(['start_timer', 'suspend']);
     const d = user({ id: 'd', status: 'deleted' });
-    const timer: DeprovisionTimer = { directoryUserId: 'd', trigger: 'deleted', action: 'delete', dueAt: new Date(now.getTime() - 1) };
+    const timer = timerOf('d', 'deleted', -1);
     expect(run({ users: [d], accounts: new Map([['d', account(d)]]), timers: new Map([['d', timer]]) }).operations).toEqual([
       expect.objectContaining({ kind: 'delete', userId: 'd', remoteId: 'remote-d', trigger: 'deleted' }),
     ]);
@@ -118,16 +125,16 @@ describe('plan', () => {
 
   it('E-5: a new trigger replaces a running timer of another trigger', () => {
     const d = user({ id: 'd', status: 'deleted' });
-    const appOff: DeprovisionTimer = { directoryUserId: 'd', trigger: 'app_off', action: 'suspend', dueAt: new Date(now.getTime() + day) };
+    const appOff = timerOf('d', 'app_off', day);
     const p = run({ users: [d], accounts: new Map([['d', account(d)]]), timers: new Map([['d', appOff]]) });
     expect(p.operations).toEqual([
-      { kind: 'start_timer', userId: 'd', timer: { directoryUserId: 'd', trigger: 'deleted', action: 'delete', dueAt: new Date(now.getTime() + day) } },
+      { kind: 'start_timer', userId: 'd', timer: { directoryUserId: 'd', trigger: 'deleted', action: 'delete', startedAt: now, dueAt: new Date(now.getTime() + day) } },
     ]);
   });
 
   it('E-6: a user back before the timer fires has the timer cancelled; a suspended account is unsuspended', () => {
     const u = user({ id: 'back' });
-    const timer: DeprovisionTimer = { directoryUserId: 'back', trigger: 'app_off', action: 'suspend', dueAt: new Date(now.getTime() + day) };
+    const timer = timerOf('back', 'app_off', day);
     expect(kinds(run({ users: [u], accounts: new Map([['back', account(u)]]), timers: new Map([['back', timer]]) }))).toEqual(['cancel_timer']);
     const suspended = run({ users: [u], accounts: new Map([['back', account(u, { state: 'suspended' })]]) });
     expect(suspended.operations).toEqual([expect.objectContaining({ kind: 'unsuspend', userId: 'back', changes: {} })]);
@@ -153,7 +160,7 @@ describe('plan', () => {
 
   it('E-14: an empty directory read deprovisions nobody', () => {
     const gone = user({ id: 'gone' });
-    const timer: DeprovisionTimer = { directoryUserId: 'gone', trigger: 'deleted', action: 'delete', dueAt: new Date(now.getTime() - 1) };
+    const timer = timerOf('gone', 'deleted', -1);
     const p = run({ users: [], accounts: new Map([['gone', account(gone)]]), timers: new Map([['gone', timer]]) });
     expect(p.operations.filter((o) => o.kind === 'delete' || o.kind === 'suspend')).toEqual([]);
     expect(p.deprovisioningWithheld).toBe('empty_directory');
@@ -175,5 +182,25 @@ describe('plan', () => {
     const gone = user({ id: 'gone' });
     const p = run({ users: [user({ id: 'other' })], accounts: new Map([['gone', account(gone)]]) });
     expect(p.operations).toContainEqual(expect.objectContaining({ kind: 'start_timer', userId: 'gone' }));
+  });
+  it('M-2: a changed delay moves a running timer, still counted from the trigger; a shorter one may fire it now', () => {
+    const u = user({ id: 'off', appOn: false });
+    const accounts = new Map([['off', account(u)]]);
+    const timer = timerOf('off', 'app_off', 5 * day); // started 2 days ago under "after 7 days"
+    const longer = { ...configuration, rules: { ...configuration.rules, app_off: { delay: '21d' as const, action: 'suspend' as const } } };
+    expect(plan({ now, configuration: longer, users: [u], accounts, timers: new Map([['off', timer]]) }).operations).toEqual([
+      { kind: 'start_timer', userId: 'off', timer: { ...timer, dueAt: new Date(now.getTime() + 19 * day) } },
+    ]);
+    const shorter = { ...configuration, rules: { ...configuration.rules, app_off: { delay: '1d' as const, action: 'delete' as const } } };
+    expect(kinds(plan({ now, configuration: shorter, users: [u], accounts, timers: new Map([['off', timer]]) }))).toEqual(['start_timer', 'delete']);
+    expect(run({ users: [u], accounts, timers: new Map([['off', timer]]) }).operations).toEqual([]);
+  });
+
+  it('M-6: carrying out the timers fires every pending one at once', () => {
+    const u = user({ id: 'off', appOn: false });
+    const accounts = new Map([['off', account(u)]]);
+    const timer = timerOf('off', 'app_off', 5 * day);
+    expect(kinds(run({ users: [u], accounts, timers: new Map([['off', timer]]), carryOutTimers: true }))).toEqual(['suspend']);
+    expect(kinds(run({ users: [], accounts, timers: new Map([['off', timer]]), carryOutTimers: true }))).not.toContain('suspend');
   });
 });

@@ -11,6 +11,12 @@ import {
 import type { DeprovisionDelay, DeprovisionTrigger } from '@autoprov/contract';
 
 const dayMs = 24 * 60 * 60 * 1000;
+/**
+ * A timer whose due time is this close to what the rule gives is left as it is: timers written
+ * before their start was recorded exactly started a little after the run's clock (delays differ
+ * by whole days).
+ */
+const settleMs = 60 * 60 * 1000;
 const delayMs: Record<DeprovisionDelay, number> = { next_sync: 0, '1d': dayMs, '7d': 7 * dayMs, '21d': 21 * dayMs };
 
 export interface PlanInput {
@@ -24,6 +30,8 @@ export interface PlanInput {
    * whole directory; otherwise an empty `users` means it.
    */
   directoryEmpty?: boolean;
+  /** M-6: every deprovisioning timer fires in this run, due or not (carried out before a configuration is deleted). */
+  carryOutTimers?: boolean;
 }
 
 export interface Plan {
@@ -103,13 +111,20 @@ export function plan(input: PlanInput): Plan {
       return;
     }
     let due: DeprovisionTimer;
-    if (timer && timer.trigger === trigger && timer.action === rule.action) {
-      due = timer;
+    if (timer && timer.trigger === trigger) {
+      // M-2: a changed delay or action moves a running timer; it still counts from the trigger.
+      const dueAt = new Date(timer.startedAt.getTime() + delayMs[rule.delay]);
+      if (timer.action === rule.action && Math.abs(dueAt.getTime() - timer.dueAt.getTime()) < settleMs) {
+        due = timer;
+      } else {
+        due = { ...timer, action: rule.action, dueAt };
+        operations.push({ kind: 'start_timer', userId, timer: due });
+      }
     } else {
-      due = { directoryUserId: userId, trigger, action: rule.action, dueAt: new Date(now.getTime() + delayMs[rule.delay]) };
+      due = { directoryUserId: userId, trigger, action: rule.action, startedAt: now, dueAt: new Date(now.getTime() + delayMs[rule.delay]) };
       operations.push({ kind: 'start_timer', userId, timer: due });
     }
-    if (due.dueAt.getTime() <= now.getTime() && !withhold) {
+    if ((due.dueAt.getTime() <= now.getTime() || input.carryOutTimers) && !withhold) {
       operations.push({ kind: due.action, userId, remoteId: account.remoteId, trigger, lastSent: account.lastSent });
     }
   };

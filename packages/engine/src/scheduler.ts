@@ -87,6 +87,8 @@ export class ProvisioningScheduler {
   }
 
   private readonly pendingRequests = new Map<string, RunRequest>();
+  /** Apps whose held run was asked to carry out every pending timer (kept in memory, like pendingRequests). */
+  private readonly heldCarryOuts = new Set<string>();
 
   /** Runs the app's pending runs one after another, oldest first. */
   private drain(configurationId: string): Promise<void> {
@@ -114,6 +116,11 @@ export class ProvisioningScheduler {
           this.advanceCursor(configurationId, latest);
         }
         await executeRun(this.deps, { ...request, runId: next.id, ...(onlyUserIds ? { onlyUserIds } : {}) });
+        // A held carry-out (M-6) is still a carry-out once allowed.
+        if (request.carryOutTimers) {
+          const held = this.deps.db.select({ heldRunId: appConfigurations.heldRunId }).from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
+          if (held?.heldRunId === next.id) this.heldCarryOuts.add(configurationId);
+        }
       }
     })().finally(() => this.running.delete(configurationId));
     this.running.set(configurationId, loop);
@@ -134,7 +141,8 @@ export class ProvisioningScheduler {
     const config = this.deps.db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
     if (!config?.heldRunId) return null;
     this.deps.db.update(appConfigurations).set({ heldRunId: null }).where(eq(appConfigurations.id, configurationId)).run();
-    return this.requestRun(configurationId, 'manual', { allowMassDeprovisioning: true });
+    const carryOutTimers = this.heldCarryOuts.delete(configurationId);
+    return this.requestRun(configurationId, 'manual', { allowMassDeprovisioning: true, ...(carryOutTimers ? { carryOutTimers } : {}) });
   }
 
   /**
@@ -146,6 +154,7 @@ export class ProvisioningScheduler {
     const { db, clock } = this.deps;
     const config = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
     if (!config?.heldRunId) return false;
+    this.heldCarryOuts.delete(configurationId);
     db.transaction(() => {
       updateRun(db, config.heldRunId!, { error: `Cancelled by ${by}; provisioning was disabled.` });
       db.update(appConfigurations).set({ heldRunId: null, state: 'disabled', updatedAt: clock.now() }).where(eq(appConfigurations.id, configurationId)).run();

@@ -35,7 +35,8 @@ export type ConfigurationRow = typeof appConfigurations.$inferSelect;
 /** Everything about one app configuration that a run reads, in one go. */
 export function loadConfiguration(db: AppDatabase, configurationId: string) {
   const row = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
-  if (!row) return null;
+  // A deleted configuration keeps its row for its history only (M-4): nothing runs for it.
+  if (!row || row.deletedAt) return null;
   const entry = catalogEntry(row.appKey);
   const scope = db.select().from(scopeGroups).where(eq(scopeGroups.configurationId, configurationId)).all();
   const availability = new Map(
@@ -104,7 +105,7 @@ export function loadTimersInRange(db: AppDatabase, configurationId: string, rang
     .from(deprovisionTimers)
     .where(and(eq(deprovisionTimers.configurationId, configurationId), inRange(deprovisionTimers.directoryUserId, range)))
     .all();
-  return new Map(rows.map((r) => [r.directoryUserId, { directoryUserId: r.directoryUserId, trigger: r.trigger, action: r.action, dueAt: r.dueAt }]));
+  return new Map(rows.map((r) => [r.directoryUserId, { directoryUserId: r.directoryUserId, trigger: r.trigger, action: r.action, startedAt: r.createdAt, dueAt: r.dueAt }]));
 }
 
 export function loadAccounts(db: AppDatabase, configurationId: string, userIds?: string[]): Map<string, ProvisionedAccount> {
@@ -138,7 +139,7 @@ export function loadTimers(db: AppDatabase, configurationId: string, userIds?: s
       .all(),
   );
   return new Map(
-    rows.map((r) => [r.directoryUserId, { directoryUserId: r.directoryUserId, trigger: r.trigger, action: r.action, dueAt: r.dueAt }]),
+    rows.map((r) => [r.directoryUserId, { directoryUserId: r.directoryUserId, trigger: r.trigger, action: r.action, startedAt: r.createdAt, dueAt: r.dueAt }]),
   );
 }
 

@@ -19,6 +19,11 @@ import { paths } from '../features/account/components/paths';
 import { NotFoundRoute } from './routes/simple-pages';
 import { ReportPage } from '../features/apps/components/report-page';
 import { UsageLogPage } from '../features/reports/components/usage-log-page';
+import {
+  DeletedConfigurationHistoryPage,
+  DeletedConfigurationReportPage,
+  DeletedConfigurationsPage,
+} from '../features/reports/components/deleted-configurations';
 import { AppPage } from '../features/apps/components/app-page';
 import { AppsPage } from '../features/apps/components/apps-page';
 import { EditDeprovisioningPage, EditScopePage } from '../features/apps/components/manage-pages';
@@ -59,6 +64,9 @@ export const routes = [
             ],
           },
           { path: 'reports', element: <UsageLogPage /> },
+          { path: 'reports/deleted-configurations', element: <DeletedConfigurationsPage /> },
+          { path: 'reports/deleted-configurations/:id', element: <DeletedConfigurationHistoryPage /> },
+          { path: 'reports/deleted-configurations/:id/runs/:runId', element: <DeletedConfigurationReportPage /> },
           { path: 'admins', element: <AdminsPage /> },
           { path: paths.accountSecurity, element: <AccountSecurityPage /> },
           { path: '*', element: <NotFoundRoute /> },

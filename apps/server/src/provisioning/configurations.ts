@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import {
   AppError,
   catalogAt,
@@ -26,7 +26,9 @@ import {
   deprovisionTimers,
   directoryGroups,
   orgUnits,
+  pendingAuthorizations,
   provisionedAccounts,
+  provisionedTeams,
   scopeGroups,
   ssoSettings,
   syncRuns,
@@ -55,7 +57,7 @@ export function requireEntry(settings: AppsSettings, key: string): CatalogEntry 
 }
 
 export function findConfiguration(db: AppDatabase, appKey: string): ConfigurationRow | null {
-  return db.select().from(appConfigurations).where(eq(appConfigurations.appKey, appKey)).get() ?? null;
+  return db.select().from(appConfigurations).where(and(eq(appConfigurations.appKey, appKey), isNull(appConfigurations.deletedAt))).get() ?? null;
 }
 
 export function requireConfiguration(db: AppDatabase, appKey: string): ConfigurationRow {
@@ -70,7 +72,7 @@ export function audit(db: DbOrTx, at: Date, appKey: string, actor: Actor, action
 }
 
 export function listApps({ db, apps }: Deps): AppSummary[] {
-  const configs = new Map(db.select().from(appConfigurations).all().map((c) => [c.appKey, c]));
+  const configs = new Map(db.select().from(appConfigurations).where(isNull(appConfigurations.deletedAt)).all().map((c) => [c.appKey, c]));
   const sso = new Set(db.select({ appKey: ssoSettings.appKey }).from(ssoSettings).all().map((s) => s.appKey));
   return appCatalog(apps).map((entry) => {
     const config = configs.get(entry.key);
@@ -388,7 +390,11 @@ export function setActive(deps: Deps, row: ConfigurationRow, active: boolean, ac
   return requireConfiguration(deps.db, row.appKey);
 }
 
-/** M-4: the configuration goes; the accounts in the app stay as they are. */
+/**
+ * M-4: the configuration goes; the accounts in the app stay as they are. Its sync history and
+ * reports stay too (M-6: they are the audit trail): the row is kept, marked deleted, with
+ * nothing left that could reach the app (no credentials, scope, links or timers).
+ */
 export function deleteConfiguration(deps: Deps, row: ConfigurationRow, actor: Actor) {
   const { db, clock } = deps;
   const running = db
@@ -399,8 +405,15 @@ export function deleteConfiguration(deps: Deps, row: ConfigurationRow, actor: Ac
   if (running) throw new AppError('conflict', 'A sync is running for this app. Turn provisioning off, wait for the sync to end, then delete.');
   const now = clock.now();
   db.transaction((tx) => {
-    tx.delete(appConfigurations).where(eq(appConfigurations.id, row.id)).run();
-    audit(tx, now, row.appKey, actor, 'Configuration deleted', 'Provisioning stopped; the accounts already in the app were left there.');
+    for (const table of [scopeGroups, teamMappings, provisionedTeams, provisionedAccounts, deprovisionTimers, pendingAuthorizations]) {
+      tx.delete(table).where(eq(table.configurationId, row.id)).run();
+    }
+    tx.update(syncRuns)
+      .set({ state: 'failed', endedAt: now, error: 'The configuration was deleted before this run started.' })
+      .where(and(eq(syncRuns.configurationId, row.id), eq(syncRuns.state, 'pending')))
+      .run();
+    touch(tx, row.id, { deletedAt: now, state: 'disabled', heldRunId: null, sealedCredentials: null }, now);
+    audit(tx, now, row.appKey, actor, 'Configuration deleted', 'Provisioning stopped; the accounts already in the app were left there. Its sync history and reports are kept.');
   });
 }
 

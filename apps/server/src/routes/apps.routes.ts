@@ -37,6 +37,7 @@ import { authorizationOf, startAuthorization, storeBearerToken } from '../provis
 import * as configurations from '../provisioning/configurations.js';
 import { checkEndpoint } from '../provisioning/endpoint-check.js';
 import { mappingPreview } from '../provisioning/mapping-preview.js';
+import * as impact from '../provisioning/impact.js';
 
 const keyParam = validate('param', z.object({ key: z.string().min(1).max(64) }));
 const runParam = validate('param', z.object({ key: z.string().min(1).max(64), runId: idSchema }));
@@ -89,6 +90,14 @@ export function appsRoutes(deps: ServerDeps) {
         // Turning the app off for a unit starts deprovisioning timers at once (W-6).
         rerunIfActive(key, 'availability_change');
         return c.json(detail(key));
+      })
+
+      // M-6: what the change would do, before it is made.
+      .post('/:key/availability/preview', keyParam, validate('json', availabilityInputSchema), async (c) => {
+        const { key } = c.req.valid('param');
+        configurations.requireEntry(deps.apps, key);
+        const row = configurations.findConfiguration(db, key);
+        return c.json(row?.setupCompletedAt ? await impact.availabilityImpact(deps, row, c.req.valid('json')) : impact.noImpact(deps));
       })
 
       // The wizard (SPEC §2): a draft made on first use, each step saved on Continue.
@@ -151,12 +160,23 @@ export function appsRoutes(deps: ServerDeps) {
         rerunIfActive(key, 'scope_change');
         return c.json(detail(key));
       })
+      .post('/:key/configuration/scope/preview', keyParam, async (c) => {
+        const { key } = c.req.valid('param');
+        const entry = configurations.requireEntry(deps.apps, key);
+        return c.json(await impact.scopeImpact(deps, configurationOf(key), await bodyMatching(c, scopeInputSchemaFor(entry))));
+      })
       .put('/:key/configuration/deprovisioning', keyParam, validate('json', deprovisioningInputSchema), (c) => {
         const { key } = c.req.valid('param');
         const row = configurationOf(key);
         configurations.saveDeprovisioning(deps, row, c.req.valid('json'), actorOf(c.var.session));
         configurations.reachStep(deps, row, 'finish');
+        // M-2: running timers move to the new delays at once, not at the next daily run.
+        rerunIfActive(key);
         return c.json(detail(key));
+      })
+      .post('/:key/configuration/deprovisioning/preview', keyParam, validate('json', deprovisioningInputSchema), async (c) => {
+        const { key } = c.req.valid('param');
+        return c.json(await impact.deprovisioningImpact(deps, configurationOf(key), c.req.valid('json')));
       })
       .post('/:key/configuration/finish', keyParam, (c) => {
         const { key } = c.req.valid('param');
@@ -173,6 +193,17 @@ export function appsRoutes(deps: ServerDeps) {
         // The first pass starts now rather than at the scheduler's next look.
         if (active && row.state === 'active') deps.provisioning.requestRun(row.id, 'activation');
         return c.json(detail(key));
+      })
+      .get('/:key/configuration/deletion-impact', keyParam, async (c) => c.json(await impact.deletionImpact(deps, configurationOf(c.req.valid('param').key))))
+      // M-6: the deprovisionings still waiting are carried out now (before a deletion would drop them).
+      .post('/:key/configuration/timers/carry-out', keyParam, (c) => {
+        const { key } = c.req.valid('param');
+        const row = configurationOf(key);
+        if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: turn it on to carry out the pending deprovisioning.');
+        if (row.heldRunId) throw new AppError('conflict', 'A run is held by the deletion guard: allow or cancel it first.');
+        const runId = deps.provisioning.requestRun(row.id, 'manual', { carryOutTimers: true });
+        configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Pending deprovisioning carried out', 'Every user waiting for a deprovisioning delay is suspended or deleted now.');
+        return c.json({ runId }, 202);
       })
       .delete('/:key/configuration', keyParam, (c) => {
         const { key } = c.req.valid('param');

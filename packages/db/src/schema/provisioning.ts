@@ -14,33 +14,42 @@ import { orgUnits } from './directory.js';
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
 /** One provisioning configuration per app (SPEC §1). */
-export const appConfigurations = sqliteTable('app_configurations', {
-  id: text('id').primaryKey(),
-  /** The catalog entry: `gotomeeting`, `workleap`, `custom-scim`. */
-  appKey: text('app_key').notNull().unique(),
-  state: text('state', { enum: configurationStates }).notNull().default('draft'),
-  endpointUrl: text('endpoint_url'),
-  /** Sealed JSON (S-2): OAuth client and tokens, or a bearer token. Never sent to the browser. */
-  sealedCredentials: text('sealed_credentials'),
-  /** W-2, M-5: the admin who last authorized autoprov in the app, and when (shown on the app's page). */
-  authorizedBy: text('authorized_by'),
-  authorizedAt: timestamp('authorized_at'),
-  /** App attribute → directory attribute (W-4). */
-  mapping: text('mapping', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
-  /** W-6: per trigger, the delay and the action. */
-  deprovisioning: text('deprovisioning', { mode: 'json' }).$type<Record<string, { delay: string; action: string }>>(),
-  /** E-14: set when the deletion guard stopped a run; cleared by allow or cancel. */
-  heldRunId: text('held_run_id'),
-  /** The last directory change the engine has taken into account (E-11). */
-  directoryCursor: integer('directory_cursor').notNull().default(0),
-  lastFullSyncAt: timestamp('last_full_sync_at'),
-  /** The furthest wizard step the admin reached, so a reload or a return resumes there (W-1…W-8). */
-  wizardStep: text('wizard_step').notNull().default('authorize'),
-  /** W-7: set when the admin finished the wizard; only then can the configuration be activated. */
-  setupCompletedAt: timestamp('setup_completed_at'),
-  createdAt: timestamp('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
-  updatedAt: timestamp('updated_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
-});
+export const appConfigurations = sqliteTable(
+  'app_configurations',
+  {
+    id: text('id').primaryKey(),
+    /** The catalog entry: `gotomeeting`, `workleap`, `custom-scim`; one live configuration per app. */
+    appKey: text('app_key').notNull(),
+    state: text('state', { enum: configurationStates }).notNull().default('draft'),
+    endpointUrl: text('endpoint_url'),
+    /** Sealed JSON (S-2): OAuth client and tokens, or a bearer token. Never sent to the browser. */
+    sealedCredentials: text('sealed_credentials'),
+    /** W-2, M-5: the admin who last authorized autoprov in the app, and when (shown on the app's page). */
+    authorizedBy: text('authorized_by'),
+    authorizedAt: timestamp('authorized_at'),
+    /** App attribute → directory attribute (W-4). */
+    mapping: text('mapping', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    /** W-6: per trigger, the delay and the action. */
+    deprovisioning: text('deprovisioning', { mode: 'json' }).$type<Record<string, { delay: string; action: string }>>(),
+    /** E-14: set when the deletion guard stopped a run; cleared by allow or cancel. */
+    heldRunId: text('held_run_id'),
+    /** The last directory change the engine has taken into account (E-11). */
+    directoryCursor: integer('directory_cursor').notNull().default(0),
+    lastFullSyncAt: timestamp('last_full_sync_at'),
+    /** The furthest wizard step the admin reached, so a reload or a return resumes there (W-1…W-8). */
+    wizardStep: text('wizard_step').notNull().default('authorize'),
+    /** W-7: set when the admin finished the wizard; only then can the configuration be activated. */
+    setupCompletedAt: timestamp('setup_completed_at'),
+    /**
+     * M-4, M-6: a deleted configuration keeps its row so that its sync history and reports (the
+     * audit trail) stay; everything else about it goes.
+     */
+    deletedAt: timestamp('deleted_at'),
+    createdAt: timestamp('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    updatedAt: timestamp('updated_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [uniqueIndex('app_configurations_live_app_key_idx').on(t.appKey).where(sql`${t.deletedAt} is null`)],
+);
 
 /** W-5: the groups that make up the scope, each with its access level (E-7). */
 export const scopeGroups = sqliteTable(

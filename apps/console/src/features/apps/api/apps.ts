@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import {
   appDetailSchema,
   appListSchema,
+  deletionImpactSchema,
+  impactSchema,
   endpointCheckSchema,
   mappingPreviewSchema,
   reportPageSchema,
@@ -133,3 +135,33 @@ export const useReport = (key: string, runId: string, filter: ReportFilter, curs
 
 export const reportCsvHref = (key: string, runId: string, filter: ReportFilter) =>
   `/api${base(key)}/configuration/runs/${encodeURIComponent(runId)}/report.csv${queryString(filter)}`;
+
+// M-6: what a change would do, asked before it is made.
+export const fetchScopeImpact = (key: string, input: ScopeInput) => api.post(`${base(key)}/configuration/scope/preview`, impactSchema, input);
+export const fetchDeprovisioningImpact = (key: string, input: DeprovisioningInput) =>
+  api.post(`${base(key)}/configuration/deprovisioning/preview`, impactSchema, input);
+export const fetchAvailabilityImpact = (key: string, input: AvailabilityInput) => api.post(`${base(key)}/availability/preview`, impactSchema, input);
+
+/** Asks for an impact, then shows it until the admin applies or cancels the change. */
+export function useImpactPreview<TInput>(fetchImpact: (input: TInput) => Promise<z.infer<typeof impactSchema>>) {
+  return useMutation({ mutationFn: async (input: TInput) => ({ input, impact: await fetchImpact(input) }) });
+}
+
+export const useDeletionImpact = (key: string, enabled: boolean) =>
+  useQuery({
+    queryKey: ['apps', key, 'deletion-impact'],
+    queryFn: () => api.get(`${base(key)}/configuration/deletion-impact`, deletionImpactSchema),
+    enabled,
+    staleTime: 0,
+  });
+
+/** M-6: the pending deprovisioning carried out now, before a deletion. */
+export function useCarryOutTimers(key: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post(`${base(key)}/configuration/timers/carry-out`, syncRunStartedSchema, {}),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['apps', key] });
+    },
+  });
+}

@@ -1,9 +1,12 @@
+import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import type { AppDetail } from '@autoprov/contract';
+import type { AppDetail, AvailabilityInput } from '@autoprov/contract';
+import { notify } from '../../../lib/notify';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, Loading } from '../../../components/ui/states';
 import { useCanWrite } from '../../auth/api/session';
-import { useApp, useSetAvailability } from '../api/apps';
+import { fetchAvailabilityImpact, useApp, useImpactPreview, useSetAvailability } from '../api/apps';
+import { ImpactDialog, impactSentence, levelLabelOf } from './impact-summary';
 import { AuditList } from './audit-list';
 import { ProvisioningSection } from './provisioning-section';
 import { SettingsSummary } from './settings-summary';
@@ -66,9 +69,24 @@ function SsoSection({ detail }: { detail: AppDetail }) {
   );
 }
 
+const settingWords = { on: 'ON', off: 'OFF', inherit: 'inherited from the parent unit' } as const;
+
 function AvailabilitySection({ detail }: { detail: AppDetail }) {
   const canWrite = useCanWrite();
   const change = useSetAvailability(detail.app.key);
+  // M-6: with provisioning set up, who is affected is shown before the setting changes.
+  const preview = useImpactPreview((input: AvailabilityInput) => fetchAvailabilityImpact(detail.app.key, input));
+  const [proposed, setProposed] = useState<Awaited<ReturnType<typeof preview.mutateAsync>> | null>(null);
+  const pathOf = (orgUnitId: string) => detail.availability.find((u) => u.orgUnitId === orgUnitId)?.path ?? '';
+  const apply = (input: AvailabilityInput, sentence: string) =>
+    change.mutate(input, {
+      onSuccess: () => notify.done(`${detail.app.name} is now ${settingWords[input.setting]} for ${pathOf(input.orgUnitId)}. ${sentence}`.trim()),
+      onSettled: () => setProposed(null),
+    });
+  const choose = (input: AvailabilityInput) => {
+    if (!detail.configuration?.setupComplete) apply(input, '');
+    else preview.mutate(input, { onSuccess: setProposed });
+  };
   return (
     <section className="card" aria-labelledby="availability-heading">
       <h2 id="availability-heading">Availability</h2>
@@ -77,6 +95,7 @@ function AvailabilitySection({ detail }: { detail: AppDetail }) {
         app OFF for users starts their deprovisioning delay.
       </p>
       {change.error ? <ErrorState error={change.error} /> : null}
+      {preview.error ? <ErrorState error={preview.error} /> : null}
       <table>
         <thead>
           <tr>
@@ -98,8 +117,8 @@ function AvailabilitySection({ detail }: { detail: AppDetail }) {
                   <select
                     aria-label={`Availability for ${unit.path}`}
                     value={unit.own ?? 'inherit'}
-                    disabled={change.isPending}
-                    onChange={(e) => change.mutate({ orgUnitId: unit.orgUnitId, setting: e.target.value as 'on' | 'off' | 'inherit' })}
+                    disabled={change.isPending || preview.isPending}
+                    onChange={(e) => choose({ orgUnitId: unit.orgUnitId, setting: e.target.value as AvailabilityInput['setting'] })}
                   >
                     <option value="inherit">{unit.path === '/' ? 'Default (ON)' : 'Inherit'}</option>
                     <option value="on">ON</option>
@@ -111,6 +130,16 @@ function AvailabilitySection({ detail }: { detail: AppDetail }) {
           ))}
         </tbody>
       </table>
+      <ImpactDialog
+        title={proposed ? `Availability of ${detail.app.name} for ${pathOf(proposed.input.orgUnitId)}: ${settingWords[proposed.input.setting]}?` : ''}
+        impact={proposed?.impact ?? null}
+        appName={detail.app.name}
+        levelLabel={levelLabelOf(detail.app.accessLevels)}
+        confirmLabel="Change availability"
+        pending={change.isPending}
+        onConfirm={() => proposed && apply(proposed.input, impactSentence(proposed.impact))}
+        onClose={() => setProposed(null)}
+      />
     </section>
   );
 }

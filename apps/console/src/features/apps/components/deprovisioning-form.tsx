@@ -13,7 +13,9 @@ import {
 import { FormActions } from '../../../components/ui/form-actions';
 import { FormAlert } from '../../../components/ui/states';
 import { applyServerErrors } from '../../../lib/form-errors';
-import { useSaveDeprovisioning } from '../api/apps';
+import { notify } from '../../../lib/notify';
+import { fetchDeprovisioningImpact, useImpactPreview, useSaveDeprovisioning } from '../api/apps';
+import { ImpactDialog, impactSentence, levelLabelOf } from './impact-summary';
 import { actionLabels, delayLabels } from './labels';
 
 interface Props {
@@ -32,15 +34,35 @@ export function DeprovisioningForm({ detail, initial, submitLabel, onSaved, onBa
   const [alert, setAlert] = useState<string | null>(null);
   const form = useForm<DeprovisioningInput>({ resolver: zodResolver(deprovisioningInputSchema), defaultValues: initial });
   useEffect(() => () => onLeave?.(form.getValues()), [form, onLeave]);
+  // M-6: once the setup is finished, new delays move the pending timers: that is shown first.
+  const live = Boolean(detail.configuration?.setupComplete);
+  const preview = useImpactPreview((input: DeprovisioningInput) => fetchDeprovisioningImpact(detail.app.key, input));
+  const [proposed, setProposed] = useState<Awaited<ReturnType<typeof preview.mutateAsync>> | null>(null);
+  const showError = (err: unknown) => setAlert(applyServerErrors(err, deprovisionTriggers.flatMap((t) => [`${t}.delay`, `${t}.action`]), form.setError));
+  const apply = async (values: DeprovisioningInput) => {
+    await save.mutateAsync(values);
+    onSaved();
+  };
   const submit = form.handleSubmit(async (values) => {
     setAlert(null);
     try {
-      await save.mutateAsync(values);
-      onSaved();
+      if (live) setProposed(await preview.mutateAsync(values));
+      else await apply(values);
     } catch (err) {
-      setAlert(applyServerErrors(err, deprovisionTriggers.flatMap((t) => [`${t}.delay`, `${t}.action`]), form.setError));
+      showError(err);
     }
   });
+  const confirm = async () => {
+    if (!proposed) return;
+    try {
+      await apply(proposed.input);
+      notify.done(`Deprovisioning for ${detail.app.name} updated. ${impactSentence(proposed.impact)}`);
+    } catch (err) {
+      showError(err);
+    } finally {
+      setProposed(null);
+    }
+  };
   return (
     <form className="stack" onSubmit={submit} noValidate>
       <p>What autoprov does to a user's {detail.app.name} account, and when, in each of these cases.</p>
@@ -70,7 +92,17 @@ export function DeprovisioningForm({ detail, initial, submitLabel, onSaved, onBa
           </div>
         </fieldset>
       ))}
-      <FormActions onBack={onBack} backLabel={backLabel} submitLabel={submitLabel} pending={save.isPending} />
+      <FormActions onBack={onBack} backLabel={backLabel} submitLabel={submitLabel} pending={save.isPending || preview.isPending} />
+      <ImpactDialog
+        title={`Update deprovisioning for ${detail.app.name}?`}
+        impact={proposed?.impact ?? null}
+        appName={detail.app.name}
+        levelLabel={levelLabelOf(detail.app.accessLevels)}
+        confirmLabel="Update deprovisioning"
+        pending={save.isPending}
+        onConfirm={() => void confirm()}
+        onClose={() => setProposed(null)}
+      />
     </form>
   );
 }

@@ -4,10 +4,13 @@ import type { AppDetail } from '@autoprov/contract';
 import { ConfirmDialog } from '../../../components/ui/dialog';
 import { ErrorState } from '../../../components/ui/states';
 import { useCanWrite } from '../../auth/api/session';
+import { notify } from '../../../lib/notify';
 import {
   useAllowHeldRun,
   useCancelHeldRun,
+  useCarryOutTimers,
   useDeleteConfiguration,
+  useDeletionImpact,
   useRun,
   useSetActive,
   useStartAuthorization,
@@ -15,6 +18,7 @@ import {
   useSyncNow,
 } from '../api/apps';
 import { countsText, formatTime, nextRunText, runStateLabels, stateLabels } from './labels';
+import { PeopleList, whenText } from './impact-summary';
 import { SyncProgress } from './sync-progress';
 
 type Dialog = 'activate' | 'disable' | 'delete' | 'allow' | 'cancel' | null;
@@ -33,9 +37,11 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
   const allow = useAllowHeldRun(key);
   const cancel = useCancelHeldRun(key);
   const reauthorize = useStartAuthorization(key);
+  const carryOut = useCarryOutTimers(key);
+  const deletion = useDeletionImpact(key, dialog === 'delete');
   const [runId, setRunId] = useState<string | null>(null);
   const run = useRun(key, runId);
-  const failure = setActive.error ?? remove.error ?? syncNow.error ?? allow.error ?? cancel.error ?? reauthorize.error ?? startSetup.error;
+  const failure = setActive.error ?? remove.error ?? syncNow.error ?? allow.error ?? cancel.error ?? reauthorize.error ?? startSetup.error ?? carryOut.error;
 
   const heading = (
     <h2 id="provisioning-heading">
@@ -202,7 +208,13 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
         confirmLabel="Activate"
         pending={setActive.isPending}
         onConfirm={() =>
-          setActive.mutate(true, { onSuccess: (d) => setRunId(d.configuration?.currentRun?.id ?? null), onSettled: () => setDialog(null) })
+          setActive.mutate(true, {
+            onSuccess: (d) => {
+              setRunId(d.configuration?.currentRun?.id ?? null);
+              notify.done(`Provisioning for ${detail.app.name} is on: the first sync has started.`);
+            },
+            onSettled: () => setDialog(null),
+          })
         }
         onClose={() => setDialog(null)}
       />
@@ -213,22 +225,70 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
         confirmLabel="Turn off"
         danger
         pending={setActive.isPending}
-        onConfirm={() => setActive.mutate(false, { onSettled: () => setDialog(null) })}
+        onConfirm={() =>
+          setActive.mutate(false, { onSuccess: () => notify.done(`Provisioning for ${detail.app.name} is off: nothing more is sent to it.`), onSettled: () => setDialog(null) })
+        }
         onClose={() => setDialog(null)}
       />
       <ConfirmDialog
         open={dialog === 'delete'}
         title="Turn off and delete the configuration?"
         message={
-          <p>
-            Provisioning stops and the configuration is removed. The accounts already in {detail.app.name} are left there, untouched: delete them
-            in the app if you need to.
-          </p>
+          <>
+            <p>
+              Provisioning stops and the configuration is removed. The accounts already in {detail.app.name} are left there, untouched: delete
+              them in the app if you need to. The sync history and reports are kept in Reports.
+            </p>
+            {deletion.isFetching ? <p className="muted">Counting the pending deprovisioning…</p> : null}
+            {deletion.error ? <ErrorState error={deletion.error} /> : null}
+            {deletion.data && !deletion.isFetching && deletion.data.pendingTimers.count > 0 ? (
+              <div className="notice stack impact">
+                <p>
+                  <strong>
+                    {deletion.data.pendingTimers.count === 1
+                      ? '1 user is waiting for a deprovisioning delay'
+                      : `${deletion.data.pendingTimers.count.toLocaleString()} users are waiting for a deprovisioning delay`}
+                  </strong>
+                  : once the configuration is deleted, nothing will suspend or delete their {detail.app.name} accounts. They keep their access.
+                </p>
+                <PeopleList
+                  label="Users waiting for a deprovisioning delay"
+                  list={deletion.data.pendingTimers}
+                  detail={(u) => `${u.action === 'delete' ? 'deleted' : 'suspended'} ${whenText(u.at, deletion.data.now)}`}
+                />
+                {deletion.data.active ? (
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={carryOut.isPending}
+                    onClick={() =>
+                      carryOut.mutate(undefined, {
+                        onSuccess: (r) => {
+                          setRunId(r.runId);
+                          notify.done(`Carrying out the pending deprovisioning of ${deletion.data.pendingTimers.count.toLocaleString()} users now. Delete the configuration once the sync is over.`);
+                        },
+                        onSettled: () => setDialog(null),
+                      })
+                    }
+                  >
+                    Carry them out first
+                  </button>
+                ) : (
+                  <p className="muted">Turn provisioning on to carry them out before deleting.</p>
+                )}
+              </div>
+            ) : null}
+          </>
         }
         confirmLabel="Delete"
         danger
-        pending={remove.isPending}
-        onConfirm={() => remove.mutate(undefined, { onSettled: () => setDialog(null) })}
+        pending={remove.isPending || deletion.isFetching}
+        onConfirm={() =>
+          remove.mutate(undefined, {
+            onSuccess: () => notify.done(`The ${detail.app.name} configuration was deleted. Its accounts were left in the app; its sync history is kept in Reports.`),
+            onSettled: () => setDialog(null),
+          })
+        }
         onClose={() => setDialog(null)}
       />
       <ConfirmDialog

@@ -6,7 +6,9 @@ import { FormActions } from '../../../components/ui/form-actions';
 import { FormAlert } from '../../../components/ui/states';
 import { applyServerErrors } from '../../../lib/form-errors';
 import { GroupSearch } from '../../../components/group-search';
-import { useSaveScope } from '../api/apps';
+import { notify } from '../../../lib/notify';
+import { fetchScopeImpact, useImpactPreview, useSaveScope } from '../api/apps';
+import { ImpactDialog, impactSentence, levelLabelOf } from './impact-summary';
 
 export type ScopeDraft = ScopeFormInput & { names: Record<string, string> };
 
@@ -43,15 +45,36 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
     const count = groups.fields.length;
     (count > 0 ? removeButtons.current[Math.min(at, count - 1)] : searchRef.current)?.focus();
   }, [groups.fields.length]);
+  // M-6: once the setup is finished the scope moves live accounts, so its impact is shown first.
+  const live = Boolean(detail.configuration?.setupComplete);
+  const preview = useImpactPreview((input: ScopeInput) => fetchScopeImpact(detail.app.key, input));
+  const [proposed, setProposed] = useState<Awaited<ReturnType<typeof preview.mutateAsync>> | null>(null);
+  const showError = (err: unknown) =>
+    setAlert(applyServerErrors(err, groups.fields.flatMap((_, i) => [`groups.${i}.accessLevel`, `groups.${i}.groupId`, `groups.${i}.teamName`]), form.setError));
+  const apply = async (values: ScopeInput) => {
+    await save.mutateAsync(values);
+    onSaved();
+  };
   const submit = form.handleSubmit(async (values) => {
     setAlert(null);
     try {
-      await save.mutateAsync(values);
-      onSaved();
+      if (live) setProposed(await preview.mutateAsync(values));
+      else await apply(values);
     } catch (err) {
-      setAlert(applyServerErrors(err, groups.fields.flatMap((_, i) => [`groups.${i}.accessLevel`, `groups.${i}.groupId`, `groups.${i}.teamName`]), form.setError));
+      showError(err);
     }
   });
+  const confirm = async () => {
+    if (!proposed) return;
+    try {
+      await apply(proposed.input);
+      notify.done(`Scope of ${detail.app.name} updated. ${impactSentence(proposed.impact)}`);
+    } catch (err) {
+      showError(err);
+    } finally {
+      setProposed(null);
+    }
+  };
 
   return (
     <form className="stack" onSubmit={submit} noValidate>
@@ -147,7 +170,17 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
           </tbody>
         </table>
       )}
-      <FormActions onBack={onBack} backLabel={backLabel} submitLabel={submitLabel} pending={save.isPending} />
+      <FormActions onBack={onBack} backLabel={backLabel} submitLabel={submitLabel} pending={save.isPending || preview.isPending} />
+      <ImpactDialog
+        title={`Update the scope of ${detail.app.name}?`}
+        impact={proposed?.impact ?? null}
+        appName={detail.app.name}
+        levelLabel={levelLabelOf(detail.app.accessLevels)}
+        confirmLabel="Update scope"
+        pending={save.isPending}
+        onConfirm={() => void confirm()}
+        onClose={() => setProposed(null)}
+      />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useMemo, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { usageEventKinds, usageEventLabels, usageLogFilterSchema, type UsageLogFilter, type UsageLogFilterInput } from '@autoprov/contract';
 import { Field } from '../../../components/ui/field';
 import { Page } from '../../../components/ui/page';
@@ -50,9 +50,14 @@ export function UsageLogPage() {
     <Page
       title="Usage log"
       actions={
-        <a className="button" href={usageCsvHref(filter)} download>
-          Export CSV
-        </a>
+        <>
+          <Link className="button secondary" to="/reports/deleted-configurations">
+            Deleted configurations
+          </Link>
+          <a className="button" href={usageCsvHref(filter)} download>
+            Export CSV
+          </a>
+        </>
       }
     >
       <p className="muted">What automatic provisioning did in the last 30 days, in every app.</p>

@@ -1,0 +1,182 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { reportActionLabels } from '@autoprov/contract';
+import { Page } from '../../../components/ui/page';
+import { EmptyState, ErrorState, Loading } from '../../../components/ui/states';
+import { countsText, formatTime, runStateLabels, triggerLabels } from '../../apps/components/labels';
+import { useDeletedConfigurationReport, useDeletedConfigurationRuns, useDeletedConfigurations } from '../api/deleted-configurations';
+
+const listPath = '/reports/deleted-configurations';
+
+/** M-4, M-6: deleted configurations keep their sync history and reports (the audit trail). */
+export function DeletedConfigurationsPage() {
+  const list = useDeletedConfigurations();
+  return (
+    <Page title="Deleted configurations">
+      <p className="muted">
+        The sync history and reports of provisioning configurations that were deleted. They are kept as the record of what autoprov did.{' '}
+        <Link to="/reports">Back to the usage log</Link>
+      </p>
+      {list.isPending ? (
+        <Loading />
+      ) : list.isError ? (
+        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+      ) : list.data.items.length === 0 ? (
+        <EmptyState title="No configuration has been deleted" />
+      ) : (
+        <table aria-label="Deleted configurations">
+          <thead>
+            <tr>
+              <th scope="col">App</th>
+              <th scope="col">Set up</th>
+              <th scope="col">Deleted</th>
+              <th scope="col">Sync runs</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.items.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  <Link to={`${listPath}/${c.id}`}>
+                    {c.appName}
+                    <span className="visually-hidden"> (deleted {formatTime(c.deletedAt)})</span>
+                  </Link>
+                </td>
+                <td>{formatTime(c.createdAt)}</td>
+                <td>{formatTime(c.deletedAt)}</td>
+                <td>{c.runs.toLocaleString()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Page>
+  );
+}
+
+/** L-2 for a deleted configuration. */
+export function DeletedConfigurationHistoryPage() {
+  const { id = '' } = useParams();
+  const list = useDeletedConfigurations();
+  const config = list.data?.items.find((c) => c.id === id);
+  const [stack, setStack] = useState<(string | null)[]>([null]);
+  const history = useDeletedConfigurationRuns(id, stack.at(-1) ?? null);
+  return (
+    <Page title={`Sync history${config ? ` — ${config.appName} (deleted ${formatTime(config.deletedAt)})` : ''}`}>
+      <p>
+        <Link to={listPath}>Back to deleted configurations</Link>
+      </p>
+      {history.isPending ? (
+        <Loading />
+      ) : history.isError ? (
+        <ErrorState error={history.error} onRetry={() => void history.refetch()} />
+      ) : history.data.items.length === 0 ? (
+        <EmptyState title="No sync ran for this configuration" />
+      ) : (
+        <>
+          <table aria-label="Sync runs">
+            <thead>
+              <tr>
+                <th scope="col">Started</th>
+                <th scope="col">Ended</th>
+                <th scope="col">Trigger</th>
+                <th scope="col">State</th>
+                <th scope="col">Counts</th>
+                <th scope="col">Report</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.data.items.map((run) => (
+                <tr key={run.id}>
+                  <td>{formatTime(run.startedAt ?? run.requestedAt)}</td>
+                  <td>{formatTime(run.endedAt)}</td>
+                  <td>
+                    {triggerLabels[run.trigger]}
+                    {run.dryRun ? ' (dry run)' : ''}
+                  </td>
+                  <td>{runStateLabels[run.state]}</td>
+                  <td>{countsText(run.counts)}</td>
+                  <td>
+                    <Link to={`${listPath}/${id}/runs/${run.id}`}>
+                      Report<span className="visually-hidden"> of the run started {formatTime(run.startedAt ?? run.requestedAt)}</span>
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <nav className="pagination" aria-label="Sync history pages">
+            <button type="button" className="secondary" disabled={stack.length <= 1} onClick={() => setStack(stack.slice(0, -1))}>
+              Newer
+            </button>
+            <button type="button" className="secondary" disabled={!history.data.nextCursor} onClick={() => setStack([...stack, history.data.nextCursor])}>
+              Older
+            </button>
+          </nav>
+        </>
+      )}
+    </Page>
+  );
+}
+
+/** L-3 for a run of a deleted configuration. */
+export function DeletedConfigurationReportPage() {
+  const { id = '', runId = '' } = useParams();
+  const [stack, setStack] = useState<(string | null)[]>([null]);
+  const report = useDeletedConfigurationReport(id, runId, stack.at(-1) ?? null);
+  return (
+    <Page title="Sync report of a deleted configuration">
+      <p>
+        <Link to={`${listPath}/${id}`}>Back to its sync history</Link>
+      </p>
+      {report.isPending ? (
+        <Loading />
+      ) : report.isError ? (
+        <ErrorState error={report.error} onRetry={() => void report.refetch()} />
+      ) : (
+        <>
+          <dl className="details">
+            <dt>Started</dt>
+            <dd>{formatTime(report.data.run.startedAt ?? report.data.run.requestedAt)}</dd>
+            <dt>State</dt>
+            <dd>{runStateLabels[report.data.run.state]}</dd>
+            <dt>Counts</dt>
+            <dd>{countsText(report.data.run.counts)}</dd>
+          </dl>
+          {report.data.items.length === 0 ? (
+            <EmptyState title="This run touched nobody" />
+          ) : (
+            <table aria-label="Report lines">
+              <thead>
+                <tr>
+                  <th scope="col">User</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Result</th>
+                  <th scope="col">Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.data.items.map((line) => (
+                  <tr key={line.id}>
+                    <td>{line.userEmail}</td>
+                    <td>{reportActionLabels[line.action as keyof typeof reportActionLabels] ?? line.action}</td>
+                    <td>{line.result}</td>
+                    <td>{line.reason ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <nav className="pagination" aria-label="Report pages">
+            <button type="button" className="secondary" disabled={stack.length <= 1} onClick={() => setStack(stack.slice(0, -1))}>
+              Previous
+            </button>
+            <button type="button" className="secondary" disabled={!report.data.nextCursor} onClick={() => setStack([...stack, report.data.nextCursor])}>
+              Next
+            </button>
+          </nav>
+        </>
+      )}
+    </Page>
+  );
+}
