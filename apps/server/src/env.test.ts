@@ -14,9 +14,7 @@ describe('configuration', () => {
     expect(loadConfig({ DEMO_APP_PORT: '4555', AUTOPROV_GOTOMEETING_URL: 'https://api.getgo.com/' }).apps.vendorUrls.gotomeeting).toBe('https://api.getgo.com');
     expect(loadConfig({ DEMO_APP_PUBLIC_URL: 'http://demo.internal:8080' }).apps.vendorUrls.gotomeeting).toBe('http://demo.internal:8080');
   });
-
 });
-
 
 describe('sign-in settings from the environment (S-3, S-6)', () => {
   it('trusts no proxy and ends idle sessions after 30 minutes by default', () => {
@@ -35,6 +33,8 @@ describe('sign-in settings from the environment (S-3, S-6)', () => {
     for (const bad of ['everyone', '10.0.0.0/33', '*', '10.0.0.1/8/2']) {
       expect(() => loadConfig({ AUTOPROV_TRUSTED_PROXIES: bad })).toThrow(/AUTOPROV_TRUSTED_PROXIES/);
     }
+  });
+});
 
 describe('configuration (S-6)', () => {
   it('takes the public address from AUTOPROV_PUBLIC_URL, and refuses a wildcard listen address without one', () => {

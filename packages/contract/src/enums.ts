@@ -54,6 +54,7 @@ export const syncTriggers = [
   'activation',
   'scope_change',
   'availability_change',
+  'deprovisioning_change',
   'reauthorization',
 ] as const;
 export type SyncTrigger = (typeof syncTriggers)[number];

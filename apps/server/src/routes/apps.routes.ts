@@ -171,7 +171,7 @@ export function appsRoutes(deps: ServerDeps) {
         configurations.saveDeprovisioning(deps, row, c.req.valid('json'), actorOf(c.var.session));
         configurations.reachStep(deps, row, 'finish');
         // M-2: running timers move to the new delays at once, not at the next daily run.
-        rerunIfActive(key);
+        rerunIfActive(key, 'deprovisioning_change');
         return c.json(detail(key));
       })
       .post('/:key/configuration/deprovisioning/preview', keyParam, validate('json', deprovisioningInputSchema), async (c) => {

@@ -36,6 +36,7 @@ export const triggerLabels: Record<SyncTrigger, string> = {
   activation: 'Activation',
   scope_change: 'Scope change',
   availability_change: 'Availability change',
+  deprovisioning_change: 'Deprovisioning change',
   reauthorization: 'Re-authorization',
 };
 
