@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { e2eServer } from '../support/server-config.js';
+import { idpCertificate } from '../support/idp-certificate.js';
 
 // L-5 (and issue 10, item 6): the app's page shows its current settings at a glance, to a
 // read-only admin too (S-1: they read everything and change nothing); L-2: each run in the sync
@@ -51,7 +52,7 @@ test('a read-only admin opens the app page and sees its current settings, and wh
     await api(page, 'DELETE', `${app}/configuration`);
   }
   if (!before.sso) {
-    await api(page, 'PUT', `${app}/sso`, { entityId: 'https://sso.example.com/gotomeeting', ssoUrl: 'https://sso.example.com/saml', certificate: 'MIIBszCCAVmgAwIBAgIUQk' });
+    await api(page, 'PUT', `${app}/sso`, { entityId: 'https://sso.example.com/gotomeeting', ssoUrl: 'https://sso.example.com/saml', certificate: idpCertificate });
   }
   await api(page, 'POST', `${app}/configuration`);
   const { authorizationUrl } = await api(page, 'POST', `${app}/configuration/authorization`, {});

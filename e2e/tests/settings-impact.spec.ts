@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { e2eServer } from '../support/server-config.js';
+import { idpCertificate } from '../support/idp-certificate.js';
 
 const { demoApp } = e2eServer;
 /** The provisioning journey changes the demo app's admin password (M-5); run alone, it is the first one. */
@@ -56,7 +57,7 @@ test('every change to live accounts shows its impact first, then says what was d
     await page.getByRole('link', { name: 'Configure SSO' }).click();
     await page.getByLabel('Entity ID').fill('https://sso.example.com/gotomeeting');
     await page.getByLabel('Sign-in URL').fill('https://sso.example.com/saml');
-    await page.getByLabel('IdP certificate').fill('MIIBszCCAVmgAwIBAgIUQk');
+    await page.getByLabel('IdP certificate').fill(idpCertificate);
     await page.getByRole('button', { name: 'Save' }).click();
   }
   await page.getByRole('button', { name: 'Set up automatic provisioning' }).click();

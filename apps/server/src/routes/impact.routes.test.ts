@@ -4,6 +4,7 @@ import { createDemoApp, type DemoApp } from '@autoprov/demo-app';
 import { consentLikeABrowser } from '@autoprov/demo-app/testing';
 import { deprovisionTimers, directoryGroups, orgUnits } from '@autoprov/db';
 import { publicUrl, testServer } from '../test/harness.js';
+import { idpCertificate } from '../test/idp-certificate.js';
 
 /**
  * M-6 over the API, against the built-in demo app: each preview is checked against what the
@@ -11,7 +12,7 @@ import { publicUrl, testServer } from '../test/harness.js';
  */
 const admin = { adminEmail: 'admin@example.com', adminPassword: 'demo-admin-password' };
 const redirectUri = `${publicUrl}/api/oauth/callback`;
-const sso = { entityId: 'https://sso.example.com/gotomeeting', ssoUrl: 'https://sso.example.com/saml', certificate: 'MIIBszCCAVmgAwIBAgIUQk' };
+const sso = { entityId: 'https://sso.example.com/gotomeeting', ssoUrl: 'https://sso.example.com/saml', certificate: idpCertificate };
 const day = 24 * 60 * 60 * 1000;
 
 /** A demo app of its own per test, so that its accounts are only this test's. */
