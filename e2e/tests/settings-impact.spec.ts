@@ -70,9 +70,9 @@ test('every change to live accounts shows its impact first, then says what was d
   await expect(page.getByText(/What .+@example\.com would become in GoToMeeting/)).toBeVisible();
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByLabel('Search groups').fill('fin');
-  await page.getByRole('button', { name: 'Add Finance' }).click();
+  await page.getByRole('option', { name: /^Finance / }).click();
   await page.getByLabel('Search groups').fill('man');
-  await page.getByRole('button', { name: 'Add Managers' }).click();
+  await page.getByRole('option', { name: /^Managers / }).click();
   await page.getByLabel('Access level for Managers').selectOption({ label: 'GoToMeeting Admin' });
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.locator('#app_off-delay').selectOption({ label: 'After 7 days' });
@@ -86,7 +86,7 @@ test('every change to live accounts shows its impact first, then says what was d
   expect(accounts).toBeGreaterThanOrEqual(24);
 
   // M-1: removing Managers names who starts a deprovisioning delay, and when it fires, before anything is saved.
-  await page.getByRole('link', { name: 'Edit scope' }).click();
+  await page.getByRole('link', { name: 'Configure scope' }).click();
   await page.getByRole('button', { name: 'Remove Managers' }).click();
   await page.getByRole('button', { name: 'Update' }).click();
   const scopeDialog = page.getByRole('dialog', { name: 'Update the scope of GoToMeeting?' });
@@ -104,7 +104,7 @@ test('every change to live accounts shows its impact first, then says what was d
   await expect(page.getByText('Pending deprovisioning', { exact: true }).locator('xpath=following-sibling::dd[1]')).toHaveText('10 users', { timeout: 20_000 });
 
   // M-1: emptying the scope says, before it is applied, that everyone gets an account; cancelled here.
-  await page.getByRole('link', { name: 'Edit scope' }).click();
+  await page.getByRole('link', { name: 'Configure scope' }).click();
   await page.getByRole('button', { name: 'Remove Finance' }).click();
   await page.getByRole('button', { name: 'Update' }).click();
   const emptyDialog = page.getByRole('dialog', { name: 'Update the scope of GoToMeeting?' });
@@ -120,7 +120,7 @@ test('every change to live accounts shows its impact first, then says what was d
   await expect(page.getByText('Pending deprovisioning', { exact: true }).locator('xpath=following-sibling::dd[1]')).toHaveText('10 users');
 
   // M-2: a shorter delay says which timers move, and to when; then the new delays are the ones pending.
-  await page.getByRole('link', { name: 'Edit deprovisioning' }).click();
+  await page.getByRole('link', { name: 'Configure deprovisioning' }).click();
   await page.locator('#app_off-delay').selectOption({ label: 'After 1 day' });
   await page.getByRole('button', { name: 'Update' }).click();
   const delayDialog = page.getByRole('dialog', { name: 'Update deprovisioning for GoToMeeting?' });
@@ -153,7 +153,7 @@ test('every change to live accounts shows its impact first, then says what was d
   const app = await openDemoApp(page);
   const before = await statusesInApp(app);
   await page.getByRole('button', { name: 'Delete configuration' }).click();
-  const deleteDialog = page.getByRole('dialog', { name: 'Disable and delete the configuration?' });
+  const deleteDialog = page.getByRole('dialog', { name: 'Turn off and delete the configuration?' });
   await expect(deleteDialog.getByText('10 users are waiting for a deprovisioning delay')).toBeVisible();
   await expect(deleteDialog).toContainText('They keep their access.');
   const waiting = await datesListed(deleteDialog, 'Users waiting for a deprovisioning delay');
@@ -177,7 +177,7 @@ test('every change to live accounts shows its impact first, then says what was d
   await page.getByRole('button', { name: 'Delete configuration' }).click();
   await expect(deleteDialog).toContainText('The sync history and reports are kept in Reports.');
   await expect(deleteDialog.getByText(/waiting for a deprovisioning delay/)).toHaveCount(0);
-  await deleteDialog.getByRole('button', { name: 'Delete configuration' }).click();
+  await deleteDialog.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(page.getByText('The GoToMeeting configuration was deleted. Its accounts were left in the app; its sync history is kept in Reports.')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Set up automatic provisioning' })).toBeVisible();
   expect((await statusesInApp(app)).size).toBe(after.size);
