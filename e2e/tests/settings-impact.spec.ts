@@ -81,7 +81,7 @@ test('every change to live accounts shows its impact first, then says what was d
   await page.getByRole('switch', { name: 'Provisioning' }).click();
   await page.getByRole('dialog', { name: 'Activate provisioning for GoToMeeting?' }).getByRole('button', { name: 'Activate' }).click();
   await expect(page.getByText('Provisioning for GoToMeeting is on: the first sync has started.')).toBeVisible();
-  await expect(page.getByText(/Sync succeeded: \d+ (created|updated)/)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/Sync succeeded: \d+ (created|updated|adopted)/)).toBeVisible({ timeout: 30_000 });
   const accounts = Number((await page.getByText('Accounts managed', { exact: true }).locator('xpath=following-sibling::dd[1]').innerText()).replace(/\D/g, ''));
   expect(accounts).toBeGreaterThanOrEqual(24);
 
