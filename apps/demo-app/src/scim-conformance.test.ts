@@ -214,3 +214,22 @@ describe('/Schemas describes every attribute the service accepts (RFC 7643 §7)'
     expect(read).toMatchObject({ userType: 'Employee' });
   });
 });
+
+describe('versions, as ServiceProviderConfig says etag is supported (RFC 7644 §3.14)', () => {
+  it('answers a user with its ETag, and refuses a write on a version the client did not see with 412', async () => {
+    const user = await createUser('erin@example.com');
+    const read = await scim(`/Users/${user.id}`);
+    const etag = read.headers.get('etag')!;
+    expect(etag).toBe((await json<{ meta: { version: string } }>(read)).meta.version);
+    const replace = (ifMatch: string) =>
+      scim(`/Users/${user.id}`, { method: 'PUT', headers: { 'if-match': ifMatch }, body: JSON.stringify({ schemas: [USER], userName: 'erin@example.com', title: ifMatch }) });
+    const first = await replace(etag);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('etag')).not.toBe(etag);
+    const stale = await replace(etag);
+    expect(stale.status).toBe(412);
+    expect(await stale.json()).toMatchObject({ schemas: [ERROR], status: '412' });
+    expect((await scim(`/Users/${user.id}`, { method: 'DELETE', headers: { 'if-match': etag } })).status).toBe(412);
+    expect((await scim(`/Users/${user.id}`, { method: 'DELETE', headers: { 'if-match': '*' } })).status).toBe(204);
+  });
+});

@@ -162,6 +162,22 @@ export function scimService({ db, provider, accountKey, scimResource, publicUrl 
     return row;
   };
 
+  /** RFC 7644 §3.14: a write with If-Match goes through only on the version the client saw. */
+  const requireUserAsSeen = (c: Context) => {
+    const row = requireUser(c.req.param('id')!);
+    const ifMatch = c.req.header('if-match');
+    if (ifMatch && ifMatch.trim() !== '*' && !ifMatch.split(',').some((tag) => tag.trim() === `W/"${row.version}"`)) {
+      throw new ScimFailure(412, `The user changed since version ${ifMatch.trim()}: it is now W/"${row.version}".`);
+    }
+    return row;
+  };
+  /** The user as answered, with its version as the ETag header. */
+  const answerUser = (c: Context, status: number, id: string) => {
+    const row = requireUser(id);
+    c.header('etag', `W/"${row.version}"`);
+    return scimJson(c, status, shown(c, userSchemas, toScim(row)));
+  };
+
   function save(id: string, written: Record<string, unknown>, existing?: typeof users.$inferSelect) {
     // Only what /Schemas describes is kept: id, meta and unknown attributes are not the client's to set.
     const resource = writableAttributes(userSchemas, written);
@@ -255,20 +271,20 @@ export function scimService({ db, provider, accountKey, scimResource, publicUrl 
       })
       .run();
     c.header('location', `${base()}/Users/${id}`);
-    return scimJson(c, 201, shown(c, userSchemas, toScim(requireUser(id))));
+    return answerUser(c, 201, id);
   });
 
-  app.get('/:accountKey/Users/:id', (c) => scimJson(c, 200, shown(c, userSchemas, toScim(requireUser(c.req.param('id'))))));
+  app.get('/:accountKey/Users/:id', (c) => answerUser(c, 200, c.req.param('id')));
 
   app.put('/:accountKey/Users/:id', async (c) => {
-    const existing = requireUser(c.req.param('id'));
+    const existing = requireUserAsSeen(c);
     const body = await readBody(c);
     save(existing.id, body, existing);
-    return scimJson(c, 200, shown(c, userSchemas, toScim(requireUser(existing.id))));
+    return answerUser(c, 200, existing.id);
   });
 
   app.patch('/:accountKey/Users/:id', async (c) => {
-    const existing = requireUser(c.req.param('id'));
+    const existing = requireUserAsSeen(c);
     const body = await readBody(c);
     const operations = body.Operations;
     if (!Array.isArray(operations)) throw new ScimFailure(400, 'A PATCH needs Operations.', 'invalidSyntax');
@@ -280,11 +296,13 @@ export function scimService({ db, provider, accountKey, scimResource, publicUrl 
     }
     save(existing.id, patched, existing);
     // RFC 7644 §3.5.2: 204, or 200 with the resource when the request names attributes.
-    return asksForAttributes(c) ? scimJson(c, 200, shown(c, userSchemas, toScim(requireUser(existing.id)))) : c.body(null, 204);
+    if (asksForAttributes(c)) return answerUser(c, 200, existing.id);
+    c.header('etag', `W/"${existing.version + 1}"`);
+    return c.body(null, 204);
   });
 
   app.delete('/:accountKey/Users/:id', (c) => {
-    requireUser(c.req.param('id'));
+    requireUserAsSeen(c);
     db.delete(users).where(eq(users.id, c.req.param('id'))).run();
     return c.body(null, 204);
   });
