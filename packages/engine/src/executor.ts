@@ -376,9 +376,7 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
             remote = await app.createUser(op.attributes);
             action = 'create';
           } catch (err) {
-            if (!(err instanceof AppCallError && err.kind === 'conflict')) throw err;
-            remote = await app.findUserByUserName(op.userName, { thorough: true });
-            if (!remote) throw err;
+            remote = await clashingAccount(ctx, op.userName, err);
             await app.overwriteUser(remote.id, op.attributes);
           }
         }
@@ -447,26 +445,47 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
 }
 
 /**
- * A 404 on a linked account: find it again by userName (relink); if it is gone, recreate it.
- * Says which happened, so that a recreated account is counted as created.
+ * A create failed. Apps say "this userName is taken" in many ways (409, 400, or 500 with words,
+ * issue 15 item 2), so the app is read to decide: if it now holds an account with this userName,
+ * that was a clash, and the account is adopted as E-3 does. Otherwise the failure stands.
+ */
+async function clashingAccount(ctx: RunContext, userName: string, failure: unknown): Promise<RemoteAccount> {
+  if (!(failure instanceof AppCallError) || failure.kind === 'unauthorized') throw failure;
+  let found: RemoteAccount | null = null;
+  try {
+    // A declared conflict is worth a full read on a server whose filter compares case-exactly.
+    found = await ctx.app.findUserByUserName(userName, { thorough: failure.kind === 'conflict' });
+  } catch (err) {
+    if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
+  }
+  if (!found) throw failure;
+  return found;
+}
+
+/**
+ * A call on a linked account failed. Whatever the status (a gone account comes back as 404 from
+ * most apps, 500 or 400 from some), the app is read before deciding: by id, then by userName.
+ * The account is there: the failure stands. Found under another id: relinked. Gone (the app said
+ * 404 to the read by id, and no account has the userName): made again. Says which happened, so
+ * that a recreated account is counted as created.
  */
 async function withRelink(
   ctx: RunContext,
   op: Extract<Operation, { remoteId: string }>,
   call: (remoteId: string) => Promise<void>,
 ): Promise<'relinked' | 'recreated' | null> {
-  let outcome: 'relinked' | 'recreated' = 'relinked';
   try {
     await call(op.remoteId);
     return null;
-  } catch (err) {
-    if (!(err instanceof AppCallError && err.kind === 'not_found')) throw err;
-    const userName = ctx.emailOf.get(op.userId) ?? '';
-    let remote = await ctx.app.findUserByUserName(userName);
-    const attributes = 'attributes' in op ? op.attributes : op.lastSent;
+  } catch (failure) {
+    if (!(failure instanceof AppCallError) || failure.kind === 'unauthorized') throw failure;
+    const where = await whereIsAccount(ctx, op, failure);
+    if (where === 'there') throw failure;
+    let outcome: 'relinked' | 'recreated' = 'relinked';
+    let remote = where === 'gone' ? null : where;
     if (!remote) {
       if (op.kind === 'suspend') return null; // nothing left to suspend
-      remote = await ctx.app.createUser(attributes);
+      remote = await ctx.app.createUser('attributes' in op ? op.attributes : op.lastSent);
       outcome = 'recreated';
     }
     ctx.deps.db
@@ -477,6 +496,25 @@ async function withRelink(
     await call(remote.id);
     return outcome;
   }
+}
+
+/** Reads the app about a linked account after a failure: still there, found elsewhere, or gone. */
+async function whereIsAccount(ctx: RunContext, op: Extract<Operation, { remoteId: string }>, failure: AppCallError): Promise<'there' | 'gone' | RemoteAccount> {
+  const read = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      // The app cannot be read either: the first failure is the one to report (and retry).
+      if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
+      throw failure;
+    }
+  };
+  const byId = await read(() => ctx.app.getUser(op.remoteId));
+  if (byId) return 'there';
+  const userName = ctx.emailOf.get(op.userId) ?? '';
+  const byName = userName ? await read(() => ctx.app.findUserByUserName(userName)) : null;
+  if (byName) return byName.id === op.remoteId ? 'there' : byName;
+  return 'gone';
 }
 
 /** E-13: after the accounts, the app's teams follow the mapped directory groups. */

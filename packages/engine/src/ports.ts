@@ -27,6 +27,8 @@ export interface RemoteAccount {
 export interface AppPort {
   /** `thorough`: also find an account whose userName differs in case on a server that compares exactly. */
   findUserByUserName(userName: string, options?: { thorough?: boolean }): Promise<RemoteAccount | null>;
+  /** The account with this id, or null when the app says it does not exist (404). */
+  getUser(remoteId: string): Promise<RemoteAccount | null>;
   /** Every account in the app, page by page: one read instead of a search per user on large runs. */
   listUsers(): AsyncIterable<RemoteAccount>;
   createUser(attributes: AppAttributes): Promise<RemoteAccount>;

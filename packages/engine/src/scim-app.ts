@@ -23,6 +23,15 @@ export function scimAppPort(client: ScimClient): AppPort {
         const found = await client.findUserByUserName(userName, options);
         return found ? remote(found) : null;
       }),
+    getUser: (remoteId) =>
+      call(async () => {
+        try {
+          return remote(await client.getUser(remoteId));
+        } catch (err) {
+          if (err instanceof ScimError && err.kind === 'not_found') return null;
+          throw err;
+        }
+      }),
     listUsers: () => ({
       async *[Symbol.asyncIterator]() {
         try {

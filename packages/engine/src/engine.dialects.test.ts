@@ -1,0 +1,111 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { provisionedAccounts, syncReportLines, syncRuns, usageEvents } from '@autoprov/db';
+import { changeUserStatus, listUsers, systemActor, updateUser } from '@autoprov/directory';
+import { startFiveHundredGateway, startScimmyServer } from '@autoprov/scim-client/testing';
+import { executeRun } from './executor.js';
+import { engineFixture } from './test-support.js';
+
+// Issue 15, item 2: a gateway that answers a write on a missing account, and a userName clash,
+// with 500 and a message instead of 404 and 409. autoprov reads the app to decide, never the words.
+
+let scim: Awaited<ReturnType<typeof startScimmyServer>>;
+let gateway: Awaited<ReturnType<typeof startFiveHundredGateway>>;
+let f: ReturnType<typeof engineFixture>;
+
+beforeAll(async () => {
+  scim = await startScimmyServer({ token: 'good' });
+  gateway = await startFiveHundredGateway(scim.baseUrl);
+});
+afterAll(async () => {
+  await gateway.close();
+  await scim.close();
+});
+beforeEach(() => {
+  scim.users.clear();
+  gateway.beforeForward(null);
+  gateway.stats.missingAs500 = 0;
+  gateway.stats.clashAs500 = 0;
+  f = engineFixture({ baseUrl: gateway.baseUrl, token: 'good' });
+});
+
+const run = async () => f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' }))).get()!;
+const inScope = () => listUsers(f.db, { page: 1, pageSize: 100, status: 'active' }).items.filter((u) => u.primaryEmail.endsWith('@example.com'));
+const accountsOf = (userName: string) => [...scim.users.values()].filter((u) => String(u.userName).toLowerCase() === userName.toLowerCase());
+const linkOf = (userId: string) => f.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.directoryUserId, userId)).get()!;
+const lineOf = (runId: string, userId: string) =>
+  f.db.select().from(syncReportLines).where(eq(syncReportLines.runId, runId)).all().find((l) => l.directoryUserId === userId)!;
+const failures = () => f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure')).all();
+/** An answer the gateway cannot give: a 502, like a gateway whose app is down for this one call. */
+const brokenFor = (method: string, match: (path: string, body: string) => boolean) =>
+  gateway.beforeForward((m, path, body) => {
+    if (m === method && match(path, body)) throw new Error('upstream timed out');
+  });
+
+describe('"not found" said with a 500 (issue 15, item 2)', () => {
+  it('a linked account deleted in the app is made again, once, instead of being retried as transient for ever', async () => {
+    expect((await run()).counts).toEqual({ created: 200 });
+    const [gone, suspendedGone] = inScope();
+    for (const u of [gone!, suspendedGone!]) scim.users.delete(linkOf(u.id).remoteId);
+    updateUser(f.db, f.clock, systemActor, gone!.id, { givenName: 'Back' });
+    changeUserStatus(f.db, f.clock, systemActor, suspendedGone!.id, 'suspend');
+
+    const second = await run();
+    // The PATCHes were answered with 500; the reads by id said 404: one account made again, and
+    // the suspension of an account that is no longer there is done.
+    expect(gateway.stats.missingAs500).toBeGreaterThanOrEqual(2);
+    expect(second).toMatchObject({ state: 'succeeded', counts: { created: 1, suspended: 1 } });
+    expect(accountsOf(gone!.primaryEmail)).toEqual([expect.objectContaining({ id: linkOf(gone!.id).remoteId, name: expect.objectContaining({ givenName: 'Back' }) })]);
+    expect(lineOf(second.id, gone!.id)).toMatchObject({ action: 'create', result: 'succeeded', reason: 'The account was no longer in the app: created again.' });
+    expect(accountsOf(suspendedGone!.primaryEmail)).toEqual([]);
+    expect(failures()).toEqual([]);
+
+    // Nothing left to do: no retry, no second account.
+    expect((await run()).counts).toEqual({});
+    expect(accountsOf(gone!.primaryEmail)).toHaveLength(1);
+  });
+
+  it('a 5xx on an account that is still in the app stays a failure: nothing is made again', async () => {
+    await run();
+    const u = inScope()[2]!;
+    const remoteId = linkOf(u.id).remoteId;
+    brokenFor('PATCH', (path) => path.includes(remoteId));
+    updateUser(f.db, f.clock, systemActor, u.id, { givenName: 'Later' });
+
+    const second = await run();
+    expect(second.counts).toEqual({ failed: 1 });
+    expect(accountsOf(u.primaryEmail)).toEqual([expect.objectContaining({ id: remoteId })]);
+    expect(linkOf(u.id).remoteId).toBe(remoteId);
+    expect(failures()).toHaveLength(1);
+
+    // Once the gateway answers again, the change arrives on the same account.
+    gateway.beforeForward(null);
+    expect((await run()).counts).toEqual({ updated: 1 });
+    expect(accountsOf(u.primaryEmail)).toEqual([expect.objectContaining({ id: remoteId, name: expect.objectContaining({ givenName: 'Later' }) })]);
+  });
+});
+
+describe('"already exists" said with a 500 (issue 15, item 2)', () => {
+  it('a create whose userName was taken meanwhile is a conflict: the account in the app is adopted (E-3), not a duplicate', async () => {
+    const [raced, broken] = inScope();
+    // Someone creates the account in the app after autoprov looked and before its POST arrives.
+    let someone: string | null = null;
+    gateway.beforeForward((method, path, body) => {
+      if (method === 'POST' && path.startsWith('/Users') && body.includes(raced!.primaryEmail) && !someone) {
+        someone = 'made-by-someone';
+        scim.users.set(someone, { id: someone, schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: raced!.primaryEmail, active: false });
+      }
+      // A create that fails for another reason, with nothing in the app: it must stay a failure.
+      if (method === 'POST' && body.includes(broken!.primaryEmail)) throw new Error('upstream timed out');
+    });
+
+    const first = await run();
+    expect(gateway.stats.clashAs500).toBeGreaterThanOrEqual(1);
+    expect(first.counts).toEqual({ created: 198, adopted: 1, failed: 1 });
+    expect(accountsOf(raced!.primaryEmail)).toEqual([expect.objectContaining({ id: 'made-by-someone', active: true, name: expect.objectContaining({ givenName: raced!.givenName }) })]);
+    expect(linkOf(raced!.id).remoteId).toBe('made-by-someone');
+    expect(lineOf(first.id, raced!.id)).toMatchObject({ action: 'adopt', result: 'succeeded' });
+    expect(accountsOf(broken!.primaryEmail)).toEqual([]);
+    expect(lineOf(first.id, broken!.id)).toMatchObject({ action: 'create', result: 'failed' });
+  });
+});

@@ -1,0 +1,67 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A gateway on 127.0.0.1 in front of a SCIM server that speaks a dialect some real gateways do
+ * (issue 15, item 2): a write on an account that no longer exists, and a userName clash, come
+ * back as HTTP 500 with a message in words instead of 404 and 409. Everything else, reads
+ * included, passes through unchanged.
+ */
+export async function startFiveHundredGateway(upstreamBaseUrl: string) {
+  const upstream = upstreamBaseUrl.replace(/\/+$/, '');
+  const stats = { missingAs500: 0, clashAs500: 0 };
+  /** Called before a request is forwarded: a test makes the app change under autoprov's feet. */
+  let beforeForward: ((method: string, path: string, body: string) => void | Promise<void>) | null = null;
+
+  const readBody = (req: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const method = req.method ?? 'GET';
+      const path = (req.url ?? '/').replace(/^\/gateway/, '');
+      const body = await readBody(req);
+      await beforeForward?.(method, path, body);
+      const answer = await fetch(`${upstream}${path}`, {
+        method,
+        headers: Object.fromEntries(['authorization', 'content-type', 'accept'].flatMap((h) => (req.headers[h] ? [[h, String(req.headers[h])]] : []))),
+        body: body && method !== 'GET' && method !== 'HEAD' ? body : undefined,
+      });
+      const text = await answer.text();
+      const resource = /^\/(Users|Groups)\/[^/?]+/.test(path);
+      if (answer.status === 404 && resource && (method === 'PATCH' || method === 'PUT')) {
+        stats.missingAs500++;
+        res.writeHead(500, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ message: `Internal Server Error: the object ${path.split('?')[0]} does not exist` }));
+      }
+      if (answer.status === 409 && method === 'POST' && path.startsWith('/Users')) {
+        stats.clashAs500++;
+        res.writeHead(500, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ message: 'Internal Server Error: duplicate key value violates unique constraint "user_name"' }));
+      }
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/scim+json' });
+      res.end(text);
+    })().catch((err: unknown) => {
+      res.writeHead(502);
+      res.end(String(err));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/gateway`,
+    stats,
+    beforeForward(hook: typeof beforeForward) {
+      beforeForward = hook;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,2 @@
+export { startScimmyServer } from './scimmy-server.js';
+export { startFiveHundredGateway } from './five-hundred-gateway.js';
