@@ -46,7 +46,7 @@ describe('"not found" said with a 500 (issue 15, item 2)', () => {
   it('a linked account deleted in the app is made again, once, instead of being retried as transient for ever', async () => {
     expect((await run()).counts).toEqual({ created: 200 });
     const [gone, suspendedGone] = inScope();
-    for (const u of [gone!, suspendedGone!]) scim.users.delete(linkOf(u.id).remoteId);
+    for (const u of [gone!, suspendedGone!]) scim.users.delete(linkOf(u.id).remoteId!);
     updateUser(f.db, f.clock, systemActor, gone!.id, { givenName: 'Back' });
     changeUserStatus(f.db, f.clock, systemActor, suspendedGone!.id, 'suspend');
 
@@ -68,7 +68,7 @@ describe('"not found" said with a 500 (issue 15, item 2)', () => {
   it('a 5xx on an account that is still in the app stays a failure: nothing is made again', async () => {
     await run();
     const u = inScope()[2]!;
-    const remoteId = linkOf(u.id).remoteId;
+    const remoteId = linkOf(u.id).remoteId!;
     brokenFor('PATCH', (path) => path.includes(remoteId));
     updateUser(f.db, f.clock, systemActor, u.id, { givenName: 'Later' });
 
