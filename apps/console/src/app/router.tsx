@@ -13,7 +13,7 @@ import { UsersList } from '../features/directory/components/users-list';
 import { RequireSession } from './routes/require-session';
 import { SetupRoute } from './routes/setup';
 import { SignInRoute } from './routes/sign-in';
-import { NotFoundRoute } from './routes/simple-pages';
+import { NotFoundRoute, RouteErrorPage } from './routes/simple-pages';
 import { ReportPage } from '../features/apps/components/report-page';
 import { UsageLogPage } from '../features/reports/components/usage-log-page';
 import { AppPage } from '../features/apps/components/app-page';
@@ -23,10 +23,11 @@ import { SsoPage } from '../features/apps/components/sso-page';
 import { SetupWizard } from '../features/apps/components/wizard/setup-wizard';
 
 export const routes = [
-  { path: '/setup', element: <SetupRoute /> },
-  { path: '/sign-in', element: <SignInRoute /> },
+  { path: '/setup', element: <SetupRoute />, errorElement: <RouteErrorPage /> },
+  { path: '/sign-in', element: <SignInRoute />, errorElement: <RouteErrorPage /> },
   {
     element: <RequireSession />,
+    errorElement: <RouteErrorPage />,
     children: [
       {
         element: <AppShell />,
