@@ -1,8 +1,9 @@
 import { Disclosure, DisclosureButton, DisclosurePanel } from '@headlessui/react';
-import type { KeyboardEvent } from 'react';
+import { useRef, type KeyboardEvent } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { adminRoleLabels } from '@autoprov/contract';
 import { useSession, useSignOut } from '../../features/auth/api/session';
+import { useScrollableTables } from './use-scrollable-tables';
 
 const sections = [
   { to: '/apps', label: 'Apps' },
@@ -24,6 +25,8 @@ export function AppShell() {
 }
 
 function Frame({ open, close }: { open: boolean; close: () => void }) {
+  const main = useRef<HTMLElement>(null);
+  useScrollableTables(main);
   // Escape folds the phone menu, from its button or from inside it; focus goes back to the button.
   const closeOnEscape = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && open) close();
@@ -56,7 +59,7 @@ function Frame({ open, close }: { open: boolean; close: () => void }) {
         </ul>
         <Account className="who narrow-only" />
       </DisclosurePanel>
-      <main id="main" className="content">
+      <main id="main" className="content" ref={main}>
         <Outlet />
       </main>
     </>
