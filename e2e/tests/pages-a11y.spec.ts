@@ -2,13 +2,14 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { e2eServer } from '../support/server-config.js';
 
-// Issue 10 item 7: every page works on a desktop and on a phone (WCAG 2.1 reflow, 1.4.10), axe
+// Issue 10 item 7: every page works on a desktop, a tablet and a phone (WCAG 2.1 reflow, 1.4.10), axe
 // finds no serious or critical violation, and each page has one `main` landmark and one `h1`.
 
 const sizes = [
   { name: 'desktop', viewport: { width: 1440, height: 900 } },
   { name: 'phone', viewport: { width: 390, height: 844 } },
 ] as const;
+const tablet = { name: 'tablet', viewport: { width: 768, height: 1024 } } as const;
 
 interface Visit {
   name: string;
@@ -73,7 +74,7 @@ async function expectNothingSerious(page: Page, width: number) {
   expect.soft(scrollWidth, `page width (past the edge: ${tooWide.join(' | ')})`).toBeLessThanOrEqual(width);
 }
 
-for (const size of sizes) {
+for (const size of [...sizes, tablet]) {
   test.describe(`at ${size.viewport.width}×${size.viewport.height}`, () => {
     test.use({ viewport: size.viewport, storageState: e2eServer.superAdminState });
 
