@@ -16,7 +16,7 @@ import { ResetPasswordRoute } from './routes/reset-password';
 import { SignInRoute } from './routes/sign-in';
 import { AccountSecurityPage } from '../features/account/components/account-security-page';
 import { paths } from '../features/account/components/paths';
-import { NotFoundRoute } from './routes/simple-pages';
+import { NotFoundRoute, RouteErrorPage } from './routes/simple-pages';
 import { ReportPage } from '../features/apps/components/report-page';
 import { UsageLogPage } from '../features/reports/components/usage-log-page';
 import {
@@ -31,11 +31,12 @@ import { SsoPage } from '../features/apps/components/sso-page';
 import { SetupWizard } from '../features/apps/components/wizard/setup-wizard';
 
 export const routes = [
-  { path: '/setup', element: <SetupRoute /> },
-  { path: '/sign-in', element: <SignInRoute /> },
-  { path: '/reset-password', element: <ResetPasswordRoute /> },
+  { path: '/setup', element: <SetupRoute />, errorElement: <RouteErrorPage /> },
+  { path: '/sign-in', element: <SignInRoute />, errorElement: <RouteErrorPage /> },
+  { path: '/reset-password', element: <ResetPasswordRoute />, errorElement: <RouteErrorPage /> },
   {
     element: <RequireSession />,
+    errorElement: <RouteErrorPage />,
     children: [
       {
         element: <AppShell />,

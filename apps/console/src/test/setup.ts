@@ -6,14 +6,6 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-// jsdom has no modal dialogs.
-HTMLDialogElement.prototype.showModal ??= function showModal(this: HTMLDialogElement) {
-  this.open = true;
-};
-HTMLDialogElement.prototype.close ??= function close(this: HTMLDialogElement) {
-  this.open = false;
-};
-
 // jsdom has no ResizeObserver; Headless UI watches its anchors with one. Nothing is laid out here.
 globalThis.ResizeObserver ??= class ResizeObserver {
   observe() {}

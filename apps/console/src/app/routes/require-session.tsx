@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { sessionQueryOptions } from '../../features/auth/api/session';
+import { Standalone } from '../../components/layout/standalone';
 import { ErrorState, Loading } from '../../components/ui/states';
 import { paths } from '../../features/account/components/paths';
 
@@ -8,8 +9,23 @@ import { paths } from '../../features/account/components/paths';
 export function RequireSession() {
   const session = useQuery(sessionQueryOptions);
   const location = useLocation();
-  if (session.isPending) return <Loading />;
-  if (session.isError) return <ErrorState error={session.error} onRetry={() => session.refetch()} />;
+  if (session.isPending) {
+    return (
+      <Standalone>
+        <Loading />
+      </Standalone>
+    );
+  }
+  if (session.isError) {
+    return (
+      <Standalone>
+        <div className="card narrow">
+          <h1>autoprov cannot be reached</h1>
+          <ErrorState error={session.error} onRetry={() => session.refetch()} />
+        </div>
+      </Standalone>
+    );
+  }
   if (!session.data) {
     return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   }

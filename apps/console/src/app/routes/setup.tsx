@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { setupInputSchema, type SetupInput } from '@autoprov/contract';
+import { Standalone } from '../../components/layout/standalone';
 import { Field } from '../../components/ui/field';
 import { ErrorState, FormAlert, Loading } from '../../components/ui/states';
 import { applyServerErrors } from '../../lib/form-errors';
@@ -21,17 +22,32 @@ export function SetupRoute() {
     defaultValues: { token: params.get('token') ?? '', name: '', email: '', password: '' },
   });
 
-  if (status.isPending) return <Loading />;
-  if (status.isError) return <ErrorState error={status.error} onRetry={() => status.refetch()} />;
+  if (status.isPending) {
+    return (
+      <Standalone>
+        <Loading />
+      </Standalone>
+    );
+  }
+  if (status.isError) {
+    return (
+      <Standalone>
+        <div className="card narrow">
+          <h1>Create the super-admin</h1>
+          <ErrorState error={status.error} onRetry={() => status.refetch()} />
+        </div>
+      </Standalone>
+    );
+  }
   if (!status.data.needsSetup && !setup.isSuccess) {
     return (
-      <div className="centered">
+      <Standalone>
         <div className="card narrow">
           <h1>Create the super-admin</h1>
           <p>autoprov is already set up: this link has been used.</p>
           <Link to="/sign-in">Go to sign-in</Link>
         </div>
-      </div>
+      </Standalone>
     );
   }
 
@@ -47,7 +63,7 @@ export function SetupRoute() {
 
   const tokenError = form.formState.errors.token?.message;
   return (
-    <div className="centered">
+    <Standalone>
       <form className="card narrow" onSubmit={onSubmit} noValidate>
         <h1>Create the super-admin</h1>
         <p>This is the first start of autoprov. The account you create here can do everything, including adding other admins.</p>
@@ -65,6 +81,6 @@ export function SetupRoute() {
           Create the super-admin
         </button>
       </form>
-    </div>
+    </Standalone>
   );
 }

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { signInInputSchema, type SignInInput } from '@autoprov/contract';
+import { Standalone } from '../../components/layout/standalone';
 import { Field } from '../../components/ui/field';
 import { FormAlert, Loading } from '../../components/ui/states';
 import { ApiError } from '../../lib/api-client';
@@ -25,7 +26,13 @@ export function SignInRoute() {
   }, [needsCode, form]);
   const next = params.get('next')?.startsWith('/') ? params.get('next')! : '/apps';
 
-  if (setup.isPending || session.isPending) return <Loading />;
+  if (setup.isPending || session.isPending) {
+    return (
+      <Standalone>
+        <Loading />
+      </Standalone>
+    );
+  }
   if (session.data) return <Navigate to={next} replace />;
 
   const onSubmit = form.handleSubmit(async (values) => {
@@ -46,7 +53,7 @@ export function SignInRoute() {
   });
 
   return (
-    <div className="centered">
+    <Standalone>
       <form className="card narrow" onSubmit={onSubmit} noValidate>
         <h1>Sign in</h1>
         {setup.data?.needsSetup ? (
@@ -75,6 +82,6 @@ export function SignInRoute() {
           Sign in
         </button>
       </form>
-    </div>
+    </Standalone>
   );
 }

@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { Description, DialogBackdrop, DialogPanel, DialogTitle, Dialog as HeadlessDialog } from '@headlessui/react';
+import type { ReactNode } from 'react';
 
 interface DialogProps {
   open: boolean;
@@ -7,25 +8,23 @@ interface DialogProps {
   children: ReactNode;
 }
 
-/** The native modal dialog: focus is trapped and restored, Escape closes. */
+/**
+ * A modal dialog (Headless UI): labelled by its title, focus moves to its first control and is kept
+ * inside, Escape or a click outside closes it, and focus goes back to what opened it.
+ */
 export function Dialog({ open, title, onClose, children }: DialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
   return (
-    <dialog ref={ref} aria-labelledby={titleId} onClose={onClose} className="dialog">
-      {open ? (
-        <>
-          <h2 id={titleId}>{title}</h2>
+    // autoFocus off: focus goes to the first control (a form's first field, a confirmation's Cancel),
+    // as a native modal dialog does, rather than to the dialog box itself.
+    <HeadlessDialog open={open} onClose={onClose} autoFocus={false} className="dialog-root">
+      <DialogBackdrop className="dialog-backdrop" />
+      <div className="dialog-frame">
+        <DialogPanel className="dialog">
+          <DialogTitle as="h2">{title}</DialogTitle>
           {children}
-        </>
-      ) : null}
-    </dialog>
+        </DialogPanel>
+      </div>
+    </HeadlessDialog>
   );
 }
 
@@ -43,7 +42,9 @@ interface ConfirmProps {
 export function ConfirmDialog({ open, title, message, confirmLabel, danger, pending, onConfirm, onClose }: ConfirmProps) {
   return (
     <Dialog open={open} title={title} onClose={onClose}>
-      <div className="dialog-body">{message}</div>
+      <Description as="div" className="dialog-body">
+        {message}
+      </Description>
       <div className="actions">
         <button type="button" className="secondary" onClick={onClose}>
           Cancel

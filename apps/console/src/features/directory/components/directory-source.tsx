@@ -4,6 +4,7 @@ import { useForm } from 'react-hook-form';
 import { googleConnectInputSchema, type DirectorySource, type GoogleConnectInput, type GoogleSwitchPreview } from '@autoprov/contract';
 import { ConfirmDialog } from '../../../components/ui/dialog';
 import { Field } from '../../../components/ui/field';
+import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { applyServerErrors } from '../../../lib/form-errors';
 import { useCanWrite } from '../../auth/api/session';
@@ -15,9 +16,19 @@ const fieldNames = ['serviceAccountKey', 'adminEmail'] as const;
 /** Issue 6: where the directory comes from — the built-in one, or Google Workspace. */
 export function DirectorySourcePage() {
   const source = useDirectorySource();
-  if (source.isPending) return <Loading />;
-  if (source.isError) return <ErrorState error={source.error} onRetry={() => void source.refetch()} />;
-  return source.data.kind === 'google' && source.data.google ? <GoogleStatus google={source.data.google} /> : <ConnectGoogle previous={source.data.previousGoogleDomain} />;
+  return (
+    <Page title="Directory source">
+      {source.isPending ? (
+        <Loading />
+      ) : source.isError ? (
+        <ErrorState error={source.error} onRetry={() => void source.refetch()} />
+      ) : source.data.kind === 'google' && source.data.google ? (
+        <GoogleStatus google={source.data.google} />
+      ) : (
+        <ConnectGoogle previous={source.data.previousGoogleDomain} />
+      )}
+    </Page>
+  );
 }
 
 function GoogleStatus({ google }: { google: NonNullable<DirectorySource['google']> }) {
