@@ -1,8 +1,7 @@
 import { useState } from 'react';
-import { Link } from 'react-router';
 import { ErrorState, Loading } from '../../../components/ui/states';
 import { useRunHistory } from '../api/apps';
-import { countsText, formatTime, runStateLabels, triggerLabels } from './labels';
+import { RunsTable } from './runs-table';
 
 /** L-2: one row per run, newest first. */
 export function SyncHistory({ appKey }: { appKey: string }) {
@@ -18,47 +17,14 @@ export function SyncHistory({ appKey }: { appKey: string }) {
       ) : history.data.items.length === 0 ? (
         <p className="muted">No sync has run yet.</p>
       ) : (
-        <>
-          <table aria-label="Sync runs">
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Ended</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">State</th>
-                <th scope="col">Counts</th>
-                <th scope="col">Report</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.data.items.map((run) => (
-                <tr key={run.id}>
-                  <td>{formatTime(run.startedAt ?? run.requestedAt)}</td>
-                  <td>{formatTime(run.endedAt)}</td>
-                  <td>
-                    {triggerLabels[run.trigger]}
-                    {run.dryRun ? ' (dry run)' : ''}
-                  </td>
-                  <td>{runStateLabels[run.state]}</td>
-                  <td>{countsText(run.counts)}</td>
-                  <td>
-                    <Link to={`/apps/${appKey}/runs/${run.id}`}>
-                      Report<span className="visually-hidden"> of the run started {formatTime(run.startedAt ?? run.requestedAt)}</span>
-                    </Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <nav className="pagination" aria-label="Sync history pages">
-            <button type="button" className="secondary" disabled={stack.length <= 1} onClick={() => setStack(stack.slice(0, -1))}>
-              Newer
-            </button>
-            <button type="button" className="secondary" disabled={!history.data.nextCursor} onClick={() => setStack([...stack, history.data.nextCursor])}>
-              Older
-            </button>
-          </nav>
-        </>
+        <RunsTable
+          runs={history.data.items}
+          reportPath={(runId) => `/apps/${appKey}/runs/${runId}`}
+          hasNewer={stack.length > 1}
+          hasOlder={Boolean(history.data.nextCursor)}
+          onNewer={() => setStack(stack.slice(0, -1))}
+          onOlder={() => setStack([...stack, history.data.nextCursor])}
+        />
       )}
     </section>
   );

@@ -3,8 +3,9 @@ import { Link, useParams } from 'react-router';
 import { reportActionLabels } from '@autoprov/contract';
 import { Page } from '../../../components/ui/page';
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/states';
-import { countsText, formatTime, runStateLabels, triggerLabels } from '../../apps/components/labels';
+import { countsText, formatTime, runStateLabels } from '../../apps/components/labels';
 import { useDeletedConfigurationReport, useDeletedConfigurationRuns, useDeletedConfigurations } from '../api/deleted-configurations';
+import { RunsTable } from '../../apps/components/runs-table';
 
 const listPath = '/reports/deleted-configurations';
 
@@ -73,47 +74,14 @@ export function DeletedConfigurationHistoryPage() {
       ) : history.data.items.length === 0 ? (
         <EmptyState title="No sync ran for this configuration" />
       ) : (
-        <>
-          <table aria-label="Sync runs">
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Ended</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">State</th>
-                <th scope="col">Counts</th>
-                <th scope="col">Report</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.data.items.map((run) => (
-                <tr key={run.id}>
-                  <td>{formatTime(run.startedAt ?? run.requestedAt)}</td>
-                  <td>{formatTime(run.endedAt)}</td>
-                  <td>
-                    {triggerLabels[run.trigger]}
-                    {run.dryRun ? ' (dry run)' : ''}
-                  </td>
-                  <td>{runStateLabels[run.state]}</td>
-                  <td>{countsText(run.counts)}</td>
-                  <td>
-                    <Link to={`${listPath}/${id}/runs/${run.id}`}>
-                      Report<span className="visually-hidden"> of the run started {formatTime(run.startedAt ?? run.requestedAt)}</span>
-                    </Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <nav className="pagination" aria-label="Sync history pages">
-            <button type="button" className="secondary" disabled={stack.length <= 1} onClick={() => setStack(stack.slice(0, -1))}>
-              Newer
-            </button>
-            <button type="button" className="secondary" disabled={!history.data.nextCursor} onClick={() => setStack([...stack, history.data.nextCursor])}>
-              Older
-            </button>
-          </nav>
-        </>
+        <RunsTable
+          runs={history.data.items}
+          reportPath={(runId) => `${listPath}/${id}/runs/${runId}`}
+          hasNewer={stack.length > 1}
+          hasOlder={Boolean(history.data.nextCursor)}
+          onNewer={() => setStack(stack.slice(0, -1))}
+          onOlder={() => setStack([...stack, history.data.nextCursor])}
+        />
       )}
     </Page>
   );
