@@ -146,7 +146,7 @@ test.describe('at 390×844, the phone navigation', () => {
 
     await menu.click();
     await expect(menu).toHaveAttribute('aria-expanded', 'true');
-    await expect(nav.getByRole('link')).toHaveText(['Apps', 'Directory', 'Reports', 'Admins']);
+    await expect(nav.getByRole('link')).toHaveText(['Apps', 'Directory', 'Reports', 'Admins', 'Account security']);
     await expect(nav).toContainText(e2eServer.superAdmin.name);
     await expectPageWorks(page, phone.width);
     await page.screenshot({ path: test.info().outputPath('menu-open.png'), fullPage: true });

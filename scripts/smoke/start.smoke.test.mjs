@@ -108,7 +108,8 @@ describe('npm start from a fresh clone (README, command 1)', () => {
     );
     // A refused redirect URI is a 400 page; an accepted one goes on to the sign-in interaction.
     expect(authorize.status, 'the redirect URI is accepted').toBe(303);
-    expect(authorize.headers.get('location')).toContain(`http://127.0.0.1:${demoPort}/interaction/`);
+    const next = new URL(authorize.headers.get('location') ?? '', `http://127.0.0.1:${demoPort}`);
+    expect(next.href).toContain(`http://127.0.0.1:${demoPort}/interaction/`);
 
     // Ctrl-C: SIGINT to the whole foreground process group.
     process.kill(-start.pid, 'SIGINT');

@@ -63,11 +63,11 @@ export function AdminsPage() {
                   <td>
                     {a.id !== me ? (
                       <div className="actions">
-                        <button type="button" className="secondary small" aria-label={`Reset the password of ${a.email}`} onClick={() => setResetting(a)}>
-                          Reset password
+                        <button type="button" className="secondary small" onClick={() => setResetting(a)}>
+                          Reset password<span className="visually-hidden"> of {a.email}</span>
                         </button>
-                        <button type="button" className="secondary small" aria-label={`Remove ${a.email}`} onClick={() => setRemoving(a)}>
-                          Remove
+                        <button type="button" className="secondary small" onClick={() => setRemoving(a)}>
+                          Remove<span className="visually-hidden"> {a.email}</span>
                         </button>
                       </div>
                     ) : null}
