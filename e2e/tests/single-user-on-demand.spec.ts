@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { e2eServer } from '../support/server-config.js';
 import { idpCertificate } from '../support/idp-certificate.js';
@@ -115,6 +116,8 @@ test('a super-admin provisions one user now and sees the plan, why, the result a
   // No credential reaches the page.
   expect(await page.locator('body').innerText()).not.toMatch(/Bearer (?!•)\S+/);
   await page.screenshot({ path: testInfo.outputPath('02-result.png'), fullPage: true });
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
   // The run is in the sync history like any other.
   await page.goto('/apps/gotomeeting');

@@ -65,16 +65,16 @@ function actionsOf(p: UserPlan): OnDemandPlan['actions'] {
         return {
           action: 'create',
           changes: Object.fromEntries(Object.entries(op.attributes).map(([k, v]) => [k, { before: null, after: v }])),
-          detail: `Create an account for ${op.userName} (an existing account with this userName is adopted instead, E-3).`,
+          detail: `userName ${op.userName}; an account the app already has with this userName is adopted instead (E-3).`,
         };
       case 'update':
-        return { action: 'update', changes: changed(op), detail: 'Update the account: what changed since autoprov last sent it (E-4).' };
+        return { action: 'update', changes: changed(op), detail: 'only what changed since autoprov last sent it (E-4).' };
       case 'unsuspend':
-        return { action: 'unsuspend', changes: changed(op), detail: 'Reactivate the suspended account (E-6).' };
+        return { action: 'unsuspend', changes: changed(op), detail: 'the suspended account becomes active again (E-6).' };
       case 'suspend':
-        return { action: 'suspend', changes: null, detail: `Suspend the account: ${deprovisionReasons[op.trigger]}.` };
+        return { action: 'suspend', changes: null, detail: `${deprovisionReasons[op.trigger]}.` };
       case 'delete':
-        return { action: 'delete', changes: null, detail: `Delete the account: ${deprovisionReasons[op.trigger]}.` };
+        return { action: 'delete', changes: null, detail: `${deprovisionReasons[op.trigger]}.` };
       case 'start_timer':
         return {
           action: 'start_timer',
@@ -82,7 +82,7 @@ function actionsOf(p: UserPlan): OnDemandPlan['actions'] {
           detail: `${deprovisionReasons[op.timer.trigger]}: the account will be ${op.timer.action === 'delete' ? 'deleted' : 'suspended'} on ${day(op.timer.dueAt)} (the deprovisioning delay, M-2).`,
         };
       case 'cancel_timer':
-        return { action: 'cancel_timer', changes: null, detail: 'Cancel the deprovisioning delay: the user no longer loses access.' };
+        return { action: 'cancel_timer', changes: null, detail: 'the user no longer loses access.' };
     }
   });
   if (actions.length > 0) return actions;
