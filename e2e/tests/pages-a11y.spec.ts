@@ -44,6 +44,7 @@ const visits: Visit[] = [
   })),
   { name: 'scope editor (M-1)', path: '/apps/gotomeeting/scope', heading: 'Provisioning scope for GoToMeeting', needsConfiguration: true },
   { name: 'deprovisioning editor (M-2)', path: '/apps/gotomeeting/deprovisioning', heading: 'Deprovisioning for GoToMeeting', needsConfiguration: true },
+  { name: 'one user on demand (E-20)', path: '/apps/gotomeeting/on-demand', heading: 'Provision one user now: GoToMeeting' },
   { name: 'usage log (L-1)', path: '/reports', heading: 'Usage log' },
   { name: 'directory users', path: '/directory/users', heading: 'Users' },
   { name: 'a user page', path: firstLinkIn('/directory/users'), heading: /\S/ },

@@ -45,7 +45,8 @@ export type DeprovisionAction = (typeof deprovisionActions)[number];
 
 /**
  * L-2: what started a run. `scheduled` is the daily reconciliation or a deprovisioning delay
- * that ended; `change` a directory change (E-11); the others an admin's action.
+ * that ended; `change` a directory change (E-11); `on_demand` one user provisioned now (E-20);
+ * the others an admin's action.
  */
 export const syncTriggers = [
   'scheduled',
@@ -56,6 +57,7 @@ export const syncTriggers = [
   'availability_change',
   'deprovisioning_change',
   'reauthorization',
+  'on_demand',
 ] as const;
 export type SyncTrigger = (typeof syncTriggers)[number];
 

@@ -12,7 +12,7 @@ import {
   type TransportOptions,
 } from '@autoprov/scim-client';
 import type { SecretBox } from '@autoprov/secrets';
-import { AppCallError, type AppPort } from './ports.js';
+import { AppCallError, type AppForOptions, type AppPort } from './ports.js';
 import { scimAppPort } from './scim-app.js';
 
 /**
@@ -49,21 +49,23 @@ export function storeCredentials(db: AppDatabase, secrets: SecretBox, configurat
  */
 export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partial<TransportOptions> = {}) {
   const cache = new Map<string, { key: string; port: AppPort }>();
-  return async function appFor(configurationId: string): Promise<AppPort> {
+  return async function appFor(configurationId: string, options: AppForOptions = {}): Promise<AppPort> {
     const row = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
     if (!row?.endpointUrl || !row.sealedCredentials) throw new AppCallError('unauthorized', 'The app has not been authorized yet.');
     const key = `${row.endpointUrl}|${row.sealedCredentials}`;
     const cached = cache.get(configurationId);
-    if (cached?.key === key) return cached.port;
+    const observed = options.onExchange !== undefined;
+    if (cached?.key === key && !observed) return cached.port;
     const credentials = readCredentials(db, secrets, row);
     if (!credentials) throw new AppCallError('unauthorized', 'The stored authorization cannot be read (was the secret key changed?): re-authorize.');
     const tokens = tokensFor(db, secrets, configurationId, credentials, () => {
       // The refreshed client stays valid: remember it under the new sealed value.
       const updated = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
-      if (updated?.sealedCredentials) cache.set(configurationId, { key: `${updated.endpointUrl}|${updated.sealedCredentials}`, port });
+      if (updated?.sealedCredentials && !observed) cache.set(configurationId, { key: `${updated.endpointUrl}|${updated.sealedCredentials}`, port });
     });
-    const port: AppPort = scimAppPort(new ScimClient({ baseUrl: row.endpointUrl, tokens, ...limits }));
-    cache.set(configurationId, { key, port });
+    // E-20: an observed run gets a client of its own, so only its own requests are seen.
+    const port: AppPort = scimAppPort(new ScimClient({ baseUrl: row.endpointUrl, tokens, ...limits, ...(observed ? { onExchange: options.onExchange } : {}) }));
+    if (!observed) cache.set(configurationId, { key, port });
     return port;
   };
 }

@@ -6,7 +6,7 @@ import type { AppAttributes, DeprovisionTimer, DirectoryUserView, FieldChange, O
 import { exceedsDeletionGuard, plan, type DeletionGuard } from './plan.js';
 import { planTeams } from './teams.js';
 import { WriteBatcher } from './write-batcher.js';
-import { AppCallError, type AppPort, type Clock, type DirectoryPort, type DirectoryPortUser, type RemoteAccount } from './ports.js';
+import { AppCallError, type AppForOptions, type AppPort, type Clock, type DirectoryPort, type DirectoryPortUser, type RemoteAccount } from './ports.js';
 import {
   countAccounts,
   createRun,
@@ -22,12 +22,13 @@ import {
   writeUsageEvent,
   type ReportLine,
 } from './store.js';
+import { exchangeRecorder } from './exchanges.js';
 
 export interface ExecutorDeps {
   db: AppDatabase;
   directory: DirectoryPort;
   /** The app of one configuration, with its credentials and limits. */
-  appFor(configurationId: string): Promise<AppPort>;
+  appFor(configurationId: string, options?: AppForOptions): Promise<AppPort>;
   clock: Clock;
   deletionGuard?: DeletionGuard;
   /** How many users are worked on at once; the app client applies its own request limits too. */
@@ -50,6 +51,8 @@ export interface RunRequest {
   onlyUserIds?: string[];
   /** M-6: every pending deprovisioning is carried out now (before a configuration is deleted). */
   carryOutTimers?: boolean;
+  /** E-20: every SCIM request and answer of this run is kept with it, secrets masked. */
+  captureExchanges?: boolean;
 }
 
 type Counts = Record<string, number>;
@@ -79,7 +82,9 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
     if (!loaded) throw new Error('The configuration no longer exists.');
     const { row, planConfiguration, availability } = loaded;
 
-    const only = request.onlyUserIds && deps.directory.readUsers ? request.onlyUserIds : undefined;
+    // A change-driven run without readUsers reads everyone; one user on demand is that user only (E-20).
+    const only = request.onlyUserIds && (deps.directory.readUsers || request.trigger === 'on_demand') ? request.onlyUserIds : undefined;
+    const appOptions: AppForOptions = request.captureExchanges ? { onExchange: exchangeRecorder(db, runId, clock) } : {};
     const now = clock.now();
     const fireAll = request.carryOutTimers ?? false;
     const teamsFollowGroups = db.select({ n: sql<number>`count(*)` }).from(teamMappings).where(eq(teamMappings.configurationId, row.id)).get()!.n > 0;
@@ -129,7 +134,7 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
 
     let done = 0;
     if (totals.operations > 0) {
-      const app = await deps.appFor(row.id);
+      const app = await deps.appFor(row.id, appOptions);
       // E-3 at scale: one paged read of the app's accounts replaces a search per new user.
       let existing: Map<string, RemoteAccount> | null = null;
       if (totals.creates >= (deps.bulkMatchThreshold ?? 50)) {
@@ -169,7 +174,7 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
       }
       await syncTeams({ ...ctx, users: source.users ?? [], only }, count);
     } else if (teamsFollowGroups) {
-      const app = await deps.appFor(row.id);
+      const app = await deps.appFor(row.id, appOptions);
       const ctx: RunContext = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf: new Map(), existing: null, writes: new WriteBatcher(db) };
       await syncTeams({ ...ctx, users: source.users ?? [], only }, count);
     }
@@ -179,7 +184,7 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
     const failed = counts.failed ?? 0;
     const state = failed === 0 ? 'succeeded' : failed === totals.appCalls ? 'failed' : 'partly_failed';
     updateRun(db, runId, { state, endedAt: clock.now(), counts, done });
-    if (request.trigger !== 'change') {
+    if (request.trigger !== 'change' && request.trigger !== 'on_demand') {
       db.update(appConfigurations).set({ lastFullSyncAt: now }).where(eq(appConfigurations.id, row.id)).run();
     }
   } catch (err) {
@@ -234,7 +239,7 @@ async function wholePlan(
   keepUsers: boolean,
   carryOutTimers: boolean,
 ): Promise<PlanSource> {
-  const snapshot = only ? await deps.directory.readUsers!(only) : await deps.directory.read();
+  const snapshot = only ? await readUsersOf(deps.directory, only) : await deps.directory.read();
   const users = viewsOf(snapshot.users, availabilityResolver(availability));
   const emailOf = new Map(users.map((u) => [u.id, u.primaryEmail]));
   const accounts = loadAccounts(deps.db, configurationId, only);
@@ -254,6 +259,14 @@ async function wholePlan(
     keepAll: true,
     users: keepUsers ? users : [],
   };
+}
+
+/** Just these users, from a directory that can read them alone or from the whole of it. */
+export async function readUsersOf(directory: DirectoryPort, ids: string[]) {
+  if (directory.readUsers) return directory.readUsers(ids);
+  const snapshot = await directory.read();
+  const wanted = new Set(ids);
+  return { primaryDomain: snapshot.primaryDomain, users: snapshot.users.filter((u) => wanted.has(u.id)) };
 }
 
 /** One page of the directory with the links and timers of its users' id range. */

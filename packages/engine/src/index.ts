@@ -10,3 +10,5 @@ export * from './scim-app.js';
 export * from './app-connection.js';
 export * from './teams.js';
 export * from './impact.js';
+export * from './exchanges.js';
+export * from './on-demand.js';

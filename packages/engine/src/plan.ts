@@ -42,12 +42,29 @@ export interface Plan {
 
 const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 
-/** E-2: in scope = primary domain, app ON for the org unit, and (if set) in a scope group. */
+/** One E-2 test of scope and whether the user passes it (E-20 shows each). */
+export interface ScopeTest {
+  rule: 'domain' | 'org_unit' | 'scope_group';
+  passed: boolean;
+  /** For `domain`: the user's domain; for `scope_group`: the scope groups the user is in. */
+  userDomain?: string;
+  matchedGroupIds?: string[];
+}
+
+/** E-2, test by test: primary domain, app ON for the org unit, and (if set) in a scope group. */
+export function scopeTests(user: DirectoryUserView, configuration: PlanConfiguration): ScopeTest[] {
+  const userDomain = domainOf(user.primaryEmail);
+  const matchedGroupIds = configuration.scope.filter((g) => user.groupIds.has(g.groupId)).map((g) => g.groupId);
+  return [
+    { rule: 'domain', passed: userDomain === configuration.primaryDomain.toLowerCase(), userDomain },
+    { rule: 'org_unit', passed: user.appOn },
+    { rule: 'scope_group', passed: configuration.scope.length === 0 || matchedGroupIds.length > 0, matchedGroupIds },
+  ];
+}
+
+/** E-2: in scope = every scope test passes. */
 export function inScope(user: DirectoryUserView, configuration: PlanConfiguration): boolean {
-  if (domainOf(user.primaryEmail) !== configuration.primaryDomain.toLowerCase()) return false;
-  if (!user.appOn) return false;
-  if (configuration.scope.length === 0) return true;
-  return configuration.scope.some((g) => user.groupIds.has(g.groupId));
+  return scopeTests(user, configuration).every((t) => t.passed);
 }
 
 /** E-7: the highest access level among the user's scope groups. */

@@ -1,3 +1,4 @@
+import type { TransportExchange } from '@autoprov/scim-client';
 import type { AppAttributes } from './model.js';
 
 /** What every failed call to an app is, for the engine (E-8, E-9). */
@@ -41,6 +42,11 @@ export interface AppPort {
   /** E-13: the app's group with this name, found or created. */
   ensureGroup(displayName: string): Promise<string>;
   changeGroupMembers(remoteGroupId: string, add: string[], remove: string[]): Promise<void>;
+}
+
+/** How one run wants its app port: E-20 observes every request and answer of the run. */
+export interface AppForOptions {
+  onExchange?: (exchange: TransportExchange) => void;
 }
 
 export interface DirectoryPortUser {

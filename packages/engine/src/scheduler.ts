@@ -80,10 +80,27 @@ export class ProvisioningScheduler {
         .get();
       if (waiting) return waiting.id;
     }
-    const runId = createRun(db, configurationId, trigger, extra.dryRun ?? false, clock.now());
+    const subject = trigger === 'on_demand' ? (extra.onlyUserIds?.[0] ?? null) : null;
+    const runId = createRun(db, configurationId, trigger, extra.dryRun ?? false, clock.now(), subject);
     this.pendingRequests.set(runId, { configurationId, trigger, runId, ...extra });
     void this.drain(configurationId);
     return runId;
+  }
+
+  /**
+   * E-20: one user provisioned now, with every SCIM exchange of the run kept. E-12 still holds:
+   * while another run of the app is going on or waiting, this one waits its turn (`queued`).
+   */
+  requestUserRun(configurationId: string, userId: string): { runId: string; queued: boolean } {
+    const busy =
+      this.running.has(configurationId) ||
+      this.deps.db
+        .select({ id: syncRuns.id })
+        .from(syncRuns)
+        .where(and(eq(syncRuns.configurationId, configurationId), inArray(syncRuns.state, ['pending', 'running'])))
+        .get() !== undefined;
+    const runId = this.requestRun(configurationId, 'on_demand', { onlyUserIds: [userId], captureExchanges: true });
+    return { runId, queued: busy };
   }
 
   private readonly pendingRequests = new Map<string, RunRequest>();
@@ -103,10 +120,18 @@ export class ProvisioningScheduler {
           .orderBy(syncRuns.requestedAt)
           .get();
         if (!next) break;
-        const request = this.pendingRequests.get(next.id) ?? { configurationId, trigger: next.trigger, dryRun: next.dryRun, runId: next.id };
+        // A run queued before a restart is rebuilt from its row (an on-demand run keeps its user, E-20).
+        const request = this.pendingRequests.get(next.id) ?? {
+          configurationId,
+          trigger: next.trigger,
+          dryRun: next.dryRun,
+          runId: next.id,
+          ...(next.subjectUserId ? { onlyUserIds: [next.subjectUserId], captureExchanges: true } : {}),
+        };
         this.pendingRequests.delete(next.id);
         let onlyUserIds: string[] | undefined;
-        if (!request.dryRun) {
+        // A run for one user (E-20) sees no other change: the changes stay for the next run.
+        if (!request.dryRun && request.trigger !== 'on_demand') {
           const config = this.deps.db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
           const latest = this.options.latestDirectoryChange();
           // A change-driven run reads only the users the changes can affect (E-11).
@@ -206,7 +231,8 @@ export class ProvisioningScheduler {
       .where(inArray(syncRuns.state, ['pending']))
       .all();
     for (const c of configsWithPending) void this.drain(c.id);
-    for (const run of interrupted) if (!run.dryRun) this.requestRun(run.configurationId, run.trigger);
+    // An on-demand run is for the admin watching it: it is not started again unasked (E-20).
+    for (const run of interrupted) if (!run.dryRun && run.trigger !== 'on_demand') this.requestRun(run.configurationId, run.trigger);
 
     this.timer = setInterval(() => {
       if (this.ticking) return;

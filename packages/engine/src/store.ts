@@ -143,9 +143,9 @@ export function loadTimers(db: AppDatabase, configurationId: string, userIds?: s
   );
 }
 
-export function createRun(db: AppDatabase, configurationId: string, trigger: SyncTrigger, dryRun: boolean, at: Date) {
+export function createRun(db: AppDatabase, configurationId: string, trigger: SyncTrigger, dryRun: boolean, at: Date, subjectUserId: string | null = null) {
   const id = randomUUID();
-  db.insert(syncRuns).values({ id, configurationId, trigger, dryRun, requestedAt: at, state: 'pending' }).run();
+  db.insert(syncRuns).values({ id, configurationId, trigger, dryRun, requestedAt: at, state: 'pending', subjectUserId }).run();
   return id;
 }
 

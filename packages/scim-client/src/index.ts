@@ -2,4 +2,4 @@ export * from './client.js';
 export * from './errors.js';
 export * from './limiter.js';
 export * from './tokens.js';
-export { checkBaseUrl, createTransport, type TransportOptions } from './transport.js';
+export { checkBaseUrl, createTransport, type TransportExchange, type TransportOptions } from './transport.js';

@@ -17,6 +17,20 @@ export interface TransportOptions {
   /** Largest body accepted, so a runaway page cannot exhaust memory. */
   maxBodyBytes?: number;
   fetch?: typeof fetch;
+  /** Told of every request sent and its answer, as sent (E-20 shows them; the observer masks secrets). */
+  onExchange?: (exchange: TransportExchange) => void;
+}
+
+/** One request on the wire and what came back; `status` null when no answer came. */
+export interface TransportExchange {
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  requestBody: string | null;
+  status: number | null;
+  responseBody: string | null;
+  durationMs: number;
+  error: string | null;
 }
 
 export interface ScimResponse {
@@ -68,19 +82,24 @@ export function createTransport(options: TransportOptions) {
     // whole timeout, tens of thousands of them during a large run.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new DOMException('The app did not answer in time.', 'TimeoutError')), options.timeoutMs ?? 30_000);
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token}`,
+      accept: 'application/scim+json, application/json',
+      ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
+    };
+    const sent = body === undefined ? undefined : JSON.stringify(body);
+    const started = Date.now();
+    let status: number | null = null;
     try {
-      const res = await doFetch(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/scim+json, application/json',
-          ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: controller.signal,
-        redirect: 'manual',
-      });
-      return { res, text: await readText(res) };
+      const res = await doFetch(url, { method, headers, body: sent, signal: controller.signal, redirect: 'manual' });
+      status = res.status;
+      const text = await readText(res);
+      options.onExchange?.({ method, url: url.toString(), requestHeaders: headers, requestBody: sent ?? null, status, responseBody: text, durationMs: Date.now() - started, error: null });
+      return { res, text };
+    } catch (err) {
+      const error = (err as Error).message;
+      options.onExchange?.({ method, url: url.toString(), requestHeaders: headers, requestBody: sent ?? null, status, responseBody: null, durationMs: Date.now() - started, error });
+      throw err;
     } finally {
       clearTimeout(timer);
     }

@@ -18,6 +18,7 @@ import { AccountSecurityPage } from '../features/account/components/account-secu
 import { paths } from '../features/account/components/paths';
 import { NotFoundRoute, RouteErrorPage } from './routes/simple-pages';
 import { ReportPage } from '../features/apps/components/report-page';
+import { OnDemandPage } from '../features/apps/components/on-demand-page';
 import { UsageLogPage } from '../features/reports/components/usage-log-page';
 import {
   DeletedConfigurationHistoryPage,
@@ -49,6 +50,7 @@ export const routes = [
           { path: 'apps/:key/scope', element: <EditScopePage /> },
           { path: 'apps/:key/deprovisioning', element: <EditDeprovisioningPage /> },
           { path: 'apps/:key/runs/:runId', element: <ReportPage /> },
+          { path: 'apps/:key/on-demand', element: <OnDemandPage /> },
           {
             path: 'directory',
             element: <DirectoryLayout />,

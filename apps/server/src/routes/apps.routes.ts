@@ -13,6 +13,7 @@ import {
   startAuthorizationInputSchema,
   syncNowInputSchema,
   deprovisioningInputSchema,
+  onDemandInputSchema,
   wizardStepInputSchema,
   pageSizeSchema,
   reportActionLabels,
@@ -38,6 +39,7 @@ import * as configurations from '../provisioning/configurations.js';
 import { checkEndpoint } from '../provisioning/endpoint-check.js';
 import { mappingPreview } from '../provisioning/mapping-preview.js';
 import * as impact from '../provisioning/impact.js';
+import * as onDemand from '../provisioning/on-demand.js';
 
 const keyParam = validate('param', z.object({ key: z.string().min(1).max(64) }));
 const runParam = validate('param', z.object({ key: z.string().min(1).max(64), runId: idSchema }));
@@ -253,6 +255,27 @@ export function appsRoutes(deps: ServerDeps) {
             await out.write(rows.map((r) => csvLine([r.userEmail, action(r.action), reportResultLabels[r.result], changesText(r.changes, entry), r.reason])).join(''));
           }
         });
+      })
+      // E-20: one user on demand: the plan and why (a read, open to read-only admins), then the run.
+      .get('/:key/configuration/on-demand', keyParam, validate('query', onDemandInputSchema), async (c) => {
+        const { key } = c.req.valid('param');
+        return c.json(await onDemand.userPlan(deps, configurationOf(key), c.req.valid('query').userId));
+      })
+      .post('/:key/configuration/on-demand/run', keyParam, validate('json', onDemandInputSchema), async (c) => {
+        const { key } = c.req.valid('param');
+        const row = configurationOf(key);
+        const blocked = onDemand.blockedBecause(row);
+        if (blocked) throw new AppError('conflict', blocked);
+        const { userId } = c.req.valid('json');
+        // The user must exist: a run for nobody would say nothing.
+        const plan = await onDemand.userPlan(deps, row, userId);
+        const started = deps.provisioning.requestUserRun(row.id, userId);
+        configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'User provisioned on demand', plan.user.primaryEmail);
+        return c.json(started, 202);
+      })
+      .get('/:key/configuration/on-demand/runs/:runId', runParam, (c) => {
+        const { key, runId } = c.req.valid('param');
+        return c.json(onDemand.onDemandRun(deps, configurationOf(key), runId));
       })
       .post('/:key/configuration/held-run/allow', keyParam, (c) => {
         const { key } = c.req.valid('param');

@@ -137,8 +137,32 @@ export const syncRuns = sqliteTable(
     planned: integer('planned').notNull().default(0),
     done: integer('done').notNull().default(0),
     error: text('error'),
+    /** E-20: the one directory user an on-demand run is for (kept so a queued run survives a restart). */
+    subjectUserId: text('subject_user_id'),
   },
   (t) => [index('sync_runs_configuration_idx').on(t.configurationId, t.requestedAt)],
+);
+
+/** E-20: every SCIM request and answer of an on-demand run, secrets masked, a capped number per run. */
+export const runExchanges = sqliteTable(
+  'run_exchanges',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: text('run_id')
+      .notNull()
+      .references(() => syncRuns.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    at: timestamp('at').notNull(),
+    method: text('method').notNull(),
+    url: text('url').notNull(),
+    requestHeaders: text('request_headers', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    requestBody: text('request_body'),
+    status: integer('status'),
+    responseBody: text('response_body'),
+    durationMs: integer('duration_ms').notNull(),
+    error: text('error'),
+  },
+  (t) => [index('run_exchanges_run_idx').on(t.runId, t.seq)],
 );
 
 /** L-3: one line per user a run touched. */

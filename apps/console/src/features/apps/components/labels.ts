@@ -38,6 +38,7 @@ export const triggerLabels: Record<SyncTrigger, string> = {
   availability_change: 'Availability change',
   deprovisioning_change: 'Deprovisioning change',
   reauthorization: 'Re-authorization',
+  on_demand: 'One user on demand',
 };
 
 export const countLabels: Record<string, string> = {

@@ -183,6 +183,9 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
             >
               Dry run
             </button>
+            <Link className="button" to={`/apps/${key}/on-demand`}>
+              Provision a user now
+            </Link>
             <Link className="button" to={`/apps/${key}/scope`}>
               Configure scope
             </Link>

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../../components/ui/dialog';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { ApiError } from '../../../lib/api-client';
+import { useApps } from '../../apps/api/apps';
 import { useCanEditDirectory } from '../api/source';
 import { useUpdateUser, useUser, useUserStatusAction, type UserStatusAction } from '../api/users';
 import { StatusBadge } from './status-badge';
@@ -130,6 +131,7 @@ function UserView({ user }: { user: DirectoryUserDetail }) {
           </dl>
         </div>
       )}
+      <ProvisionNow userId={user.id} />
       {pending ? (
         <ConfirmDialog
           open
@@ -143,5 +145,25 @@ function UserView({ user }: { user: DirectoryUserDetail }) {
         />
       ) : null}
     </Page>
+  );
+}
+
+/** E-20: the apps this user can be provisioned to right away, each opening the plan for them. */
+function ProvisionNow({ userId }: { userId: string }) {
+  const apps = useApps();
+  const active = apps.data?.items.filter((a) => a.provisioningState === 'active') ?? [];
+  if (active.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="provision-now-heading">
+      <h2 id="provision-now-heading">Provision now</h2>
+      <p className="muted">See what a run would do for this user in an app, and provision them right away.</p>
+      <div className="actions start">
+        {active.map((a) => (
+          <Link key={a.key} className="button" to={`/apps/${a.key}/on-demand?userId=${encodeURIComponent(userId)}`}>
+            Provision in {a.name}
+          </Link>
+        ))}
+      </div>
+    </section>
   );
 }
