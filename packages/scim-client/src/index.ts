@@ -1,3 +1,4 @@
+export * from './channel.js';
 export * from './client.js';
 export * from './errors.js';
 export * from './limiter.js';

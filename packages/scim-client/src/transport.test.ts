@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAppChannel } from './channel.js';
 import { ScimClient } from './client.js';
 import type { ScimError } from './errors.js';
 import { RequestLimiter } from './limiter.js';
@@ -114,6 +115,54 @@ describe('transport (E-8)', () => {
   it('says the host cannot be reached', async () => {
     const client = new ScimClient({ baseUrl: 'http://127.0.0.1:9/scim', tokens: staticToken('t', 'http://127.0.0.1:9'), ...fast, maxRetries: 0 });
     await expect(client.getUser('1')).rejects.toMatchObject({ kind: 'transient', reason: expect.stringMatching(/cannot be reached/) });
+  });
+});
+
+describe('transport on a keep-alive pool (undici)', () => {
+  it('reuses a few kept-alive connections for many requests, no more than the concurrency', async () => {
+    const sockets = new Set<unknown>();
+    const s = await serve((req, res) => {
+      sockets.add(req.socket);
+      json(res, 200, list([]));
+    });
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t', s.url), ...fast, concurrency: 3, requestsPerSecond: 100_000 });
+    await Promise.all(Array.from({ length: 60 }, (_, i) => client.findUserByUserName(`u${i}@example.com`)));
+    expect(s.hits()).toBe(60);
+    expect(sockets.size).toBeGreaterThan(0);
+    expect(sockets.size).toBeLessThanOrEqual(3);
+  });
+
+  it('stops reading an endless answer as soon as it passes the limit', async () => {
+    let written = 0;
+    const s = await serve((_req, res) => {
+      // No content-length: the limit can only be enforced while reading.
+      res.writeHead(200, { 'content-type': 'application/scim+json' });
+      const more = () => {
+        while (written < 50_000_000 && res.write('x'.repeat(16_384))) written += 16_384;
+        if (written < 50_000_000 && !res.destroyed) res.once('drain', more);
+      };
+      more();
+    });
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t', s.url), ...fast, timeoutMs: 5000, maxBodyBytes: 100_000 });
+    await expect(client.getUser('1')).rejects.toMatchObject({ kind: 'bad_response', reason: expect.stringMatching(/more than 100000 bytes/) });
+    expect(written).toBeLessThan(10_000_000);
+  });
+
+  it('refuses a redirect and never contacts where it points', async () => {
+    const elsewhere = await serve((_req, res) => json(res, 200, list([])));
+    const s = await serve((_req, res) => {
+      res.writeHead(307, { location: `${elsewhere.url}/Users` });
+      res.end();
+    });
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t', s.url), ...fast });
+    await expect(client.findUserByUserName('a@example.com')).rejects.toMatchObject({ kind: 'bad_response', status: 307, reason: expect.stringMatching(/redirected/) });
+    expect(elsewhere.hits()).toBe(0);
+  });
+
+  it('refuses a channel to another origin than the endpoint', async () => {
+    const channel = createAppChannel('http://127.0.0.1:1', { concurrency: 1, requestsPerSecond: 1 });
+    expect(() => new ScimClient({ baseUrl: 'http://127.0.0.1:2/scim', tokens: staticToken('t', 'http://127.0.0.1:2'), channel })).toThrowError(/cannot carry/);
+    await channel.close();
   });
 });
 

@@ -1,5 +1,6 @@
+import { errors, type Dispatcher } from 'undici';
+import { createAppChannel, type AppChannel } from './channel.js';
 import { kindOfStatus, reasonFrom, ScimError } from './errors.js';
-import { RequestLimiter } from './limiter.js';
 import type { TokenProvider } from './tokens.js';
 
 export interface TransportOptions {
@@ -12,11 +13,13 @@ export interface TransportOptions {
   /** First backoff; doubles each retry, with full jitter, capped at `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** Limits of a channel made for this client alone (when no `channel` is given). */
   concurrency?: number;
   requestsPerSecond?: number;
+  /** The app's shared connections and limits; its origin must be the endpoint's. */
+  channel?: AppChannel;
   /** Largest body accepted, so a runaway page cannot exhaust memory. */
   maxBodyBytes?: number;
-  fetch?: typeof fetch;
 }
 
 export interface ScimResponse {
@@ -55,46 +58,60 @@ export function checkBaseUrl(baseUrl: string): URL {
  * mapping of every answer to a result or a ScimError (authentik's pattern).
  */
 export function createTransport(options: TransportOptions) {
-  const base = checkBaseUrl(options.baseUrl).toString().replace(/\/+$/, '');
-  const limiter = new RequestLimiter(options.concurrency ?? 8, options.requestsPerSecond ?? 50);
-  const doFetch = options.fetch ?? fetch;
+  const baseUrl = checkBaseUrl(options.baseUrl);
+  const base = baseUrl.toString().replace(/\/+$/, '');
+  const owned = !options.channel;
+  const channel = options.channel ?? createAppChannel(baseUrl.origin, { concurrency: options.concurrency ?? 8, requestsPerSecond: options.requestsPerSecond ?? 50 });
+  if (channel.origin !== baseUrl.origin) throw new Error(`A channel to ${channel.origin} cannot carry requests to ${baseUrl.origin}.`);
   const maxRetries = options.maxRetries ?? 4;
   const backoffMs = options.backoffMs ?? 500;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? 20 * 1024 * 1024;
+  const timeoutMs = options.timeoutMs ?? 30_000;
 
-  async function once(method: string, url: URL, body: unknown, token: string): Promise<{ res: Response; text: string }> {
-    // A timer cleared on answer: AbortSignal.timeout() would keep every signal alive for the
-    // whole timeout, tens of thousands of them during a large run.
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('The app did not answer in time.', 'TimeoutError')), options.timeoutMs ?? 30_000);
-    try {
-      const res = await doFetch(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/scim+json, application/json',
-          ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: controller.signal,
-        redirect: 'manual',
-      });
-      return { res, text: await readText(res) };
-    } finally {
-      clearTimeout(timer);
-    }
+  async function once(method: string, url: URL, body: unknown, token: string): Promise<Answer> {
+    // undici's own timers (no AbortController per request): one for the headers, one between
+    // body chunks; the whole answer must also arrive within the timeout (checked as it comes).
+    const deadline = performance.now() + timeoutMs;
+    const res = await channel.pool.request({
+      origin: channel.origin,
+      path: `${url.pathname}${url.search}`,
+      method: method as Dispatcher.HttpMethod,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/scim+json, application/json',
+        ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      // No redirect is followed (the pool has no redirect interceptor): a 3xx is an answer.
+    });
+    return { status: res.statusCode, headers: res.headers, text: await readText(res, deadline) };
   }
 
-  async function readText(res: Response): Promise<string> {
-    const length = Number(res.headers.get('content-length') ?? '0');
+  /** The body, refused as soon as it passes the limit: a runaway answer is never held whole. */
+  async function readText(res: Dispatcher.ResponseData, deadline: number): Promise<string> {
+    const length = Number(header(res.headers, 'content-length') ?? '0');
     if (length > maxBodyBytes) {
-      await res.body?.cancel();
-      throw new ScimError('bad_response', `The app sent ${length} bytes in one answer; the limit is ${maxBodyBytes}.`, res.status);
+      res.body.destroy();
+      throw new ScimError('bad_response', `The app sent ${length} bytes in one answer; the limit is ${maxBodyBytes}.`, res.statusCode);
     }
-    const text = await res.text();
-    if (text.length > maxBodyBytes) throw new ScimError('bad_response', `The app sent more than ${maxBodyBytes} bytes in one answer.`, res.status);
-    return text;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        res.body.destroy();
+        throw new ScimError('bad_response', `The app sent more than ${maxBodyBytes} bytes in one answer.`, res.statusCode);
+      }
+      if (performance.now() > deadline) {
+        res.body.destroy();
+        throw new errors.BodyTimeoutError('The app did not finish its answer in time.');
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
   }
 
   function parseBody(text: string): unknown {
@@ -111,14 +128,13 @@ export function createTransport(options: TransportOptions) {
     const url = new URL(`${base}${path}`);
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
-      let res: Response;
-      let text: string;
+      let res: Answer;
       try {
         const token = await options.tokens.accessToken(url);
-        ({ res, text } = await limiter.run(() => once(method, url, body, token)));
+        res = await channel.limiter.run(() => once(method, url, body, token));
       } catch (err) {
         if (err instanceof ScimError) throw err;
-        const timedOut = (err as Error).name === 'TimeoutError';
+        const timedOut = err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError || err instanceof errors.ConnectTimeoutError;
         const reason = timedOut ? 'The app did not answer in time.' : `The app cannot be reached: ${(err as Error).cause ?? (err as Error).message}`;
         if (attempt < maxRetries) {
           await sleep(jitter(backoffMs, maxBackoffMs, attempt));
@@ -126,12 +142,12 @@ export function createTransport(options: TransportOptions) {
         }
         throw new ScimError('transient', reason);
       }
-      const parsed = parseBody(text);
+      const parsed = parseBody(res.text);
       if (res.status >= 200 && res.status < 300) {
         if (parsed && typeof parsed === 'object' && '__unparsed' in parsed) {
           throw new ScimError('bad_response', 'The app answered with something that is not JSON: is this a SCIM endpoint?', res.status);
         }
-        return { status: res.status, body: parsed, etag: res.headers.get('etag') };
+        return { status: res.status, body: parsed, etag: header(res.headers, 'etag') };
       }
       if (res.status >= 300 && res.status < 400) {
         throw new ScimError('bad_response', `The app redirected the request (HTTP ${res.status}): check the endpoint URL.`, res.status);
@@ -144,7 +160,7 @@ export function createTransport(options: TransportOptions) {
         continue;
       }
       if (kind === 'transient' && attempt < maxRetries) {
-        const hinted = retryAfterMs(res.headers.get('retry-after'));
+        const hinted = retryAfterMs(header(res.headers, 'retry-after'));
         await sleep(hinted != null ? Math.min(hinted, maxBackoffMs) : jitter(backoffMs, maxBackoffMs, attempt));
         continue;
       }
@@ -152,7 +168,23 @@ export function createTransport(options: TransportOptions) {
     }
   }
 
-  return { request, baseUrl: base };
+  /** Closes the connections, if this client made its own channel; a shared one is its owner's. */
+  async function close(): Promise<void> {
+    if (owned) await channel.close();
+  }
+
+  return { request, close, baseUrl: base };
+}
+
+interface Answer {
+  status: number;
+  headers: Dispatcher.ResponseData['headers'];
+  text: string;
+}
+
+function header(headers: Answer['headers'], name: string): string | null {
+  const value = headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
 function jitter(base: number, cap: number, attempt: number): number {
