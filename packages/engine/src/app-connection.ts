@@ -64,7 +64,7 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
   function channelFor(tenant: string): AppChannel {
     let channel = channels.get(tenant);
     if (!channel) {
-      channel = createAppChannel(new URL(tenant).origin, { concurrency: limits.concurrency ?? 8, requestsPerSecond: limits.requestsPerSecond ?? 50 });
+      channel = createAppChannel(new URL(tenant).origin, { concurrency: limits.concurrency ?? 8, ratePerSecond: limits.requestsPerSecond ?? 50, burst: limits.requestsPerSecond ?? 50 });
       channels.set(tenant, channel);
     }
     return channel;
@@ -202,7 +202,7 @@ export async function checkAppConnection(
   let channel: AppChannel | null = null;
   try {
     // Its own connection, closed when the check is done.
-    channel = createAppChannel(checkBaseUrl(endpointUrl).origin, { concurrency: 2, requestsPerSecond: 10 });
+    channel = createAppChannel(checkBaseUrl(endpointUrl).origin, { concurrency: 2, ratePerSecond: 10, burst: 10 });
     const client = new ScimClient({
       baseUrl: endpointUrl,
       tokens: tokensFor(db, secrets, configurationId, credentials),

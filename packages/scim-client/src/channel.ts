@@ -1,11 +1,5 @@
 import { Pool } from 'undici';
-import { RequestLimiter } from './limiter.js';
-
-export interface ChannelLimits {
-  /** Most requests in flight to the app at once; also the number of kept-alive connections. */
-  concurrency: number;
-  requestsPerSecond: number;
-}
+import { Pacer, type AppLimits, type PacerOptions } from './pacer.js';
 
 /**
  * Everything requests to one app share: a keep-alive connection pool to its origin (undici,
@@ -16,12 +10,13 @@ export interface AppChannel {
   /** The only origin the pool connects to: requests for any other are refused before leaving. */
   readonly origin: string;
   readonly pool: Pool;
-  readonly limiter: RequestLimiter;
+  readonly pacer: Pacer;
   /** Lets requests in flight finish, then closes the connections. */
   close(): Promise<void>;
 }
 
-export function createAppChannel(origin: string, limits: ChannelLimits): AppChannel {
+/** `limits.concurrency` is also the number of kept-alive connections. */
+export function createAppChannel(origin: string, limits: AppLimits, options: PacerOptions = {}): AppChannel {
   const at = new URL(origin).origin;
   const pool = new Pool(at, {
     connections: limits.concurrency,
@@ -35,7 +30,7 @@ export function createAppChannel(origin: string, limits: ChannelLimits): AppChan
   return {
     origin: at,
     pool,
-    limiter: new RequestLimiter(limits.concurrency, limits.requestsPerSecond),
+    pacer: new Pacer(limits, options),
     close: async () => {
       if (!pool.closed) await pool.close();
     },

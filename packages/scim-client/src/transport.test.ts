@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAppChannel } from './channel.js';
 import { ScimClient } from './client.js';
 import type { ScimError } from './errors.js';
-import { RequestLimiter } from './limiter.js';
 import { CredentialOriginError, oauthRefreshToken, staticToken, type TokenProvider } from './tokens.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
@@ -160,7 +159,7 @@ describe('transport on a keep-alive pool (undici)', () => {
   });
 
   it('refuses a channel to another origin than the endpoint', async () => {
-    const channel = createAppChannel('http://127.0.0.1:1', { concurrency: 1, requestsPerSecond: 1 });
+    const channel = createAppChannel('http://127.0.0.1:1', { concurrency: 1, ratePerSecond: 1, burst: 1 });
     expect(() => new ScimClient({ baseUrl: 'http://127.0.0.1:2/scim', tokens: staticToken('t', 'http://127.0.0.1:2'), channel })).toThrowError(/cannot carry/);
     await channel.close();
   });
@@ -194,33 +193,5 @@ describe('a credential goes only to the origin it was granted for (S-5)', () => 
     expect(heard).toEqual([]);
     // And the granted origin still gets it.
     expect(await new ScimClient({ baseUrl: granted.url, tokens: staticToken('stored-bearer', granted.url), ...fast }).findUserByUserName('a@example.com')).toBeNull();
-  });
-});
-
-describe('RequestLimiter', () => {
-  it('never runs more than the concurrency at once', async () => {
-    const limiter = new RequestLimiter(3, 1000);
-    let running = 0;
-    let peak = 0;
-    await Promise.all(
-      Array.from({ length: 20 }, () =>
-        limiter.run(async () => {
-          peak = Math.max(peak, ++running);
-          await new Promise((r) => setTimeout(r, 5));
-          running--;
-        }),
-      ),
-    );
-    expect(peak).toBe(3);
-  });
-
-  it('starts no more than the rate allows in the first second', async () => {
-    const limiter = new RequestLimiter(100, 10);
-    let started = 0;
-    const all = Array.from({ length: 30 }, () => limiter.run(async () => void started++));
-    await new Promise((r) => setTimeout(r, 500));
-    expect(started).toBeLessThanOrEqual(16);
-    await Promise.all(all);
-    expect(started).toBe(30);
   });
 });

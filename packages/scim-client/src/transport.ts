@@ -16,6 +16,9 @@ export interface TransportOptions {
   /** Limits of a channel made for this client alone (when no `channel` is given). */
   concurrency?: number;
   requestsPerSecond?: number;
+  burst?: number;
+  /** Retries of a request the app refused as too many (429): the app-wide pause paces them. */
+  maxThrottledRetries?: number;
   /** The app's shared connections and limits; its origin must be the endpoint's. */
   channel?: AppChannel;
   /** Largest body accepted, so a runaway page cannot exhaust memory. */
@@ -61,9 +64,14 @@ export function createTransport(options: TransportOptions) {
   const baseUrl = checkBaseUrl(options.baseUrl);
   const base = baseUrl.toString().replace(/\/+$/, '');
   const owned = !options.channel;
-  const channel = options.channel ?? createAppChannel(baseUrl.origin, { concurrency: options.concurrency ?? 8, requestsPerSecond: options.requestsPerSecond ?? 50 });
+  const channel = options.channel ?? createAppChannel(baseUrl.origin, {
+      concurrency: options.concurrency ?? 8,
+      ratePerSecond: options.requestsPerSecond ?? 50,
+      burst: options.burst ?? options.requestsPerSecond ?? 50,
+    });
   if (channel.origin !== baseUrl.origin) throw new Error(`A channel to ${channel.origin} cannot carry requests to ${baseUrl.origin}.`);
   const maxRetries = options.maxRetries ?? 4;
+  const maxThrottledRetries = options.maxThrottledRetries ?? 10;
   const backoffMs = options.backoffMs ?? 500;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? 20 * 1024 * 1024;
@@ -127,11 +135,20 @@ export function createTransport(options: TransportOptions) {
     // The URL the token provider checks is the one fetched: a token leaves only for its origin (S-5).
     const url = new URL(`${base}${path}`);
     let refreshed = false;
+    let throttles = 0;
     for (let attempt = 0; ; attempt++) {
       let res: Answer;
       try {
         const token = await options.tokens.accessToken(url);
-        res = await channel.limiter.run(() => once(method, url, body, token));
+        res = await channel.pacer.run(async (permit) => {
+          const answer = await once(method, url, body, token);
+          // E-18: the app's answer paces every request to it, not just this one.
+          if (throttling(answer)) {
+            const fallback = Math.min(maxBackoffMs, backoffMs * 2 ** throttles);
+            channel.pacer.throttled(permit, retryAfterMs(header(answer.headers, 'retry-after')), fallback);
+          } else if (answer.status < 500) channel.pacer.succeeded();
+          return answer;
+        });
       } catch (err) {
         if (err instanceof ScimError) throw err;
         const timedOut = err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError || err instanceof errors.ConnectTimeoutError;
@@ -159,6 +176,12 @@ export function createTransport(options: TransportOptions) {
         await options.tokens.refresh(url);
         continue;
       }
+      if (throttling(res) && throttles < maxThrottledRetries) {
+        // The pacer holds this retry, with every other request to the app, until the pause ends.
+        throttles++;
+        attempt--;
+        continue;
+      }
       if (kind === 'transient' && attempt < maxRetries) {
         const hinted = retryAfterMs(header(res.headers, 'retry-after'));
         await sleep(hinted != null ? Math.min(hinted, maxBackoffMs) : jitter(backoffMs, maxBackoffMs, attempt));
@@ -174,6 +197,11 @@ export function createTransport(options: TransportOptions) {
   }
 
   return { request, close, baseUrl: base };
+}
+
+/** "Too many": 429, or 503 with a Retry-After (the app says when to come back). */
+function throttling(answer: Answer): boolean {
+  return answer.status === 429 || (answer.status === 503 && header(answer.headers, 'retry-after') !== null);
 }
 
 interface Answer {
