@@ -1,11 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { catalogEntry } from '@autoprov/contract';
 import { appConfigurations, type AppDatabase } from '@autoprov/db';
 import {
   checkBaseUrl,
   createAppChannel,
   CredentialOriginError,
   type AppChannel,
+  type AppLimits,
   oauthRefreshToken,
   originOf,
   ScimClient,
@@ -61,10 +63,20 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
   const cache = new Map<string, { key: string; tenant: string; port: AppPort }>();
   const channels = new Map<string, AppChannel>();
 
-  function channelFor(tenant: string): AppChannel {
+  /** E-18: the catalog's limits for the app, unless the caller sets its own (tests, benchmarks). */
+  function limitsOf(appKey: string): AppLimits {
+    const published = catalogEntry(appKey)?.limits ?? catalogEntry('custom-scim')!.limits;
+    return {
+      ratePerSecond: limits.requestsPerSecond ?? published.ratePerSecond,
+      burst: limits.burst ?? limits.requestsPerSecond ?? published.burst,
+      concurrency: limits.concurrency ?? published.concurrency,
+    };
+  }
+
+  function channelFor(tenant: string, appKey: string): AppChannel {
     let channel = channels.get(tenant);
     if (!channel) {
-      channel = createAppChannel(new URL(tenant).origin, { concurrency: limits.concurrency ?? 8, ratePerSecond: limits.requestsPerSecond ?? 50, burst: limits.requestsPerSecond ?? 50 });
+      channel = createAppChannel(new URL(tenant).origin, limitsOf(appKey));
       channels.set(tenant, channel);
     }
     return channel;
@@ -99,7 +111,7 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
       const updated = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
       if (updated?.sealedCredentials) cache.set(configurationId, { key: `${updated.endpointUrl}|${updated.sealedCredentials}`, tenant, port });
     });
-    const port: AppPort = scimAppPort(new ScimClient({ baseUrl: row.endpointUrl, tokens, ...limits, channel: channelFor(tenant) }));
+    const port: AppPort = scimAppPort(new ScimClient({ baseUrl: row.endpointUrl, tokens, ...limits, channel: channelFor(tenant, row.appKey) }));
     cache.set(configurationId, { key, tenant, port });
     return port;
   };
