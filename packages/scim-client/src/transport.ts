@@ -139,8 +139,9 @@ export function createTransport(options: TransportOptions) {
     for (let attempt = 0; ; attempt++) {
       let res: Answer;
       try {
-        const token = await options.tokens.accessToken(url);
         res = await channel.pacer.run(async (permit) => {
+          // Asked for once the app-wide pause is over: a token read before it could expire.
+          const token = await options.tokens.accessToken(url);
           const answer = await once(method, url, body, token);
           // E-18: the app's answer paces every request to it, not just this one.
           if (throttling(answer)) {
