@@ -41,10 +41,8 @@ export interface PacerOptions {
   maxPauseMs?: number;
 }
 
-/** Up to this share of the rate the app refused, the climb back is quick; then it holds. */
-const PLATEAU = 0.95;
-/** Calm (no refusal) needed before probing beyond the plateau: a refusal costs a Retry-After. */
-const HOLD_MS = 30_000;
+/** Below this share of the refused rate the climb is quick; above it, a slow probe. */
+const PLATEAU = 0.9;
 /** Multiplicative decrease. */
 const DECREASE = 0.5;
 
@@ -115,12 +113,10 @@ export class Pacer {
     this.raisedAt = now;
     if (this.current >= this.limits.ratePerSecond || seconds <= 0) return;
     const found = this.found ?? this.limits.ratePerSecond;
-    // Back to just below the refused rate within about two seconds; held there a while, then
-    // probing 1% a second (never slower than a thousandth of the published rate).
-    const plateau = PLATEAU * found;
-    if (this.current < plateau) this.current = Math.min(plateau, this.current + (found / 2) * seconds);
-    else if (now - this.measuredFrom >= HOLD_MS) this.current += Math.max(this.current / 100, this.limits.ratePerSecond / 1000) * seconds;
-    this.current = Math.min(this.limits.ratePerSecond, this.current);
+    // Back to just below the refused rate within about two seconds, then probe 1% a second
+    // (never slower than a thousandth of the published rate, so an underestimate heals).
+    const slope = this.current < PLATEAU * found ? found / 2 : Math.max(this.current / 100, this.limits.ratePerSecond / 1000);
+    this.current = Math.min(this.limits.ratePerSecond, this.current + slope * seconds);
   }
 
   /**
@@ -137,10 +133,10 @@ export class Pacer {
     if (permit.episode !== this.episode) return;
     this.episode++;
     // What the app was really accepting: successes over the time since the last change (at
-    // least a second, so a burst at the start does not read as a high rate). With no success
-    // at all there is nothing to measure: a quarter of the rate, then.
+    // least a second, so a burst at the start does not read as a high rate). Few successes
+    // may only mean little was asked: the limit found is never under a quarter of the rate.
     const accepted = this.successes / Math.max(1, (now - this.measuredFrom) / 1000);
-    this.found = Math.max(this.floor, this.successes > 0 ? Math.min(this.current, accepted) : this.current / 4);
+    this.found = Math.max(this.floor, Math.min(this.current, accepted), this.current / 4);
     this.current = Math.max(this.floor, this.found * DECREASE);
     this.measuredFrom = this.pausedUntil;
     this.successes = 0;
@@ -148,12 +144,9 @@ export class Pacer {
     this.pump();
   }
 
-  /**
-   * Never more at once than a second's worth at the current rate, nor the burst; and no burst
-   * at all once the app has refused: a burst on top of the rate is what its window counts.
-   */
+  /** Never more at once than a second's worth at the current rate, nor the burst. */
   private capacity(): number {
-    return this.found === null ? Math.max(1, Math.min(this.limits.burst, this.current)) : 1;
+    return Math.max(1, Math.min(this.limits.burst, this.current));
   }
 
   private pump(): void {
