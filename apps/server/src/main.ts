@@ -25,8 +25,9 @@ if (config.seedDemo && seedDemoOrganisation(db, systemClock)) {
 
 // The provisioning engine runs in this process: change-driven runs within seconds, a daily
 // reconciliation, and recovery of runs a previous process left unfinished (E-10, E-11, E-12).
+const appConnections = appConnector(db, secrets);
 const scheduler = new ProvisioningScheduler(
-  { db, clock: systemClock, directory: builtInDirectory(db), appFor: appConnector(db, secrets) },
+  { db, clock: systemClock, directory: builtInDirectory(db), appFor: appConnections },
   { latestDirectoryChange: () => latestChangeId(db) },
 );
 scheduler.start();
@@ -85,7 +86,9 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
 function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
   server.close(() => {
-    void Promise.all([scheduler.stop(), googleSync.stop()]).finally(() => {
+    void Promise.all([scheduler.stop(), googleSync.stop()]).finally(async () => {
+      // The runs have stopped: the apps' kept-alive connections can close.
+      await appConnections.close().catch(() => {});
       close();
       process.exit(0);
     });

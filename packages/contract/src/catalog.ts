@@ -29,6 +29,19 @@ export interface CatalogAccessLevel {
   label: string;
 }
 
+/**
+ * E-18: the request limits an app publishes. The SCIM client paces every request to the app
+ * by them (its `AppLimits` has this shape) and slows down further when the app says 429.
+ */
+export interface CatalogLimits {
+  /** Requests started per second at most. */
+  ratePerSecond: number;
+  /** Requests that may start at once after a quiet spell. */
+  burst: number;
+  /** Requests in flight at once at most. */
+  concurrency: number;
+}
+
 export interface CatalogEntry {
   key: string;
   name: string;
@@ -46,6 +59,8 @@ export interface CatalogEntry {
   oauth: { issuer: string; authorizationUrl: string; tokenUrl: string; scope: string } | null;
   /** Where to find the account key (W-3 help text). */
   endpointHelp: string;
+  /** E-18: what the app allows; each value says where it comes from. */
+  limits: CatalogLimits;
 }
 
 /** Where the built-in demo app (SPEC §6) answers by default; GoToMeeting's entry points at it. */
@@ -89,6 +104,14 @@ export const catalog: CatalogEntry[] = [
     takesGroups: false,
     oauth: { issuer: `${DEMO_APP_URL}/oauth`, authorizationUrl: `${DEMO_APP_URL}/oauth/auth`, tokenUrl: `${DEMO_APP_URL}/oauth/token`, scope: 'offline_access scim:users' },
     endpointHelp: 'Your account key is the number after #accounts/ in the address of your GoTo Admin Center (for example …/#accounts/4821937).',
+    limits: {
+      // Published: GoTo's APIs allow 10 requests per second by default
+      // (developer.goto.com/guides/References/Ref-Rate-Limits).
+      ratePerSecond: 10,
+      // Not published: one second's worth at once, a few in flight (conservative).
+      burst: 10,
+      concurrency: 4,
+    },
   },
   {
     key: 'workleap',
@@ -106,6 +129,9 @@ export const catalog: CatalogEntry[] = [
     takesGroups: true,
     oauth: null,
     endpointHelp: "Workleap shows its SCIM endpoint and lets you create a token under Settings → Integrations → SCIM.",
+    // Not published by Workleap: conservative, about what SaaS SCIM APIs that do publish allow
+    // for writes (Deel 5/s, Slack 10/s organisation-wide); a 429 slows it further.
+    limits: { ratePerSecond: 5, burst: 5, concurrency: 4 },
   },
   {
     key: 'custom-scim',
@@ -119,6 +145,9 @@ export const catalog: CatalogEntry[] = [
     takesGroups: true,
     oauth: null,
     endpointHelp: "The app's documentation gives its SCIM 2.0 base URL (the address before /Users).",
+    // Unknown app: conservative, like the SaaS SCIM APIs that publish a limit (GoTo 10/s);
+    // a super-admin can raise it for an app that takes more, and a 429 slows it further.
+    limits: { ratePerSecond: 10, burst: 10, concurrency: 4 },
   },
 ];
 

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogEntry } from '@autoprov/contract';
 import { appConfigurations, syncRuns } from '@autoprov/db';
 import { startScimmyServer } from '@autoprov/scim-client/testing';
 import { SecretBox } from '@autoprov/secrets';
@@ -116,6 +117,82 @@ describe('a stored credential goes only to the origin it was granted for (S-5)',
       expect((await checkAppConnection(f.db, secrets, f.configurationId, scim.baseUrl)).ok).toBe(true);
     } finally {
       attacker.close();
+    }
+  });
+});
+
+describe('pacing per app (E-18)', () => {
+  it("two configurations of one tenant share one budget: a 429 to one pauses the other's requests too", async () => {
+    const seen: { at: number; auth: string | undefined; status: number }[] = [];
+    let refusedOnce = false;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const status = refusedOnce ? 200 : 429;
+        refusedOnce = true;
+        seen.push({ at: Date.now(), auth: req.headers.authorization, status });
+        res.writeHead(status, { 'content-type': 'application/scim+json', ...(status === 429 ? { 'retry-after': '1' } : {}) });
+        res.end(JSON.stringify(status === 429 ? { detail: 'Too many requests' } : { schemas: [], totalResults: 0, Resources: [] }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`;
+    try {
+      const f = engineFixture({ baseUrl: url, token: 'unused' });
+      const secrets = new SecretBox(randomBytes(32));
+      const other = { ...f.configuration(), id: randomUUID(), appKey: 'custom-scim' };
+      f.db.insert(appConfigurations).values(other).run();
+      storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 'first', origin: new URL(url).origin });
+      storeCredentials(f.db, secrets, other.id, { kind: 'bearer', token: 'second', origin: new URL(url).origin });
+      const appFor = appConnector(f.db, secrets);
+      const first = await appFor(f.configurationId);
+      const second = await appFor(other.id);
+      const refused = first.findUserByUserName('a@example.com');
+      // The second configuration asks while the app's pause is on.
+      await new Promise((r) => setTimeout(r, 100));
+      await second.findUserByUserName('b@example.com');
+      await refused;
+      const secondAt = seen.find((s) => s.auth === 'Bearer second')!.at;
+      expect(seen[0]).toMatchObject({ auth: 'Bearer first', status: 429 });
+      expect(secondAt - seen[0]!.at).toBeGreaterThanOrEqual(950);
+      await appFor.close();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('a configuration without its own limits gets the catalog\'s: no more than its concurrency in flight', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      peak = Math.max(peak, ++inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'application/scim+json' });
+        res.end(JSON.stringify({ schemas: [], totalResults: 0, Resources: [] }));
+      }, 30);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`;
+    try {
+      const f = engineFixture({ baseUrl: url, token: 'unused', appKey: 'workleap' });
+      const secrets = new SecretBox(randomBytes(32));
+      storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 't', origin: new URL(url).origin });
+      const appFor = appConnector(f.db, secrets);
+      const app = await appFor(f.configurationId);
+      const started = performance.now();
+      await Promise.all(Array.from({ length: 15 }, (_, i) => app.findUserByUserName(`u${i}@example.com`)));
+      const seconds = (performance.now() - started) / 1000;
+      const { limits } = catalogEntry('workleap')!;
+      expect(peak).toBeLessThanOrEqual(limits.concurrency);
+      // 15 requests at 5/s with a burst of 5: about two seconds, not at once.
+      expect(seconds).toBeGreaterThanOrEqual((15 - limits.burst) / limits.ratePerSecond - 0.1);
+      await appFor.close();
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 });

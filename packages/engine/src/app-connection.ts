@@ -1,8 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { catalogEntry } from '@autoprov/contract';
 import { appConfigurations, type AppDatabase } from '@autoprov/db';
 import {
+  checkBaseUrl,
+  createAppChannel,
   CredentialOriginError,
+  type AppChannel,
+  type AppLimits,
   oauthRefreshToken,
   originOf,
   ScimClient,
@@ -42,32 +47,87 @@ export function storeCredentials(db: AppDatabase, secrets: SecretBox, configurat
     .run();
 }
 
+export interface AppConnector {
+  (configurationId: string, options?: AppForOptions): Promise<AppPort>;
+  /** Closes every app's connections (at shutdown), letting requests in flight finish. */
+  close(): Promise<void>;
+}
+
 /**
  * Builds each configuration's app port from its stored endpoint and sealed credentials. One
- * client per configuration is kept, so its limits and ServiceProviderConfig span runs; new
- * credentials (re-authorization) make a new one.
+ * client per configuration is kept, so its ServiceProviderConfig spans runs; new credentials
+ * (re-authorization) make a new one. Connections and limits live in one channel per tenant
+ * (the endpoint), shared by every configuration that talks to it, and closed when none does.
  */
-export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partial<TransportOptions> = {}) {
-  const cache = new Map<string, { key: string; port: AppPort }>();
-  return async function appFor(configurationId: string, options: AppForOptions = {}): Promise<AppPort> {
+export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partial<TransportOptions> = {}): AppConnector {
+  const cache = new Map<string, { key: string; tenant: string; port: AppPort }>();
+  const channels = new Map<string, AppChannel>();
+
+  /** E-18: the catalog's limits for the app, unless the caller sets its own (tests, benchmarks). */
+  function limitsOf(appKey: string): AppLimits {
+    const published = catalogEntry(appKey)?.limits ?? catalogEntry('custom-scim')!.limits;
+    return {
+      ratePerSecond: limits.requestsPerSecond ?? published.ratePerSecond,
+      burst: limits.burst ?? limits.requestsPerSecond ?? published.burst,
+      concurrency: limits.concurrency ?? published.concurrency,
+    };
+  }
+
+  function channelFor(tenant: string, appKey: string): AppChannel {
+    let channel = channels.get(tenant);
+    if (!channel) {
+      channel = createAppChannel(new URL(tenant).origin, limitsOf(appKey));
+      channels.set(tenant, channel);
+    }
+    return channel;
+  }
+
+  /** The configuration's client is gone: its tenant's connections close when nobody else uses them. */
+  function drop(configurationId: string) {
+    const gone = cache.get(configurationId);
+    if (!gone) return;
+    cache.delete(configurationId);
+    if ([...cache.values()].some((c) => c.tenant === gone.tenant)) return;
+    const channel = channels.get(gone.tenant);
+    channels.delete(gone.tenant);
+    void channel?.close();
+  }
+
+  const appFor = async function appFor(configurationId: string, options: AppForOptions = {}): Promise<AppPort> {
     const row = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
-    if (!row?.endpointUrl || !row.sealedCredentials) throw new AppCallError('unauthorized', 'The app has not been authorized yet.');
+    if (!row?.endpointUrl || !row.sealedCredentials) {
+      drop(configurationId);
+      throw new AppCallError('unauthorized', 'The app has not been authorized yet.');
+    }
     const key = `${row.endpointUrl}|${row.sealedCredentials}`;
     const cached = cache.get(configurationId);
     const observed = options.onExchange !== undefined;
     if (cached?.key === key && !observed) return cached.port;
     const credentials = readCredentials(db, secrets, row);
     if (!credentials) throw new AppCallError('unauthorized', 'The stored authorization cannot be read (was the secret key changed?): re-authorize.');
+    const tenant = checkBaseUrl(row.endpointUrl).toString().replace(/\/+$/, '');
+    if (cached && cached.tenant !== tenant) drop(configurationId);
     const tokens = tokensFor(db, secrets, configurationId, credentials, () => {
       // The refreshed client stays valid: remember it under the new sealed value.
       const updated = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
-      if (updated?.sealedCredentials && !observed) cache.set(configurationId, { key: `${updated.endpointUrl}|${updated.sealedCredentials}`, port });
+      if (updated?.sealedCredentials && !observed) cache.set(configurationId, { key: `${updated.endpointUrl}|${updated.sealedCredentials}`, tenant, port });
     });
-    // E-20: an observed run gets a client of its own, so only its own requests are seen.
-    const port: AppPort = scimAppPort(new ScimClient({ baseUrl: row.endpointUrl, tokens, ...limits, ...(observed ? { onExchange: options.onExchange } : {}) }));
-    if (!observed) cache.set(configurationId, { key, port });
+    // E-20: an observed run gets a client of its own, so only its own requests are seen; it still
+    // shares the tenant's channel, so its requests count against the app's limits (E-18).
+    const port: AppPort = scimAppPort(
+      new ScimClient({ baseUrl: row.endpointUrl, tokens, ...limits, channel: channelFor(tenant, row.appKey), ...(observed ? { onExchange: options.onExchange } : {}) }),
+    );
+    if (!observed) cache.set(configurationId, { key, tenant, port });
     return port;
   };
+  return Object.assign(appFor, {
+    close: async () => {
+      cache.clear();
+      const open = [...channels.values()];
+      channels.clear();
+      await Promise.all(open.map((c) => c.close()));
+    },
+  });
 }
 
 type CredentialRow = { id: string; sealedCredentials: string | null; endpointUrl: string | null };
@@ -156,13 +216,17 @@ export async function checkAppConnection(
   } catch {
     // checkBaseUrl below says what is wrong with it
   }
+  let channel: AppChannel | null = null;
   try {
+    // Its own connection, closed when the check is done.
+    channel = createAppChannel(checkBaseUrl(endpointUrl).origin, { concurrency: 2, ratePerSecond: 10, burst: 10 });
     const client = new ScimClient({
       baseUrl: endpointUrl,
       tokens: tokensFor(db, secrets, configurationId, credentials),
       maxRetries: 1,
       backoffMs: 200,
       timeoutMs: options.timeoutMs ?? 10_000,
+      channel,
     });
     await client.serviceProviderConfig();
     let users = 0;
@@ -196,5 +260,7 @@ export async function checkAppConnection(
       default:
         return { ok: false, reason: said };
     }
+  } finally {
+    void channel?.close();
   }
 }

@@ -1,5 +1,6 @@
+export * from './channel.js';
 export * from './client.js';
 export * from './errors.js';
-export * from './limiter.js';
+export * from './pacer.js';
 export * from './tokens.js';
 export { checkBaseUrl, createTransport, type TransportExchange, type TransportOptions } from './transport.js';

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAppChannel } from './channel.js';
 import { ScimClient } from './client.js';
 import type { ScimError } from './errors.js';
-import { RequestLimiter } from './limiter.js';
 import { CredentialOriginError, oauthRefreshToken, staticToken, type TokenProvider } from './tokens.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
@@ -117,6 +117,54 @@ describe('transport (E-8)', () => {
   });
 });
 
+describe('transport on a keep-alive pool (undici)', () => {
+  it('reuses a few kept-alive connections for many requests, no more than the concurrency', async () => {
+    const sockets = new Set<unknown>();
+    const s = await serve((req, res) => {
+      sockets.add(req.socket);
+      json(res, 200, list([]));
+    });
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t', s.url), ...fast, concurrency: 3, requestsPerSecond: 100_000 });
+    await Promise.all(Array.from({ length: 60 }, (_, i) => client.findUserByUserName(`u${i}@example.com`)));
+    expect(s.hits()).toBe(60);
+    expect(sockets.size).toBeGreaterThan(0);
+    expect(sockets.size).toBeLessThanOrEqual(3);
+  });
+
+  it('stops reading an endless answer as soon as it passes the limit', async () => {
+    let written = 0;
+    const s = await serve((_req, res) => {
+      // No content-length: the limit can only be enforced while reading.
+      res.writeHead(200, { 'content-type': 'application/scim+json' });
+      const more = () => {
+        while (written < 50_000_000 && res.write('x'.repeat(16_384))) written += 16_384;
+        if (written < 50_000_000 && !res.destroyed) res.once('drain', more);
+      };
+      more();
+    });
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t', s.url), ...fast, timeoutMs: 5000, maxBodyBytes: 100_000 });
+    await expect(client.getUser('1')).rejects.toMatchObject({ kind: 'bad_response', reason: expect.stringMatching(/more than 100000 bytes/) });
+    expect(written).toBeLessThan(10_000_000);
+  });
+
+  it('refuses a redirect and never contacts where it points', async () => {
+    const elsewhere = await serve((_req, res) => json(res, 200, list([])));
+    const s = await serve((_req, res) => {
+      res.writeHead(307, { location: `${elsewhere.url}/Users` });
+      res.end();
+    });
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t', s.url), ...fast });
+    await expect(client.findUserByUserName('a@example.com')).rejects.toMatchObject({ kind: 'bad_response', status: 307, reason: expect.stringMatching(/redirected/) });
+    expect(elsewhere.hits()).toBe(0);
+  });
+
+  it('refuses a channel to another origin than the endpoint', async () => {
+    const channel = createAppChannel('http://127.0.0.1:1', { concurrency: 1, ratePerSecond: 1, burst: 1 });
+    expect(() => new ScimClient({ baseUrl: 'http://127.0.0.1:2/scim', tokens: staticToken('t', 'http://127.0.0.1:2'), channel })).toThrowError(/cannot carry/);
+    await channel.close();
+  });
+});
+
 describe('a credential goes only to the origin it was granted for (S-5)', () => {
   it('sends no token, bearer or OAuth, to a listener on another loopback port, whatever the path', async () => {
     const granted = await serve((_req, res) => json(res, 200, list([])));
@@ -145,33 +193,5 @@ describe('a credential goes only to the origin it was granted for (S-5)', () => 
     expect(heard).toEqual([]);
     // And the granted origin still gets it.
     expect(await new ScimClient({ baseUrl: granted.url, tokens: staticToken('stored-bearer', granted.url), ...fast }).findUserByUserName('a@example.com')).toBeNull();
-  });
-});
-
-describe('RequestLimiter', () => {
-  it('never runs more than the concurrency at once', async () => {
-    const limiter = new RequestLimiter(3, 1000);
-    let running = 0;
-    let peak = 0;
-    await Promise.all(
-      Array.from({ length: 20 }, () =>
-        limiter.run(async () => {
-          peak = Math.max(peak, ++running);
-          await new Promise((r) => setTimeout(r, 5));
-          running--;
-        }),
-      ),
-    );
-    expect(peak).toBe(3);
-  });
-
-  it('starts no more than the rate allows in the first second', async () => {
-    const limiter = new RequestLimiter(100, 10);
-    let started = 0;
-    const all = Array.from({ length: 30 }, () => limiter.run(async () => void started++));
-    await new Promise((r) => setTimeout(r, 500));
-    expect(started).toBeLessThanOrEqual(16);
-    await Promise.all(all);
-    expect(started).toBe(30);
   });
 });

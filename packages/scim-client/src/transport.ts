@@ -1,5 +1,6 @@
+import { errors, type Dispatcher } from 'undici';
+import { createAppChannel, type AppChannel } from './channel.js';
 import { kindOfStatus, reasonFrom, ScimError } from './errors.js';
-import { RequestLimiter } from './limiter.js';
 import type { TokenProvider } from './tokens.js';
 
 export interface TransportOptions {
@@ -12,11 +13,16 @@ export interface TransportOptions {
   /** First backoff; doubles each retry, with full jitter, capped at `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** Limits of a channel made for this client alone (when no `channel` is given). */
   concurrency?: number;
   requestsPerSecond?: number;
+  burst?: number;
+  /** Retries of a request the app refused as too many (429): the app-wide pause paces them. */
+  maxThrottledRetries?: number;
+  /** The app's shared connections and limits; its origin must be the endpoint's. */
+  channel?: AppChannel;
   /** Largest body accepted, so a runaway page cannot exhaust memory. */
   maxBodyBytes?: number;
-  fetch?: typeof fetch;
   /** Told of every request sent and its answer, as sent (E-20 shows them; the observer masks secrets). */
   onExchange?: (exchange: TransportExchange) => void;
 }
@@ -69,19 +75,26 @@ export function checkBaseUrl(baseUrl: string): URL {
  * mapping of every answer to a result or a ScimError (authentik's pattern).
  */
 export function createTransport(options: TransportOptions) {
-  const base = checkBaseUrl(options.baseUrl).toString().replace(/\/+$/, '');
-  const limiter = new RequestLimiter(options.concurrency ?? 8, options.requestsPerSecond ?? 50);
-  const doFetch = options.fetch ?? fetch;
+  const baseUrl = checkBaseUrl(options.baseUrl);
+  const base = baseUrl.toString().replace(/\/+$/, '');
+  const owned = !options.channel;
+  const channel = options.channel ?? createAppChannel(baseUrl.origin, {
+      concurrency: options.concurrency ?? 8,
+      ratePerSecond: options.requestsPerSecond ?? 50,
+      burst: options.burst ?? options.requestsPerSecond ?? 50,
+    });
+  if (channel.origin !== baseUrl.origin) throw new Error(`A channel to ${channel.origin} cannot carry requests to ${baseUrl.origin}.`);
   const maxRetries = options.maxRetries ?? 4;
+  const maxThrottledRetries = options.maxThrottledRetries ?? 10;
   const backoffMs = options.backoffMs ?? 500;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? 20 * 1024 * 1024;
+  const timeoutMs = options.timeoutMs ?? 30_000;
 
-  async function once(method: string, url: URL, body: unknown, token: string): Promise<{ res: Response; text: string }> {
-    // A timer cleared on answer: AbortSignal.timeout() would keep every signal alive for the
-    // whole timeout, tens of thousands of them during a large run.
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('The app did not answer in time.', 'TimeoutError')), options.timeoutMs ?? 30_000);
+  async function once(method: string, url: URL, body: unknown, token: string): Promise<Answer> {
+    // undici's own timers (no AbortController per request): one for the headers, one between
+    // body chunks; the whole answer must also arrive within the timeout (checked as it comes).
+    const deadline = performance.now() + timeoutMs;
     const headers: Record<string, string> = {
       authorization: `Bearer ${token}`,
       accept: 'application/scim+json, application/json',
@@ -91,29 +104,49 @@ export function createTransport(options: TransportOptions) {
     const started = Date.now();
     let status: number | null = null;
     try {
-      const res = await doFetch(url, { method, headers, body: sent, signal: controller.signal, redirect: 'manual' });
-      status = res.status;
-      const text = await readText(res);
+      const res = await channel.pool.request({
+        origin: channel.origin,
+        path: `${url.pathname}${url.search}`,
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body: sent,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        // No redirect is followed (the pool has no redirect interceptor): a 3xx is an answer.
+      });
+      status = res.statusCode;
+      const text = await readText(res, deadline);
       options.onExchange?.({ method, url: url.toString(), requestHeaders: headers, requestBody: sent ?? null, status, responseBody: text, durationMs: Date.now() - started, error: null });
-      return { res, text };
+      return { status: res.statusCode, headers: res.headers, text };
     } catch (err) {
       const error = (err as Error).message;
       options.onExchange?.({ method, url: url.toString(), requestHeaders: headers, requestBody: sent ?? null, status, responseBody: null, durationMs: Date.now() - started, error });
       throw err;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
-  async function readText(res: Response): Promise<string> {
-    const length = Number(res.headers.get('content-length') ?? '0');
+  /** The body, refused as soon as it passes the limit: a runaway answer is never held whole. */
+  async function readText(res: Dispatcher.ResponseData, deadline: number): Promise<string> {
+    const length = Number(header(res.headers, 'content-length') ?? '0');
     if (length > maxBodyBytes) {
-      await res.body?.cancel();
-      throw new ScimError('bad_response', `The app sent ${length} bytes in one answer; the limit is ${maxBodyBytes}.`, res.status);
+      res.body.destroy();
+      throw new ScimError('bad_response', `The app sent ${length} bytes in one answer; the limit is ${maxBodyBytes}.`, res.statusCode);
     }
-    const text = await res.text();
-    if (text.length > maxBodyBytes) throw new ScimError('bad_response', `The app sent more than ${maxBodyBytes} bytes in one answer.`, res.status);
-    return text;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        res.body.destroy();
+        throw new ScimError('bad_response', `The app sent more than ${maxBodyBytes} bytes in one answer.`, res.statusCode);
+      }
+      if (performance.now() > deadline) {
+        res.body.destroy();
+        throw new errors.BodyTimeoutError('The app did not finish its answer in time.');
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
   }
 
   function parseBody(text: string): unknown {
@@ -129,15 +162,24 @@ export function createTransport(options: TransportOptions) {
     // The URL the token provider checks is the one fetched: a token leaves only for its origin (S-5).
     const url = new URL(`${base}${path}`);
     let refreshed = false;
+    let throttles = 0;
     for (let attempt = 0; ; attempt++) {
-      let res: Response;
-      let text: string;
+      let res: Answer;
       try {
-        const token = await options.tokens.accessToken(url);
-        ({ res, text } = await limiter.run(() => once(method, url, body, token)));
+        res = await channel.pacer.run(async (permit) => {
+          // Asked for once the app-wide pause is over: a token read before it could expire.
+          const token = await options.tokens.accessToken(url);
+          const answer = await once(method, url, body, token);
+          // E-18: the app's answer paces every request to it, not just this one.
+          if (throttling(answer)) {
+            const fallback = Math.min(maxBackoffMs, backoffMs * 2 ** throttles);
+            channel.pacer.throttled(permit, retryAfterMs(header(answer.headers, 'retry-after')), fallback);
+          } else if (answer.status < 500) channel.pacer.succeeded();
+          return answer;
+        });
       } catch (err) {
         if (err instanceof ScimError) throw err;
-        const timedOut = (err as Error).name === 'TimeoutError';
+        const timedOut = err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError || err instanceof errors.ConnectTimeoutError;
         const reason = timedOut ? 'The app did not answer in time.' : `The app cannot be reached: ${(err as Error).cause ?? (err as Error).message}`;
         if (attempt < maxRetries) {
           await sleep(jitter(backoffMs, maxBackoffMs, attempt));
@@ -145,12 +187,12 @@ export function createTransport(options: TransportOptions) {
         }
         throw new ScimError('transient', reason);
       }
-      const parsed = parseBody(text);
+      const parsed = parseBody(res.text);
       if (res.status >= 200 && res.status < 300) {
         if (parsed && typeof parsed === 'object' && '__unparsed' in parsed) {
           throw new ScimError('bad_response', 'The app answered with something that is not JSON: is this a SCIM endpoint?', res.status);
         }
-        return { status: res.status, body: parsed, etag: res.headers.get('etag') };
+        return { status: res.status, body: parsed, etag: header(res.headers, 'etag') };
       }
       if (res.status >= 300 && res.status < 400) {
         throw new ScimError('bad_response', `The app redirected the request (HTTP ${res.status}): check the endpoint URL.`, res.status);
@@ -162,8 +204,14 @@ export function createTransport(options: TransportOptions) {
         await options.tokens.refresh(url);
         continue;
       }
+      if (throttling(res) && throttles < maxThrottledRetries) {
+        // The pacer holds this retry, with every other request to the app, until the pause ends.
+        throttles++;
+        attempt--;
+        continue;
+      }
       if (kind === 'transient' && attempt < maxRetries) {
-        const hinted = retryAfterMs(res.headers.get('retry-after'));
+        const hinted = retryAfterMs(header(res.headers, 'retry-after'));
         await sleep(hinted != null ? Math.min(hinted, maxBackoffMs) : jitter(backoffMs, maxBackoffMs, attempt));
         continue;
       }
@@ -171,7 +219,28 @@ export function createTransport(options: TransportOptions) {
     }
   }
 
-  return { request, baseUrl: base };
+  /** Closes the connections, if this client made its own channel; a shared one is its owner's. */
+  async function close(): Promise<void> {
+    if (owned) await channel.close();
+  }
+
+  return { request, close, baseUrl: base };
+}
+
+/** "Too many": 429, or 503 with a Retry-After (the app says when to come back). */
+function throttling(answer: Answer): boolean {
+  return answer.status === 429 || (answer.status === 503 && header(answer.headers, 'retry-after') !== null);
+}
+
+interface Answer {
+  status: number;
+  headers: Dispatcher.ResponseData['headers'];
+  text: string;
+}
+
+function header(headers: Answer['headers'], name: string): string | null {
+  const value = headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
 function jitter(base: number, cap: number, attempt: number): number {
