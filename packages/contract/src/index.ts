@@ -7,3 +7,4 @@ export * from './directory.js';
 export * from './catalog.js';
 export * from './apps.js';
 export * from './reports.js';
+export * from './alerts.js';
