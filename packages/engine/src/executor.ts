@@ -204,7 +204,7 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
     } else if (state === 'succeeded') {
       signalAlert(deps, { ended: 'run_partly_failed', configurationId: row.id });
     }
-    if (state !== 'failed' && totals.appCalls > 0) signalAlert(deps, { ended: 'needs_reauthorization', configurationId: row.id });
+    if (state !== 'failed') signalAlert(deps, { ended: 'needs_reauthorization', configurationId: row.id });
     if (request.trigger !== 'change') {
       db.update(appConfigurations).set({ lastFullSyncAt: now }).where(eq(appConfigurations.id, row.id)).run();
     }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { alertChannels, alertKinds } from '@autoprov/contract/enums';
+import { alertKinds, type AlertChannel } from '@autoprov/contract/enums';
 import { appConfigurations } from './provisioning.js';
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -22,7 +22,7 @@ export const alertSettings = sqliteTable('alert_settings', {
 });
 
 export interface StoredAlertDelivery {
-  channel: (typeof alertChannels)[number];
+  channel: AlertChannel;
   to: string;
   ok: boolean;
   attempts: number;
