@@ -20,6 +20,14 @@ export interface AlertCenterDeps {
 
 type Episode = typeof alertEpisodes.$inferSelect;
 
+/** A deleted configuration has no condition left: its open episodes end (L-7). */
+export function endEpisodesOf(db: Pick<AppDatabase, 'update'>, configurationId: string, at: Date) {
+  db.update(alertEpisodes)
+    .set({ endedAt: at })
+    .where(and(eq(alertEpisodes.configurationId, configurationId), isNull(alertEpisodes.endedAt)))
+    .run();
+}
+
 const appNameOf = (appKey: string) => catalogEntry(appKey)?.name ?? appKey;
 const linkOf = (publicUrl: string, appKey: string) => `${publicUrl}/apps/${encodeURIComponent(appKey)}`;
 
