@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { SMTPServer } from 'smtp-server';
 import { e2eServer } from '../support/server-config.js';
@@ -138,6 +139,8 @@ test('alerts: SMTP settings with a test e-mail, an alert e-mailed when GoToMeeti
     await expect(row).toContainText('Ongoing');
     await expect(row).toContainText('E-mail to alerts@example.com');
     await page.screenshot({ path: test.info().outputPath('notifications.png') });
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
     await row.getByRole('link', { name: 'GoToMeeting' }).click();
     await expect(page.getByRole('heading', { name: 'GoToMeeting', level: 1 })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Re-authorize' })).toBeVisible();

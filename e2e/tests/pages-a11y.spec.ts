@@ -54,6 +54,7 @@ const visits: Visit[] = [
   { name: 'change history', path: '/directory/changes', heading: 'Change history' },
   { name: 'directory source', path: '/directory/source', heading: 'Directory source' },
   { name: 'admins', path: '/admins', heading: 'Admins' },
+  { name: 'alerts (L-7)', path: '/alerts', heading: 'Alerts' },
   { name: 'not-found page', path: '/no-such-page', heading: 'Page not found' },
   { name: 'sign-in (S-1)', path: '/sign-in', heading: 'Sign in', signedOut: true },
   { name: 'setup link, once used (S-1)', path: '/setup?token=used', heading: 'Create the super-admin', signedOut: true },
