@@ -197,8 +197,9 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
     const failed = counts.failed ?? 0;
     const state = failed === 0 ? 'succeeded' : failed === totals.appCalls ? 'failed' : 'partly_failed';
     updateRun(db, runId, { state, endedAt: clock.now(), counts, done });
-    // L-7: a partly failed run opens an episode that lasts until a run succeeds; a run that
-    // reached the app with its authorization ends a lost-authorization episode (M-5).
+    // L-7: a partly failed run opens an episode that lasts until a run succeeds. A run that got
+    // this far ran on an active configuration (none starts while it needs re-authorization), so
+    // a lost-authorization episode is over (M-5).
     if (state === 'partly_failed') {
       signalAlert(deps, { kind: 'run_partly_failed', configurationId: row.id, runId, message: `A run partly failed: ${failed} of ${totals.appCalls} operations failed.` });
     } else if (state === 'succeeded') {
