@@ -147,7 +147,7 @@ test.describe('at 390×844, the phone navigation', () => {
 
     await menu.click();
     await expect(menu).toHaveAttribute('aria-expanded', 'true');
-    await expect(nav.getByRole('link')).toHaveText(['Apps', 'Directory', 'Reports', 'Admins']);
+    await expect(nav.getByRole('link')).toHaveText(['Apps', 'Directory', 'Reports', 'Alerts', 'Admins']);
     await expect(nav).toContainText(e2eServer.superAdmin.name);
     await expectPageWorks(page, phone.width);
     await page.screenshot({ path: test.info().outputPath('menu-open.png'), fullPage: true });
@@ -174,7 +174,7 @@ test.describe('at 1440×900, the side bar', () => {
 
   test('the sections are always shown, with no menu button; the admin and Sign out are in the top bar', async ({ page }) => {
     await page.goto('/apps');
-    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Apps', 'Directory', 'Reports', 'Admins']);
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Apps', 'Directory', 'Reports', 'Alerts', 'Admins']);
     await expect(page.getByRole('button', { name: 'Menu' })).toBeHidden();
     await expect(page.getByRole('banner').getByRole('button', { name: 'Sign out' })).toBeVisible();
   });
