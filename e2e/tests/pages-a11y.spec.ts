@@ -55,6 +55,7 @@ const visits: Visit[] = [
   { name: 'change history', path: '/directory/changes', heading: 'Change history' },
   { name: 'directory source', path: '/directory/source', heading: 'Directory source' },
   { name: 'admins', path: '/admins', heading: 'Admins' },
+  { name: 'alerts (L-7)', path: '/alerts', heading: 'Alerts' },
   { name: 'not-found page', path: '/no-such-page', heading: 'Page not found' },
   { name: 'sign-in (S-1)', path: '/sign-in', heading: 'Sign in', signedOut: true },
   { name: 'setup link, once used (S-1)', path: '/setup?token=used', heading: 'Create the super-admin', signedOut: true },
@@ -147,7 +148,7 @@ test.describe('at 390×844, the phone navigation', () => {
 
     await menu.click();
     await expect(menu).toHaveAttribute('aria-expanded', 'true');
-    await expect(nav.getByRole('link')).toHaveText(['Apps', 'Directory', 'Reports', 'Admins', 'Account security']);
+    await expect(nav.getByRole('link')).toHaveText(['Apps', 'Directory', 'Reports', 'Alerts', 'Admins', 'Account security']);
     await expect(nav).toContainText(e2eServer.superAdmin.name);
     await expectPageWorks(page, phone.width);
     await page.screenshot({ path: test.info().outputPath('menu-open.png'), fullPage: true });
@@ -174,7 +175,7 @@ test.describe('at 1440×900, the side bar', () => {
 
   test('the sections are always shown, with no menu button; the admin and Sign out are in the top bar', async ({ page }) => {
     await page.goto('/apps');
-    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Apps', 'Directory', 'Reports', 'Admins']);
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Apps', 'Directory', 'Reports', 'Alerts', 'Admins']);
     await expect(page.getByRole('button', { name: 'Menu' })).toBeHidden();
     await expect(page.getByRole('banner').getByRole('button', { name: 'Sign out' })).toBeVisible();
   });

@@ -5,6 +5,7 @@ import { admins, openDatabase } from '@autoprov/db';
 import { builtInDirectory, latestChangeId, systemClock } from '@autoprov/directory';
 import { appConnector, ProvisioningScheduler } from '@autoprov/engine';
 import { SecretBox } from '@autoprov/secrets';
+import { AlertCenter } from '../src/alerts/alert-center.js';
 import { createApp } from '../src/app.js';
 import { GoogleDirectorySync } from '../src/directory-source/google-source.js';
 import { hashPassword } from '../src/auth/passwords.js';
@@ -17,8 +18,9 @@ const publicUrl = 'http://127.0.0.1:3000';
 export async function benchServer(file: string, cookie?: string) {
   const store = openDatabase(file);
   const secrets = new SecretBox(randomBytes(32));
+  const alerts = new AlertCenter({ db: store.db, secrets, clock: systemClock, logger: pino({ level: 'silent' }), publicUrl });
   const scheduler = new ProvisioningScheduler(
-    { db: store.db, clock: systemClock, directory: builtInDirectory(store.db), appFor: appConnector(store.db, secrets) },
+    { db: store.db, clock: systemClock, directory: builtInDirectory(store.db), appFor: appConnector(store.db, secrets), alerts },
     { latestDirectoryChange: () => latestChangeId(store.db) },
   );
   const app = createApp({
@@ -32,6 +34,7 @@ export async function benchServer(file: string, cookie?: string) {
     provisioning: scheduler,
     google: {},
     googleSync: new GoogleDirectorySync({ db: store.db, clock: systemClock, secrets, google: {}, logger: pino({ level: 'silent' }) }),
+    alerts,
     trustedProxies: [],
     sessions: sessionStore(store.db, systemClock, { secureCookies: false, idleTimeoutMs: 30 * 60_000 }),
   });

@@ -8,6 +8,7 @@ import { onError, onNotFound } from './lib/errors.js';
 import { requestLog } from './lib/request-log.js';
 import { accountRoutes } from './routes/account.routes.js';
 import { adminsRoutes } from './routes/admins.routes.js';
+import { alertsRoutes } from './routes/alerts.routes.js';
 import { appsRoutes } from './routes/apps.routes.js';
 import { oauthRoutes } from './routes/oauth.routes.js';
 import { reportsRoutes } from './routes/reports.routes.js';
@@ -28,7 +29,8 @@ export function createApi(deps: ServerDeps) {
     .route('/directory', directoryRoutes(deps))
     .route('/apps', appsRoutes(deps))
     .route('/oauth', oauthRoutes(deps))
-    .route('/reports', reportsRoutes(deps));
+    .route('/reports', reportsRoutes(deps))
+    .route('/alerts', alertsRoutes(deps));
   return api;
 }
 

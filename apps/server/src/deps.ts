@@ -6,6 +6,7 @@ import type { SecretBox } from '@autoprov/secrets';
 import type { GoogleEndpoints } from './directory-source/google-source.js';
 import type { SessionStore } from './auth/sessions.js';
 import type { SetupToken } from './auth/setup-token.js';
+import type { AlertCenter } from './alerts/alert-center.js';
 
 /** What the routes are built from; tests assemble their own. */
 export interface ServerDeps {
@@ -24,6 +25,8 @@ export interface ServerDeps {
   google: GoogleEndpoints;
   /** Reads Google Workspace when it is the directory (issue 6). */
   googleSync: { sync(full?: boolean): Promise<void> };
+  /** L-7: alert episodes, their delivery and the notifications list. */
+  alerts: AlertCenter;
   /** Proxies whose X-Forwarded-For gives the client's address (AUTOPROV_TRUSTED_PROXIES). */
   trustedProxies: readonly string[];
 }

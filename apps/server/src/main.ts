@@ -4,6 +4,7 @@ import { admins, openDatabase, ownerOnlyFolder } from '@autoprov/db';
 import { builtInDirectory, latestChangeId, seedDemoOrganisation, systemClock } from '@autoprov/directory';
 import { appConnector, ProvisioningScheduler, pruneSyncHistory, pruneUsageLog } from '@autoprov/engine';
 import { loadOrCreateKey, SecretBox } from '@autoprov/secrets';
+import { AlertCenter } from './alerts/alert-center.js';
 import { createApp } from './app.js';
 import { GoogleDirectorySync } from './directory-source/google-source.js';
 import { sessionStore } from './auth/sessions.js';
@@ -26,8 +27,10 @@ if (config.seedDemo && seedDemoOrganisation(db, systemClock)) {
 // The provisioning engine runs in this process: change-driven runs within seconds, a daily
 // reconciliation, and recovery of runs a previous process left unfinished (E-10, E-11, E-12).
 const appConnections = appConnector(db, secrets);
+// L-7: the engine tells the alert center when a condition starts or ends; it delivers.
+const alerts = new AlertCenter({ db, secrets, clock: systemClock, logger, publicUrl: config.publicUrl });
 const scheduler = new ProvisioningScheduler(
-  { db, clock: systemClock, directory: builtInDirectory(db), appFor: appConnections },
+  { db, clock: systemClock, directory: builtInDirectory(db), appFor: appConnections, alerts },
   { latestDirectoryChange: () => latestChangeId(db) },
 );
 scheduler.start();
@@ -62,6 +65,7 @@ const app = createApp(
     provisioning: scheduler,
     google: config.google,
     googleSync,
+    alerts,
     trustedProxies: config.trustedProxies,
     sessions: sessionStore(db, systemClock, { secureCookies: config.publicUrl.startsWith('https:'), idleTimeoutMs: config.idleTimeoutMs }),
   },

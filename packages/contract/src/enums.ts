@@ -93,3 +93,14 @@ export type UsageEventKind = (typeof usageEventKinds)[number];
 
 export const accountStates = ['active', 'suspended'] as const;
 export type AccountState = (typeof accountStates)[number];
+
+/**
+ * L-7: what super-admins are alerted about. `quarantined` (E-17) is raised once quarantine
+ * exists; the others come from the engine today.
+ */
+export const alertKinds = ['needs_reauthorization', 'quarantined', 'run_held', 'run_partly_failed'] as const;
+export type AlertKind = (typeof alertKinds)[number];
+
+/** L-7: how an alert goes out besides the console's notifications list. */
+export const alertChannels = ['email', 'webhook'] as const;
+export type AlertChannel = (typeof alertChannels)[number];

@@ -8,3 +8,4 @@ export * from './catalog.js';
 export * from './apps.js';
 export * from './reports.js';
 export * from './on-demand.js';
+export * from './alerts.js';

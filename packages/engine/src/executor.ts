@@ -6,7 +6,7 @@ import type { AppAttributes, DeprovisionTimer, DirectoryUserView, FieldChange, O
 import { exceedsDeletionGuard, plan, type DeletionGuard } from './plan.js';
 import { planTeams } from './teams.js';
 import { WriteBatcher } from './write-batcher.js';
-import { AppCallError, type AppForOptions, type AppPort, type Clock, type DirectoryPort, type DirectoryPortUser, type RemoteAccount } from './ports.js';
+import { AppCallError, type AlertPort, type AlertSignal, type AppForOptions, type AppPort, type Clock, type DirectoryPort, type DirectoryPortUser, type RemoteAccount } from './ports.js';
 import {
   countAccounts,
   createRun,
@@ -37,6 +37,18 @@ export interface ExecutorDeps {
   bulkMatchThreshold?: number;
   /** Full runs read and plan this many users at a time, and keep up to `keepAtMost` planned operations from the first pass. */
   paging?: { pageSize: number; keepAtMost: number };
+  /** L-7: told when an alert condition starts or ends. */
+  alerts?: AlertPort;
+}
+
+/** L-7: alerts go out beside the run; a failing alert sink never breaks it. */
+export function signalAlert(deps: Pick<ExecutorDeps, 'alerts'>, signal: AlertSignal | { ended: AlertSignal['kind']; configurationId: string }) {
+  try {
+    if ('ended' in signal) deps.alerts?.ended(signal.ended, signal.configurationId);
+    else deps.alerts?.started(signal);
+  } catch {
+    // The sink records its own failures; the run carries on.
+  }
 }
 
 export interface RunRequest {
@@ -124,6 +136,12 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
         counts: { planned_deprovisions: guard.deprovisions },
         error: `Held: this run would suspend or delete ${guard.deprovisions} of ${guard.accountCount} accounts. A super-admin must allow or cancel it.`,
       });
+      signalAlert(deps, {
+        kind: 'run_held',
+        configurationId: row.id,
+        runId,
+        message: `The deletion guard held a run that would suspend or delete ${guard.deprovisions} of ${guard.accountCount} accounts. A super-admin must allow or cancel it.`,
+      });
       return runId;
     }
     updateRun(db, runId, { planned: totals.appCalls });
@@ -184,6 +202,15 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
     const failed = counts.failed ?? 0;
     const state = failed === 0 ? 'succeeded' : failed === totals.appCalls ? 'failed' : 'partly_failed';
     updateRun(db, runId, { state, endedAt: clock.now(), counts, done });
+    // L-7: a partly failed run opens an episode that lasts until a run succeeds. A run that got
+    // this far ran on an active configuration (none starts while it needs re-authorization), so
+    // a lost-authorization episode is over (M-5).
+    if (state === 'partly_failed') {
+      signalAlert(deps, { kind: 'run_partly_failed', configurationId: row.id, runId, message: `A run partly failed: ${failed} of ${totals.appCalls} operations failed.` });
+    } else if (state === 'succeeded') {
+      signalAlert(deps, { ended: 'run_partly_failed', configurationId: row.id });
+    }
+    if (state !== 'failed') signalAlert(deps, { ended: 'needs_reauthorization', configurationId: row.id });
     if (request.trigger !== 'change' && request.trigger !== 'on_demand') {
       db.update(appConfigurations).set({ lastFullSyncAt: now }).where(eq(appConfigurations.id, row.id)).run();
     }
@@ -196,6 +223,12 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
         .set({ state: 'needs_reauthorization', updatedAt: clock.now() })
         .where(eq(appConfigurations.id, request.configurationId))
         .run();
+      signalAlert(deps, {
+        kind: 'needs_reauthorization',
+        configurationId: request.configurationId,
+        runId,
+        message: `The app refused autoprov's authorization (${err.reason}). A super-admin must re-authorize it; nothing is sent until then.`,
+      });
     }
     updateRun(db, runId, { state: 'failed', endedAt: clock.now(), counts, error: message });
     // A run that stopped is a failure of its own (E-8, L-5), whoever it had reached.

@@ -1,4 +1,5 @@
 import type { TransportExchange } from '@autoprov/scim-client';
+import type { AlertKind } from '@autoprov/contract';
 import type { AppAttributes } from './model.js';
 
 /** What every failed call to an app is, for the engine (E-8, E-9). */
@@ -76,4 +77,23 @@ export interface DirectoryPort {
 
 export interface Clock {
   now(): Date;
+}
+
+/** L-7: a condition super-admins are alerted about, for one configuration. */
+export interface AlertSignal {
+  kind: AlertKind;
+  configurationId: string;
+  /** The run that showed it, when one did. */
+  runId: string | null;
+  /** What happened, in words an admin reads. */
+  message: string;
+}
+
+/**
+ * L-7: the engine says when a condition starts and when it ends; the server keeps the episodes
+ * and delivers (e-mail, webhook). Implementations return at once and never throw into a run.
+ */
+export interface AlertPort {
+  started(signal: AlertSignal): void;
+  ended(kind: AlertKind, configurationId: string): void;
 }

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { appConfigurations, deprovisionTimers, syncRuns, type AppDatabase } from '@autoprov/db';
 import type { ConfigurationState, NextRunReason, SyncTrigger } from '@autoprov/contract';
-import { executeRun, type ExecutorDeps, type RunRequest } from './executor.js';
+import { executeRun, signalAlert, type ExecutorDeps, type RunRequest } from './executor.js';
 import { createRun, recordRunFailure, updateRun } from './store.js';
 
 export interface SchedulerOptions {
@@ -166,6 +166,7 @@ export class ProvisioningScheduler {
     const config = this.deps.db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
     if (!config?.heldRunId) return null;
     this.deps.db.update(appConfigurations).set({ heldRunId: null }).where(eq(appConfigurations.id, configurationId)).run();
+    signalAlert(this.deps, { ended: 'run_held', configurationId });
     const carryOutTimers = this.heldCarryOuts.delete(configurationId);
     return this.requestRun(configurationId, 'manual', { allowMassDeprovisioning: true, ...(carryOutTimers ? { carryOutTimers } : {}) });
   }
@@ -184,6 +185,7 @@ export class ProvisioningScheduler {
       updateRun(db, config.heldRunId!, { error: `Cancelled by ${by}; provisioning was disabled.` });
       db.update(appConfigurations).set({ heldRunId: null, state: 'disabled', updatedAt: clock.now() }).where(eq(appConfigurations.id, configurationId)).run();
     });
+    signalAlert(this.deps, { ended: 'run_held', configurationId });
     return true;
   }
 

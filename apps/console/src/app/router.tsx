@@ -1,6 +1,7 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { AppShell } from '../components/layout/app-shell';
 import { AdminsPage } from '../features/admins/components/admins-page';
+import { AlertsPage } from '../features/alerts/components/alerts-page';
 import { ChangeHistory } from '../features/directory/components/change-history';
 import { DirectoryLayout } from '../features/directory/components/directory-layout';
 import { DirectorySourcePage } from '../features/directory/components/directory-source';
@@ -70,6 +71,7 @@ export const routes = [
           { path: 'reports/deleted-configurations', element: <DeletedConfigurationsPage /> },
           { path: 'reports/deleted-configurations/:id', element: <DeletedConfigurationHistoryPage /> },
           { path: 'reports/deleted-configurations/:id/runs/:runId', element: <DeletedConfigurationReportPage /> },
+          { path: 'alerts', element: <AlertsPage /> },
           { path: 'admins', element: <AdminsPage /> },
           { path: paths.accountSecurity, element: <AccountSecurityPage /> },
           { path: '*', element: <NotFoundRoute /> },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { endEpisodesOf } from '../alerts/alert-center.js';
 import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import {
   AppError,
@@ -413,6 +414,7 @@ export function deleteConfiguration(deps: Deps, row: ConfigurationRow, actor: Ac
       .where(and(eq(syncRuns.configurationId, row.id), eq(syncRuns.state, 'pending')))
       .run();
     touch(tx, row.id, { deletedAt: now, state: 'disabled', heldRunId: null, sealedCredentials: null }, now);
+    endEpisodesOf(tx, row.id, now);
     audit(tx, now, row.appKey, actor, 'Configuration deleted', 'Provisioning stopped; the accounts already in the app were left there. Its sync history and reports are kept.');
   });
 }

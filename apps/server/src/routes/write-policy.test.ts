@@ -28,6 +28,10 @@ describe('read-only admins cannot write (S-1)', () => {
     expect(writes.length).toBeGreaterThanOrEqual(12);
     // The new super-admin writes of S-6 are walked too.
     expect(writes).toEqual(expect.arrayContaining(['POST /api/admins/:id/reset-link', 'PUT /api/admins/security-settings']));
+    // And those of L-7: alert settings, a new webhook secret, the test deliveries.
+    expect(writes).toEqual(
+      expect.arrayContaining(['PUT /api/alerts/settings', 'POST /api/alerts/settings/webhook-secret', 'POST /api/alerts/test-email', 'POST /api/alerts/test-webhook']),
+    );
 
     const before = (await readOnly.get('/api/directory/changes')).json.total;
     const aUser = (await readOnly.get('/api/directory/users?pageSize=1')).json.items[0].id;

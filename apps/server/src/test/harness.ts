@@ -7,6 +7,8 @@ import type { AppsSettings } from '../deps.js';
 import { GoogleDirectorySync, type GoogleEndpoints } from '../directory-source/google-source.js';
 import { SecretBox } from '@autoprov/secrets';
 import type { AdminRole } from '@autoprov/contract';
+import { AlertCenter } from '../alerts/alert-center.js';
+import type { RetryPolicy } from '../alerts/delivery.js';
 import { createApp } from '../app.js';
 import { hashPassword } from '../auth/passwords.js';
 import { sessionStore } from '../auth/sessions.js';
@@ -29,6 +31,8 @@ export interface TestServerOptions {
   secretKey?: Buffer;
   trustedProxies?: string[];
   idleTimeoutMs?: number;
+  /** L-7: how alert deliveries are retried (tests keep it short). */
+  alertRetry?: RetryPolicy;
 }
 
 /** A freshly migrated in-memory database with the demo organisation, and the app on top. */
@@ -39,10 +43,11 @@ export function testServer(options: TestServerOptions = {}) {
   const setupToken = new SetupToken();
   const secretKey = options.secretKey ?? randomBytes(32);
   const secrets = new SecretBox(secretKey);
+  const alerts = new AlertCenter({ db: store.db, secrets, clock, logger: pino({ level: 'silent' }), publicUrl, retry: options.alertRetry ?? { delaysMs: [10, 20] } });
   // Journeys against the demo app are not about pacing (E-18 has tests of its own): the
   // limits these tests were written for, not GoTo's 10 requests a second.
   const scheduler = new ProvisioningScheduler(
-    { db: store.db, clock: systemClock, directory: builtInDirectory(store.db), appFor: appConnector(store.db, secrets, { requestsPerSecond: 50, concurrency: 8 }) },
+    { db: store.db, clock: systemClock, directory: builtInDirectory(store.db), appFor: appConnector(store.db, secrets, { requestsPerSecond: 50, concurrency: 8 }), alerts },
     { latestDirectoryChange: () => latestChangeId(store.db) },
   );
   const googleSync = new GoogleDirectorySync({ db: store.db, clock: systemClock, secrets, google: options.google ?? {}, logger: pino({ level: 'silent' }) });
@@ -57,6 +62,7 @@ export function testServer(options: TestServerOptions = {}) {
     provisioning: scheduler,
     google: options.google ?? {},
     googleSync,
+    alerts,
     trustedProxies: options.trustedProxies ?? [],
     sessions: sessionStore(store.db, clock, { secureCookies: false, idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000 }),
   });
@@ -137,5 +143,5 @@ export function testServer(options: TestServerOptions = {}) {
     return c;
   }
 
-  return { app, db: store.db, store, secretKey, setupToken, addAdmin, client, signedIn, scheduler, secrets, googleSync };
+  return { app, db: store.db, store, secretKey, setupToken, addAdmin, client, signedIn, scheduler, secrets, googleSync, alerts };
 }

@@ -10,6 +10,7 @@ const sections = [
   { to: '/apps', label: 'Apps' },
   { to: '/directory', label: 'Directory' },
   { to: '/reports', label: 'Reports' },
+  { to: '/alerts', label: 'Alerts' },
   { to: '/admins', label: 'Admins' },
 ];
 

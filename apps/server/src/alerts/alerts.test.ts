@@ -1,0 +1,248 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { revokeEverything, type DemoApp } from '@autoprov/demo-app';
+import { directoryGroups } from '@autoprov/db';
+import { listUsers, systemActor, systemClock, updateUser } from '@autoprov/directory';
+import { serverWithGoToMeeting, startDemoApp } from '../test/demo-app-setup.js';
+import { publicUrl, testServer } from '../test/harness.js';
+
+// L-7 against real parts on loopback: the demo app (SPEC §6), an SMTP server from the
+// nodemailer project, and a webhook receiver that checks the signature as a receiver would.
+
+interface Mail {
+  to: string[];
+  subject: string;
+  body: string;
+}
+
+/** An SMTP server on 127.0.0.1 that keeps what it receives. */
+async function startSmtp() {
+  const mails: Mail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const [head = '', ...rest] = raw.split('\r\n\r\n');
+        const headers = head.replace(/\r\n[ \t]+/g, ' ');
+        let body = rest.join('\r\n\r\n');
+        if (/content-transfer-encoding:\s*quoted-printable/i.test(headers)) {
+          body = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+        }
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: /^subject: (.*)$/im.exec(headers)?.[1] ?? '', body });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return { mails, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+interface Hook {
+  valid: boolean;
+  body: Record<string, unknown>;
+}
+
+/** A webhook receiver on 127.0.0.1: checks the HMAC over `<timestamp>.<raw body>` and the timestamp's age. */
+async function startReceiver() {
+  const hooks: Hook[] = [];
+  let secret = '';
+  let status = 200;
+  const server: HttpServer = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const timestamp = String(req.headers['x-autoprov-timestamp'] ?? '');
+      const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(`${timestamp}.${raw}`).digest('hex')}`);
+      const given = Buffer.from(String(req.headers['x-autoprov-signature'] ?? ''));
+      const fresh = Math.abs(Date.now() / 1000 - Number(timestamp)) < 300;
+      const valid = fresh && given.length === expected.length && timingSafeEqual(given, expected);
+      hooks.push({ valid, body: JSON.parse(raw) as Record<string, unknown> });
+      res.writeHead(valid ? status : 401).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/autoprov`;
+  return {
+    hooks,
+    url,
+    useSecret: (s: string) => void (secret = s),
+    answer: (s: number) => void (status = s),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+let demo: DemoApp;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+beforeAll(async () => {
+  [demo, smtp, receiver] = await Promise.all([startDemoApp(), startSmtp(), startReceiver()]);
+});
+afterAll(async () => {
+  await Promise.all([demo.close(), smtp.close(), receiver.close()]);
+});
+
+const settingsFor = (overrides: Record<string, unknown> = {}) => ({
+  smtpHost: '127.0.0.1',
+  smtpPort: smtp.port,
+  smtpSecure: false,
+  smtpUser: '',
+  smtpPassword: '',
+  smtpFrom: 'autoprov@example.com',
+  recipients: '',
+  webhookUrl: receiver.url,
+  ...overrides,
+});
+
+describe('alerts (L-7)', () => {
+  it('goes out once per episode by e-mail and signed webhook, with a link, and is listed; a new episode goes out again', async () => {
+    const { server, su, api, authorize, configuration, idle } = await serverWithGoToMeeting(demo);
+    const saved = await su.put('/api/alerts/settings', settingsFor({ recipients: 'ops@example.com, oncall@example.com' }));
+    expect(saved.status).toBe(200);
+    // The secret is shown once, when it is made; never again (S-2).
+    expect(saved.json.webhookSecret).toMatch(/^[0-9a-f]{64}$/);
+    receiver.useSecret(saved.json.webhookSecret);
+    const shown = (await su.get('/api/alerts/settings')).json;
+    expect(shown).toMatchObject({ webhookSecretSet: true, effectiveRecipients: ['ops@example.com', 'oncall@example.com'] });
+    expect(shown.webhookSecret).toBeUndefined();
+
+    await su.request('PUT', `${api}/configuration/activation`, { active: true });
+    await idle();
+    const mailsBefore = smtp.mails.length;
+    const hooksBefore = receiver.hooks.length;
+
+    // The app revokes autoprov's authorization (M-5): the next run with work to do stops, and the episode opens.
+    const someone = listUsers(server.db, { page: 1, pageSize: 1, status: 'active', q: '@example.com' }).items[0]!;
+    revokeEverything(demo.db);
+    updateUser(server.db, systemClock, systemActor, someone.id, { familyName: 'Changed' });
+    await su.post(`${api}/configuration/sync`, { dryRun: false });
+    await idle();
+    await server.alerts.idle();
+    expect((await configuration()).state).toBe('needs_reauthorization');
+    const mails = smtp.mails.slice(mailsBefore);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to.sort()).toEqual(['oncall@example.com', 'ops@example.com']);
+    expect(mails[0]!.subject).toBe('[autoprov] GoToMeeting: Needs re-authorization');
+    expect(mails[0]!.body).toContain(`${publicUrl}/apps/gotomeeting`);
+    const hooks = receiver.hooks.slice(hooksBefore);
+    expect(hooks).toHaveLength(1);
+    expect(hooks[0]).toMatchObject({ valid: true, body: { kind: 'needs_reauthorization', app: { key: 'gotomeeting', name: 'GoToMeeting' }, link: `${publicUrl}/apps/gotomeeting` } });
+
+    // The same episode again (the engine runs into the refusal once more): nothing new goes out.
+    const configurationId = (await configuration()).id as string;
+    server.scheduler.requestRun(configurationId, 'manual');
+    await idle();
+    await server.alerts.idle();
+    expect(smtp.mails.length - mailsBefore).toBe(1);
+    expect(receiver.hooks.length - hooksBefore).toBe(1);
+
+    const listed = (await su.get('/api/alerts/notifications')).json.items;
+    expect(listed).toEqual([
+      expect.objectContaining({
+        kind: 'needs_reauthorization',
+        appName: 'GoToMeeting',
+        link: '/apps/gotomeeting',
+        endedAt: null,
+        deliveries: expect.arrayContaining([
+          expect.objectContaining({ channel: 'email', ok: true, to: 'ops@example.com, oncall@example.com' }),
+          expect.objectContaining({ channel: 'webhook', ok: true, to: receiver.url }),
+        ]),
+      }),
+    ]);
+    // Every admin reads the list (S-1).
+    const readOnly = await server.signedIn('read_only');
+    expect((await readOnly.get('/api/alerts/notifications')).json.items).toHaveLength(1);
+
+    // Re-authorized: the episode ends. Revoked again: a new episode, a new alert.
+    await authorize();
+    await idle();
+    expect((await su.get('/api/alerts/notifications')).json.items[0].endedAt).not.toBeNull();
+    revokeEverything(demo.db);
+    updateUser(server.db, systemClock, systemActor, someone.id, { familyName: 'Again' });
+    await su.post(`${api}/configuration/sync`, { dryRun: false });
+    await idle();
+    await server.alerts.idle();
+    expect(smtp.mails.length - mailsBefore).toBe(2);
+    expect(receiver.hooks.length - hooksBefore).toBe(2);
+    expect((await su.get('/api/alerts/notifications')).json.items.map((n: { endedAt: string | null }) => n.endedAt === null)).toEqual([true, false]);
+    await authorize();
+    await idle();
+    await server.scheduler.stop();
+  });
+
+  it('E-14: a held run alerts once while it stays held; allowing it ends the episode', async () => {
+    const { server, su, api, configuration, idle } = await serverWithGoToMeeting(demo);
+    const saved = await su.put('/api/alerts/settings', settingsFor());
+    receiver.useSecret(saved.json.webhookSecret);
+    await su.request('PUT', `${api}/configuration/activation`, { active: true });
+    await idle();
+    const mailsBefore = smtp.mails.length;
+    // Only Finance in scope: the run would suspend everyone else at once, and is held.
+    const finance = server.db.select().from(directoryGroups).all().find((g) => g.name === 'Finance')!;
+    expect((await su.request('PUT', `${api}/configuration/scope`, { groups: [{ groupId: finance.id, accessLevel: 'organizer' }] })).status).toBe(200);
+    await idle();
+    await server.alerts.idle();
+    const heldRunId = (await configuration()).heldRun?.id as string;
+    expect(heldRunId).toBeTruthy();
+    const mails = smtp.mails.slice(mailsBefore);
+    expect(mails.map((m) => m.subject)).toEqual(['[autoprov] GoToMeeting: Run held by the deletion guard']);
+    expect(mails[0]!.body).toMatch(/would suspend or delete \d+ of \d+ accounts/);
+    // Nobody listed: every super-admin gets it.
+    const superAdmins = (await su.get('/api/admins')).json.items.filter((a: { role: string }) => a.role === 'super_admin').map((a: { email: string }) => a.email);
+    expect(mails[0]!.to.sort()).toEqual(superAdmins.sort());
+
+    // Held again in the same episode: nothing new.
+    server.scheduler.requestRun((await configuration()).id, 'manual');
+    await idle();
+    await server.alerts.idle();
+    expect((await configuration()).heldRun?.id).not.toBe(heldRunId);
+    expect(smtp.mails.length - mailsBefore).toBe(1);
+
+    expect((await su.post(`${api}/configuration/held-run/allow`)).status).toBe(202);
+    await idle();
+    const [held] = (await su.get('/api/alerts/notifications')).json.items;
+    expect(held).toMatchObject({ kind: 'run_held', endedAt: expect.any(String) });
+    await server.scheduler.stop();
+  });
+
+  it('sends a test e-mail and a test webhook, and records a delivery that keeps failing without breaking anything', async () => {
+    const server = testServer({ alertRetry: { delaysMs: [5, 5] } });
+    const su = await server.signedIn('super_admin');
+    const saved = await su.put('/api/alerts/settings', settingsFor({ recipients: 'ops@example.com' }));
+    receiver.useSecret(saved.json.webhookSecret);
+    const before = smtp.mails.length;
+    const email = await su.post('/api/alerts/test-email');
+    expect(email.json.delivery).toMatchObject({ channel: 'email', ok: true, to: 'ops@example.com' });
+    expect(smtp.mails.slice(before).map((m) => m.subject)).toEqual(['[autoprov] Test e-mail']);
+    const hook = await su.post('/api/alerts/test-webhook');
+    expect(hook.json.delivery).toMatchObject({ channel: 'webhook', ok: true });
+    expect(receiver.hooks.at(-1)).toMatchObject({ valid: true, body: { kind: 'test' } });
+
+    // A new secret: the receiver still holding the old one refuses what is signed with the new.
+    const replaced = await su.post('/api/alerts/settings/webhook-secret');
+    expect(replaced.json.webhookSecret).not.toBe(saved.json.webhookSecret);
+    const refused = await su.post('/api/alerts/test-webhook');
+    expect(refused.json.delivery).toMatchObject({ ok: false, error: 'The webhook answered 401.' });
+    expect(receiver.hooks.at(-1)?.valid).toBe(false);
+    receiver.useSecret(replaced.json.webhookSecret);
+
+    // Form errors come back by field.
+    const bad = await su.put('/api/alerts/settings', settingsFor({ smtpFrom: '', recipients: 'not-an-address', webhookUrl: 'ftp://x' }));
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.json.error.fields).sort()).toEqual(['recipients', 'smtpFrom', 'webhookUrl']);
+
+    // Nothing listens on this port: the e-mail fails and says so.
+    await su.put('/api/alerts/settings', settingsFor({ smtpPort: receiver.url.match(/:(\d+)\//)![1] === '1' ? 2 : 1 }));
+    const down = await su.post('/api/alerts/test-email');
+    expect(down.json.delivery).toMatchObject({ channel: 'email', ok: false, attempts: 1 });
+    expect(down.json.delivery.error).toBeTruthy();
+  });
+});
