@@ -31,10 +31,12 @@ export default defineConfig({
   },
   projects: [
     { name: 'first-run', testMatch: /first-run\.spec\.ts/ },
-    { name: 'journeys', testIgnore: /(first-run|google-workspace|pages-a11y)\.spec\.ts/, dependencies: ['first-run'] },
+    { name: 'journeys', testIgnore: /(first-run|google-workspace|pages-a11y|phone-journeys)\.spec\.ts/, dependencies: ['first-run'] },
     // Switches the directory to Google: after every journey that uses the built-in one.
     { name: 'google', testMatch: /google-workspace\.spec\.ts/, dependencies: ['journeys'] },
     // Every page at two sizes, last: by then the journeys have filled them (runs, reports, events).
     { name: 'pages', testMatch: /pages-a11y\.spec\.ts/, dependencies: ['google'] },
+    // The 1440 px journeys again at 390×844, on what every project before left (nothing is saved).
+    { name: 'phone', testMatch: /phone-journeys\.spec\.ts/, dependencies: ['pages'] },
   ],
 });
