@@ -31,12 +31,14 @@ export default defineConfig({
   },
   projects: [
     { name: 'first-run', testMatch: /first-run\.spec\.ts/ },
-    { name: 'journeys', testIgnore: /(first-run|google-workspace|pages-a11y|alerts)\.spec\.ts/, dependencies: ['first-run'] },
+    { name: 'journeys', testIgnore: /(first-run|google-workspace|pages-a11y|alerts|phone-journeys)\.spec\.ts/, dependencies: ['first-run'] },
     // Sets GoToMeeting up and deletes it again (L-7): after the journeys that expect it untouched.
     { name: 'alerts', testMatch: /alerts\.spec\.ts/, dependencies: ['journeys'] },
     // Switches the directory to Google: after every journey that uses the built-in one.
     { name: 'google', testMatch: /google-workspace\.spec\.ts/, dependencies: ['alerts'] },
     // Every page at two sizes, last: by then the journeys have filled them (runs, reports, events).
     { name: 'pages', testMatch: /pages-a11y\.spec\.ts/, dependencies: ['google'] },
+    // The 1440 px journeys again at 390×844, on what every project before left (nothing is saved).
+    { name: 'phone', testMatch: /phone-journeys\.spec\.ts/, dependencies: ['pages'] },
   ],
 });

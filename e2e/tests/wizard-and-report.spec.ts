@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { idpCertificate } from '../support/idp-certificate.js';
+import { expectPageWorks } from '../support/page-checks.js';
 import { e2eServer } from '../support/server-config.js';
 
 const { demoApp } = e2eServer;
@@ -32,7 +33,7 @@ async function nothingOverflows(page: Page) {
 }
 
 // SPEC W-1, W-2, W-5, L-3, E-15 (issue 10, items 8 and 9): the forms and the wizard by keyboard,
-// then the report of a dry run read, filtered, searched and paged, all surviving a reload.
+// then the report of a dry run read, filtered, searched and paged, all surviving a reload (at 1440 and 390 px).
 test('the SSO form, "Search groups" by keyboard, and a dry-run report whose filters live in the URL', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
 
@@ -122,6 +123,7 @@ test('the SSO form, "Search groups" by keyboard, and a dry-run report whose filt
 
   // L-3: lines read as a person would: catalog labels with the SCIM path beside, the access level.
   await expect(page.getByRole('heading', { name: 'Sync report — GoToMeeting' })).toBeVisible();
+  const reportPath = new URL(page.url()).pathname;
   const lines = page.getByRole('table', { name: 'Report lines' });
   await expect(lines.getByRole('columnheader', { name: 'What would be sent' })).toBeVisible();
   const firstLine = lines.getByRole('row').nth(1);
@@ -170,6 +172,37 @@ test('the SSO form, "Search groups" by keyboard, and a dry-run report whose filt
   await expect(lines.getByRole('row', { name: new RegExp(someone.replace(/[.+]/g, '\\$&')) })).toBeVisible();
   expect((await emails()).every((e) => e.includes(someone.split('@')[0]!))).toBe(true);
   await nothingOverflows(page);
+
+  // L-3 at 390×844 (issue 10): the same filters, search and page, on a phone, survive a reload too.
+  // Here, as only a live configuration's report is filtered, and this dry run has several pages.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(reportPath);
+  await page.getByLabel('Change', { exact: true }).selectOption({ label: 'Created' });
+  await page.getByLabel('Result', { exact: true }).selectOption({ label: 'Planned (dry run)' });
+  await expect(page).toHaveURL(/action=create/);
+  await expect(page).toHaveURL(/result=planned/);
+  await page.getByRole('navigation', { name: 'Report pages' }).getByRole('button', { name: 'Next' }).click();
+  await expect(page).toHaveURL(/page=/);
+  await expect(page.getByText(/^Lines 51–\d+ of \d+, by user e-mail$/)).toBeVisible();
+  // The same page of lines as at 1440 px.
+  expect(await emails()).toEqual(secondPage);
+  await expectPageWorks(page, 390);
+  await page.screenshot({ path: testInfo.outputPath('report-on-a-phone.png'), fullPage: true });
+  await page.reload();
+  await expect(page.getByText(/^Lines 51–\d+ of \d+, by user e-mail$/)).toBeVisible();
+  expect(await emails()).toEqual(secondPage);
+  await expect(page.getByLabel('Change', { exact: true })).toHaveValue('create');
+  await expect(page.getByLabel('Result', { exact: true })).toHaveValue('planned');
+  await page.getByLabel('User', { exact: true }).fill(someone.split('@')[0]!);
+  await expect(page).not.toHaveURL(/page=/);
+  await expect(lines.getByRole('row', { name: new RegExp(someone.replace(/[.+]/g, '\\$&')) })).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('User', { exact: true })).toHaveValue(someone.split('@')[0]!);
+  await expect(page.getByLabel('Result', { exact: true })).toHaveValue('planned');
+  await expect(lines.getByRole('row', { name: new RegExp(someone.replace(/[.+]/g, '\\$&')) })).toBeVisible();
+  expect((await emails()).every((e) => e.includes(someone.split('@')[0]!))).toBe(true);
+  await expectPageWorks(page, 390);
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   // Leave GoToMeeting as the journey found it: no configuration.
   await page.goto('/apps/gotomeeting');
