@@ -56,7 +56,18 @@ const answers = async (url) => {
 describe('npm start from a fresh clone (README, command 1)', () => {
   const work = mkdtempSync(join(tmpdir(), 'autoprov-smoke-'));
   const clone = join(work, 'autoprov');
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  let group = null;
+  afterAll(() => {
+    // A failed assertion must not leave the servers running: end the whole process group.
+    if (group) {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(work, { recursive: true, force: true });
+  });
 
   it('installs, builds, starts both servers with a plain banner, and Ctrl-C leaves nothing running', async () => {
     execFileSync('git', ['clone', '--quiet', repo, clone]);
@@ -67,6 +78,7 @@ describe('npm start from a fresh clone (README, command 1)', () => {
 
     // Its own process group, so that Ctrl-C can be sent to the group as a terminal does.
     const start = spawn('npm', ['start'], { cwd: clone, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    group = start.pid;
     let output = '';
     start.stdout.on('data', (c) => (output += c));
     start.stderr.on('data', (c) => (output += c));
