@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { SMTPServer } from 'smtp-server';
 import { e2eServer } from '../support/server-config.js';
 import { idpCertificate } from '../support/idp-certificate.js';
+import { startSmtpInbox } from '@autoprov/server/testing';
 
 const { demoApp } = e2eServer;
 /** Whichever admin password the demo app has now (the provisioning journey changes it, M-5). */
@@ -13,37 +12,6 @@ const revokingPassword = 'alerts journey password';
 
 test.use({ storageState: e2eServer.superAdminState });
 
-interface Mail {
-  to: string[];
-  subject: string;
-  body: string;
-}
-
-/** A real SMTP server (from the nodemailer project) in this process, on 127.0.0.1. */
-async function startSmtp() {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const [head = '', ...rest] = raw.split('\r\n\r\n');
-        const headers = head.replace(/\r\n[ \t]+/g, ' ');
-        let body = rest.join('\r\n\r\n');
-        if (/content-transfer-encoding:\s*quoted-printable/i.test(headers)) {
-          body = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-        }
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: /^subject: (.*)$/im.exec(headers)?.[1] ?? '', body });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { mails, port: (server.server.address() as AddressInfo).port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 /** Signs in on the demo app's form in front of us with the first password that works. */
 async function signInToDemoApp(page: Page, signedIn: Locator, passwords: string[]) {
@@ -73,7 +41,7 @@ async function changeDemoAppPassword(app: Page, current: string, to: string) {
 // SPEC L-7 (alerts: e-mail, console notifications, once per episode), M-5 (lost authorization).
 test('alerts: SMTP settings with a test e-mail, an alert e-mailed when GoToMeeting needs re-authorization, the notifications list', async ({ page }) => {
   test.setTimeout(120_000);
-  const smtp = await startSmtp();
+  const smtp = await startSmtpInbox();
   try {
     // The SMTP settings, and a test e-mail that really arrives.
     await page.goto('/alerts');

@@ -2,48 +2,16 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
 import { revokeEverything, type DemoApp } from '@autoprov/demo-app';
 import { directoryGroups } from '@autoprov/db';
 import { listUsers, systemActor, systemClock, updateUser } from '@autoprov/directory';
 import { serverWithGoToMeeting, startDemoApp } from '../test/demo-app-setup.js';
 import { publicUrl, testServer } from '../test/harness.js';
+import { startSmtpInbox } from '../testing/smtp-inbox.js';
 
 // L-7 against real parts on loopback: the demo app (SPEC §6), an SMTP server from the
 // nodemailer project, and a webhook receiver that checks the signature as a receiver would.
 
-interface Mail {
-  to: string[];
-  subject: string;
-  body: string;
-}
-
-/** An SMTP server on 127.0.0.1 that keeps what it receives. */
-async function startSmtp() {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const [head = '', ...rest] = raw.split('\r\n\r\n');
-        const headers = head.replace(/\r\n[ \t]+/g, ' ');
-        let body = rest.join('\r\n\r\n');
-        if (/content-transfer-encoding:\s*quoted-printable/i.test(headers)) {
-          body = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-        }
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: /^subject: (.*)$/im.exec(headers)?.[1] ?? '', body });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { mails, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 interface Hook {
   valid: boolean;
@@ -81,10 +49,10 @@ async function startReceiver() {
 }
 
 let demo: DemoApp;
-let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let smtp: Awaited<ReturnType<typeof startSmtpInbox>>;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 beforeAll(async () => {
-  [demo, smtp, receiver] = await Promise.all([startDemoApp(), startSmtp(), startReceiver()]);
+  [demo, smtp, receiver] = await Promise.all([startDemoApp(), startSmtpInbox(), startReceiver()]);
 });
 afterAll(async () => {
   await Promise.all([demo.close(), smtp.close(), receiver.close()]);
