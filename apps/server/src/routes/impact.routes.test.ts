@@ -1,33 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createDemoApp, type DemoApp } from '@autoprov/demo-app';
+import type { DemoApp } from '@autoprov/demo-app';
 import { consentLikeABrowser } from '@autoprov/demo-app/testing';
 import { deprovisionTimers, directoryGroups, orgUnits } from '@autoprov/db';
-import { publicUrl, testServer } from '../test/harness.js';
-import { idpCertificate } from '../test/idp-certificate.js';
+import { testServer } from '../test/harness.js';
+import { admin, redirectUri, sso, startDemoApp } from '../test/demo-app-setup.js';
 
 /**
  * M-6 over the API, against the built-in demo app: each preview is checked against what the
  * change then really does (the timers autoprov keeps, the accounts the demo app holds).
  */
-const admin = { adminEmail: 'admin@example.com', adminPassword: 'demo-admin-password' };
-const redirectUri = `${publicUrl}/api/oauth/callback`;
-const sso = { entityId: 'https://sso.example.com/gotomeeting', ssoUrl: 'https://sso.example.com/saml', certificate: idpCertificate };
 const day = 24 * 60 * 60 * 1000;
 
 /** A demo app of its own per test, so that its accounts are only this test's. */
 let demo: DemoApp;
 beforeEach(async () => {
-  demo = await createDemoApp({
-    databaseFile: ':memory:',
-    accountKey: '4821937',
-    verifiedDomains: ['example.com'],
-    ...admin,
-    clientId: 'autoprov',
-    clientSecret: 'autoprov-demo-secret',
-    redirectUris: [redirectUri],
-  });
-  await demo.listen(0);
+  demo = await startDemoApp();
 });
 afterEach(async () => demo.close());
 

@@ -1,29 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createDemoApp, type DemoApp } from '@autoprov/demo-app';
+import type { DemoApp } from '@autoprov/demo-app';
 import { consentLikeABrowser } from '@autoprov/demo-app/testing';
 import { appConfigurations, directoryGroups, directoryUsers, orgUnits } from '@autoprov/db';
-import { publicUrl, testServer } from '../test/harness.js';
-import { idpCertificate } from '../test/idp-certificate.js';
+import { testServer } from '../test/harness.js';
+import { admin, redirectUri, sso, startDemoApp } from '../test/demo-app-setup.js';
 
 /** E-20 over the API, against the built-in demo app: one user's plan and why, the run, its exchanges. */
-const admin = { adminEmail: 'admin@example.com', adminPassword: 'demo-admin-password' };
-const redirectUri = `${publicUrl}/api/oauth/callback`;
-const sso = { entityId: 'https://sso.example.com/gotomeeting', ssoUrl: 'https://sso.example.com/saml', certificate: idpCertificate };
 const rules = { app_off: { delay: '7d', action: 'suspend' }, suspended: { delay: 'next_sync', action: 'suspend' }, deleted: { delay: '7d', action: 'delete' } };
 
 let demo: DemoApp;
 beforeEach(async () => {
-  demo = await createDemoApp({
-    databaseFile: ':memory:',
-    accountKey: '4821937',
-    verifiedDomains: ['example.com'],
-    ...admin,
-    clientId: 'autoprov',
-    clientSecret: 'autoprov-demo-secret',
-    redirectUris: [redirectUri],
-  });
-  await demo.listen(0);
+  demo = await startDemoApp();
 });
 afterEach(async () => demo.close());
 

@@ -3,9 +3,9 @@ import { consentLikeABrowser } from '@autoprov/demo-app/testing';
 import { publicUrl, testServer } from './harness.js';
 import { idpCertificate } from './idp-certificate.js';
 
-const admin = { adminEmail: 'admin@example.com', adminPassword: 'demo-admin-password' };
-const redirectUri = `${publicUrl}/api/oauth/callback`;
-const sso = { entityId: 'https://sso.example.com/gotomeeting', ssoUrl: 'https://sso.example.com/saml', certificate: idpCertificate };
+export const admin = { adminEmail: 'admin@example.com', adminPassword: 'demo-admin-password' };
+export const redirectUri = `${publicUrl}/api/oauth/callback`;
+export const sso = { entityId: 'https://sso.example.com/gotomeeting', ssoUrl: 'https://sso.example.com/saml', certificate: idpCertificate };
 const oauthClient = { clientId: 'autoprov', clientSecret: 'autoprov-demo-secret' };
 
 /** The built-in demo app (SPEC §6) on 127.0.0.1, with an in-memory database. */
