@@ -1,43 +1,16 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { e2eServer } from '../support/server-config.js';
 import { idpCertificate } from '../support/idp-certificate.js';
+import { api, consentInDemoApp } from '../support/setup-api.js';
 
 // L-5 (and issue 10, item 6): the app's page shows its current settings at a glance, to a
 // read-only admin too (S-1: they read everything and change nothing); L-2: each run in the sync
 // history names what started it.
 const { demoApp } = e2eServer;
 const reader = { name: 'Rhea Reader', email: 'rhea@example.com', password: 'reads the settings, changes nothing' };
-// The provisioning journey changes the demo app's admin password (M-5) when it runs first.
-const demoAppPasswords = [demoApp.adminPassword, 'a brand new password'];
 
 test.use({ storageState: e2eServer.superAdminState });
-
-/** A call to autoprov's API as the signed-in super-admin (the set-up, not what is under test). */
-async function api(page: Page, method: string, path: string, data?: unknown) {
-  const { csrfToken } = (await (await page.request.get('/api/session')).json()) as { csrfToken: string };
-  const res = await page.request.fetch(path, {
-    method,
-    headers: { 'x-csrf-token': csrfToken, origin: e2eServer.url, 'content-type': 'application/json' },
-    ...(data === undefined ? {} : { data }),
-  });
-  expect(res.ok(), `${method} ${path}: ${await res.text()}`).toBe(true);
-  return res.json();
-}
-
-/** W-2 in the demo app's own pages: sign in as its admin (whichever password it has now) and allow. */
-async function consentInDemoApp(page: Page, authorizationUrl: string) {
-  await page.goto(authorizationUrl);
-  for (const password of demoAppPasswords) {
-    if (!(await page.getByRole('heading', { name: 'Sign in to GoToMeeting' }).isVisible())) break;
-    await page.getByLabel('E-mail').fill(demoApp.adminEmail);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('heading', { name: /Sign in to GoToMeeting|Allow autoprov to manage users\?/ })).toBeVisible();
-  }
-  await page.getByRole('button', { name: 'Allow' }).click();
-  await expect(page).toHaveURL(/\/apps\/gotomeeting\/setup\/endpoint/);
-}
 
 test('a read-only admin opens the app page and sees its current settings, and what started each run', async ({ page, browser }, testInfo) => {
   test.setTimeout(90_000);

@@ -2,41 +2,14 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { e2eServer } from '../support/server-config.js';
 import { idpCertificate } from '../support/idp-certificate.js';
+import { api, consentInDemoApp } from '../support/setup-api.js';
 
 // E-20 (issue 15, item 4): a super-admin picks one directory user, sees the plan for them and
 // why, provisions them now, and sees every SCIM request and answer of that run, secrets masked.
 const { demoApp } = e2eServer;
-// The provisioning journey changes the demo app's admin password (M-5) when it runs first.
-const demoAppPasswords = [demoApp.adminPassword, demoApp.changedAdminPassword];
 const app = '/api/apps/gotomeeting';
 
 test.use({ storageState: e2eServer.superAdminState, viewport: { width: 1440, height: 900 } });
-
-/** A call to autoprov's API as the signed-in super-admin (the set-up, not what is under test). */
-async function api(page: Page, method: string, path: string, data?: unknown) {
-  const { csrfToken } = (await (await page.request.get('/api/session')).json()) as { csrfToken: string };
-  const res = await page.request.fetch(path, {
-    method,
-    headers: { 'x-csrf-token': csrfToken, origin: e2eServer.url, 'content-type': 'application/json' },
-    ...(data === undefined ? {} : { data }),
-  });
-  expect(res.ok(), `${method} ${path}: ${await res.text()}`).toBe(true);
-  return res.json();
-}
-
-/** W-2 in the demo app's own pages: sign in as its admin (whichever password it has now) and allow. */
-async function consentInDemoApp(page: Page, authorizationUrl: string) {
-  await page.goto(authorizationUrl);
-  for (const password of demoAppPasswords) {
-    if (!(await page.getByRole('heading', { name: 'Sign in to GoToMeeting' }).isVisible())) break;
-    await page.getByLabel('E-mail').fill(demoApp.adminEmail);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('heading', { name: /Sign in to GoToMeeting|Allow autoprov to manage users\?/ })).toBeVisible();
-  }
-  await page.getByRole('button', { name: 'Allow' }).click();
-  await expect(page).toHaveURL(/\/apps\/gotomeeting\/setup\/endpoint/);
-}
 
 /** GoToMeeting from scratch for the Finance group, active, its first run over. */
 async function financeOnGoToMeeting(page: Page) {
