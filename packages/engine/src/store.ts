@@ -13,24 +13,8 @@ import {
   usageEvents,
   type AppDatabase,
 } from '@autoprov/db';
-import {
-  catalogEntry,
-  type DeprovisionAction,
-  type DeprovisionDelay,
-  type DeprovisionTrigger,
-  type SyncRunState,
-  type SyncTrigger,
-  type UsageEventKind,
-} from '@autoprov/contract';
-import type { DeprovisionRules, DeprovisionTimer, FieldChange, PlanConfiguration, ProvisionedAccount } from './model.js';
-
-export const defaultRules: DeprovisionRules = {
-  app_off: { delay: 'next_sync', action: 'suspend' },
-  suspended: { delay: 'next_sync', action: 'suspend' },
-  deleted: { delay: 'next_sync', action: 'suspend' },
-};
-
-export type ConfigurationRow = typeof appConfigurations.$inferSelect;
+import { catalogEntry, deprovisioningRulesOf, type SyncRunState, type SyncTrigger, type UsageEventKind } from '@autoprov/contract';
+import type { DeprovisionTimer, FieldChange, PlanConfiguration, ProvisionedAccount } from './model.js';
 
 /** Everything about one app configuration that a run reads, in one go. */
 export function loadConfiguration(db: AppDatabase, configurationId: string) {
@@ -48,16 +32,12 @@ export function loadConfiguration(db: AppDatabase, configurationId: string) {
       .all()
       .map((a) => [a.path, a.on]),
   );
-  const rules = { ...defaultRules };
-  for (const [trigger, rule] of Object.entries(row.deprovisioning ?? {})) {
-    rules[trigger as DeprovisionTrigger] = { delay: rule.delay as DeprovisionDelay, action: rule.action as DeprovisionAction };
-  }
   const planConfiguration: Omit<PlanConfiguration, 'primaryDomain'> = {
     mapping: row.mapping,
     scope: scope.map((s) => ({ groupId: s.groupId, accessLevel: s.accessLevel })),
     accessLevels: entry?.accessLevels.map((l) => l.value) ?? [],
     defaultAccessLevel: entry?.defaultAccessLevel ?? '',
-    rules,
+    rules: deprovisioningRulesOf(row.deprovisioning),
   };
   return { row, planConfiguration, availability };
 }
