@@ -1,7 +1,7 @@
 import { deprovisionReasons, type UsageEventKind } from '@autoprov/contract';
 import type { AppAttributes, FieldChange, Operation } from './model.js';
 import { AppCallError, type AppPort, type RemoteAccount } from './ports.js';
-import type { EngineDeps } from './run.js';
+import type { EngineDeps } from './engine-deps.js';
 import {
   linkAccount,
   markAccountActive,
@@ -14,7 +14,7 @@ import {
   writeUsageEvent,
   type ReportLine,
 } from './store.js';
-import type { WriteBatcher } from './write-batcher.js';
+import type { WriteBatcher } from './store/write-batcher.js';
 
 /** What applying operations to one app needs: the app, the run it belongs to, where it records. */
 export interface ApplyContext {

@@ -1,7 +1,7 @@
 import type { DeprovisionAction, DeprovisionTrigger } from '@autoprov/contract';
 import { availabilityResolver } from './availability.js';
 import { directoryPages, viewsOf, type DirectoryPage } from './plan-source.js';
-import type { EngineDeps } from './run.js';
+import type { EngineDeps } from './engine-deps.js';
 import { ACCESS_LEVEL, type DeprovisionTimer, type Operation, type PlanConfiguration, type ProvisionedAccount } from './model.js';
 import { plan } from './plan.js';
 import type { DirectoryPortUser } from './ports.js';

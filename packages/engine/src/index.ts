@@ -1,6 +1,7 @@
 export * from './model.js';
 export * from './plan.js';
 export * from './ports.js';
+export * from './engine-deps.js';
 export * from './run.js';
 export * from './store.js';
 export * from './availability.js';

@@ -1,6 +1,6 @@
 import { availabilityExplainer, type Availability } from './availability.js';
 import { readUsersOf, viewsOf } from './plan-source.js';
-import type { EngineDeps } from './run.js';
+import type { EngineDeps } from './engine-deps.js';
 import type { DeprovisionTimer, Operation, ProvisionedAccount } from './model.js';
 import { inScope, plan, scopeTests, type ScopeTest } from './plan.js';
 import type { DirectoryPortUser } from './ports.js';

@@ -3,7 +3,7 @@ import type { DeprovisionTimer, DirectoryUserView, Operation, PlanConfiguration,
 import { plan } from './plan.js';
 import type { DirectoryPort, DirectoryPortUser } from './ports.js';
 import { countAccounts, loadAccounts, loadAccountsInRange, loadTimers, loadTimersInRange, type UserIdRange } from './store.js';
-import type { EngineDeps } from './run.js';
+import type { EngineDeps } from './engine-deps.js';
 
 /** Users read and planned at once by a paged run. */
 const pageSize = 2_000;

@@ -1,11 +1,11 @@
-import type { AppDatabase } from '@autoprov/db';
 import type { SyncTrigger } from '@autoprov/contract';
 import { applyOperations, callsApp, sentBy, type ApplyContext } from './apply.js';
 import { exchangeRecorder } from './exchanges.js';
 import type { Operation } from './model.js';
-import { countDeprovisions, exceedsDeletionGuard, type DeletionGuard } from './plan.js';
+import { countDeprovisions, exceedsDeletionGuard } from './plan.js';
 import { planSourceFor, type PlannedChunk } from './plan-source.js';
-import { AppCallError, type AlertPort, type AlertSignal, type AppForOptions, type AppPort, type Clock, type DirectoryPort, type RemoteAccount } from './ports.js';
+import type { EngineDeps } from './engine-deps.js';
+import { AppCallError, type AlertSignal, type AppForOptions, type AppPort, type RemoteAccount } from './ports.js';
 import {
   createRun,
   holdRun,
@@ -18,25 +18,7 @@ import {
   writeReportLine,
 } from './store.js';
 import { syncTeams } from './teams.js';
-import { WriteBatcher } from './write-batcher.js';
-
-/** What the engine works with: the database, the directory, the apps, the time, and its limits. */
-export interface EngineDeps {
-  db: AppDatabase;
-  directory: DirectoryPort;
-  /** The app of one configuration, with its credentials and limits. */
-  appFor(configurationId: string, options?: AppForOptions): Promise<AppPort>;
-  clock: Clock;
-  deletionGuard?: DeletionGuard;
-  /** How many users are worked on at once; the app client applies its own request limits too. */
-  concurrency?: number;
-  /** From this many new accounts in one run, the app's accounts are read in one go (E-3). */
-  bulkMatchThreshold?: number;
-  /** Full runs read and plan this many users at a time, and keep up to `keepAtMost` planned operations from the first pass. */
-  paging?: { pageSize: number; keepAtMost: number };
-  /** L-7: told when an alert condition starts or ends. */
-  alerts?: AlertPort;
-}
+import { WriteBatcher } from './store/write-batcher.js';
 
 /** L-7: alerts go out beside the run; a failing alert sink never breaks it. */
 export function signalAlert(deps: Pick<EngineDeps, 'alerts'>, signal: AlertSignal | { ended: AlertSignal['kind']; configurationId: string }) {

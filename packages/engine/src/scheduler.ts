@@ -1,15 +1,16 @@
 import type { ConfigurationState, NextRunReason, SyncTrigger } from '@autoprov/contract';
-import { executeRun, signalAlert, type EngineDeps, type RunRequest } from './run.js';
+import type { EngineDeps } from './engine-deps.js';
+import { executeRun, signalAlert, type RunRequest } from './run.js';
 import {
   advanceDirectoryCursor,
   configurationRow,
   configurationsWithPendingRuns,
   createRun,
-  disableAfterRefusedRun,
   earliestTimerOf,
   hasRunInProgress,
   nextPendingRun,
   recordRunFailure,
+  refuseHeldRun,
   releaseHeldRun,
   runningRuns,
   schedulableConfigurations,
@@ -155,10 +156,7 @@ export class ProvisioningScheduler {
     const heldRunId = configurationRow(db, configurationId)?.heldRunId;
     if (!heldRunId) return false;
     this.heldCarryOuts.delete(configurationId);
-    db.transaction(() => {
-      updateRun(db, heldRunId, { error: `Cancelled by ${by}; provisioning was disabled.` });
-      disableAfterRefusedRun(db, configurationId, clock.now());
-    });
+    refuseHeldRun(db, configurationId, heldRunId, `Cancelled by ${by}; provisioning was disabled.`, clock.now());
     signalAlert(this.deps, { ended: 'run_held', configurationId });
     return true;
   }

@@ -4,7 +4,7 @@ import { catalogEntry } from '@autoprov/contract';
 import { appConfigurations, openDatabase, scopeGroups } from '@autoprov/db';
 import { builtInDirectory, seedDemoOrganisation, systemClock } from '@autoprov/directory';
 import { ScimClient, staticToken } from '@autoprov/scim-client';
-import type { EngineDeps } from './run.js';
+import type { EngineDeps } from './engine-deps.js';
 import type { DeprovisionRules } from './model.js';
 import { scimAppPort } from './scim-app.js';
 

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { appAvailability, appConfigurations, orgUnits, scopeGroups, type AppDatabase } from '@autoprov/db';
 import { catalogEntry, type DeprovisionAction, type DeprovisionDelay, type DeprovisionTrigger } from '@autoprov/contract';
 import type { DeprovisionRules, PlanConfiguration } from '../model.js';
+import { updateRun } from './runs.js';
 
 export const defaultRules: DeprovisionRules = {
   app_off: { delay: 'next_sync', action: 'suspend' },
@@ -65,9 +66,12 @@ export function releaseHeldRun(db: AppDatabase, configurationId: string) {
   db.update(appConfigurations).set({ heldRunId: null }).where(eq(appConfigurations.id, configurationId)).run();
 }
 
-/** E-14: a super-admin refused the held run; provisioning is disabled (M-3). */
-export function disableAfterRefusedRun(db: AppDatabase, configurationId: string, at: Date) {
-  db.update(appConfigurations).set({ heldRunId: null, state: 'disabled', updatedAt: at }).where(eq(appConfigurations.id, configurationId)).run();
+/** E-14: a super-admin refused the held run: the run says so, and provisioning is disabled (M-3). */
+export function refuseHeldRun(db: AppDatabase, configurationId: string, heldRunId: string, error: string, at: Date) {
+  db.transaction(() => {
+    updateRun(db, heldRunId, { error });
+    db.update(appConfigurations).set({ heldRunId: null, state: 'disabled', updatedAt: at }).where(eq(appConfigurations.id, configurationId)).run();
+  });
 }
 
 /** E-9: the app refused autoprov's authorization; nothing runs until a super-admin re-authorizes. */
