@@ -115,10 +115,10 @@ type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer R
     ? Name
     : never;
 export type RouteParams<R extends ApiRoute> = { [K in ParamNames<R['path']>]: string };
-export type RouteQuery<R extends ApiRoute> = R['query'] extends z.ZodType ? z.input<R['query']> : never;
-export type RouteBody<R extends ApiRoute> = R['body'] extends z.ZodType ? z.input<R['body']> : never;
+export type RouteQuery<R extends ApiRoute> = R extends { query: infer Q extends z.ZodType } ? z.input<Q> : never;
+export type RouteBody<R extends ApiRoute> = R extends { body: infer B extends z.ZodType } ? z.input<B> : never;
 /** What the console gets once the answer is parsed. */
-export type RouteResponse<R extends ApiRoute> = R['response'] extends z.ZodType ? z.output<R['response']> : undefined;
+export type RouteResponse<R extends ApiRoute> = R extends { response: infer S extends z.ZodType } ? z.output<S> : undefined;
 
 /** A path segment `:name`, as the server registers it and the console fills it. */
 export const pathParamNames = (path: string): string[] => [...path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
