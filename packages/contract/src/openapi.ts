@@ -49,7 +49,7 @@ function queryParameters(schema: z.ZodType) {
 
 const errorResponse = { description: 'A refusal: `{ error: { code, message, fields? } }`', content: { 'application/json': { schema: ref('ErrorBody') } } };
 
-export function openApiDocument(options: { version: string; serverUrl?: string }) {
+export function openApiDocument(options: { serverUrl?: string } = {}) {
   const names = exportNames();
   const entries = Object.entries(routes) as [string, ApiRoute][];
   const nameOf = (schema: z.ZodType, fallback: string) => names.get(schema) ?? fallback;
@@ -101,7 +101,8 @@ export function openApiDocument(options: { version: string; serverUrl?: string }
     openapi: '3.1.0',
     info: {
       title: 'autoprov',
-      version: options.version,
+      // The contract has no versions of its own yet: console and server ship together.
+      version: '1',
       description:
         'The API the autoprov console uses. Every write needs the `X-CSRF-Token` header (the `csrfToken` of the session) and a JSON body; `x-autoprov-auth` says who may call each operation.',
     },
