@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { routes } from '@autoprov/contract';
 import { openApiDocument } from '@autoprov/contract/openapi';
 import { secureHeaders } from 'hono/secure-headers';
-import { csrfProtection, loadSession, twoFactorSetupGate, writePolicy } from './auth/middleware.js';
+import { csrfProtection, loadSession, requireAdmin, twoFactorSetupGate, writePolicy } from './auth/middleware.js';
 import type { ServerDeps } from './deps.js';
 import { consoleAssets } from './lib/console-assets.js';
 import { bodyLimits, expectedHost, jsonWritesOnly } from './lib/edge.js';
@@ -29,6 +29,8 @@ export function createApi(deps: ServerDeps) {
   on(routes.health, () => ({ status: 'ok' as const }));
   // Generated once: the route table does not change while autoprov runs.
   const document = openApiDocument({ serverUrl: deps.publicUrl });
+  // Like every other route, behind the sign-in (S-1).
+  api.use('/openapi.json', requireAdmin);
   on(routes.openApi, () => document);
   api
     .route('/', authRoutes(deps))

@@ -141,7 +141,7 @@ export const routes = {
     method: 'GET',
     path: '/api/openapi.json',
     summary: 'This API as an OpenAPI 3.1 document, generated from the same route table',
-    auth: 'public',
+    auth: 'admin',
     response: z.record(z.string(), z.unknown()),
   }),
 
