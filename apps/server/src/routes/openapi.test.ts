@@ -37,8 +37,9 @@ describe('GET /api/openapi.json', () => {
     expect(undocumented(server.app, doc)).toEqual([]);
     expect(operations.length).toBe(registered.length);
     // A route added outside the contract's table is caught.
-    server.app.get('/api/stray', (c) => c.text('not in the table'));
-    expect(undocumented(server.app, doc)).toEqual(['GET /api/stray']);
+    const another = testServer();
+    another.app.get('/api/stray', (c) => c.text('not in the table'));
+    expect(undocumented(another.app, doc)).toEqual(['GET /api/stray']);
 
     // The shapes come from the contract's schemas, not from a hand-kept copy.
     const createUser = doc.paths['/api/directory/users']!.post!;
