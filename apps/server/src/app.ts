@@ -1,11 +1,14 @@
 import { Hono } from 'hono';
+import { routes } from '@autoprov/contract';
+import { openApiDocument } from '@autoprov/contract/openapi';
 import { secureHeaders } from 'hono/secure-headers';
-import { csrfProtection, loadSession, twoFactorSetupGate, writePolicy } from './auth/middleware.js';
+import { csrfProtection, loadSession, requireAdmin, twoFactorSetupGate, writePolicy } from './auth/middleware.js';
 import type { ServerDeps } from './deps.js';
 import { consoleAssets } from './lib/console-assets.js';
 import { bodyLimits, expectedHost, jsonWritesOnly } from './lib/edge.js';
 import { onError, onNotFound } from './lib/errors.js';
 import { requestLog } from './lib/request-log.js';
+import { routesOn } from './lib/route.js';
 import { accountRoutes } from './routes/account.routes.js';
 import { adminsRoutes } from './routes/admins.routes.js';
 import { alertsRoutes } from './routes/alerts.routes.js';
@@ -21,8 +24,15 @@ export function createApi(deps: ServerDeps) {
     .use(loadSession(deps.sessions))
     .use(csrfProtection(deps.publicUrl))
     .use(writePolicy())
-    .use(twoFactorSetupGate)
-    .get('/health', (c) => c.json({ status: 'ok' as const }))
+    .use(twoFactorSetupGate);
+  const on = routesOn(api, '/api');
+  on(routes.health, () => ({ status: 'ok' as const }));
+  // Generated once: the route table does not change while autoprov runs.
+  const document = openApiDocument({ serverUrl: deps.publicUrl });
+  // Like every other route, behind the sign-in (S-1).
+  api.use('/openapi.json', requireAdmin);
+  on(routes.openApi, () => document);
+  api
     .route('/', authRoutes(deps))
     .route('/account', accountRoutes(deps))
     .route('/admins', adminsRoutes(deps))
@@ -33,8 +43,6 @@ export function createApi(deps: ServerDeps) {
     .route('/alerts', alertsRoutes(deps));
   return api;
 }
-
-export type ApiType = ReturnType<typeof createApi>;
 
 export function createApp(deps: ServerDeps, options: { consoleDir?: string } = {}) {
   const app = new Hono<AppEnv>();

@@ -111,13 +111,17 @@ export const endpointInputSchema = z.object({ endpointUrl: endpointUrlSchema });
 export type EndpointInput = z.infer<typeof endpointInputSchema>;
 
 const mappingRowSchema = z.object({ attribute: z.string(), source: z.string() });
+/** The mapping's shape whatever the app; `mappingInputSchemaFor` adds the app's own rules. */
+export const mappingInputSchema = z.object({ rows: z.array(mappingRowSchema) });
+/** W-4: one directory user as the app would get them, for rows not saved yet. */
+export const mappingPreviewInputSchema = z.object({ rows: z.array(mappingRowSchema), userId: idSchema.optional() });
 
 /**
  * W-4: one row per app attribute. The catalog entry decides which rows are required (`*`), so
  * the console's form and the server validate with the same schema built for the app.
  */
 export function mappingInputSchemaFor(entry: Pick<CatalogEntry, 'attributes'>) {
-  return z.object({ rows: z.array(mappingRowSchema) }).superRefine(({ rows }, ctx) => {
+  return mappingInputSchema.superRefine(({ rows }, ctx) => {
     rows.forEach((row, i) => {
       const attribute = entry.attributes.find((a) => a.path === row.attribute);
       if (!attribute) {
@@ -167,6 +171,10 @@ export function scopeInputSchemaFor(entry: Pick<CatalogEntry, 'accessLevels' | '
   });
 }
 export type ScopeInput = z.infer<ReturnType<typeof scopeInputSchemaFor>>;
+/** The scope's shape whatever the app (any access level, teams allowed): the API's declared body. */
+export const scopeInputSchema = z.object({
+  groups: z.array(z.object({ groupId: idSchema, accessLevel: z.string(), teamName: z.string().default('') })).max(200),
+});
 export type ScopeFormInput = z.input<ReturnType<typeof scopeInputSchemaFor>>;
 
 const deprovisionRuleSchema = z.object({ delay: z.enum(deprovisionDelays), action: z.enum(deprovisionActions) });

@@ -9,3 +9,4 @@ export * from './apps.js';
 export * from './reports.js';
 export * from './on-demand.js';
 export * from './alerts.js';
+export * from './routes.js';

@@ -1,14 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import {
-  AppError,
-  changePasswordInputSchema,
-  confirmTwoFactorInputSchema,
-  disableTwoFactorInputSchema,
-  type RecoveryCodes,
-  type TwoFactorSetup,
-  type TwoFactorStatus,
-} from '@autoprov/contract';
+import { AppError, routes } from '@autoprov/contract';
 import { admins } from '@autoprov/db';
 import { requireAdmin } from '../auth/middleware.js';
 import { assertStrongPassword } from '../auth/password-strength.js';
@@ -16,7 +8,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { readSecuritySettings } from '../auth/security-settings.js';
 import { SignInThrottle, throttleKeys } from '../auth/throttle.js';
 import { clearTwoFactor, TwoFactor } from '../auth/two-factor.js';
-import { validate } from '../lib/validate.js';
+import { routesOn } from '../lib/route.js';
 import type { ServerDeps } from '../deps.js';
 import type { AppEnv } from '../types.js';
 
@@ -38,55 +30,54 @@ export function accountRoutes({ db, clock, secrets, sessions, logger }: ServerDe
     throttle.clear(keys);
   }
 
-  return new Hono<AppEnv>()
-    .use(requireAdmin)
-    .get('/two-factor', (c) => {
-      const session = c.var.session!;
-      return c.json({ enabled: session.twoFactor.enabled, recoveryCodesLeft: twoFactor.recoveryCodesLeft(session.admin.id) } satisfies TwoFactorStatus);
-    })
+  const router = new Hono<AppEnv>().use(requireAdmin);
+  const on = routesOn(router, '/api/account');
 
-    .post('/password', validate('json', changePasswordInputSchema), async (c) => {
-      const session = c.var.session!;
-      const { currentPassword, newPassword } = c.req.valid('json');
-      await checkPassword(session.admin.id, currentPassword, 'currentPassword');
-      assertStrongPassword(newPassword, [session.admin.email, session.admin.name], 'newPassword');
-      db.update(admins)
-        .set({ passwordHash: await hashPassword(newPassword) })
-        .where(eq(admins.id, session.admin.id))
-        .run();
-      // Whoever else held a session with the old password is signed out; this browser stays in.
-      sessions.destroyOthers(session.admin.id, session.id);
-      logger.info({ adminId: session.admin.id }, 'password changed');
-      return c.body(null, 204);
-    })
+  on(routes.twoFactorStatus, (c) => {
+    const session = c.var.session!;
+    return { enabled: session.twoFactor.enabled, recoveryCodesLeft: twoFactor.recoveryCodesLeft(session.admin.id) };
+  });
 
-    .post('/two-factor/setup', async (c) => {
-      const session = c.var.session!;
-      if (session.twoFactor.enabled) throw new AppError('conflict', 'Two-factor sign-in is already on. Turn it off first to use another authenticator.');
-      return c.json((await twoFactor.begin(session.admin.id, session.admin.email)) satisfies TwoFactorSetup);
-    })
+  on(routes.changePassword, async (c, { body: { currentPassword, newPassword } }) => {
+    const session = c.var.session!;
+    await checkPassword(session.admin.id, currentPassword, 'currentPassword');
+    assertStrongPassword(newPassword, [session.admin.email, session.admin.name], 'newPassword');
+    db.update(admins)
+      .set({ passwordHash: await hashPassword(newPassword) })
+      .where(eq(admins.id, session.admin.id))
+      .run();
+    // Whoever else held a session with the old password is signed out; this browser stays in.
+    sessions.destroyOthers(session.admin.id, session.id);
+    logger.info({ adminId: session.admin.id }, 'password changed');
+  });
 
-    .post('/two-factor/confirm', validate('json', confirmTwoFactorInputSchema), (c) => {
-      const session = c.var.session!;
-      if (session.twoFactor.enabled) throw new AppError('conflict', 'Two-factor sign-in is already on.');
-      const codes = twoFactor.confirm(session.admin.id, c.req.valid('json').code);
-      if (!codes) {
-        throw new AppError('validation_failed', 'Some fields need attention.', {
-          code: 'This code does not match. Check the time on your phone, or scan the QR code again.',
-        });
-      }
-      logger.info({ adminId: session.admin.id }, 'two-factor sign-in turned on');
-      return c.json({ codes } satisfies RecoveryCodes);
-    })
+  on(routes.beginTwoFactor, async (c) => {
+    const session = c.var.session!;
+    if (session.twoFactor.enabled) throw new AppError('conflict', 'Two-factor sign-in is already on. Turn it off first to use another authenticator.');
+    return twoFactor.begin(session.admin.id, session.admin.email);
+  });
 
-    .post('/two-factor/disable', validate('json', disableTwoFactorInputSchema), async (c) => {
-      const session = c.var.session!;
-      if (readSecuritySettings(db).requireTwoFactor) {
-        throw new AppError('conflict', 'Two-factor sign-in is required for every admin: it cannot be turned off.');
-      }
-      await checkPassword(session.admin.id, c.req.valid('json').password, 'password');
-      clearTwoFactor(db, session.admin.id);
-      logger.info({ adminId: session.admin.id }, 'two-factor sign-in turned off');
-      return c.body(null, 204);
-    });
+  on(routes.confirmTwoFactor, (c, { body }) => {
+    const session = c.var.session!;
+    if (session.twoFactor.enabled) throw new AppError('conflict', 'Two-factor sign-in is already on.');
+    const codes = twoFactor.confirm(session.admin.id, body.code);
+    if (!codes) {
+      throw new AppError('validation_failed', 'Some fields need attention.', {
+        code: 'This code does not match. Check the time on your phone, or scan the QR code again.',
+      });
+    }
+    logger.info({ adminId: session.admin.id }, 'two-factor sign-in turned on');
+    return { codes };
+  });
+
+  on(routes.disableTwoFactor, async (c, { body }) => {
+    const session = c.var.session!;
+    if (readSecuritySettings(db).requireTwoFactor) {
+      throw new AppError('conflict', 'Two-factor sign-in is required for every admin: it cannot be turned off.');
+    }
+    await checkPassword(session.admin.id, body.password, 'password');
+    clearTwoFactor(db, session.admin.id);
+    logger.info({ adminId: session.admin.id }, 'two-factor sign-in turned off');
+  });
+  return router;
 }

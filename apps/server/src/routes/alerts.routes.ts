@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { alertSettingsInputSchema, type AlertSettings, type Notification, type TestDeliveryResult } from '@autoprov/contract';
+import { routes } from '@autoprov/contract';
 import { readAlertRow, replaceWebhookSecret, toAlertSettings, writeAlertSettings } from '../alerts/settings.js';
 import { requireAdmin } from '../auth/middleware.js';
 import type { ServerDeps } from '../deps.js';
-import { validate } from '../lib/validate.js';
+import { routesOn } from '../lib/route.js';
 import type { AppEnv } from '../types.js';
 
 /**
@@ -11,25 +11,27 @@ import type { AppEnv } from '../types.js';
  * sent, S-2); the write policy keeps every write to super-admins.
  */
 export function alertsRoutes({ db, secrets, clock, logger, alerts }: ServerDeps) {
-  return new Hono<AppEnv>()
-    .use(requireAdmin)
-    .get('/notifications', (c) => c.json({ items: alerts.list() satisfies Notification[] }))
+  const router = new Hono<AppEnv>().use(requireAdmin);
+  const on = routesOn(router, '/api/alerts');
 
-    .get('/settings', (c) => c.json(toAlertSettings(db, readAlertRow(db)) satisfies AlertSettings))
+  on(routes.notifications, () => ({ items: alerts.list() }));
 
-    .put('/settings', validate('json', alertSettingsInputSchema), (c) => {
-      const saved = writeAlertSettings(db, secrets, c.req.valid('json'), clock.now());
-      logger.info({ by: c.var.session?.admin.id, smtp: saved.smtpHost !== '', webhook: saved.webhookUrl !== '' }, 'alert settings changed');
-      return c.json(saved satisfies AlertSettings);
-    })
+  on(routes.alertSettings, () => toAlertSettings(db, readAlertRow(db)));
 
-    .post('/settings/webhook-secret', (c) => {
-      const saved = replaceWebhookSecret(db, secrets, clock.now());
-      logger.info({ by: c.var.session?.admin.id }, 'alert webhook secret replaced');
-      return c.json(saved satisfies AlertSettings);
-    })
+  on(routes.saveAlertSettings, (c, { body }) => {
+    const saved = writeAlertSettings(db, secrets, body, clock.now());
+    logger.info({ by: c.var.session?.admin.id, smtp: saved.smtpHost !== '', webhook: saved.webhookUrl !== '' }, 'alert settings changed');
+    return saved;
+  });
 
-    .post('/test-email', async (c) => c.json({ delivery: await alerts.testEmail() } satisfies TestDeliveryResult))
+  on(routes.replaceWebhookSecret, (c) => {
+    const saved = replaceWebhookSecret(db, secrets, clock.now());
+    logger.info({ by: c.var.session?.admin.id }, 'alert webhook secret replaced');
+    return saved;
+  });
 
-    .post('/test-webhook', async (c) => c.json({ delivery: await alerts.testWebhook() } satisfies TestDeliveryResult));
+  on(routes.testEmail, async () => ({ delivery: await alerts.testEmail() }));
+
+  on(routes.testWebhook, async () => ({ delivery: await alerts.testWebhook() }));
+  return router;
 }

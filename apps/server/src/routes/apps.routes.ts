@@ -1,27 +1,6 @@
-import { Hono, type Context } from 'hono';
-import { z } from 'zod';
-import {
-  activationInputSchema,
-  AppError,
-  availabilityInputSchema,
-  bearerTokenInputSchema,
-  endpointInputSchema,
-  idSchema,
-  mappingInputSchemaFor,
-  scopeInputSchemaFor,
-  ssoSettingsInputSchema,
-  startAuthorizationInputSchema,
-  syncNowInputSchema,
-  deprovisioningInputSchema,
-  onDemandInputSchema,
-  wizardStepInputSchema,
-  pageSizeSchema,
-  reportActionLabels,
-  reportFilterSchema,
-  reportResultLabels,
-  reportQuerySchema,
-  type SyncTrigger,
-} from '@autoprov/contract';
+import { Hono } from 'hono';
+import type { z } from 'zod';
+import { AppError, mappingInputSchemaFor, reportActionLabels, reportResultLabels, routes, scopeInputSchemaFor, type SyncTrigger } from '@autoprov/contract';
 import type { Actor } from '@autoprov/directory';
 import { ssoSettings, type ConfigurationRow } from '@autoprov/db';
 import { eq } from 'drizzle-orm';
@@ -30,7 +9,7 @@ import { requireAdmin } from '../auth/middleware.js';
 import { checkIdpCertificate } from '../provisioning/idp-certificate.js';
 import { csvLine, UTF8_BOM } from '../reports/csv.js';
 import { changesText, finishedRun, reportPage, reportRows, syncRunPage } from '../reports/sync-runs.js';
-import { validate } from '../lib/validate.js';
+import { routesOn } from '../lib/route.js';
 import { validationError } from '../lib/errors.js';
 import type { ServerDeps } from '../deps.js';
 import type { AppEnv, CurrentSession } from '../types.js';
@@ -46,16 +25,10 @@ import { mappingPreview } from '../provisioning/mapping-preview.js';
 import * as impact from '../provisioning/impact.js';
 import * as onDemand from '../provisioning/on-demand.js';
 
-const keyParam = validate('param', z.object({ key: z.string().min(1).max(64) }));
-const runParam = validate('param', z.object({ key: z.string().min(1).max(64), runId: idSchema }));
-
 const actorOf = (session: CurrentSession | null): Actor => ({ adminId: session?.admin.id ?? null, label: session?.admin.email ?? 'unknown' });
 
-/** A schema built for the app (its attributes, its access levels) cannot sit in the route's validator. */
-async function bodyMatching<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  const body: unknown = await c.req.json().catch(() => {
-    throw new AppError('validation_failed', 'The request body is not JSON.');
-  });
+/** The table's body has the shape any app accepts; the rules of this app's catalog entry are checked here. */
+function matching<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw validationError(parsed.error);
   return parsed.data;
@@ -75,227 +48,179 @@ export function appsRoutes(deps: ServerDeps) {
     if (row?.state === 'active') deps.provisioning.requestRun(row.id, trigger);
   };
 
-  return (
-    new Hono<AppEnv>()
-      .use(requireAdmin)
-      .get('/', (c) => c.json({ items: listApps(deps) }))
-      .get('/:key', keyParam, (c) => c.json(detail(c.req.valid('param').key)))
+  const router = new Hono<AppEnv>().use(requireAdmin);
+  const on = routesOn(router, '/api/apps');
 
-      // W-1 and SPEC §1 availability
-      .put('/:key/sso', keyParam, validate('json', ssoSettingsInputSchema), (c) => {
-        const { key } = c.req.valid('param');
-        requireEntry(deps.apps, key);
-        const input = c.req.valid('json');
-        checkIdpCertificate(input.certificate, deps.clock.now());
-        saveSso(deps, key, input, actorOf(c.var.session));
-        return c.json(detail(key));
-      })
-      .put('/:key/availability', keyParam, validate('json', availabilityInputSchema), (c) => {
-        const { key } = c.req.valid('param');
-        requireEntry(deps.apps, key);
-        setAvailability(deps, key, c.req.valid('json'), actorOf(c.var.session));
-        // Turning the app off for a unit starts deprovisioning timers at once (W-6).
-        rerunIfActive(key, 'availability_change');
-        return c.json(detail(key));
-      })
+  on(routes.listApps, () => ({ items: listApps(deps) }));
+  on(routes.app, (_c, { params }) => detail(params.key));
 
-      // M-6: what the change would do, before it is made.
-      .post('/:key/availability/preview', keyParam, validate('json', availabilityInputSchema), async (c) => {
-        const { key } = c.req.valid('param');
-        requireEntry(deps.apps, key);
-        const row = findConfiguration(db, key);
-        return c.json(row?.setupCompletedAt ? await impact.availabilityImpact(deps, row, c.req.valid('json')) : impact.noImpact(deps));
-      })
+  // W-1 and SPEC §1 availability
+  on(routes.saveSso, (c, { params: { key }, body }) => {
+    requireEntry(deps.apps, key);
+    checkIdpCertificate(body.certificate, deps.clock.now());
+    saveSso(deps, key, body, actorOf(c.var.session));
+    return detail(key);
+  });
+  on(routes.saveAvailability, (c, { params: { key }, body }) => {
+    requireEntry(deps.apps, key);
+    setAvailability(deps, key, body, actorOf(c.var.session));
+    // Turning the app off for a unit starts deprovisioning timers at once (W-6).
+    rerunIfActive(key, 'availability_change');
+    return detail(key);
+  });
 
-      // The wizard (SPEC §2): a draft made on first use, each step saved on Continue.
-      .post('/:key/configuration', keyParam, (c) => {
-        const { key } = c.req.valid('param');
-        requireEntry(deps.apps, key);
-        if (!db.select().from(ssoSettings).where(eq(ssoSettings.appKey, key)).get()) throw new AppError('conflict', 'Set up SSO for this app first (W-1).');
-        draftFor(deps, key, actorOf(c.var.session));
-        return c.json(detail(key), 201);
-      })
-      .put('/:key/configuration/step', keyParam, validate('json', wizardStepInputSchema), (c) => {
-        const { key } = c.req.valid('param');
-        reachStep(deps, configurationOf(key), c.req.valid('json').step);
-        return c.json(detail(key));
-      })
-      .post('/:key/configuration/authorization', keyParam, validate('json', startAuthorizationInputSchema), async (c) => {
-        const { key } = c.req.valid('param');
-        const authorizationUrl = await startAuthorization(deps, configurationOf(key), c.var.session!.admin.id, c.req.valid('json').client);
-        return c.json({ authorizationUrl });
-      })
-      .put('/:key/configuration/bearer-token', keyParam, validate('json', bearerTokenInputSchema), (c) => {
-        const { key } = c.req.valid('param');
-        storeBearerToken(deps, configurationOf(key), c.req.valid('json'), actorOf(c.var.session));
-        return c.json(detail(key));
-      })
-      .post('/:key/configuration/endpoint/check', keyParam, validate('json', endpointInputSchema), async (c) => {
-        const { key } = c.req.valid('param');
-        return c.json(await checkEndpoint(deps, configurationOf(key), requireEntry(deps.apps, key), c.req.valid('json').endpointUrl));
-      })
-      .put('/:key/configuration/endpoint', keyParam, validate('json', endpointInputSchema), async (c) => {
-        const { key } = c.req.valid('param');
-        const row = configurationOf(key);
-        const { endpointUrl } = c.req.valid('json');
-        // W-3: an endpoint that does not answer as a SCIM service is refused, not saved.
-        await checkEndpoint(deps, row, requireEntry(deps.apps, key), endpointUrl);
-        saveEndpoint(deps, row, { endpointUrl }, actorOf(c.var.session));
-        reachStep(deps, row, 'mapping');
-        return c.json(detail(key));
-      })
-      .put('/:key/configuration/mapping', keyParam, async (c) => {
-        const { key } = c.req.valid('param');
-        const entry = requireEntry(deps.apps, key);
-        const row = configurationOf(key);
-        saveMapping(deps, row, await bodyMatching(c, mappingInputSchemaFor(entry)), actorOf(c.var.session));
-        reachStep(deps, row, 'scope');
-        return c.json(detail(key));
-      })
-      .post('/:key/configuration/mapping/preview', keyParam, async (c) => {
-        const { key } = c.req.valid('param');
-        const entry = requireEntry(deps.apps, key);
-        const input = await bodyMatching(c, z.object({ rows: z.array(z.object({ attribute: z.string(), source: z.string() })), userId: idSchema.optional() }));
-        return c.json(mappingPreview(deps, entry, input.rows, input.userId));
-      })
-      .put('/:key/configuration/scope', keyParam, async (c) => {
-        const { key } = c.req.valid('param');
-        const entry = requireEntry(deps.apps, key);
-        const row = configurationOf(key);
-        saveScope(deps, row, await bodyMatching(c, scopeInputSchemaFor(entry)), actorOf(c.var.session));
-        reachStep(deps, row, 'deprovisioning');
-        rerunIfActive(key, 'scope_change');
-        return c.json(detail(key));
-      })
-      .post('/:key/configuration/scope/preview', keyParam, async (c) => {
-        const { key } = c.req.valid('param');
-        const entry = requireEntry(deps.apps, key);
-        return c.json(await impact.scopeImpact(deps, configurationOf(key), await bodyMatching(c, scopeInputSchemaFor(entry))));
-      })
-      .put('/:key/configuration/deprovisioning', keyParam, validate('json', deprovisioningInputSchema), (c) => {
-        const { key } = c.req.valid('param');
-        const row = configurationOf(key);
-        saveDeprovisioning(deps, row, c.req.valid('json'), actorOf(c.var.session));
-        reachStep(deps, row, 'finish');
-        // M-2: running timers move to the new delays at once, not at the next daily run.
-        rerunIfActive(key, 'deprovisioning_change');
-        return c.json(detail(key));
-      })
-      .post('/:key/configuration/deprovisioning/preview', keyParam, validate('json', deprovisioningInputSchema), async (c) => {
-        const { key } = c.req.valid('param');
-        return c.json(await impact.deprovisioningImpact(deps, configurationOf(key), c.req.valid('json')));
-      })
-      .post('/:key/configuration/finish', keyParam, (c) => {
-        const { key } = c.req.valid('param');
-        const row = configurationOf(key);
-        finishSetup(deps, row, requireEntry(deps.apps, key), authorization(row) !== null, actorOf(c.var.session));
-        return c.json(detail(key));
-      })
+  // M-6: what the change would do, before it is made.
+  on(routes.previewAvailability, async (_c, { params: { key }, body }) => {
+    requireEntry(deps.apps, key);
+    const row = findConfiguration(db, key);
+    return row?.setupCompletedAt ? await impact.availabilityImpact(deps, row, body) : impact.noImpact(deps);
+  });
 
-      // W-8, M-3, M-4
-      .put('/:key/configuration/activation', keyParam, validate('json', activationInputSchema), (c) => {
-        const { key } = c.req.valid('param');
-        const { active } = c.req.valid('json');
-        const row = setActive(deps, configurationOf(key), active, actorOf(c.var.session));
-        // The first pass starts now rather than at the scheduler's next look.
-        if (active && row.state === 'active') deps.provisioning.requestRun(row.id, 'activation');
-        return c.json(detail(key));
-      })
-      .get('/:key/configuration/deletion-impact', keyParam, async (c) => c.json(await impact.deletionImpact(deps, configurationOf(c.req.valid('param').key))))
-      // M-6: the deprovisionings still waiting are carried out now (before a deletion would drop them).
-      .post('/:key/configuration/timers/carry-out', keyParam, (c) => {
-        const { key } = c.req.valid('param');
-        const row = configurationOf(key);
-        if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: turn it on to carry out the pending deprovisioning.');
-        if (row.heldRunId) throw new AppError('conflict', 'A run is held by the deletion guard: allow or cancel it first.');
-        const runId = deps.provisioning.requestRun(row.id, 'manual', { carryOutTimers: true });
-        audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Pending deprovisioning carried out', 'Every user waiting for a deprovisioning delay is suspended or deleted now.');
-        return c.json({ runId }, 202);
-      })
-      .delete('/:key/configuration', keyParam, (c) => {
-        const { key } = c.req.valid('param');
-        deleteConfiguration(deps, configurationOf(key), actorOf(c.var.session));
-        return c.json(detail(key));
-      })
-
-      // L-4 and E-14, E-15
-      .post('/:key/configuration/sync', keyParam, validate('json', syncNowInputSchema), (c) => {
-        const { key } = c.req.valid('param');
-        const row = configurationOf(key);
-        const { dryRun } = c.req.valid('json');
-        if (!row.setupCompletedAt) throw new AppError('conflict', 'Finish the setup before syncing.');
-        if (row.state === 'needs_reauthorization') throw new AppError('conflict', 'Re-authorize autoprov first: the app no longer accepts its authorization.');
-        if (!dryRun && row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: activate it first, or ask for a dry run.');
-        if (!dryRun && row.heldRunId) throw new AppError('conflict', 'A run is held by the deletion guard: allow or cancel it first.');
-        return c.json({ runId: deps.provisioning.requestRun(row.id, 'manual', { dryRun }) }, 202);
-      })
-      .get('/:key/configuration/runs', keyParam, validate('query', z.object({ cursor: z.string().max(100).optional(), pageSize: pageSizeSchema })), (c) => {
-        const { key } = c.req.valid('param');
-        const { cursor, pageSize } = c.req.valid('query');
-        return c.json(syncRunPage(db, configurationOf(key).id, cursor, pageSize));
-      })
-      .get('/:key/configuration/runs/:runId', runParam, (c) => {
-        const { key, runId } = c.req.valid('param');
-        return c.json(getRun(db, configurationOf(key).id, runId));
-      })
-      // L-3: the report of a run that is over, filtered by result and kind of change.
-      .get('/:key/configuration/runs/:runId/report', runParam, validate('query', reportQuerySchema), (c) => {
-        const { key, runId } = c.req.valid('param');
-        const { cursor, pageSize, ...filter } = c.req.valid('query');
-        return c.json(reportPage(db, finishedRun(db, configurationOf(key).id, runId), filter, cursor, pageSize));
-      })
-      .get('/:key/configuration/runs/:runId/report.csv', runParam, validate('query', reportFilterSchema), (c) => {
-        const { key, runId } = c.req.valid('param');
-        const run = finishedRun(db, configurationOf(key).id, runId);
-        const entry = requireEntry(deps.apps, key);
-        const filter = c.req.valid('query');
-        c.header('Content-Type', 'text/csv; charset=utf-8');
-        c.header('Content-Disposition', `attachment; filename="sync-report-${key}-${run.requestedAt.toISOString().slice(0, 19).replace(/:/g, '')}.csv"`);
-        c.header('Cache-Control', 'no-store');
-        return stream(c, async (out) => {
-          await out.write(UTF8_BOM + csvLine(['User', 'Action', 'Result', 'Changes', 'Reason']));
-          const action = (a: string) => reportActionLabels[a as keyof typeof reportActionLabels] ?? a;
-          for (const rows of reportRows(db, run.id, filter)) {
-            if (out.aborted) return;
-            await out.write(rows.map((r) => csvLine([r.userEmail, action(r.action), reportResultLabels[r.result], changesText(r.changes, entry), r.reason])).join(''));
-          }
-        });
-      })
-      // E-20: one user on demand: the plan and why (a read, open to read-only admins), then the run.
-      .get('/:key/configuration/on-demand', keyParam, validate('query', onDemandInputSchema), async (c) => {
-        const { key } = c.req.valid('param');
-        return c.json(await onDemand.userPlan(deps, configurationOf(key), c.req.valid('query').userId));
-      })
-      .post('/:key/configuration/on-demand/run', keyParam, validate('json', onDemandInputSchema), async (c) => {
-        const { key } = c.req.valid('param');
-        const row = configurationOf(key);
-        const blocked = onDemand.blockedBecause(row);
-        if (blocked) throw new AppError('conflict', blocked);
-        const { userId } = c.req.valid('json');
-        // The user must exist: a run for nobody would say nothing.
-        const plan = await onDemand.userPlan(deps, row, userId);
-        const started = deps.provisioning.requestUserRun(row.id, userId);
-        audit(db, deps.clock.now(), key, actorOf(c.var.session), 'User provisioned on demand', plan.user.primaryEmail);
-        return c.json(started, 202);
-      })
-      .get('/:key/configuration/on-demand/runs/:runId', runParam, (c) => {
-        const { key, runId } = c.req.valid('param');
-        return c.json(onDemand.onDemandRun(deps, configurationOf(key), runId));
-      })
-      .post('/:key/configuration/held-run/allow', keyParam, (c) => {
-        const { key } = c.req.valid('param');
-        const row = configurationOf(key);
-        const runId = deps.provisioning.allowHeldRun(row.id);
-        if (!runId) throw new AppError('conflict', 'No run is held for this app.');
-        audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run allowed', 'The run goes ahead with the suspensions and deletions it planned.');
-        return c.json({ runId }, 202);
-      })
-      .post('/:key/configuration/held-run/cancel', keyParam, (c) => {
-        const { key } = c.req.valid('param');
-        const row = configurationOf(key);
-        if (!deps.provisioning.cancelHeldRun(row.id, c.var.session!.admin.email)) throw new AppError('conflict', 'No run is held for this app.');
-        audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run cancelled', 'Provisioning was disabled; nothing was deprovisioned.');
-        return c.json(detail(key));
-      })
+  // The wizard (SPEC §2): a draft made on first use, each step saved on Continue.
+  on(routes.startSetup, (c, { params: { key } }) => {
+    requireEntry(deps.apps, key);
+    if (!db.select().from(ssoSettings).where(eq(ssoSettings.appKey, key)).get()) throw new AppError('conflict', 'Set up SSO for this app first (W-1).');
+    draftFor(deps, key, actorOf(c.var.session));
+    return detail(key);
+  });
+  on(routes.reachStep, (_c, { params: { key }, body }) => {
+    reachStep(deps, configurationOf(key), body.step);
+    return detail(key);
+  });
+  on(routes.startAuthorization, async (c, { params: { key }, body }) => {
+    const authorizationUrl = await startAuthorization(deps, configurationOf(key), c.var.session!.admin.id, body.client);
+    return { authorizationUrl };
+  });
+  on(routes.saveBearerToken, (c, { params: { key }, body }) => {
+    storeBearerToken(deps, configurationOf(key), body, actorOf(c.var.session));
+    return detail(key);
+  });
+  on(routes.checkEndpoint, async (_c, { params: { key }, body }) =>
+    checkEndpoint(deps, configurationOf(key), requireEntry(deps.apps, key), body.endpointUrl),
   );
+  on(routes.saveEndpoint, async (c, { params: { key }, body: { endpointUrl } }) => {
+    const row = configurationOf(key);
+    // W-3: an endpoint that does not answer as a SCIM service is refused, not saved.
+    await checkEndpoint(deps, row, requireEntry(deps.apps, key), endpointUrl);
+    saveEndpoint(deps, row, { endpointUrl }, actorOf(c.var.session));
+    reachStep(deps, row, 'mapping');
+    return detail(key);
+  });
+  on(routes.saveMapping, (c, { params: { key }, body }) => {
+    const entry = requireEntry(deps.apps, key);
+    const row = configurationOf(key);
+    saveMapping(deps, row, matching(mappingInputSchemaFor(entry), body), actorOf(c.var.session));
+    reachStep(deps, row, 'scope');
+    return detail(key);
+  });
+  on(routes.previewMapping, (_c, { params: { key }, body }) => {
+    const entry = requireEntry(deps.apps, key);
+    return mappingPreview(deps, entry, body.rows, body.userId);
+  });
+  on(routes.saveScope, (c, { params: { key }, body }) => {
+    const entry = requireEntry(deps.apps, key);
+    const row = configurationOf(key);
+    saveScope(deps, row, matching(scopeInputSchemaFor(entry), body), actorOf(c.var.session));
+    reachStep(deps, row, 'deprovisioning');
+    rerunIfActive(key, 'scope_change');
+    return detail(key);
+  });
+  on(routes.previewScope, async (_c, { params: { key }, body }) => {
+    const entry = requireEntry(deps.apps, key);
+    return impact.scopeImpact(deps, configurationOf(key), matching(scopeInputSchemaFor(entry), body));
+  });
+  on(routes.saveDeprovisioning, (c, { params: { key }, body }) => {
+    const row = configurationOf(key);
+    saveDeprovisioning(deps, row, body, actorOf(c.var.session));
+    reachStep(deps, row, 'finish');
+    // M-2: running timers move to the new delays at once, not at the next daily run.
+    rerunIfActive(key, 'deprovisioning_change');
+    return detail(key);
+  });
+  on(routes.previewDeprovisioning, async (_c, { params: { key }, body }) => impact.deprovisioningImpact(deps, configurationOf(key), body));
+  on(routes.finishSetup, (c, { params: { key } }) => {
+    const row = configurationOf(key);
+    finishSetup(deps, row, requireEntry(deps.apps, key), authorization(row) !== null, actorOf(c.var.session));
+    return detail(key);
+  });
+
+  // W-8, M-3, M-4
+  on(routes.setActivation, (c, { params: { key }, body: { active } }) => {
+    const row = setActive(deps, configurationOf(key), active, actorOf(c.var.session));
+    // The first pass starts now rather than at the scheduler's next look.
+    if (active && row.state === 'active') deps.provisioning.requestRun(row.id, 'activation');
+    return detail(key);
+  });
+  on(routes.deletionImpact, async (_c, { params: { key } }) => impact.deletionImpact(deps, configurationOf(key)));
+  // M-6: the deprovisionings still waiting are carried out now (before a deletion would drop them).
+  on(routes.carryOutTimers, (c, { params: { key } }) => {
+    const row = configurationOf(key);
+    if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: turn it on to carry out the pending deprovisioning.');
+    if (row.heldRunId) throw new AppError('conflict', 'A run is held by the deletion guard: allow or cancel it first.');
+    const runId = deps.provisioning.requestRun(row.id, 'manual', { carryOutTimers: true });
+    audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Pending deprovisioning carried out', 'Every user waiting for a deprovisioning delay is suspended or deleted now.');
+    return { runId };
+  });
+  on(routes.deleteConfiguration, (c, { params: { key } }) => {
+    deleteConfiguration(deps, configurationOf(key), actorOf(c.var.session));
+    return detail(key);
+  });
+
+  // L-4 and E-14, E-15
+  on(routes.syncNow, (_c, { params: { key }, body: { dryRun } }) => {
+    const row = configurationOf(key);
+    if (!row.setupCompletedAt) throw new AppError('conflict', 'Finish the setup before syncing.');
+    if (row.state === 'needs_reauthorization') throw new AppError('conflict', 'Re-authorize autoprov first: the app no longer accepts its authorization.');
+    if (!dryRun && row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: activate it first, or ask for a dry run.');
+    if (!dryRun && row.heldRunId) throw new AppError('conflict', 'A run is held by the deletion guard: allow or cancel it first.');
+    return { runId: deps.provisioning.requestRun(row.id, 'manual', { dryRun }) };
+  });
+  on(routes.runs, (_c, { params: { key }, query: { cursor, pageSize } }) => syncRunPage(db, configurationOf(key).id, cursor, pageSize));
+  on(routes.run, (_c, { params: { key, runId } }) => getRun(db, configurationOf(key).id, runId));
+  // L-3: the report of a run that is over, filtered by result and kind of change.
+  on(routes.runReport, (_c, { params: { key, runId }, query: { cursor, pageSize, ...filter } }) =>
+    reportPage(db, finishedRun(db, configurationOf(key).id, runId), filter, cursor, pageSize),
+  );
+  on(routes.runReportCsv, (c, { params: { key, runId }, query: filter }) => {
+    const run = finishedRun(db, configurationOf(key).id, runId);
+    const entry = requireEntry(deps.apps, key);
+    c.header('Content-Type', 'text/csv; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="sync-report-${key}-${run.requestedAt.toISOString().slice(0, 19).replace(/:/g, '')}.csv"`);
+    c.header('Cache-Control', 'no-store');
+    return stream(c, async (out) => {
+      await out.write(UTF8_BOM + csvLine(['User', 'Action', 'Result', 'Changes', 'Reason']));
+      const action = (a: string) => reportActionLabels[a as keyof typeof reportActionLabels] ?? a;
+      for (const rows of reportRows(db, run.id, filter)) {
+        if (out.aborted) return;
+        await out.write(rows.map((r) => csvLine([r.userEmail, action(r.action), reportResultLabels[r.result], changesText(r.changes, entry), r.reason])).join(''));
+      }
+    });
+  });
+  // E-20: one user on demand: the plan and why (a read, open to read-only admins), then the run.
+  on(routes.onDemandPlan, async (_c, { params: { key }, query }) => onDemand.userPlan(deps, configurationOf(key), query.userId));
+  on(routes.onDemandRunStart, async (c, { params: { key }, body: { userId } }) => {
+    const row = configurationOf(key);
+    const blocked = onDemand.blockedBecause(row);
+    if (blocked) throw new AppError('conflict', blocked);
+    // The user must exist: a run for nobody would say nothing.
+    const plan = await onDemand.userPlan(deps, row, userId);
+    const started = deps.provisioning.requestUserRun(row.id, userId);
+    audit(db, deps.clock.now(), key, actorOf(c.var.session), 'User provisioned on demand', plan.user.primaryEmail);
+    return started;
+  });
+  on(routes.onDemandRun, (_c, { params: { key, runId } }) => onDemand.onDemandRun(deps, configurationOf(key), runId));
+  on(routes.allowHeldRun, (c, { params: { key } }) => {
+    const row = configurationOf(key);
+    const runId = deps.provisioning.allowHeldRun(row.id);
+    if (!runId) throw new AppError('conflict', 'No run is held for this app.');
+    audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run allowed', 'The run goes ahead with the suspensions and deletions it planned.');
+    return { runId };
+  });
+  on(routes.cancelHeldRun, (c, { params: { key } }) => {
+    const row = configurationOf(key);
+    if (!deps.provisioning.cancelHeldRun(row.id, c.var.session!.admin.email)) throw new AppError('conflict', 'No run is held for this app.');
+    audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run cancelled', 'Provisioning was disabled; nothing was deprovisioned.');
+    return detail(key);
+  });
+  return router;
 }

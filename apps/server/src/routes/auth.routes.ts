@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
-import {
-  AppError,
-  passwordResetInputSchema,
-  setupInputSchema,
-  signInInputSchema,
-  type PasswordResetStatus,
-  type Session,
-} from '@autoprov/contract';
+import { AppError, routes, type Session } from '@autoprov/contract';
 import { admins } from '@autoprov/db';
 import { addressGroup, clientAddress, trustedProxyList } from '../auth/client-address.js';
 import { deviceTrust } from '../auth/device-trust.js';
@@ -18,7 +10,7 @@ import { assertStrongPassword } from '../auth/password-strength.js';
 import { decoyHash, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { SignInThrottle, throttleKeys } from '../auth/throttle.js';
 import { TwoFactor } from '../auth/two-factor.js';
-import { validate } from '../lib/validate.js';
+import { routesOn } from '../lib/route.js';
 import type { AppEnv, CurrentSession } from '../types.js';
 import type { ServerDeps } from '../deps.js';
 
@@ -39,98 +31,96 @@ export function authRoutes({ db, clock, sessions, setupToken, secrets, publicUrl
   const proxies = trustedProxyList(trustedProxies);
   const adminCount = () => db.select({ n: sql<number>`count(*)` }).from(admins).get()?.n ?? 0;
 
-  return new Hono<AppEnv>()
-    .get('/setup', (c) => c.json({ needsSetup: adminCount() === 0 }))
+  const router = new Hono<AppEnv>();
+  const on = routesOn(router, '/api');
 
-    .post('/setup', validate('json', setupInputSchema), async (c) => {
-      const input = c.req.valid('json');
-      const keys = [throttleKeys.setup(addressGroup(clientAddress(c, proxies)))];
-      if (adminCount() > 0) throw new AppError('setup_closed', 'autoprov is already set up. Sign in instead.');
-      refuseWhileThrottled(c, throttle.waitMs(keys), 'attempts');
-      if (!setupToken.matches(input.token)) {
-        throttle.failed(keys);
-        throw new AppError('forbidden', 'This setup link is not valid. Open the link printed when autoprov started.', {
-          token: 'This setup link is not valid.',
-        });
-      }
-      assertStrongPassword(input.password, [input.email, input.name]);
-      const id = randomUUID();
-      const passwordHash = await hashPassword(input.password);
-      const created = db.transaction((tx) => {
-        // Checked again inside the transaction: two tabs racing must not make two super-admins.
-        if ((tx.select({ n: sql<number>`count(*)` }).from(admins).get()?.n ?? 0) > 0) return false;
-        tx.insert(admins)
-          .values({ id, email: input.email.toLowerCase(), name: input.name, role: 'super_admin', passwordHash, createdAt: clock.now() })
-          .run();
-        return true;
+  on(routes.setupStatus, () => ({ needsSetup: adminCount() === 0 }));
+
+  on(routes.setup, async (c, { body: input }) => {
+    const keys = [throttleKeys.setup(addressGroup(clientAddress(c, proxies)))];
+    if (adminCount() > 0) throw new AppError('setup_closed', 'autoprov is already set up. Sign in instead.');
+    refuseWhileThrottled(c, throttle.waitMs(keys), 'attempts');
+    if (!setupToken.matches(input.token)) {
+      throttle.failed(keys);
+      throw new AppError('forbidden', 'This setup link is not valid. Open the link printed when autoprov started.', {
+        token: 'This setup link is not valid.',
       });
-      if (!created) throw new AppError('setup_closed', 'autoprov is already set up. Sign in instead.');
-      setupToken.consume();
-      c.var.logger.info({ adminId: id }, 'first super-admin created');
-      devices.issue(c, id);
-      return c.json(sessionBody(sessions.create(c, id)), 201);
-    })
-
-    .get('/session', (c) => {
-      const session = c.var.session;
-      if (!session) throw new AppError('unauthenticated', 'Sign in to continue.');
-      return c.json(sessionBody(session));
-    })
-
-    .post('/session', validate('json', signInInputSchema), async (c) => {
-      const { email, password, code } = c.req.valid('json');
-      const admin = db.select().from(admins).where(eq(admins.email, email.toLowerCase())).get();
-      const client = clientAddress(c, proxies);
-      // S-6: a browser this admin signed in from before is counted alone; every other attempt
-      // counts against the account (from any address) and against its address.
-      const device = admin ? devices.read(c, admin.id) : null;
-      const keys = device ? [throttleKeys.device(device)] : [throttleKeys.account(email), throttleKeys.address(addressGroup(client))];
-      refuseWhileThrottled(c, throttle.waitMs(keys), 'sign-in attempts');
-
-      const ok = await verifyPassword(password, admin?.passwordHash ?? decoyHash);
-      if (!admin || !ok) {
-        throttle.failed(keys);
-        c.var.logger.warn({ client }, 'failed sign-in');
-        // One message for both cases: the answer must not tell which part was wrong.
-        throw new AppError('invalid_credentials', 'Wrong e-mail or password.');
-      }
-      if (admin.totpSecret) {
-        if (!code) throw new AppError('second_factor_required', 'Enter the 6-digit code from your authenticator app.');
-        if (!twoFactor.verify(admin, code)) {
-          throttle.failed(keys);
-          c.var.logger.warn({ client, adminId: admin.id }, 'failed second factor');
-          throw new AppError('invalid_credentials', 'This code is not valid.', { code: 'This code is not valid (or was already used).' });
-        }
-      }
-      if (device) throttle.clear(keys);
-      devices.issue(c, admin.id, device ?? undefined);
-      db.update(admins).set({ lastSignInAt: clock.now() }).where(eq(admins.id, admin.id)).run();
-      if (c.var.session) sessions.destroy(c);
-      return c.json(sessionBody(sessions.create(c, admin.id)));
-    })
-
-    .delete('/session', (c) => {
-      sessions.destroy(c);
-      return c.body(null, 204);
-    })
-
-    // A one-time link from a super-admin or from `reset-admin` on the server. The token travels
-    // in the query and the body, never in a path the request log records.
-    .get('/password-reset', validate('query', z.object({ token: z.string().min(1).max(100) })), (c) => {
-      const found = findPasswordReset(db, clock, c.req.valid('query').token);
-      if (!found) throw new AppError('not_found', 'This link is not valid: it was used already, replaced by a newer one, or it expired.');
-      return c.json({ email: found.admin.email, name: found.admin.name, clearsTwoFactor: found.reset.clearsTwoFactor } satisfies PasswordResetStatus);
-    })
-
-    .post('/password-reset', validate('json', passwordResetInputSchema), async (c) => {
-      const { token, password } = c.req.valid('json');
-      const found = findPasswordReset(db, clock, token);
-      if (!found) throw new AppError('not_found', 'This link is not valid: it was used already, replaced by a newer one, or it expired.');
-      assertStrongPassword(password, [found.admin.email, found.admin.name]);
-      if (!(await usePasswordReset(db, clock, token, password))) {
-        throw new AppError('not_found', 'This link is not valid: it was used already, replaced by a newer one, or it expired.');
-      }
-      c.var.logger.info({ adminId: found.admin.id, by: found.reset.createdBy }, 'password reset with a one-time link');
-      return c.body(null, 204);
+    }
+    assertStrongPassword(input.password, [input.email, input.name]);
+    const id = randomUUID();
+    const passwordHash = await hashPassword(input.password);
+    const created = db.transaction((tx) => {
+      // Checked again inside the transaction: two tabs racing must not make two super-admins.
+      if ((tx.select({ n: sql<number>`count(*)` }).from(admins).get()?.n ?? 0) > 0) return false;
+      tx.insert(admins)
+        .values({ id, email: input.email.toLowerCase(), name: input.name, role: 'super_admin', passwordHash, createdAt: clock.now() })
+        .run();
+      return true;
     });
+    if (!created) throw new AppError('setup_closed', 'autoprov is already set up. Sign in instead.');
+    setupToken.consume();
+    c.var.logger.info({ adminId: id }, 'first super-admin created');
+    devices.issue(c, id);
+    return sessionBody(sessions.create(c, id));
+  });
+
+  on(routes.session, (c) => {
+    const session = c.var.session;
+    if (!session) throw new AppError('unauthenticated', 'Sign in to continue.');
+    return sessionBody(session);
+  });
+
+  on(routes.signIn, async (c, { body: { email, password, code } }) => {
+    const admin = db.select().from(admins).where(eq(admins.email, email.toLowerCase())).get();
+    const client = clientAddress(c, proxies);
+    // S-6: a browser this admin signed in from before is counted alone; every other attempt
+    // counts against the account (from any address) and against its address.
+    const device = admin ? devices.read(c, admin.id) : null;
+    const keys = device ? [throttleKeys.device(device)] : [throttleKeys.account(email), throttleKeys.address(addressGroup(client))];
+    refuseWhileThrottled(c, throttle.waitMs(keys), 'sign-in attempts');
+
+    const ok = await verifyPassword(password, admin?.passwordHash ?? decoyHash);
+    if (!admin || !ok) {
+      throttle.failed(keys);
+      c.var.logger.warn({ client }, 'failed sign-in');
+      // One message for both cases: the answer must not tell which part was wrong.
+      throw new AppError('invalid_credentials', 'Wrong e-mail or password.');
+    }
+    if (admin.totpSecret) {
+      if (!code) throw new AppError('second_factor_required', 'Enter the 6-digit code from your authenticator app.');
+      if (!twoFactor.verify(admin, code)) {
+        throttle.failed(keys);
+        c.var.logger.warn({ client, adminId: admin.id }, 'failed second factor');
+        throw new AppError('invalid_credentials', 'This code is not valid.', { code: 'This code is not valid (or was already used).' });
+      }
+    }
+    if (device) throttle.clear(keys);
+    devices.issue(c, admin.id, device ?? undefined);
+    db.update(admins).set({ lastSignInAt: clock.now() }).where(eq(admins.id, admin.id)).run();
+    if (c.var.session) sessions.destroy(c);
+    return sessionBody(sessions.create(c, admin.id));
+  });
+
+  on(routes.signOut, (c) => {
+    sessions.destroy(c);
+  });
+
+  // A one-time link from a super-admin or from `reset-admin` on the server. The token travels
+  // in the query and the body, never in a path the request log records.
+  on(routes.passwordResetStatus, (_c, { query }) => {
+    const found = findPasswordReset(db, clock, query.token);
+    if (!found) throw new AppError('not_found', 'This link is not valid: it was used already, replaced by a newer one, or it expired.');
+    return { email: found.admin.email, name: found.admin.name, clearsTwoFactor: found.reset.clearsTwoFactor };
+  });
+
+  on(routes.resetPassword, async (c, { body: { token, password } }) => {
+    const found = findPasswordReset(db, clock, token);
+    if (!found) throw new AppError('not_found', 'This link is not valid: it was used already, replaced by a newer one, or it expired.');
+    assertStrongPassword(password, [found.admin.email, found.admin.name]);
+    if (!(await usePasswordReset(db, clock, token, password))) {
+      throw new AppError('not_found', 'This link is not valid: it was used already, replaced by a newer one, or it expired.');
+    }
+    c.var.logger.info({ adminId: found.admin.id, by: found.reset.createdBy }, 'password reset with a one-time link');
+  });
+  return router;
 }

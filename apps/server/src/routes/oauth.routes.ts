@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { routes } from '@autoprov/contract';
+import { routesOn } from '../lib/route.js';
 import type { ServerDeps } from '../deps.js';
 import { completeAuthorization } from '../provisioning/authorization.js';
 import type { AppEnv } from '../types.js';
@@ -8,7 +10,8 @@ import type { AppEnv } from '../types.js';
  * it answers with redirects into the console rather than JSON.
  */
 export function oauthRoutes(deps: ServerDeps) {
-  return new Hono<AppEnv>().get('/callback', async (c) => {
+  const router = new Hono<AppEnv>();
+  routesOn(router, '/api/oauth')(routes.oauthCallback, async (c) => {
     const session = c.var.session;
     if (!session) return c.redirect('/sign-in');
     if (session.admin.role !== 'super_admin') return c.redirect('/apps?authorization_error=' + encodeURIComponent('Only a super-admin can authorize an app.'));
@@ -18,4 +21,5 @@ export function oauthRoutes(deps: ServerDeps) {
     if (outcome.ok) return c.redirect(outcome.setupComplete ? `${base}?authorized=1` : `${base}/setup/endpoint?authorized=1`);
     return c.redirect(`${base}/setup/authorize?authorization_error=${encodeURIComponent(outcome.message)}`);
   });
+  return router;
 }

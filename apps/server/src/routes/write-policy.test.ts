@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { routes } from '@autoprov/contract';
 import { testServer } from '../test/harness.js';
 
 /**
@@ -17,7 +18,22 @@ const notForSuperAdminsOnly = new Set([
   'POST /api/account/two-factor/disable',
 ]);
 
+/** Open to a visitor who is not signed in. */
+const open = ['GET /api/health', 'GET /api/setup', 'POST /api/setup', 'GET /api/session', 'POST /api/session', 'GET /api/password-reset', 'POST /api/password-reset'];
+
 describe('read-only admins cannot write (S-1)', () => {
+  it('the route table says who may call each route as the server enforces it (the walks below)', () => {
+    // The OAuth callback is a read that only a super-admin completes (others are sent back with an error).
+    const table = Object.values(routes)
+      .map((r) => ({ route: `${r.method} ${r.path}`, auth: r.auth as string }))
+      .filter(({ route }) => route !== 'GET /api/oauth/callback');
+    const expected = table.map(({ route }) => ({
+      route,
+      auth: open.includes(route) ? 'public' : route.startsWith('GET ') || notForSuperAdminsOnly.has(route) ? 'admin' : 'super_admin',
+    }));
+    expect(table).toEqual(expected);
+  });
+
   it('refuses every write route with 403 and changes nothing', async () => {
     const server = testServer();
     const readOnly = await server.signedIn('read_only');
@@ -55,7 +71,6 @@ describe('read-only admins cannot write (S-1)', () => {
   it('refuses every route but setup, sign-in, reset links and health to a visitor who is not signed in', async () => {
     const server = testServer();
     const visitor = server.client();
-    const open = ['GET /api/health', 'GET /api/setup', 'POST /api/setup', 'GET /api/session', 'POST /api/session', 'GET /api/password-reset', 'POST /api/password-reset'];
     const walked: string[] = [];
     for (const r of server.app.routes.filter((r) => r.method !== 'ALL')) {
       const route = `${r.method} ${r.path}`;

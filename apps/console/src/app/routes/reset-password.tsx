@@ -3,7 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useSearchParams } from 'react-router';
-import { passwordResetInputSchema, passwordResetStatusSchema, type PasswordResetInput } from '@autoprov/contract';
+import { passwordResetInputSchema, routes, type PasswordResetInput } from '@autoprov/contract';
 import { Field } from '../../components/ui/field';
 import { ErrorState, FormAlert, Loading } from '../../components/ui/states';
 import { api } from '../../lib/api-client';
@@ -15,10 +15,10 @@ export function ResetPasswordRoute() {
   const token = params.get('token') ?? '';
   const status = useQuery({
     queryKey: ['password-reset', token],
-    queryFn: () => api.get(`/password-reset?token=${encodeURIComponent(token)}`, passwordResetStatusSchema),
+    queryFn: () => api(routes.passwordResetStatus, { query: { token } }),
     enabled: token !== '',
   });
-  const reset = useMutation({ mutationFn: (input: PasswordResetInput) => api.post('/password-reset', null, input) });
+  const reset = useMutation({ mutationFn: (input: PasswordResetInput) => api(routes.resetPassword, { body: input }) });
   const [alert, setAlert] = useState<string | null>(null);
   const form = useForm<PasswordResetInput>({ resolver: zodResolver(passwordResetInputSchema), defaultValues: { token, password: '' } });
 

@@ -1,8 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
-  recoveryCodesSchema,
-  twoFactorSetupSchema,
-  twoFactorStatusSchema,
+  routes,
   type ChangePasswordInput,
   type ConfirmTwoFactorInput,
   type DisableTwoFactorInput,
@@ -12,14 +10,14 @@ import { sessionQueryOptions } from '../../auth/api/session';
 
 export const twoFactorStatusQueryOptions = queryOptions({
   queryKey: ['account', 'two-factor'],
-  queryFn: () => api.get('/account/two-factor', twoFactorStatusSchema),
+  queryFn: () => api(routes.twoFactorStatus),
 });
 
 export const useTwoFactorStatus = () => useQuery(twoFactorStatusQueryOptions);
 
-export const useChangePassword = () => useMutation({ mutationFn: (input: ChangePasswordInput) => api.post('/account/password', null, input) });
+export const useChangePassword = () => useMutation({ mutationFn: (input: ChangePasswordInput) => api(routes.changePassword, { body: input }) });
 
-export const useBeginTwoFactor = () => useMutation({ mutationFn: () => api.post('/account/two-factor/setup', twoFactorSetupSchema) });
+export const useBeginTwoFactor = () => useMutation({ mutationFn: () => api(routes.beginTwoFactor) });
 
 /** After turning two-factor sign-in on or off, the session (which says whether it is on) is read again. */
 function useRefreshAccount() {
@@ -34,7 +32,7 @@ function useRefreshAccount() {
 export function useConfirmTwoFactor() {
   const refresh = useRefreshAccount();
   return useMutation({
-    mutationFn: (input: ConfirmTwoFactorInput) => api.post('/account/two-factor/confirm', recoveryCodesSchema, input),
+    mutationFn: (input: ConfirmTwoFactorInput) => api(routes.confirmTwoFactor, { body: input }),
     onSuccess: refresh,
   });
 }
@@ -42,7 +40,7 @@ export function useConfirmTwoFactor() {
 export function useDisableTwoFactor() {
   const refresh = useRefreshAccount();
   return useMutation({
-    mutationFn: (input: DisableTwoFactorInput) => api.post('/account/two-factor/disable', null, input),
+    mutationFn: (input: DisableTwoFactorInput) => api(routes.disableTwoFactor, { body: input }),
     onSuccess: refresh,
   });
 }

@@ -1,9 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
-  adminListSchema,
-  adminSchema,
-  resetLinkSchema,
-  securitySettingsSchema,
+  routes,
   type CreateAdminInput,
   type CreateResetLinkInput,
   type SecuritySettings,
@@ -12,7 +9,7 @@ import { api } from '../../../lib/api-client';
 
 export const adminsQueryOptions = queryOptions({
   queryKey: ['admins'],
-  queryFn: () => api.get('/admins', adminListSchema),
+  queryFn: () => api(routes.listAdmins),
 });
 
 export const useAdmins = () => useQuery(adminsQueryOptions);
@@ -20,7 +17,7 @@ export const useAdmins = () => useQuery(adminsQueryOptions);
 export function useAddAdmin() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: CreateAdminInput) => api.post('/admins', adminSchema, input),
+    mutationFn: (input: CreateAdminInput) => api(routes.createAdmin, { body: input }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: adminsQueryOptions.queryKey }),
   });
 }
@@ -28,25 +25,25 @@ export function useAddAdmin() {
 export function useRemoveAdmin() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api.delete(`/admins/${encodeURIComponent(id)}`),
+    mutationFn: (id: string) => api(routes.deleteAdmin, { params: { id } }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: adminsQueryOptions.queryKey }),
   });
 }
 
 export const useCreateResetLink = () =>
   useMutation({
-    mutationFn: ({ id, ...input }: CreateResetLinkInput & { id: string }) => api.post(`/admins/${encodeURIComponent(id)}/reset-link`, resetLinkSchema, input),
+    mutationFn: ({ id, ...input }: CreateResetLinkInput & { id: string }) => api(routes.createResetLink, { params: { id }, body: input }),
   });
 
 export const securitySettingsQueryOptions = queryOptions({
   queryKey: ['admins', 'security-settings'],
-  queryFn: () => api.get('/admins/security-settings', securitySettingsSchema),
+  queryFn: () => api(routes.securitySettings),
 });
 
 export function useSaveSecuritySettings() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: SecuritySettings) => api.put('/admins/security-settings', securitySettingsSchema, input),
+    mutationFn: (input: SecuritySettings) => api(routes.saveSecuritySettings, { body: input }),
     onSuccess: (saved) => queryClient.setQueryData(securitySettingsQueryOptions.queryKey, saved),
   });
 }

@@ -1,17 +1,8 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { z } from 'zod';
 import {
-  appDetailSchema,
-  appListSchema,
-  deletionImpactSchema,
-  impactSchema,
-  endpointCheckSchema,
-  mappingPreviewSchema,
-  reportPageSchema,
-  syncRunPageSchema,
-  startAuthorizationResultSchema,
-  syncRunSchema,
-  syncRunStartedSchema,
+  routes,
+  type Impact,
+  type SyncRun,
   type AppDetail,
   type AvailabilityInput,
   type BearerTokenInput,
@@ -23,11 +14,9 @@ import {
   type SsoSettingsInput,
   type WizardStep,
 } from '@autoprov/contract';
-import { api, queryString } from '../../../lib/api-client';
+import { api, apiHref } from '../../../lib/api-client';
 
-const base = (key: string) => `/apps/${encodeURIComponent(key)}`;
-
-export const appsQueryOptions = queryOptions({ queryKey: ['apps'], queryFn: () => api.get('/apps', appListSchema) });
+export const appsQueryOptions = queryOptions({ queryKey: ['apps'], queryFn: () => api(routes.listApps) });
 export const useApps = () => useQuery(appsQueryOptions);
 
 const runningStates = new Set(['pending', 'running']);
@@ -35,7 +24,7 @@ const runningStates = new Set(['pending', 'running']);
 export const appQueryOptions = (key: string) =>
   queryOptions({
     queryKey: ['apps', key],
-    queryFn: () => api.get(base(key), appDetailSchema),
+    queryFn: () => api(routes.app, { params: { key } }),
     // While a run goes on, the page follows it (L-4); otherwise a slow look keeps L-5 fresh.
     refetchInterval: (query) => (query.state.data?.configuration?.currentRun ? 1000 : 15_000),
   });
@@ -55,48 +44,48 @@ function useAppChange<TInput>(key: string, change: (input: TInput) => Promise<Ap
   });
 }
 
-export const useSaveSso = (key: string) => useAppChange(key, (input: SsoSettingsInput) => api.put(`${base(key)}/sso`, appDetailSchema, input));
+export const useSaveSso = (key: string) => useAppChange(key, (input: SsoSettingsInput) => api(routes.saveSso, { params: { key }, body: input }));
 export const useSetAvailability = (key: string) =>
-  useAppChange(key, (input: AvailabilityInput) => api.put(`${base(key)}/availability`, appDetailSchema, input));
-export const useStartSetup = (key: string) => useAppChange(key, () => api.post(`${base(key)}/configuration`, appDetailSchema));
+  useAppChange(key, (input: AvailabilityInput) => api(routes.saveAvailability, { params: { key }, body: input }));
+export const useStartSetup = (key: string) => useAppChange(key, () => api(routes.startSetup, { params: { key } }));
 export const useReachStep = (key: string) =>
-  useAppChange(key, (step: WizardStep) => api.put(`${base(key)}/configuration/step`, appDetailSchema, { step }));
+  useAppChange(key, (step: WizardStep) => api(routes.reachStep, { params: { key }, body: { step } }));
 export const useSaveBearerToken = (key: string) =>
-  useAppChange(key, (input: BearerTokenInput) => api.put(`${base(key)}/configuration/bearer-token`, appDetailSchema, input));
+  useAppChange(key, (input: BearerTokenInput) => api(routes.saveBearerToken, { params: { key }, body: input }));
 export const useSaveEndpoint = (key: string) =>
-  useAppChange(key, (endpointUrl: string) => api.put(`${base(key)}/configuration/endpoint`, appDetailSchema, { endpointUrl }));
+  useAppChange(key, (endpointUrl: string) => api(routes.saveEndpoint, { params: { key }, body: { endpointUrl } }));
 export const useSaveMapping = (key: string) =>
-  useAppChange(key, (input: MappingInput) => api.put(`${base(key)}/configuration/mapping`, appDetailSchema, input));
-export const useSaveScope = (key: string) => useAppChange(key, (input: ScopeInput) => api.put(`${base(key)}/configuration/scope`, appDetailSchema, input));
+  useAppChange(key, (input: MappingInput) => api(routes.saveMapping, { params: { key }, body: input }));
+export const useSaveScope = (key: string) => useAppChange(key, (input: ScopeInput) => api(routes.saveScope, { params: { key }, body: input }));
 export const useSaveDeprovisioning = (key: string) =>
-  useAppChange(key, (input: DeprovisioningInput) => api.put(`${base(key)}/configuration/deprovisioning`, appDetailSchema, input));
-export const useFinishSetup = (key: string) => useAppChange(key, () => api.post(`${base(key)}/configuration/finish`, appDetailSchema));
+  useAppChange(key, (input: DeprovisioningInput) => api(routes.saveDeprovisioning, { params: { key }, body: input }));
+export const useFinishSetup = (key: string) => useAppChange(key, () => api(routes.finishSetup, { params: { key } }));
 export const useSetActive = (key: string) =>
-  useAppChange(key, (active: boolean) => api.put(`${base(key)}/configuration/activation`, appDetailSchema, { active }));
-export const useDeleteConfiguration = (key: string) => useAppChange(key, () => api.delete(`${base(key)}/configuration`, appDetailSchema));
-export const useCancelHeldRun = (key: string) => useAppChange(key, () => api.post(`${base(key)}/configuration/held-run/cancel`, appDetailSchema));
+  useAppChange(key, (active: boolean) => api(routes.setActivation, { params: { key }, body: { active } }));
+export const useDeleteConfiguration = (key: string) => useAppChange(key, () => api(routes.deleteConfiguration, { params: { key } }));
+export const useCancelHeldRun = (key: string) => useAppChange(key, () => api(routes.cancelHeldRun, { params: { key } }));
 
 export const useStartAuthorization = (key: string) =>
   useMutation({
     mutationFn: (client?: OAuthClientInput) =>
-      api.post(`${base(key)}/configuration/authorization`, startAuthorizationResultSchema, client ? { client } : {}),
+      api(routes.startAuthorization, { params: { key }, body: client ? { client } : {} }),
   });
 
 export const useCheckEndpoint = (key: string) =>
-  useMutation({ mutationFn: (endpointUrl: string) => api.post(`${base(key)}/configuration/endpoint/check`, endpointCheckSchema, { endpointUrl }) });
+  useMutation({ mutationFn: (endpointUrl: string) => api(routes.checkEndpoint, { params: { key }, body: { endpointUrl } }) });
 
 export const useMappingPreview = (key: string, rows: MappingInput['rows'] | null) =>
   useQuery({
     queryKey: ['apps', key, 'preview', rows],
-    queryFn: () => api.post(`${base(key)}/configuration/mapping/preview`, mappingPreviewSchema, { rows }),
+    queryFn: () => api(routes.previewMapping, { params: { key }, body: { rows: rows! } }),
     enabled: rows !== null,
     placeholderData: (previous) => previous,
   });
 
-function useRunStarter(key: string, path: string, body: (input: { dryRun: boolean }) => unknown) {
+function useRunStarter(key: string, start: (input: { dryRun: boolean }) => Promise<{ runId: string }>) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { dryRun: boolean }) => api.post(`${base(key)}${path}`, syncRunStartedSchema, body(input)),
+    mutationFn: start,
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['apps', key], exact: true });
       await queryClient.invalidateQueries({ queryKey: ['apps', key, 'history'] });
@@ -104,23 +93,23 @@ function useRunStarter(key: string, path: string, body: (input: { dryRun: boolea
   });
 }
 
-export const useSyncNow = (key: string) => useRunStarter(key, '/configuration/sync', (input) => input);
-export const useAllowHeldRun = (key: string) => useRunStarter(key, '/configuration/held-run/allow', () => ({}));
+export const useSyncNow = (key: string) => useRunStarter(key, (input) => api(routes.syncNow, { params: { key }, body: input }));
+export const useAllowHeldRun = (key: string) => useRunStarter(key, () => api(routes.allowHeldRun, { params: { key } }));
 
 export const useRun = (key: string, runId: string | null) =>
   useQuery({
     queryKey: ['apps', key, 'runs', runId],
-    queryFn: () => api.get(`${base(key)}/configuration/runs/${encodeURIComponent(runId!)}`, syncRunSchema),
+    queryFn: () => api(routes.run, { params: { key, runId: runId! } }),
     enabled: runId !== null,
     refetchInterval: (query) => (query.state.data && !runningStates.has(query.state.data.state) ? false : 500),
   });
 
-export type SyncRunView = z.infer<typeof syncRunSchema>;
+export type SyncRunView = SyncRun;
 
 export const useRunHistory = (key: string, cursor: string | null, enabled = true) =>
   useQuery({
     queryKey: ['apps', key, 'history', cursor],
-    queryFn: () => api.get(`${base(key)}/configuration/runs${queryString({ cursor, pageSize: 10 })}`, syncRunPageSchema),
+    queryFn: () => api(routes.runs, { params: { key }, query: { cursor: cursor ?? undefined, pageSize: 10 } }),
     enabled,
     refetchInterval: (query) => (query.state.data?.items.some((r) => runningStates.has(r.state)) ? 1000 : 15_000),
   });
@@ -128,29 +117,29 @@ export const useRunHistory = (key: string, cursor: string | null, enabled = true
 export const useReport = (key: string, runId: string, filter: ReportFilter, cursor: string | null, enabled: boolean) =>
   useQuery({
     queryKey: ['apps', key, 'report', runId, filter, cursor],
-    queryFn: () => api.get(`${base(key)}/configuration/runs/${encodeURIComponent(runId)}/report${queryString({ ...filter, cursor })}`, reportPageSchema),
+    queryFn: () => api(routes.runReport, { params: { key, runId }, query: { ...filter, cursor: cursor ?? undefined } }),
     enabled,
     placeholderData: keepPreviousData,
   });
 
 export const reportCsvHref = (key: string, runId: string, filter: ReportFilter) =>
-  `/api${base(key)}/configuration/runs/${encodeURIComponent(runId)}/report.csv${queryString(filter)}`;
+  apiHref(routes.runReportCsv, { params: { key, runId }, query: filter });
 
 // M-6: what a change would do, asked before it is made.
-export const fetchScopeImpact = (key: string, input: ScopeInput) => api.post(`${base(key)}/configuration/scope/preview`, impactSchema, input);
+export const fetchScopeImpact = (key: string, input: ScopeInput) => api(routes.previewScope, { params: { key }, body: input });
 export const fetchDeprovisioningImpact = (key: string, input: DeprovisioningInput) =>
-  api.post(`${base(key)}/configuration/deprovisioning/preview`, impactSchema, input);
-export const fetchAvailabilityImpact = (key: string, input: AvailabilityInput) => api.post(`${base(key)}/availability/preview`, impactSchema, input);
+  api(routes.previewDeprovisioning, { params: { key }, body: input });
+export const fetchAvailabilityImpact = (key: string, input: AvailabilityInput) => api(routes.previewAvailability, { params: { key }, body: input });
 
 /** Asks for an impact, then shows it until the admin applies or cancels the change. */
-export function useImpactPreview<TInput>(fetchImpact: (input: TInput) => Promise<z.infer<typeof impactSchema>>) {
+export function useImpactPreview<TInput>(fetchImpact: (input: TInput) => Promise<Impact>) {
   return useMutation({ mutationFn: async (input: TInput) => ({ input, impact: await fetchImpact(input) }) });
 }
 
 export const useDeletionImpact = (key: string, enabled: boolean) =>
   useQuery({
     queryKey: ['apps', key, 'deletion-impact'],
-    queryFn: () => api.get(`${base(key)}/configuration/deletion-impact`, deletionImpactSchema),
+    queryFn: () => api(routes.deletionImpact, { params: { key } }),
     enabled,
     staleTime: 0,
   });
@@ -159,7 +148,7 @@ export const useDeletionImpact = (key: string, enabled: boolean) =>
 export function useCarryOutTimers(key: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post(`${base(key)}/configuration/timers/carry-out`, syncRunStartedSchema, {}),
+    mutationFn: () => api(routes.carryOutTimers, { params: { key } }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['apps', key] });
     },

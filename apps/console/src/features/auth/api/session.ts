@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { sessionSchema, setupStatusSchema, type SetupInput, type SignInInput } from '@autoprov/contract';
+import { routes, type SetupInput, type SignInInput } from '@autoprov/contract';
 import { api, ApiError, setCsrfToken } from '../../../lib/api-client';
 
 /** The signed-in admin, or null when signed out. */
@@ -7,7 +7,7 @@ export const sessionQueryOptions = queryOptions({
   queryKey: ['session'],
   queryFn: async () => {
     try {
-      const session = await api.get('/session', sessionSchema);
+      const session = await api(routes.session);
       setCsrfToken(session.csrfToken);
       return session;
     } catch (err) {
@@ -30,13 +30,13 @@ export function useCanWrite(): boolean {
 
 export const setupStatusQueryOptions = queryOptions({
   queryKey: ['setup-status'],
-  queryFn: () => api.get('/setup', setupStatusSchema),
+  queryFn: () => api(routes.setupStatus),
 });
 
 export function useSignIn() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: SignInInput) => api.post('/session', sessionSchema, input),
+    mutationFn: (input: SignInInput) => api(routes.signIn, { body: input }),
     onSuccess: (session) => {
       setCsrfToken(session.csrfToken);
       queryClient.setQueryData(sessionQueryOptions.queryKey, session);
@@ -47,7 +47,7 @@ export function useSignIn() {
 export function useSetup() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: SetupInput) => api.post('/setup', sessionSchema, input),
+    mutationFn: (input: SetupInput) => api(routes.setup, { body: input }),
     onSuccess: (session) => {
       setCsrfToken(session.csrfToken);
       queryClient.setQueryData(sessionQueryOptions.queryKey, session);
@@ -59,7 +59,7 @@ export function useSetup() {
 export function useSignOut() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api.delete('/session'),
+    mutationFn: () => api(routes.signOut),
     onSettled: () => {
       setCsrfToken(null);
       queryClient.clear();

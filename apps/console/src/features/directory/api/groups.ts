@@ -1,11 +1,11 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { groupDetailSchema, groupPageSchema, type AddGroupMember } from '@autoprov/contract';
-import { api, queryString } from '../../../lib/api-client';
+import { routes, type AddGroupMember } from '@autoprov/contract';
+import { api } from '../../../lib/api-client';
 
 export const groupsQueryOptions = (query: { q?: string; page?: number; pageSize?: number }) =>
   queryOptions({
     queryKey: ['directory', 'groups', query],
-    queryFn: () => api.get(`/directory/groups${queryString(query)}`, groupPageSchema),
+    queryFn: () => api(routes.listGroups, { query }),
     placeholderData: keepPreviousData,
   });
 
@@ -14,7 +14,7 @@ export const useGroups = (query: { q?: string; page?: number; pageSize?: number 
 export const groupQueryOptions = (id: string) =>
   queryOptions({
     queryKey: ['directory', 'group', id],
-    queryFn: () => api.get(`/directory/groups/${encodeURIComponent(id)}`, groupDetailSchema),
+    queryFn: () => api(routes.group, { params: { id } }),
   });
 
 export const useGroup = (id: string) => useQuery(groupQueryOptions(id));
@@ -22,7 +22,7 @@ export const useGroup = (id: string) => useQuery(groupQueryOptions(id));
 export function useAddGroupMember(groupId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (member: AddGroupMember) => api.post(`/directory/groups/${encodeURIComponent(groupId)}/members`, groupDetailSchema, member),
+    mutationFn: (member: AddGroupMember) => api(routes.addGroupMember, { params: { id: groupId }, body: member }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['directory'] }),
   });
 }
@@ -31,7 +31,7 @@ export function useRemoveGroupMember(groupId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (memberId: string) =>
-      api.delete(`/directory/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}`, groupDetailSchema),
+      api(routes.removeGroupMember, { params: { id: groupId, memberId } }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['directory'] }),
   });
 }

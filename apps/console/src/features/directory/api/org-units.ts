@@ -1,10 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { directoryChangePageSchema, orgUnitListSchema } from '@autoprov/contract';
-import { api, queryString } from '../../../lib/api-client';
+import { routes } from '@autoprov/contract';
+import { api } from '../../../lib/api-client';
 
 export const orgUnitsQueryOptions = queryOptions({
   queryKey: ['directory', 'org-units'],
-  queryFn: () => api.get('/directory/org-units', orgUnitListSchema),
+  queryFn: () => api(routes.orgUnits),
   staleTime: 60_000,
 });
 
@@ -13,7 +13,7 @@ export const useOrgUnits = () => useQuery(orgUnitsQueryOptions);
 export const changesQueryOptions = (page: number) =>
   queryOptions({
     queryKey: ['directory', 'changes', page],
-    queryFn: () => api.get(`/directory/changes${queryString({ page, pageSize: 25 })}`, directoryChangePageSchema),
+    queryFn: () => api(routes.directoryChanges, { query: { page, pageSize: 25 } }),
   });
 
 export const useChanges = (page: number) => useQuery(changesQueryOptions(page));

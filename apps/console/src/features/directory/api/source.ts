@@ -1,10 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { directorySourceSchema, googleConnectionCheckSchema, googleSwitchPreviewSchema, type GoogleConnectInput } from '@autoprov/contract';
+import { routes, type GoogleConnectInput } from '@autoprov/contract';
 import { api } from '../../../lib/api-client';
 import { useCanWrite } from '../../auth/api/session';
 
 export const useDirectorySource = () =>
-  useQuery({ queryKey: ['directory', 'source'], queryFn: () => api.get('/directory/source', directorySourceSchema), staleTime: 30_000 });
+  useQuery({ queryKey: ['directory', 'source'], queryFn: () => api(routes.directorySource), staleTime: 30_000 });
 
 /** S-1 and seed 003: edits need a super-admin, and a directory that is not read from Google. */
 export function useCanEditDirectory(): boolean {
@@ -13,8 +13,8 @@ export function useCanEditDirectory(): boolean {
   return canWrite && source.data?.kind === 'built_in';
 }
 
-export const useCheckGoogle = () => useMutation({ mutationFn: (input: GoogleConnectInput) => api.post('/directory/google/check', googleConnectionCheckSchema, input) });
-export const usePreviewGoogle = () => useMutation({ mutationFn: (input: GoogleConnectInput) => api.post('/directory/google/preview', googleSwitchPreviewSchema, input) });
+export const useCheckGoogle = () => useMutation({ mutationFn: (input: GoogleConnectInput) => api(routes.checkGoogle, { body: input }) });
+export const usePreviewGoogle = () => useMutation({ mutationFn: (input: GoogleConnectInput) => api(routes.previewGoogle, { body: input }) });
 
 function useSourceChange<T>(change: (input: T) => Promise<unknown>) {
   const queryClient = useQueryClient();
@@ -25,6 +25,6 @@ function useSourceChange<T>(change: (input: T) => Promise<unknown>) {
   });
 }
 
-export const useConnectGoogle = () => useSourceChange((input: GoogleConnectInput) => api.post('/directory/google/connect', directorySourceSchema, input));
-export const useReadGoogleNow = () => useSourceChange(() => api.post('/directory/google/read', directorySourceSchema));
-export const useDisconnectGoogle = () => useSourceChange(() => api.delete('/directory/google', directorySourceSchema));
+export const useConnectGoogle = () => useSourceChange((input: GoogleConnectInput) => api(routes.connectGoogle, { body: input }));
+export const useReadGoogleNow = () => useSourceChange(() => api(routes.readGoogle));
+export const useDisconnectGoogle = () => useSourceChange(() => api(routes.disconnectGoogle));

@@ -1,17 +1,16 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
-  directoryUserDetailSchema,
-  userPageSchema,
+  routes,
   type UserInput,
   type UserListQuery,
   type UserUpdate,
 } from '@autoprov/contract';
-import { api, queryString } from '../../../lib/api-client';
+import { api } from '../../../lib/api-client';
 
 export const usersQueryOptions = (query: Partial<UserListQuery>) =>
   queryOptions({
     queryKey: ['directory', 'users', query],
-    queryFn: () => api.get(`/directory/users${queryString(query)}`, userPageSchema),
+    queryFn: () => api(routes.listUsers, { query }),
     placeholderData: keepPreviousData,
   });
 
@@ -20,7 +19,7 @@ export const useUsers = (query: Partial<UserListQuery>) => useQuery(usersQueryOp
 export const userQueryOptions = (id: string) =>
   queryOptions({
     queryKey: ['directory', 'user', id],
-    queryFn: () => api.get(`/directory/users/${encodeURIComponent(id)}`, directoryUserDetailSchema),
+    queryFn: () => api(routes.user, { params: { id } }),
   });
 
 export const useUser = (id: string) => useQuery(userQueryOptions(id));
@@ -34,7 +33,7 @@ function useDirectoryInvalidation() {
 export function useCreateUser() {
   const invalidate = useDirectoryInvalidation();
   return useMutation({
-    mutationFn: (input: UserInput) => api.post('/directory/users', directoryUserDetailSchema, input),
+    mutationFn: (input: UserInput) => api(routes.createUser, { body: input }),
     onSuccess: invalidate,
   });
 }
@@ -42,20 +41,19 @@ export function useCreateUser() {
 export function useUpdateUser(id: string) {
   const invalidate = useDirectoryInvalidation();
   return useMutation({
-    mutationFn: (input: UserUpdate) => api.patch(`/directory/users/${encodeURIComponent(id)}`, directoryUserDetailSchema, input),
+    mutationFn: (input: UserUpdate) => api(routes.updateUser, { params: { id }, body: input }),
     onSuccess: invalidate,
   });
 }
 
 export type UserStatusAction = 'suspend' | 'restore' | 'archive' | 'delete';
+const statusRoutes = { suspend: routes.suspendUser, restore: routes.restoreUser, archive: routes.archiveUser } as const;
 
 export function useUserStatusAction(id: string) {
   const invalidate = useDirectoryInvalidation();
   return useMutation({
     mutationFn: (action: UserStatusAction) =>
-      action === 'delete'
-        ? api.delete(`/directory/users/${encodeURIComponent(id)}`)
-        : api.post(`/directory/users/${encodeURIComponent(id)}/${action}`, directoryUserDetailSchema),
+      action === 'delete' ? api(routes.deleteUser, { params: { id } }) : api(statusRoutes[action], { params: { id } }),
     onSuccess: invalidate,
   });
 }
