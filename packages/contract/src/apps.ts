@@ -235,7 +235,7 @@ const catalogEntrySchema = z.object({
   description: z.string(),
   endpointTemplate: z.string().nullable(),
   endpointHelp: z.string(),
-  authorization: z.enum(['oauth', 'oauth_or_bearer']),
+  authorization: z.enum(['oauth', 'oauth_or_bearer', 'bearer']),
   builtInOAuth: z.boolean(),
   attributes: z.array(z.object({ path: z.string(), label: z.string(), required: z.boolean(), defaultSource: z.string().nullable() })),
   accessLevels: z.array(z.object({ value: z.string(), label: z.string() })),
