@@ -115,7 +115,15 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
     // E-20: an observed run gets a client of its own, so only its own requests are seen; it still
     // shares the tenant's channel, so its requests count against the app's limits (E-18).
     const port: AppPort = scimAppPort(
-      new ScimClient({ baseUrl: row.endpointUrl, tokens, ...limits, channel: channelFor(tenant, row.appKey), ...(observed ? { onExchange: options.onExchange } : {}) }),
+      new ScimClient({
+        baseUrl: row.endpointUrl,
+        tokens,
+        ...limits,
+        channel: channelFor(tenant, row.appKey),
+        // Issue 15 item 3: what this app refuses, from its catalog entry; the client respects it.
+        quirks: catalogEntry(row.appKey)?.quirks,
+        ...(observed ? { onExchange: options.onExchange } : {}),
+      }),
     );
     if (!observed) cache.set(configurationId, { key, tenant, port });
     return port;
@@ -227,6 +235,7 @@ export async function checkAppConnection(
       backoffMs: 200,
       timeoutMs: options.timeoutMs ?? 10_000,
       channel,
+      quirks: row ? catalogEntry(row.appKey)?.quirks : undefined,
     });
     await client.serviceProviderConfig();
     let users = 0;

@@ -46,6 +46,11 @@ export interface ScimResponse {
 }
 
 const placeholder = /\{[^}]*\}/;
+
+/** autoprov's release, as it names itself to apps. */
+export const AUTOPROV_VERSION = '0.1.0';
+/** Sent on every request: some apps refuse one without a User-Agent (AWS IAM Identity Center). */
+export const USER_AGENT = `autoprov/${AUTOPROV_VERSION}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** RFC 7231 Retry-After: seconds or an HTTP date. */
@@ -98,6 +103,7 @@ export function createTransport(options: TransportOptions) {
     const headers: Record<string, string> = {
       authorization: `Bearer ${token}`,
       accept: 'application/scim+json, application/json',
+      'user-agent': USER_AGENT,
       ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
     };
     const sent = body === undefined ? undefined : JSON.stringify(body);
