@@ -57,11 +57,11 @@ describe('AWS IAM Identity Center', () => {
 
 describe('Slack', () => {
   /** The engine's client for Slack, paced by `limits` on a clock the fake reads too. */
-  async function slack(limits: AppLimits) {
+  async function slack(limits: AppLimits, rules?: Parameters<typeof engineFixture>[0]['rules']) {
     const clock = virtualClock();
     fake = await startSlackFake('xoxp-token', clock.now);
     const channel = createAppChannel(new URL(fake.baseUrl).origin, limits, { clock });
-    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'xoxp-token', appKey: 'slack', client: { channel } });
+    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'xoxp-token', appKey: 'slack', rules, client: { channel } });
     return { f, clock, channel };
   }
 
@@ -93,11 +93,8 @@ describe('Slack', () => {
   });
 
   it('DELETE deactivates: the account stays in Slack, and a user who comes back gets it again, active, not a second one', async () => {
-    const { f, channel } = await slack({ ratePerSecond: 1000, burst: 1000, concurrency: 4 });
+    const { f, channel } = await slack({ ratePerSecond: 1000, burst: 1000, concurrency: 4 }, { suspended: { delay: 'next_sync', action: 'delete' } });
     try {
-      f.db.update((await import('@autoprov/db')).appConfigurations)
-        .set({ deprovisioning: { app_off: { delay: 'next_sync', action: 'suspend' }, suspended: { delay: 'next_sync', action: 'delete' }, deleted: { delay: 'next_sync', action: 'delete' } } })
-        .run();
       await runOf(f);
       const leaver = inScope(f)[0]!;
       const accountsOf = () => [...fake!.users.values()].filter((u) => String(u.userName).toLowerCase() === leaver.primaryEmail.toLowerCase());
@@ -109,7 +106,8 @@ describe('Slack', () => {
 
       changeUserStatus(f.db, f.clock, systemActor, leaver.id, 'restore');
       const back = await runOf(f);
-      expect(back.state).toBe('succeeded');
+      // Found by its userName (E-3) and re-activated: adopted, not created.
+      expect(back).toMatchObject({ state: 'succeeded', counts: { adopted: 1 } });
       expect(accountsOf()).toEqual([expect.objectContaining({ id: first!.id, active: true })]);
       expect(f.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.directoryUserId, leaver.id)).get()).toMatchObject({ remoteId: first!.id });
       expect(failures(f)).toEqual([]);
