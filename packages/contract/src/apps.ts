@@ -241,6 +241,8 @@ const catalogEntrySchema = z.object({
   accessLevels: z.array(z.object({ value: z.string(), label: z.string() })),
   defaultAccessLevel: z.string(),
   takesGroups: z.boolean(),
+  /** The app's published limits and quirks in words (issue 15 item 3). */
+  notes: z.array(z.string()),
 });
 
 export const configurationSchema = z.object({

@@ -122,6 +122,33 @@ describe('the setup wizard (SPEC §2)', () => {
     ]);
   });
 
+  it('issue 15 item 3: an app that takes only a token asks for it at once, with its endpoint template to fill in and where to find both', async () => {
+    const aws = catalogEntry('aws-iam-identity-center')!;
+    const awsDetail: AppDetail = { ...detail({ wizardStep: 'authorize', authorization: null, authorizedOrigin: null, endpointUrl: null }), app: { ...aws, builtInOAuth: false } };
+    const { calls } = renderAt('/apps/aws-iam-identity-center/setup/authorize', (method, path) => {
+      if (path === '/session') return session('super_admin');
+      if (path === '/apps/aws-iam-identity-center') return { status: 200, body: awsDetail };
+      if (method === 'PUT' && path === '/apps/aws-iam-identity-center/configuration/bearer-token') return { status: 204, body: null };
+      return undefined;
+    });
+    const user = userEvent.setup();
+    expect(await screen.findByText(/autoprov needs a token from AWS IAM Identity Center/)).toBeTruthy();
+    expect(screen.getByText(/Automatic provisioning shows the SCIM endpoint/)).toBeTruthy();
+    // No OAuth choice: the token form is there, prefilled with the template.
+    expect(screen.queryByRole('radio')).toBeNull();
+    const field = screen.getByRole('textbox', { name: 'Endpoint URL' });
+    expect((field as HTMLInputElement).value).toBe('https://scim.{Region}.amazonaws.com/{TenantId}/scim/v2');
+    await user.type(screen.getByLabelText(/Bearer token/), 'aws-token');
+    await user.click(screen.getByRole('button', { name: 'Save the token and continue' }));
+    // The placeholders are refused before anything is sent (W-3).
+    await waitFor(() => expect(field.getAttribute('aria-invalid')).toBe('true'));
+    expect(calls.filter((c) => c.method === 'PUT')).toEqual([]);
+    await user.clear(field);
+    await user.type(field, 'https://scim.eu-west-1.amazonaws.com/abc123/scim/v2');
+    await user.click(screen.getByRole('button', { name: 'Save the token and continue' }));
+    await waitFor(() => expect(calls.filter((c) => c.method === 'PUT').map((c) => c.body)).toEqual([{ token: 'aws-token', endpointUrl: 'https://scim.eu-west-1.amazonaws.com/abc123/scim/v2' }]));
+  });
+
   it('a read-only admin is sent back to the app page', async () => {
     const { router } = renderAt('/apps/gotomeeting/setup/mapping', (_m, path) => {
       if (path === '/session') return session('read_only');
