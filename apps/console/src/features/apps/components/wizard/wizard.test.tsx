@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { catalogEntry, type AppDetail } from '@autoprov/contract';
@@ -147,6 +147,30 @@ describe('the setup wizard (SPEC §2)', () => {
     await user.type(field, 'https://scim.eu-west-1.amazonaws.com/abc123/scim/v2');
     await user.click(screen.getByRole('button', { name: 'Save the token and continue' }));
     await waitFor(() => expect(calls.filter((c) => c.method === 'PUT').map((c) => c.body)).toEqual([{ token: 'aws-token', endpointUrl: 'https://scim.eu-west-1.amazonaws.com/abc123/scim/v2' }]));
+  });
+
+  it("issue 15 item 3: GitHub EMU's required attributes are marked and its roles are the access levels offered, lowest first", async () => {
+    const github = catalogEntry('github-emu')!;
+    const mapping = Object.fromEntries(github.attributes.map((a) => [a.path, a.defaultSource!]));
+    const scope = [{ groupId: 'g-eng', name: 'Engineering', email: 'engineering@example.com', accessLevel: 'user', teamName: '' }];
+    const githubDetail = (wizardStep: 'mapping' | 'scope'): AppDetail => ({ ...detail({ wizardStep, mapping, scope }), app: { ...github, builtInOAuth: false } });
+    const answer = (step: 'mapping' | 'scope') => (_m: string, path: string) => {
+      if (path === '/session') return session('super_admin');
+      if (path === '/apps/github-emu') return { status: 200, body: githubDetail(step) };
+      if (path === '/apps/github-emu/configuration/mapping/preview') return preview;
+      if (path.startsWith('/directory/groups')) return { status: 200, body: { items: [], total: 0, page: 1, pageSize: 8 } };
+      return undefined;
+    };
+    renderAt('/apps/github-emu/setup/mapping', answer('mapping'));
+    for (const label of ['User name', 'External ID', 'Display name', 'First name', 'Last name', 'Work e-mail']) {
+      expect(await screen.findByRole('combobox', { name: `${label} (required)` })).toBeTruthy();
+    }
+    cleanup();
+
+    renderAt('/apps/github-emu/setup/scope', answer('scope'));
+    const level = await screen.findByRole('combobox', { name: 'Access level for Engineering' });
+    expect([...(level as HTMLSelectElement).options].map((o) => o.text)).toEqual(['Guest collaborator', 'Enterprise member', 'Billing manager', 'Enterprise owner']);
+    expect((level as HTMLSelectElement).value).toBe('user');
   });
 
   it('a read-only admin is sent back to the app page', async () => {
