@@ -40,6 +40,11 @@ export interface CatalogLimits {
   burst: number;
   /** Requests in flight at once at most. */
   concurrency: number;
+  /**
+   * Limits the vendor puts on some operations only (`METHOD /Resource`; the operations listed
+   * share one), on top of the rest: `burst + ratePerSecond × window` stays within the window.
+   */
+  perOperation?: { operations: string[]; ratePerSecond: number; burst: number }[];
 }
 
 /**
@@ -156,13 +161,22 @@ function vendorApps(): CatalogEntry[] {
       oauth: null,
       endpointHelp: 'Slack\'s SCIM address is the same for every organisation. The token is a user token with the "admin" scope, from an app installed by an Org Owner or Primary Owner.',
       // docs.slack.dev/reference/scim-api/rate-limits: 180 per minute for each of create, update
-      // and delete (bursts of 20), and 600 writes per minute for the whole organisation, shared
-      // by every SCIM app. 2.5/s with a burst of 10 keeps any one operation at 160 a minute at
-      // most, and leaves the rest of the organisation's budget to the other SCIM apps.
-      limits: { ratePerSecond: 2.5, burst: 10, concurrency: 2 },
+      // and delete, 300 reads of one user, and 600 writes per minute for the whole organisation,
+      // shared by every SCIM app. Each operation stays under its own (5 + 2.9 × 60 = 179 a
+      // minute); all together at 5/s, half the organisation's budget, the rest left to the others.
+      limits: {
+        ratePerSecond: 5,
+        burst: 10,
+        concurrency: 2,
+        perOperation: [
+          { operations: ['POST /Users'], ratePerSecond: 2.9, burst: 5 },
+          { operations: ['PUT /Users', 'PATCH /Users'], ratePerSecond: 2.9, burst: 5 },
+          { operations: ['DELETE /Users'], ratePerSecond: 2.9, burst: 5 },
+        ],
+      },
       quirks: { deleteDeactivates: true },
       notes: [
-        'Slack allows 180 creates, 180 updates and 180 deletions per minute, and 600 writes per minute for the whole organisation, shared by every SCIM app: autoprov sends at most 150 a minute.',
+        'Slack allows 180 creates, 180 updates and 180 deletions per minute, and 600 writes per minute for the whole organisation, shared by every SCIM app: autoprov keeps each operation under its limit and uses at most half of the organisation\'s budget.',
         'Deleting an account in Slack deactivates it; it stays in Slack. A user who comes back gets the same account, re-activated.',
       ],
     },
@@ -285,13 +299,24 @@ function vendorApps(): CatalogEntry[] {
       takesGroups: true,
       oauth: null,
       endpointHelp: 'Company settings → Enterprise integrations → SCIM shows the token; the address is the same for every company.',
-      // developers.miro.com/reference/rate-limits: per 30 s, 200 creates, 100 updates, 20
-      // deletions. 3/s with a burst of 10 keeps updates at 100 per 30 s; deletions beyond 20 per
-      // 30 s are answered 429 and slow the app down (E-18).
-      limits: { ratePerSecond: 3, burst: 10, concurrency: 2 },
+      // developers.miro.com/reference/rate-limits, per 30 s: 200 reads and 200 creates of users,
+      // 100 updates (PUT, and PATCH), 20 deletions; 5 group searches; 5 group PATCHes over 500
+      // bytes (a member change usually is). Each bucket keeps `burst + rate × 30` within them.
+      limits: {
+        ratePerSecond: 6,
+        burst: 10,
+        concurrency: 2,
+        perOperation: [
+          { operations: ['PUT /Users'], ratePerSecond: 3, burst: 10 },
+          { operations: ['PATCH /Users'], ratePerSecond: 3, burst: 10 },
+          { operations: ['DELETE /Users'], ratePerSecond: 0.6, burst: 2 },
+          { operations: ['GET /Groups'], ratePerSecond: 0.13, burst: 1 },
+          { operations: ['PATCH /Groups'], ratePerSecond: 0.13, burst: 1 },
+        ],
+      },
       quirks: { groupPatchMaxMembers: 8000 },
       notes: [
-        'Miro counts requests per 30 seconds: 200 creates, 100 updates and 20 deletions; autoprov sends at most 100 every 30 seconds and slows down on deletions when told to.',
+        'Miro counts requests per 30 seconds: 200 creates, 100 updates, 20 deletions, 5 group searches and 5 group changes: autoprov keeps each under its limit, so deleting many accounts takes a while.',
         'A group change carries at most 8,000 members: autoprov splits larger ones.',
       ],
     },

@@ -70,6 +70,8 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
       ratePerSecond: limits.requestsPerSecond ?? published.ratePerSecond,
       burst: limits.burst ?? limits.requestsPerSecond ?? published.burst,
       concurrency: limits.concurrency ?? published.concurrency,
+      // The vendor's limits on some operations hold whatever the overall pace is set to.
+      ...(published.perOperation ? { perOperation: published.perOperation } : {}),
     };
   }
 

@@ -4,7 +4,7 @@ import { catalogEntry } from '@autoprov/contract';
 import { provisionedAccounts, provisionedTeams, syncRuns, teamMappings, usageEvents } from '@autoprov/db';
 import { changeUserStatus, listGroups, readSnapshot, systemActor } from '@autoprov/directory';
 import { createAppChannel, USER_AGENT, type AppLimits } from '@autoprov/scim-client';
-import { startAwsIdentityCenterFake, startSlackFake, virtualClock, type VendorFake } from '@autoprov/scim-client/testing';
+import { startAwsIdentityCenterFake, startMiroFake, startSlackFake, virtualClock, type VendorFake } from '@autoprov/scim-client/testing';
 import { executeRun } from './executor.js';
 import { engineFixture } from './test-support.js';
 
@@ -17,8 +17,8 @@ afterEach(async () => {
   fake = null;
 });
 
-const runOf = async (f: ReturnType<typeof engineFixture>) =>
-  f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' }))).get()!;
+const runOf = async (f: ReturnType<typeof engineFixture>, allowMassDeprovisioning = false) =>
+  f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual', allowMassDeprovisioning }))).get()!;
 const failures = (f: ReturnType<typeof engineFixture>) => f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure')).all();
 const inScope = (f: ReturnType<typeof engineFixture>) => readSnapshot(f.db).users.filter((u) => u.status === 'active' && u.primaryEmail.endsWith('@example.com'));
 
@@ -111,6 +111,33 @@ describe('Slack', () => {
       expect(accountsOf()).toEqual([expect.objectContaining({ id: first!.id, active: true })]);
       expect(f.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.directoryUserId, leaver.id)).get()).toMatchObject({ remoteId: first!.id });
       expect(failures(f)).toEqual([]);
+    } finally {
+      await channel.close();
+    }
+  });
+});
+
+describe('Miro', () => {
+  it("with the catalog's limits, a first sync and many deletions stay within Miro's per-30 s limits: no 429", async () => {
+    const clock = virtualClock();
+    fake = await startMiroFake('miro-token', clock.now);
+    const channel = createAppChannel(new URL(fake.baseUrl).origin, catalogEntry('miro')!.limits, { clock });
+    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'miro-token', appKey: 'miro', rules: { suspended: { delay: 'next_sync', action: 'delete' } }, client: { channel } });
+    try {
+      for (const g of listGroups(f.db, { page: 1, pageSize: 100 }).items) {
+        f.db.insert(teamMappings).values({ configurationId: f.configurationId, groupId: g.id, teamName: g.name }).run();
+      }
+      const users = inScope(f);
+      expect((await runOf(f)).counts).toMatchObject({ created: users.length });
+      const leavers = users.slice(0, 45);
+      for (const u of leavers) changeUserStatus(f.db, f.clock, systemActor, u.id, 'suspend');
+      const start = clock.now();
+      // Past the deletion guard (E-14), as a super-admin who allowed it.
+      expect((await runOf(f, true)).counts).toMatchObject({ deleted: leavers.length });
+      expect(fake.refused).toEqual(new Map());
+      expect(failures(f)).toEqual([]);
+      // 45 deletions at 20 per 30 s take more than a minute of (fake) time.
+      expect(clock.now() - start).toBeGreaterThan(60_000);
     } finally {
       await channel.close();
     }

@@ -1,6 +1,7 @@
 import { errors, type Dispatcher } from 'undici';
 import { createAppChannel, type AppChannel } from './channel.js';
 import { kindOfStatus, reasonFrom, ScimError } from './errors.js';
+import { operationOf } from './operation-limits.js';
 import type { TokenProvider } from './tokens.js';
 
 export interface TransportOptions {
@@ -172,6 +173,8 @@ export function createTransport(options: TransportOptions) {
     for (let attempt = 0; ; attempt++) {
       let res: Answer;
       try {
+        // Every attempt is a request the vendor counts against its operation's limit.
+        await channel.operations.take(operationOf(method, path));
         res = await channel.pacer.run(async (permit) => {
           // Asked for once the app-wide pause is over: a token read before it could expire.
           const token = await options.tokens.accessToken(url);

@@ -24,10 +24,11 @@ export interface VendorFakeRules {
   /** DELETE /Users/{id} deactivates the account and keeps it. */
   deleteDeactivates?: boolean;
   /**
-   * Requests per minute allowed for each operation (method and resource type), and for all
-   * writes together, on a clock the test controls; past them, 429 with Retry-After (seconds).
+   * Requests allowed per window (`windowMs`) for operations (`METHOD /Resource`; the ones listed
+   * together share the count), on a clock the test controls; past them, 429 with Retry-After
+   * (seconds). `overBytes`: the limit counts only requests whose body is larger (Miro).
    */
-  perMinute?: { perOperation: number; writes: number; now: () => number };
+  rateWindows?: { windowMs: number; limits: { operations: string[]; limit: number; overBytes?: number }[]; now: () => number };
   /** The vendor's error body for a status and a message. */
   errorBody?: (status: number, detail: string, scimType?: string) => unknown;
 }
@@ -114,7 +115,7 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
   /** Every request as it arrived, and every refusal by reason, for the tests to read. */
   const requests: { method: string; path: string; userAgent: string | null }[] = [];
   const refused = new Map<string, number>();
-  const accepted: { at: number; operation: string; write: boolean }[] = [];
+  const accepted: { at: number; limits: object[] }[] = [];
   const allowedOperators = (rules.filterOperators ?? operators).map((o) => o.toLowerCase());
 
   const refuse = (reason: string) => refused.set(reason, (refused.get(reason) ?? 0) + 1);
@@ -133,22 +134,22 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
     if (clash) throw new Refusal(409, 'userName is already taken.', 'uniqueness');
   }
 
-  /** Slack-like windows: per operation and for writes together, over the last 60 s. */
-  function pace(method: string, resource: string) {
-    if (!rules.perMinute) return;
-    const { perOperation, writes, now } = rules.perMinute;
+  /** Vendor windows: a request over any limit it counts toward is refused with 429. */
+  function pace(method: string, resource: string, bodyBytes: number) {
+    if (!rules.rateWindows) return;
+    const { windowMs, limits, now } = rules.rateWindows;
     const at = now();
-    const operation = `${method === 'PUT' ? 'PATCH' : method} ${resource}`;
-    const write = method !== 'GET';
-    while (accepted.length > 0 && accepted[0]!.at <= at - 60_000) accepted.shift();
-    const same = accepted.filter((a) => a.operation === operation);
-    const allWrites = accepted.filter((a) => a.write);
-    const full = same.length >= perOperation ? same : write && allWrites.length >= writes ? allWrites : null;
-    if (full) {
-      const retryAfter = Math.max(1, Math.ceil((full[0]!.at + 60_000 - at) / 1000));
-      throw new Refusal(429, 'Too many requests.', undefined, { 'retry-after': String(retryAfter) });
+    const operation = `${method} /${resource}`;
+    while (accepted.length > 0 && accepted[0]!.at <= at - windowMs) accepted.shift();
+    const counting = limits.filter((l) => l.operations.includes(operation) && bodyBytes > (l.overBytes ?? -1));
+    for (const limit of counting) {
+      const seen = accepted.filter((a) => a.limits.includes(limit));
+      if (seen.length >= limit.limit) {
+        const retryAfter = Math.max(1, Math.ceil((seen[0]!.at + windowMs - at) / 1000));
+        throw new Refusal(429, 'Too many requests.', undefined, { 'retry-after': String(retryAfter) });
+      }
     }
-    accepted.push({ at, operation, write });
+    accepted.push({ at, limits: counting });
   }
 
   function list(all: Json[], url: URL): Json {
@@ -170,7 +171,7 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
     return operations.reduce((n, o) => n + (Array.isArray(o.value) ? o.value.length : 1), 0);
   }
 
-  function handle(method: string, url: URL, body: Json | null): { status: number; body?: unknown } {
+  function handle(method: string, url: URL, body: Json | null, bodyBytes: number): { status: number; body?: unknown } {
     const path = url.pathname.replace(/^\/scim\/v2/, '');
     if (path === '/ServiceProviderConfig') {
       return {
@@ -189,7 +190,7 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
     if (path.startsWith('/Bulk')) throw new Refusal(501, 'Bulk is not supported.');
     const [, resource, id] = /^\/(Users|Groups)(?:\/([^/]+))?$/.exec(path) ?? [];
     if (!resource) throw new Refusal(404, `No resource at ${path}.`);
-    pace(method, resource);
+    pace(method, resource, bodyBytes);
     const store = resource === 'Users' ? users : groups;
     if (!id) {
       if (method === 'GET') return { status: 200, body: list(filtered([...store.values()], url), url) };
@@ -277,7 +278,7 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
       try {
         if (rules.requiresUserAgent && !userAgent) throw new Refusal(403, 'A User-Agent header is required.');
         if (req.headers.authorization !== `Bearer ${options.token}`) throw new Refusal(401, 'The bearer token is missing or not valid.');
-        const answer = handle(method, url, text ? (JSON.parse(text) as Json) : null);
+        const answer = handle(method, url, text ? (JSON.parse(text) as Json) : null, Buffer.byteLength(text));
         send(res, answer.status, answer.body);
       } catch (err) {
         if (!(err instanceof Refusal)) throw err;
@@ -329,15 +330,47 @@ export function startAwsIdentityCenterFake(token: string) {
  * DELETE deactivates the account. Errors: `{ Errors: { description, code } }`.
  */
 export function startSlackFake(token: string, now: () => number) {
+  const writes = ['POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => [`${m} /Users`, `${m} /Groups`]);
   return startVendorFake({
     token,
     deleteDeactivates: true,
-    perMinute: { perOperation: 180, writes: 600, now },
+    rateWindows: {
+      windowMs: 60_000,
+      now,
+      limits: [
+        { operations: ['POST /Users'], limit: 180 },
+        { operations: ['PUT /Users', 'PATCH /Users'], limit: 180 },
+        { operations: ['DELETE /Users'], limit: 180 },
+        { operations: writes, limit: 600 },
+      ],
+    },
     errorBody: (status, description) => ({ Errors: { description, code: status } }),
   });
 }
 
-/** Miro (developers.miro.com/reference/rate-limits): a group PATCH of more than 8,000 members is answered 413. */
-export function startMiroFake(token: string) {
-  return startVendorFake({ token, groupPatchMaxMembers: 8000, groupPatchTooLargeStatus: 413 });
+/**
+ * Miro (developers.miro.com/reference/rate-limits): limits per 30 s for each SCIM method (a
+ * group PATCH over 500 bytes counts toward 5, a smaller one toward 100); a group PATCH of more
+ * than 8,000 members is answered 413.
+ */
+export function startMiroFake(token: string, now: () => number = () => performance.now()) {
+  return startVendorFake({
+    token,
+    groupPatchMaxMembers: 8000,
+    groupPatchTooLargeStatus: 413,
+    rateWindows: {
+      windowMs: 30_000,
+      now,
+      limits: [
+        { operations: ['GET /Users'], limit: 200 },
+        { operations: ['POST /Users'], limit: 200 },
+        { operations: ['PUT /Users'], limit: 100 },
+        { operations: ['PATCH /Users'], limit: 100 },
+        { operations: ['DELETE /Users'], limit: 20 },
+        { operations: ['GET /Groups'], limit: 5 },
+        { operations: ['PATCH /Groups'], limit: 100 },
+        { operations: ['PATCH /Groups'], limit: 5, overBytes: 500 },
+      ],
+    },
+  });
 }
