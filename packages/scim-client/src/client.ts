@@ -143,8 +143,9 @@ export class ScimClient {
   async findUserByUserName(userName: string, options: { thorough?: boolean } = {}): Promise<ScimResource | null> {
     const wanted = userName.toLowerCase();
     const matches = (r: ScimResource) => typeof r.userName === 'string' && r.userName.toLowerCase() === wanted;
-    const query = new URLSearchParams({ filter: this.filter(`userName eq ${filterString(userName)}`), startIndex: '1', count: String(this.pageSize(10)) });
     try {
+      // A filter the app cannot parse is refused here (`filterOperators`) or by the app: read the list.
+      const query = new URLSearchParams({ filter: this.filter(`userName eq ${filterString(userName)}`), startIndex: '1', count: String(this.pageSize(10)) });
       const { body } = await this.transport.request('GET', `/Users?${query}`);
       const found = resourcesOf(body, 'a user search').resources.find(matches) ?? null;
       if (found || !options.thorough) return found;

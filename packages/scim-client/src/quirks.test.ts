@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ScimClient, type ScimQuirks } from './client.js';
 import { ScimError } from './errors.js';
-import { startAwsIdentityCenterFake, startMiroFake, type VendorFake } from './testing/index.js';
+import { startAwsIdentityCenterFake, startMiroFake, startVendorFake, type VendorFake } from './testing/index.js';
 import { staticToken } from './tokens.js';
 import { USER_AGENT } from './transport.js';
 
@@ -139,6 +139,22 @@ describe('AWS IAM Identity Center quirks', () => {
     for (let i = 0; i < 5; i++) await client.createUser(person(i));
     expect(fake.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual(Array(5).fill('/scim/v2/Users'));
     expect(fake.requests.some((r) => r.path.includes('Bulk'))).toBe(false);
+  });
+});
+
+describe('filter operators the client itself would need', () => {
+  it('a filter with an operator the app does not parse is never sent: the lookup reads the list instead', async () => {
+    // An app whose filters know only `pr`: autoprov's `userName eq` lookup cannot be asked.
+    const fake = await startVendorFake({ token: 't', filterOperators: ['pr'] });
+    try {
+      await clientOf(fake).createUser(person(7));
+      fake.requests.length = 0;
+      expect(await clientOf(fake, { filterOperators: ['pr'] }).findUserByUserName('USER7@example.com')).toMatchObject({ userName: 'user7@example.com' });
+      expect(fake.requests.map((r) => r.path)).toEqual(['/scim/v2/Users?startIndex=1&count=100']);
+      expect(fake.refused).toEqual(new Map());
+    } finally {
+      await fake.close();
+    }
   });
 });
 
