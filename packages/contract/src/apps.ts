@@ -246,12 +246,14 @@ const catalogEntrySchema = z.object({
   description: z.string(),
   endpointTemplate: z.string().nullable(),
   endpointHelp: z.string(),
-  authorization: z.enum(['oauth', 'oauth_or_bearer']),
+  authorization: z.enum(['oauth', 'oauth_or_bearer', 'bearer']),
   builtInOAuth: z.boolean(),
   attributes: z.array(z.object({ path: z.string(), label: z.string(), required: z.boolean(), defaultSource: z.string().nullable() })),
   accessLevels: z.array(z.object({ value: z.string(), label: z.string() })),
   defaultAccessLevel: z.string(),
   takesGroups: z.boolean(),
+  /** The app's published limits and quirks in words (issue 15 item 3). */
+  notes: z.array(z.string()),
 });
 
 export const configurationSchema = z.object({

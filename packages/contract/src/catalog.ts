@@ -40,6 +40,31 @@ export interface CatalogLimits {
   burst: number;
   /** Requests in flight at once at most. */
   concurrency: number;
+  /**
+   * Limits the vendor puts on some operations only (`METHOD /Resource`; the operations listed
+   * share one), on top of the rest: `burst + ratePerSecond × window` stays within the window.
+   */
+  perOperation?: { operations: string[]; ratePerSecond: number; burst: number }[];
+}
+
+/**
+ * Issue 15 item 3: what an app refuses that SCIM 2.0 allows, as its vendor documents it. The
+ * SCIM client enforces each one in one place (packages/scim-client/src/client.ts, `ScimQuirks`
+ * has this shape); the catalog says which app has which.
+ */
+export interface CatalogQuirks {
+  /** Member changes one group PATCH may carry at most (AWS 100, Miro 8,000): larger ones are split. */
+  groupPatchMaxMembers?: number;
+  /** Most resources one list page holds (AWS 50): list requests ask for no more. */
+  pageSize?: number;
+  /** The only filter operators the app parses (AWS: `eq` and `and`); others are never sent. */
+  filterOperators?: string[];
+  /** One value per multi-valued attribute (emails, phone numbers, addresses): only the primary is sent. */
+  singleValuedOnly?: boolean;
+  /** The app refuses a request without a User-Agent (AWS); autoprov sends `autoprov/<version>` on every request anyway. */
+  requiresUserAgent?: boolean;
+  /** DELETE deactivates the account, which stays in the app (Slack): a returning user's account is found and re-activated. */
+  deleteDeactivates?: boolean;
 }
 
 export interface CatalogEntry {
@@ -48,7 +73,8 @@ export interface CatalogEntry {
   description: string;
   /** W-3: prefilled endpoint; `{AccountKey}` must be replaced. Null: the admin types it. */
   endpointTemplate: string | null;
-  authorization: 'oauth' | 'oauth_or_bearer';
+  /** `bearer`: a token made in the app's admin settings (most SCIM apps); `oauth`: its OAuth 2.0 server. */
+  authorization: 'oauth' | 'oauth_or_bearer' | 'bearer';
   attributes: CatalogAttribute[];
   /** Lowest first (E-7). */
   accessLevels: CatalogAccessLevel[];
@@ -61,6 +87,10 @@ export interface CatalogEntry {
   endpointHelp: string;
   /** E-18: what the app allows; each value says where it comes from. */
   limits: CatalogLimits;
+  /** What the app refuses that SCIM allows (issue 15 item 3); none for a conformant app. */
+  quirks: CatalogQuirks;
+  /** The vendor's limits and quirks in words, for the app page (each from the vendor's documentation). */
+  notes: string[];
 }
 
 /** Where the built-in demo app (SPEC §6) answers by default; GoToMeeting's entry points at it. */
@@ -88,6 +118,261 @@ const coreAttributes: CatalogAttribute[] = [
   },
 ];
 
+const attribute = (path: string, label: string, required: boolean, defaultSource: DirectoryAttribute | null): CatalogAttribute => ({
+  path,
+  label,
+  required,
+  defaultSource,
+});
+const workEmail = (required: boolean) => attribute('emails[type eq "work"].value', 'Work e-mail', required, 'primaryEmail');
+const givenName = (required: boolean) => attribute('name.givenName', 'First name', required, 'givenName');
+const familyName = (required: boolean) => attribute('name.familyName', 'Last name', required, 'familyName');
+const enterprise = (name: string, label: string, source: DirectoryAttribute) =>
+  attribute(`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:${name}`, label, false, source);
+
+/**
+ * The SaaS apps of issue 15 item 3, from their vendors' SCIM documentation. Their limits are
+ * the published ones turned into a steady pace (a token bucket: `burst + rate × window` never
+ * passes what the vendor allows in its window); a 429 slows the app further (E-18).
+ */
+function vendorApps(): CatalogEntry[] {
+  return [
+    {
+      key: 'slack',
+      name: 'Slack',
+      description: 'Team messaging (Business+ and Enterprise Grid). Takes directory groups as user groups.',
+      endpointTemplate: 'https://api.slack.com/scim/v2/',
+      authorization: 'bearer',
+      attributes: [
+        attribute('userName', 'User name', true, 'primaryEmail'),
+        workEmail(true),
+        attribute('displayName', 'Display name', false, 'fullName'),
+        givenName(false),
+        familyName(false),
+        attribute('title', 'Job title', false, 'jobTitle'),
+        attribute('phoneNumbers[type eq "work"].value', 'Work phone', false, 'phone'),
+        attribute('photos[type eq "photo"].value', 'Profile photo', false, 'photoUrl'),
+        enterprise('employeeNumber', 'Employee number', 'employeeId'),
+        enterprise('department', 'Department', 'department'),
+      ],
+      accessLevels: [{ value: 'member', label: 'Full member' }],
+      defaultAccessLevel: 'member',
+      takesGroups: true,
+      oauth: null,
+      endpointHelp: 'Slack\'s SCIM address is the same for every organisation. The token is a user token with the "admin" scope, from an app installed by an Org Owner or Primary Owner.',
+      // docs.slack.dev/reference/scim-api/rate-limits: 180 per minute for each of create, update
+      // and delete, 300 reads of one user, and 600 writes per minute for the whole organisation,
+      // shared by every SCIM app. Each operation stays under its own (5 + 2.9 × 60 = 179 a
+      // minute); all together at 5/s, half the organisation's budget, the rest left to the others.
+      limits: {
+        ratePerSecond: 5,
+        burst: 10,
+        concurrency: 2,
+        perOperation: [
+          { operations: ['POST /Users'], ratePerSecond: 2.9, burst: 5 },
+          { operations: ['PUT /Users', 'PATCH /Users'], ratePerSecond: 2.9, burst: 5 },
+          { operations: ['DELETE /Users'], ratePerSecond: 2.9, burst: 5 },
+        ],
+      },
+      quirks: { deleteDeactivates: true },
+      notes: [
+        'Slack allows 180 creates, 180 updates and 180 deletions per minute, and 600 writes per minute for the whole organisation, shared by every SCIM app: autoprov keeps each operation under its limit and uses at most half of the organisation\'s budget.',
+        'Deleting an account in Slack deactivates it; it stays in Slack. A user who comes back gets the same account, re-activated.',
+      ],
+    },
+    {
+      key: 'github-emu',
+      name: 'GitHub Enterprise Managed Users',
+      description: "GitHub Enterprise Cloud with managed user accounts. Takes directory groups as the enterprise's groups.",
+      endpointTemplate: 'https://api.github.com/scim/v2/enterprises/{Enterprise}',
+      authorization: 'bearer',
+      attributes: [
+        attribute('userName', 'User name', true, 'primaryEmail'),
+        attribute('externalId', 'External ID', true, 'primaryEmail'),
+        attribute('displayName', 'Display name', true, 'fullName'),
+        givenName(true),
+        familyName(true),
+        workEmail(true),
+      ],
+      // GitHub's SCIM `roles` values, lowest first.
+      accessLevels: [
+        { value: 'guest_collaborator', label: 'Guest collaborator' },
+        { value: 'user', label: 'Enterprise member' },
+        { value: 'billing_manager', label: 'Billing manager' },
+        { value: 'enterprise_owner', label: 'Enterprise owner' },
+      ],
+      defaultAccessLevel: 'user',
+      takesGroups: true,
+      oauth: null,
+      endpointHelp:
+        "Replace {Enterprise} with your enterprise's slug (the name after github.com/enterprises/). The token is a personal access token (classic) of the setup user, with the scim:enterprise scope.",
+      // GitHub: at most 1,000 users provisioned per hour. Requests here are paced per app, not
+      // per user, so the pace is 1,000 requests per hour: within the limit whatever each user needs.
+      limits: { ratePerSecond: 1000 / 3600, burst: 10, concurrency: 1 },
+      quirks: {},
+      notes: ['GitHub provisions at most 1,000 users per hour: autoprov sends at most 1,000 requests per hour, so a first sync of a large organisation takes hours.'],
+    },
+    {
+      key: 'aws-iam-identity-center',
+      name: 'AWS IAM Identity Center',
+      description: 'Single sign-on to AWS accounts and applications. Takes directory groups as Identity Center groups.',
+      endpointTemplate: 'https://scim.{Region}.amazonaws.com/{TenantId}/scim/v2',
+      authorization: 'bearer',
+      attributes: [
+        attribute('userName', 'User name', true, 'primaryEmail'),
+        attribute('displayName', 'Display name', true, 'fullName'),
+        givenName(true),
+        familyName(true),
+        workEmail(false),
+        attribute('title', 'Job title', false, 'jobTitle'),
+        attribute('phoneNumbers[type eq "work"].value', 'Work phone', false, 'phone'),
+        enterprise('employeeNumber', 'Employee number', 'employeeId'),
+        enterprise('department', 'Department', 'department'),
+      ],
+      // Permission sets are assigned to groups in AWS, not through SCIM.
+      accessLevels: [{ value: 'user', label: 'User' }],
+      defaultAccessLevel: 'user',
+      takesGroups: true,
+      oauth: null,
+      endpointHelp:
+        'In the IAM Identity Center console, Settings → Identity source → Automatic provisioning shows the SCIM endpoint (with your region and tenant id) and makes the access token.',
+      // Not published as a number (the API answers 429 ThrottlingException): conservative.
+      limits: { ratePerSecond: 10, burst: 10, concurrency: 4 },
+      quirks: { groupPatchMaxMembers: 100, pageSize: 50, filterOperators: ['eq', 'and'], singleValuedOnly: true, requiresUserAgent: true },
+      notes: [
+        'A group change carries at most 100 member changes: autoprov splits larger ones.',
+        'A list page holds at most 50 accounts: autoprov reads page after page.',
+        'Filters may only use eq and and; no /Bulk, /Me or /Search.',
+        'One e-mail, one phone number and one address per user: autoprov sends only the primary one.',
+        'Every request needs a User-Agent header.',
+      ],
+    },
+    {
+      key: 'zoom',
+      name: 'Zoom',
+      description: 'Video meetings. Access level sets the user type (Basic or Licensed).',
+      endpointTemplate: 'https://api.zoom.us/scim2',
+      authorization: 'oauth_or_bearer',
+      attributes: [
+        attribute('userName', 'User name', true, 'primaryEmail'),
+        workEmail(true),
+        givenName(true),
+        familyName(true),
+        attribute('displayName', 'Display name', false, 'fullName'),
+        attribute('title', 'Job title', false, 'jobTitle'),
+        attribute('phoneNumbers[type eq "work"].value', 'Work phone', false, 'phone'),
+        enterprise('department', 'Department', 'department'),
+      ],
+      accessLevels: [
+        { value: 'Basic', label: 'Basic' },
+        { value: 'Licensed', label: 'Licensed' },
+      ],
+      defaultAccessLevel: 'Basic',
+      takesGroups: true,
+      oauth: null,
+      endpointHelp: 'The token comes from a Server-to-Server OAuth app in the Zoom App Marketplace, with the SCIM scopes; the address is the same for every account.',
+      // Zoom's limits are per account and by plan: Pro allows 20 requests/s for "Medium" APIs,
+      // Business and above 60/s. Pro's, so a Pro account is never refused; raise it for Business+.
+      limits: { ratePerSecond: 20, burst: 20, concurrency: 4 },
+      quirks: {},
+      notes: ['Zoom limits requests per account by plan (Pro 20 per second, Business and above 60), shared by every app on the account: autoprov uses the Pro limit; raise it for a Business plan.'],
+    },
+    {
+      key: 'miro',
+      name: 'Miro',
+      description: 'Online whiteboard (Enterprise plan). Takes directory groups as Miro groups.',
+      endpointTemplate: 'https://miro.com/api/v1/scim',
+      authorization: 'bearer',
+      attributes: [
+        attribute('userName', 'User name', true, 'primaryEmail'),
+        givenName(false),
+        familyName(false),
+        attribute('displayName', 'Display name', false, 'fullName'),
+        attribute('title', 'Job title', false, 'jobTitle'),
+        enterprise('department', 'Department', 'department'),
+      ],
+      accessLevels: [
+        { value: 'ORGANIZATION_INTERNAL_USER', label: 'Member' },
+        { value: 'ORGANIZATION_INTERNAL_ADMIN', label: 'Company admin' },
+      ],
+      defaultAccessLevel: 'ORGANIZATION_INTERNAL_USER',
+      takesGroups: true,
+      oauth: null,
+      endpointHelp: 'Company settings → Enterprise integrations → SCIM shows the token; the address is the same for every company.',
+      // developers.miro.com/reference/rate-limits, per 30 s: 200 reads and 200 creates of users,
+      // 100 updates (PUT, and PATCH), 20 deletions; 5 group searches; 5 group PATCHes over 500
+      // bytes (a member change usually is). Each bucket keeps `burst + rate × 30` within them.
+      limits: {
+        ratePerSecond: 6,
+        burst: 10,
+        concurrency: 2,
+        perOperation: [
+          { operations: ['PUT /Users'], ratePerSecond: 3, burst: 10 },
+          { operations: ['PATCH /Users'], ratePerSecond: 3, burst: 10 },
+          { operations: ['DELETE /Users'], ratePerSecond: 0.6, burst: 2 },
+          { operations: ['GET /Groups'], ratePerSecond: 0.13, burst: 1 },
+          { operations: ['PATCH /Groups'], ratePerSecond: 0.13, burst: 1 },
+        ],
+      },
+      quirks: { groupPatchMaxMembers: 8000 },
+      notes: [
+        'Miro counts requests per 30 seconds: 200 creates, 100 updates, 20 deletions, 5 group searches and 5 group changes: autoprov keeps each under its limit, so deleting many accounts takes a while.',
+        'A group change carries at most 8,000 members: autoprov splits larger ones.',
+      ],
+    },
+    {
+      key: 'atlassian',
+      name: 'Atlassian Cloud',
+      description: 'Jira, Confluence and the other Atlassian Cloud products. Groups give product access.',
+      endpointTemplate: 'https://api.atlassian.com/scim/directory/{DirectoryId}',
+      authorization: 'bearer',
+      attributes: [
+        attribute('userName', 'User name', true, 'primaryEmail'),
+        workEmail(true),
+        givenName(false),
+        familyName(false),
+        attribute('displayName', 'Display name', false, 'fullName'),
+        attribute('title', 'Job title', false, 'jobTitle'),
+        enterprise('department', 'Department', 'department'),
+      ],
+      // Product access comes from the groups an account is in, not from a role.
+      accessLevels: [{ value: 'user', label: 'User' }],
+      defaultAccessLevel: 'user',
+      takesGroups: true,
+      oauth: null,
+      endpointHelp:
+        'In admin.atlassian.com, Security → Identity providers → your directory → Set up user provisioning gives the directory base URL (with its directory id) and the API key.',
+      // Atlassian answers 429 past its limits but publishes no number for SCIM: conservative.
+      limits: { ratePerSecond: 10, burst: 10, concurrency: 4 },
+      quirks: {},
+      notes: ['Atlassian publishes no SCIM request limit: autoprov starts at 10 requests per second and slows down when told to.', 'Product access is given by groups: map directory groups to the Atlassian groups that grant it.'],
+    },
+    {
+      key: 'dropbox',
+      name: 'Dropbox',
+      description: 'File storage for teams (Business and Enterprise).',
+      endpointTemplate: null,
+      authorization: 'oauth_or_bearer',
+      attributes: [
+        attribute('userName', 'User name', true, 'primaryEmail'),
+        workEmail(true),
+        givenName(true),
+        familyName(true),
+        attribute('externalId', 'External ID', false, 'employeeId'),
+      ],
+      accessLevels: [{ value: 'member', label: 'Team member' }],
+      defaultAccessLevel: 'member',
+      takesGroups: true,
+      oauth: null,
+      endpointHelp: "Dropbox gives its SCIM base URL and a token to identity-provider integrations from the Admin console; the address is the one before /Users.",
+      // Not published for SCIM: conservative.
+      limits: { ratePerSecond: 5, burst: 5, concurrency: 2 },
+      quirks: {},
+      notes: ['Dropbox publishes no SCIM request limit: autoprov starts at 5 requests per second and slows down when told to.'],
+    },
+  ];
+}
+
 export const catalog: CatalogEntry[] = [
   {
     key: 'gotomeeting',
@@ -112,6 +397,8 @@ export const catalog: CatalogEntry[] = [
       burst: 10,
       concurrency: 4,
     },
+    quirks: {},
+    notes: ['GoTo allows 10 API requests per second by default.'],
   },
   {
     key: 'workleap',
@@ -132,6 +419,8 @@ export const catalog: CatalogEntry[] = [
     // Not published by Workleap: conservative, about what SaaS SCIM APIs that do publish allow
     // for writes (Deel 5/s, Slack 10/s organisation-wide); a 429 slows it further.
     limits: { ratePerSecond: 5, burst: 5, concurrency: 4 },
+    quirks: {},
+    notes: ['Workleap publishes no request limit: autoprov starts at 5 requests per second and slows down when told to.'],
   },
   {
     key: 'custom-scim',
@@ -148,7 +437,10 @@ export const catalog: CatalogEntry[] = [
     // Unknown app: conservative, like the SaaS SCIM APIs that publish a limit (GoTo 10/s);
     // a super-admin can raise it for an app that takes more, and a 429 slows it further.
     limits: { ratePerSecond: 10, burst: 10, concurrency: 4 },
+    quirks: {},
+    notes: [],
   },
+  ...vendorApps(),
 ];
 
 export function catalogEntry(key: string): CatalogEntry | undefined {

@@ -67,6 +67,8 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
       ratePerSecond: limits.requestsPerSecond ?? published.ratePerSecond,
       burst: limits.burst ?? limits.requestsPerSecond ?? published.burst,
       concurrency: limits.concurrency ?? published.concurrency,
+      // The vendor's limits on some operations hold whatever the overall pace is set to.
+      ...(published.perOperation ? { perOperation: published.perOperation } : {}),
     };
   }
 
@@ -112,7 +114,15 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
     // E-20: an observed run gets a client of its own, so only its own requests are seen; it still
     // shares the tenant's channel, so its requests count against the app's limits (E-18).
     const port: AppPort = scimAppPort(
-      new ScimClient({ baseUrl: row.endpointUrl, tokens, ...limits, channel: channelFor(tenant, row.appKey), ...(observed ? { onExchange: options.onExchange } : {}) }),
+      new ScimClient({
+        baseUrl: row.endpointUrl,
+        tokens,
+        ...limits,
+        channel: channelFor(tenant, row.appKey),
+        // Issue 15 item 3: what this app refuses, from its catalog entry; the client respects it.
+        quirks: catalogEntry(row.appKey)?.quirks,
+        ...(observed ? { onExchange: options.onExchange } : {}),
+      }),
     );
     if (!observed) cache.set(configurationId, { key, tenant, port });
     return port;
@@ -224,6 +234,7 @@ export async function checkAppConnection(
       backoffMs: 200,
       timeoutMs: options.timeoutMs ?? 10_000,
       channel,
+      quirks: row ? catalogEntry(row.appKey)?.quirks : undefined,
     });
     await client.serviceProviderConfig();
     let users = 0;

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { catalogEntry } from '@autoprov/contract';
 import { appConfigurations, openDatabase, scopeGroups } from '@autoprov/db';
 import { builtInDirectory, seedDemoOrganisation, systemClock } from '@autoprov/directory';
-import { ScimClient, staticToken } from '@autoprov/scim-client';
+import { ScimClient, staticToken, type ScimClientOptions } from '@autoprov/scim-client';
 import type { EngineDeps } from './engine-deps.js';
 import type { DeprovisionRules } from './model.js';
 import { scimAppPort } from './scim-app.js';
@@ -20,7 +20,15 @@ export const day = 24 * 60 * 60 * 1000;
  * A freshly migrated database with the demo organisation and one app configuration pointing
  * at `baseUrl` with `token`, plus the executor's dependencies.
  */
-export function engineFixture(options: { baseUrl: string; token: string; appKey?: string; rules?: Partial<DeprovisionRules>; file?: string }) {
+export function engineFixture(options: {
+  baseUrl: string;
+  token: string;
+  appKey?: string;
+  rules?: Partial<DeprovisionRules>;
+  file?: string;
+  /** Options of the app's SCIM client (a channel with a fake clock, for instance). */
+  client?: Partial<ScimClientOptions>;
+}) {
   const store = openDatabase(options.file ?? ':memory:');
   seedDemoOrganisation(store.db, systemClock);
   const clock = manualClock();
@@ -51,7 +59,9 @@ export function engineFixture(options: { baseUrl: string; token: string; appKey?
     db: store.db,
     clock,
     directory: builtInDirectory(store.db),
-    appFor: async () => scimAppPort(new ScimClient({ baseUrl: options.baseUrl, tokens: staticToken(token, options.baseUrl), backoffMs: 2, maxBackoffMs: 20, requestsPerSecond: 100_000 })),
+    appFor: async () => scimAppPort(
+        new ScimClient({ baseUrl: options.baseUrl, tokens: staticToken(token, options.baseUrl), backoffMs: 2, maxBackoffMs: 20, requestsPerSecond: 100_000, quirks: entry.quirks, ...options.client }),
+      ),
   };
   return {
     ...store,

@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { OperationLimits } from './operation-limits.js';
 import { Pacer, type AppLimits, type PacerOptions } from './pacer.js';
 
 /**
@@ -11,6 +12,8 @@ export interface AppChannel {
   readonly origin: string;
   readonly pool: Pool;
   readonly pacer: Pacer;
+  /** The vendor's limits on some operations (Slack's 180 creates a minute), waited for before the pacer. */
+  readonly operations: OperationLimits;
   /** Lets requests in flight finish, then closes the connections. */
   close(): Promise<void>;
 }
@@ -31,6 +34,7 @@ export function createAppChannel(origin: string, limits: AppLimits, options: Pac
     origin: at,
     pool,
     pacer: new Pacer(limits, options),
+    operations: new OperationLimits(limits.perOperation, options.clock),
     close: async () => {
       if (!pool.closed) await pool.close();
     },

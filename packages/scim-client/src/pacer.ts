@@ -7,6 +7,8 @@
 
 /** The limits an app publishes (catalog) or a super-admin sets. */
 export interface AppLimits {
+  /** Limits of some operations only, on top of the overall pace (see operation-limits.ts). */
+  perOperation?: readonly { operations: string[]; ratePerSecond: number; burst: number }[];
   /** Requests started per second at most. */
   ratePerSecond: number;
   /** Requests that may start at once after a quiet spell. */

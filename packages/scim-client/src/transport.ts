@@ -1,6 +1,7 @@
 import { errors, type Dispatcher } from 'undici';
 import { createAppChannel, type AppChannel } from './channel.js';
 import { kindOfStatus, reasonFrom, ScimError } from './errors.js';
+import { operationOf } from './operation-limits.js';
 import type { TokenProvider } from './tokens.js';
 
 export interface TransportOptions {
@@ -46,6 +47,11 @@ export interface ScimResponse {
 }
 
 const placeholder = /\{[^}]*\}/;
+
+/** autoprov's release, as it names itself to apps. */
+export const AUTOPROV_VERSION = '0.1.0';
+/** Sent on every request: some apps refuse one without a User-Agent (AWS IAM Identity Center). */
+export const USER_AGENT = `autoprov/${AUTOPROV_VERSION}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** RFC 7231 Retry-After: seconds or an HTTP date. */
@@ -98,6 +104,7 @@ export function createTransport(options: TransportOptions) {
     const headers: Record<string, string> = {
       authorization: `Bearer ${token}`,
       accept: 'application/scim+json, application/json',
+      'user-agent': USER_AGENT,
       ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
     };
     const sent = body === undefined ? undefined : JSON.stringify(body);
@@ -166,6 +173,8 @@ export function createTransport(options: TransportOptions) {
     for (let attempt = 0; ; attempt++) {
       let res: Answer;
       try {
+        // Every attempt is a request the vendor counts against its operation's limit.
+        await channel.operations.take(operationOf(method, path));
         res = await channel.pacer.run(async (permit) => {
           // Asked for once the app-wide pause is over: a token read before it could expire.
           const token = await options.tokens.accessToken(url);

@@ -103,7 +103,7 @@ export async function startAuthorization(deps: Deps, row: ConfigurationRow, admi
 /** W-2 alternative: a token the admin pasted (apps that take one). */
 export function storeBearerToken(deps: Deps, row: ConfigurationRow, input: BearerTokenInput, actor: Actor) {
   const entry = requireEntry(deps.apps, row.appKey);
-  if (entry.authorization !== 'oauth_or_bearer') throw new AppError('validation_failed', `${entry.name} is authorized with OAuth only.`, { token: 'This app does not take a token' });
+  if (entry.authorization === 'oauth') throw new AppError('validation_failed', `${entry.name} is authorized with OAuth only.`, { token: 'This app does not take a token' });
   const origin = grantOrigin(entry, input.endpointUrl || undefined, 'endpointUrl');
   storeCredentials(deps.db, deps.secrets, row.id, { kind: 'bearer', token: input.token, origin }, deps.clock.now());
   afterAuthorized(deps, row, actor, 'Authorized with a bearer token');

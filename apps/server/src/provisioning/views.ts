@@ -175,6 +175,7 @@ export function appDetail(deps: Deps, key: string, authorizationOf: (row: Config
       accessLevels: entry.accessLevels,
       defaultAccessLevel: entry.defaultAccessLevel,
       takesGroups: entry.takesGroups,
+      notes: entry.notes,
     },
     sso: sso ? { entityId: sso.entityId, ssoUrl: sso.ssoUrl, certificate: sso.certificate, updatedAt: sso.updatedAt.toISOString() } : null,
     availability: availabilityRows(db, key),

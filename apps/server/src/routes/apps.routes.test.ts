@@ -222,6 +222,20 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
     expect((await su.request('PUT', '/api/apps/gotomeeting/configuration/bearer-token', { token: 'x' })).status).toBe(400);
   });
 
+  it("issue 15 item 3: Slack takes a token only, bound to Slack's own address; one given for another address is refused", async () => {
+    const server = setup();
+    const su = await server.signedIn('super_admin');
+    const app = (await su.get('/api/apps/slack')).json.app;
+    expect(app).toMatchObject({ name: 'Slack', authorization: 'bearer', endpointTemplate: 'https://api.slack.com/scim/v2/', takesGroups: true });
+    expect(app.notes.join(' ')).toMatch(/Deleting an account in Slack deactivates it/);
+    await su.request('PUT', '/api/apps/slack/sso', sso);
+    await su.post('/api/apps/slack/configuration');
+    const elsewhere = await su.request('PUT', '/api/apps/slack/configuration/bearer-token', { token: 'xoxp-1', endpointUrl: 'https://slack.attacker.example/scim/v2/' });
+    expect(elsewhere.json.error.fields.endpointUrl).toBe("Slack's endpoint is at https://api.slack.com");
+    const stored = await su.request('PUT', '/api/apps/slack/configuration/bearer-token', { token: 'xoxp-1', endpointUrl: 'https://api.slack.com/scim/v2/' });
+    expect(stored.json.configuration).toMatchObject({ authorization: 'bearer', authorizedOrigin: 'https://api.slack.com' });
+  });
+
   it('S-5 as the attacker: a listener on another loopback port never receives a stored token, whatever URL is typed', async () => {
     const heard: string[] = [];
     const listener = createServer((req, res) => {
@@ -307,7 +321,7 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
   it('a read-only admin can read an app but change nothing', async () => {
     const server = setup();
     const ro = await server.signedIn('read_only');
-    expect((await ro.get('/api/apps')).json.items.map((a: { key: string }) => a.key)).toEqual(['gotomeeting', 'workleap', 'custom-scim']);
+    expect((await ro.get('/api/apps')).json.items.map((a: { key: string }) => a.key)).toEqual(['gotomeeting', 'workleap', 'custom-scim', 'slack', 'github-emu', 'aws-iam-identity-center', 'zoom', 'miro', 'atlassian', 'dropbox']);
     expect((await ro.get('/api/apps/gotomeeting')).status).toBe(200);
     expect((await ro.request('PUT', '/api/apps/gotomeeting/sso', sso)).status).toBe(403);
     expect((await ro.get('/api/oauth/callback?state=x&code=y')).headers.get('location')).toMatch(/Only%20a%20super-admin/);

@@ -32,6 +32,7 @@ export function AppPage() {
         <ProvisioningSection detail={detail} />
         {detail.configuration ? <SettingsSummary detail={detail} configuration={detail.configuration} /> : null}
         {detail.configuration?.setupComplete ? <SyncHistory appKey={detail.app.key} /> : null}
+        <VendorNotes detail={detail} />
         <SsoSection detail={detail} />
         <AvailabilitySection detail={detail} />
         <section className="card" aria-labelledby="audit-heading">
@@ -40,6 +41,21 @@ export function AppPage() {
         </section>
       </div>
     </Page>
+  );
+}
+
+/** The app's published limits and quirks, which autoprov keeps to (issue 15 item 3). */
+function VendorNotes({ detail }: { detail: AppDetail }) {
+  if (detail.app.notes.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="vendor-notes-heading">
+      <h2 id="vendor-notes-heading">What {detail.app.name} allows</h2>
+      <ul>
+        {detail.app.notes.map((note) => (
+          <li key={note}>{note}</li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

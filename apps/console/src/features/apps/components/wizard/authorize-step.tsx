@@ -21,7 +21,9 @@ export function AuthorizeStep({ detail, configuration, next, back }: StepProps) 
   const key = detail.app.key;
   const start = useStartAuthorization(key);
   const reach = useReachStep(key);
-  const [method, setMethod] = useState<'oauth' | 'bearer'>(configuration.authorization ?? 'oauth');
+  // Most SaaS SCIM APIs take only a token made in their admin settings (the catalog says which).
+  const tokenOnly = detail.app.authorization === 'bearer';
+  const [method, setMethod] = useState<'oauth' | 'bearer'>(tokenOnly ? 'bearer' : (configuration.authorization ?? 'oauth'));
   const [alert, setAlert] = useState<string | null>(returnedError);
   const authorized = configuration.authorization !== null;
 
@@ -35,6 +37,10 @@ export function AuthorizeStep({ detail, configuration, next, back }: StepProps) 
         <p className="notice success" role="status">
           autoprov is authorized in {detail.app.name} ({configuration.authorization === 'oauth' ? 'OAuth' : 'bearer token'})
           {configuration.authorizedOrigin ? <>, for {configuration.authorizedOrigin} only</> : null}.
+        </p>
+      ) : tokenOnly ? (
+        <p>
+          autoprov needs a token from {detail.app.name} to manage its accounts. {detail.app.endpointHelp}
         </p>
       ) : (
         <p>
@@ -57,7 +63,7 @@ export function AuthorizeStep({ detail, configuration, next, back }: StepProps) 
       {method === 'bearer' ? (
         <BearerForm
           appKey={key}
-          endpointUrl={configuration.endpointUrl ?? ''}
+          endpointUrl={configuration.endpointUrl ?? detail.app.endpointTemplate ?? ''}
           onSaved={() => {
             notify.done(`Token saved: autoprov is authorized in ${detail.app.name}.`);
             next();

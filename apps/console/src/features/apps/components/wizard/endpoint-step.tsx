@@ -11,6 +11,14 @@ import { useCheckEndpoint, useSaveEndpoint } from '../../api/apps';
 import { FormActions } from '../../../../components/ui/form-actions';
 import { type StepProps, useRemembered } from './setup-wizard';
 
+/** "Replace {Region} and {TenantId} with your values." for a template with placeholders (W-3). */
+function placeholderHint(template: string | null): string | null {
+  const names = [...new Set(template?.match(/\{\w+\}/g) ?? [])];
+  if (names.length === 0) return null;
+  if (names.length === 1 && names[0] === '{AccountKey}') return 'Replace {AccountKey} with your account key. ';
+  return `Replace ${names.join(' and ')} with your value${names.length > 1 ? 's' : ''}. `;
+}
+
 /** W-3: the endpoint, prefilled from the catalog; tested before it is saved. */
 export function EndpointStep({ detail, configuration, next, back }: StepProps) {
   const key = detail.app.key;
@@ -64,7 +72,7 @@ export function EndpointStep({ detail, configuration, next, back }: StepProps) {
         error={errors.endpointUrl}
         hint={
           <>
-            {detail.app.endpointTemplate?.includes('{AccountKey}') ? 'Replace {AccountKey} with your account key. ' : null}
+            {placeholderHint(detail.app.endpointTemplate)}
             {detail.app.endpointHelp}
           </>
         }

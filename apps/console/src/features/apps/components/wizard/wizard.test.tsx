@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { catalogEntry, type AppDetail } from '@autoprov/contract';
@@ -120,6 +120,57 @@ describe('the setup wizard (SPEC §2)', () => {
       { token: 'secret-token', endpointUrl: '' },
       { token: 'secret-token', endpointUrl: 'https://scim.example.com/v2' },
     ]);
+  });
+
+  it('issue 15 item 3: an app that takes only a token asks for it at once, with its endpoint template to fill in and where to find both', async () => {
+    const aws = catalogEntry('aws-iam-identity-center')!;
+    const awsDetail: AppDetail = { ...detail({ wizardStep: 'authorize', authorization: null, authorizedOrigin: null, endpointUrl: null }), app: { ...aws, builtInOAuth: false } };
+    const { calls } = renderAt('/apps/aws-iam-identity-center/setup/authorize', (method, path) => {
+      if (path === '/session') return session('super_admin');
+      if (path === '/apps/aws-iam-identity-center') return { status: 200, body: awsDetail };
+      if (method === 'PUT' && path === '/apps/aws-iam-identity-center/configuration/bearer-token') return { status: 204, body: null };
+      return undefined;
+    });
+    const user = userEvent.setup();
+    expect(await screen.findByText(/autoprov needs a token from AWS IAM Identity Center/)).toBeTruthy();
+    expect(screen.getByText(/Automatic provisioning shows the SCIM endpoint/)).toBeTruthy();
+    // No OAuth choice: the token form is there, prefilled with the template.
+    expect(screen.queryByRole('radio')).toBeNull();
+    const field = screen.getByRole('textbox', { name: 'Endpoint URL' });
+    expect((field as HTMLInputElement).value).toBe('https://scim.{Region}.amazonaws.com/{TenantId}/scim/v2');
+    await user.type(screen.getByLabelText(/Bearer token/), 'aws-token');
+    await user.click(screen.getByRole('button', { name: 'Save the token and continue' }));
+    // The placeholders are refused before anything is sent (W-3).
+    await waitFor(() => expect(field.getAttribute('aria-invalid')).toBe('true'));
+    expect(calls.filter((c) => c.method === 'PUT')).toEqual([]);
+    await user.clear(field);
+    await user.type(field, 'https://scim.eu-west-1.amazonaws.com/abc123/scim/v2');
+    await user.click(screen.getByRole('button', { name: 'Save the token and continue' }));
+    await waitFor(() => expect(calls.filter((c) => c.method === 'PUT').map((c) => c.body)).toEqual([{ token: 'aws-token', endpointUrl: 'https://scim.eu-west-1.amazonaws.com/abc123/scim/v2' }]));
+  });
+
+  it("issue 15 item 3: GitHub EMU's required attributes are marked and its roles are the access levels offered, lowest first", async () => {
+    const github = catalogEntry('github-emu')!;
+    const mapping = Object.fromEntries(github.attributes.map((a) => [a.path, a.defaultSource!]));
+    const scope = [{ groupId: 'g-eng', name: 'Engineering', email: 'engineering@example.com', accessLevel: 'user', teamName: '' }];
+    const githubDetail = (wizardStep: 'mapping' | 'scope'): AppDetail => ({ ...detail({ wizardStep, mapping, scope }), app: { ...github, builtInOAuth: false } });
+    const answer = (step: 'mapping' | 'scope') => (_m: string, path: string) => {
+      if (path === '/session') return session('super_admin');
+      if (path === '/apps/github-emu') return { status: 200, body: githubDetail(step) };
+      if (path === '/apps/github-emu/configuration/mapping/preview') return preview;
+      if (path.startsWith('/directory/groups')) return { status: 200, body: { items: [], total: 0, page: 1, pageSize: 8 } };
+      return undefined;
+    };
+    renderAt('/apps/github-emu/setup/mapping', answer('mapping'));
+    for (const label of ['User name', 'External ID', 'Display name', 'First name', 'Last name', 'Work e-mail']) {
+      expect(await screen.findByRole('combobox', { name: `${label} (required)` })).toBeTruthy();
+    }
+    cleanup();
+
+    renderAt('/apps/github-emu/setup/scope', answer('scope'));
+    const level = await screen.findByRole('combobox', { name: 'Access level for Engineering' });
+    expect([...(level as HTMLSelectElement).options].map((o) => o.text)).toEqual(['Guest collaborator', 'Enterprise member', 'Billing manager', 'Enterprise owner']);
+    expect((level as HTMLSelectElement).value).toBe('user');
   });
 
   it('a read-only admin is sent back to the app page', async () => {

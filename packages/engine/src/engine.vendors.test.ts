@@ -1,0 +1,145 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { catalogEntry } from '@autoprov/contract';
+import { provisionedAccounts, provisionedTeams, syncRuns, teamMappings, usageEvents } from '@autoprov/db';
+import { changeUserStatus, listGroups, readSnapshot, systemActor } from '@autoprov/directory';
+import { createAppChannel, USER_AGENT, type AppLimits } from '@autoprov/scim-client';
+import { startAwsIdentityCenterFake, startMiroFake, startSlackFake, virtualClock, type VendorFake } from '@autoprov/scim-client/testing';
+import { executeRun } from './run.js';
+import { engineFixture } from './test-support.js';
+
+// Issue 15 item 3: a whole run of the engine against fakes of real apps that refuse what the
+// vendors refuse; the catalog entry's quirks and limits are what lets the job get done.
+
+let fake: VendorFake | null = null;
+afterEach(async () => {
+  await fake?.close();
+  fake = null;
+});
+
+const runOf = async (f: ReturnType<typeof engineFixture>, allowMassDeprovisioning = false) =>
+  f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual', allowMassDeprovisioning }))).get()!;
+const failures = (f: ReturnType<typeof engineFixture>) => f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure')).all();
+const inScope = (f: ReturnType<typeof engineFixture>) => readSnapshot(f.db).users.filter((u) => u.status === 'active' && u.primaryEmail.endsWith('@example.com'));
+
+describe('AWS IAM Identity Center', () => {
+  it('a first sync with every group as one team: pages of 50, eq filters, one e-mail, a User-Agent, team changes of at most 100', async () => {
+    fake = await startAwsIdentityCenterFake('aws-token');
+    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'aws-token', appKey: 'aws-iam-identity-center' });
+    for (const g of listGroups(f.db, { page: 1, pageSize: 100 }).items) {
+      f.db.insert(teamMappings).values({ configurationId: f.configurationId, groupId: g.id, teamName: 'Everyone' }).run();
+    }
+    const run = await runOf(f);
+    const users = inScope(f);
+    expect(run).toMatchObject({ state: 'succeeded', counts: { created: users.length, teams_updated: 1 } });
+    expect(users.length).toBeGreaterThan(100);
+    expect(fake.refused).toEqual(new Map());
+    expect(failures(f)).toEqual([]);
+
+    // Every account with its one e-mail; the team with every account in it.
+    expect([...fake.users.values()].every((u) => (u.emails as unknown[]).length === 1)).toBe(true);
+    const team = [...fake.groups.values()].find((g) => g.displayName === 'Everyone')!;
+    const linked = f.db.select().from(provisionedAccounts).all().map((a) => a.remoteId);
+    expect(new Set((team.members as { value: string }[]).map((m) => m.value))).toEqual(new Set(linked));
+    expect(f.db.select().from(provisionedTeams).get()).toMatchObject({ remoteId: team.id });
+
+    // The engine's read of the app's accounts went page by page, 50 at a time.
+    const pages = fake.requests.filter((r) => r.method === 'GET' && /\/Users\?startIndex=/.test(r.path));
+    expect(pages.length).toBeGreaterThan(0);
+    expect(pages.every((r) => r.path.endsWith('count=50'))).toBe(true);
+    expect(fake.requests.every((r) => r.userAgent === USER_AGENT)).toBe(true);
+    expect(fake.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/Groups/')).length).toBe(Math.ceil(users.length / 100));
+
+    // Nothing left to do.
+    expect((await runOf(f)).counts).toEqual({});
+  });
+});
+
+describe('Slack', () => {
+  /** The engine's client for Slack, paced by `limits` on a clock the fake reads too. */
+  async function slack(limits: AppLimits, rules?: Parameters<typeof engineFixture>[0]['rules']) {
+    const clock = virtualClock();
+    fake = await startSlackFake('xoxp-token', clock.now);
+    const channel = createAppChannel(new URL(fake.baseUrl).origin, limits, { clock });
+    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'xoxp-token', appKey: 'slack', rules, client: { channel } });
+    return { f, clock, channel };
+  }
+
+  it("with the catalog's limits, a first sync never goes past 180 creates a minute: no 429 at all", async () => {
+    const { f, clock, channel } = await slack(catalogEntry('slack')!.limits);
+    try {
+      const run = await runOf(f);
+      const users = inScope(f);
+      expect(run).toMatchObject({ state: 'succeeded', counts: { created: users.length } });
+      expect(users.length).toBeGreaterThan(180);
+      expect(fake!.refused).toEqual(new Map());
+      // More than 180 creates took more than a minute of (fake) time.
+      expect(clock.now()).toBeGreaterThan(60_000);
+    } finally {
+      await channel.close();
+    }
+  });
+
+  it('limits set too high by hand: Slack answers 429 with Retry-After, the app waits, and every account still arrives', async () => {
+    const { f, channel } = await slack({ ratePerSecond: 20, burst: 20, concurrency: 4 });
+    try {
+      const run = await runOf(f);
+      expect(fake!.refused.get('tooManyRequests')).toBeGreaterThan(0);
+      expect(run).toMatchObject({ state: 'succeeded', counts: { created: inScope(f).length } });
+      expect(failures(f)).toEqual([]);
+    } finally {
+      await channel.close();
+    }
+  });
+
+  it('DELETE deactivates: the account stays in Slack, and a user who comes back gets it again, active, not a second one', async () => {
+    const { f, channel } = await slack({ ratePerSecond: 1000, burst: 1000, concurrency: 4 }, { suspended: { delay: 'next_sync', action: 'delete' } });
+    try {
+      await runOf(f);
+      const leaver = inScope(f)[0]!;
+      const accountsOf = () => [...fake!.users.values()].filter((u) => String(u.userName).toLowerCase() === leaver.primaryEmail.toLowerCase());
+      const [first] = accountsOf();
+
+      changeUserStatus(f.db, f.clock, systemActor, leaver.id, 'suspend');
+      expect((await runOf(f)).counts).toEqual({ deleted: 1 });
+      expect(accountsOf()).toEqual([expect.objectContaining({ id: first!.id, active: false })]);
+
+      changeUserStatus(f.db, f.clock, systemActor, leaver.id, 'restore');
+      const back = await runOf(f);
+      // Found by its userName (E-3) and re-activated: adopted, not created.
+      expect(back).toMatchObject({ state: 'succeeded', counts: { adopted: 1 } });
+      expect(accountsOf()).toEqual([expect.objectContaining({ id: first!.id, active: true })]);
+      expect(f.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.directoryUserId, leaver.id)).get()).toMatchObject({ remoteId: first!.id });
+      expect(failures(f)).toEqual([]);
+    } finally {
+      await channel.close();
+    }
+  });
+});
+
+describe('Miro', () => {
+  it("with the catalog's limits, a first sync and many deletions stay within Miro's per-30 s limits: no 429", async () => {
+    const clock = virtualClock();
+    fake = await startMiroFake('miro-token', clock.now);
+    const channel = createAppChannel(new URL(fake.baseUrl).origin, catalogEntry('miro')!.limits, { clock });
+    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'miro-token', appKey: 'miro', rules: { suspended: { delay: 'next_sync', action: 'delete' } }, client: { channel } });
+    try {
+      for (const g of listGroups(f.db, { page: 1, pageSize: 100 }).items) {
+        f.db.insert(teamMappings).values({ configurationId: f.configurationId, groupId: g.id, teamName: g.name }).run();
+      }
+      const users = inScope(f);
+      expect((await runOf(f)).counts).toMatchObject({ created: users.length });
+      const leavers = users.slice(0, 45);
+      for (const u of leavers) changeUserStatus(f.db, f.clock, systemActor, u.id, 'suspend');
+      const start = clock.now();
+      // Past the deletion guard (E-14), as a super-admin who allowed it.
+      expect((await runOf(f, true)).counts).toMatchObject({ deleted: leavers.length });
+      expect(fake.refused).toEqual(new Map());
+      expect(failures(f)).toEqual([]);
+      // 45 deletions at 20 per 30 s take more than a minute of (fake) time.
+      expect(clock.now() - start).toBeGreaterThan(60_000);
+    } finally {
+      await channel.close();
+    }
+  });
+});
