@@ -1,5 +1,5 @@
 import type { AppDetail } from '@autoprov/contract';
-import { formatTime } from './labels';
+import { formatTime } from '../lib/labels';
 
 /** L-6: who changed the configuration, what, and when. */
 export function AuditList({ entries }: { entries: AppDetail['audit'] }) {

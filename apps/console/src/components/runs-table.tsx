@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import type { SyncRun } from '@autoprov/contract';
-import { countsText, formatTime, runStateLabels, triggerLabels } from './labels';
+import { countsText, formatTime, runStateLabels, triggerLabels } from '../lib/labels';
 
 interface RunsTableProps {
   runs: SyncRun[];

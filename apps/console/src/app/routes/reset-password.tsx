@@ -8,6 +8,7 @@ import { Field } from '../../components/ui/field';
 import { ErrorState, FormAlert, Loading } from '../../components/ui/states';
 import { api } from '../../lib/api-client';
 import { applyServerErrors } from '../../lib/form-errors';
+import { paths } from '../../lib/paths';
 
 /** S-6: a one-time link from a super-admin, or printed by `reset-admin` on the server. */
 export function ResetPasswordRoute() {
@@ -28,7 +29,7 @@ export function ResetPasswordRoute() {
     body = (
       <>
         <p role="status">Your new password is set. Every session of yours was signed out.</p>
-        <Link to="/sign-in">Sign in</Link>
+        <Link to={paths.signIn}>Sign in</Link>
       </>
     );
   } else if (status.isPending) body = <Loading />;

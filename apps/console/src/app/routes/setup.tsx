@@ -8,7 +8,8 @@ import { Standalone } from '../../components/layout/standalone';
 import { Field } from '../../components/ui/field';
 import { ErrorState, FormAlert, Loading } from '../../components/ui/states';
 import { applyServerErrors } from '../../lib/form-errors';
-import { setupStatusQueryOptions, useSetup } from '../../features/auth/api/session';
+import { setupStatusQueryOptions, useSetup } from '../../lib/session';
+import { paths } from '../../lib/paths';
 
 /** S-1 first run: the link printed at start-up creates the first super-admin, once. */
 export function SetupRoute() {
@@ -45,7 +46,7 @@ export function SetupRoute() {
         <div className="card narrow">
           <h1>Create the super-admin</h1>
           <p>autoprov is already set up: this link has been used.</p>
-          <Link to="/sign-in">Go to sign-in</Link>
+          <Link to={paths.signIn}>Go to sign-in</Link>
         </div>
       </Standalone>
     );
@@ -55,7 +56,7 @@ export function SetupRoute() {
     setAlert(null);
     try {
       await setup.mutateAsync(values);
-      navigate('/directory', { replace: true });
+      navigate(paths.directory, { replace: true });
     } catch (err) {
       setAlert(applyServerErrors(err, ['name', 'email', 'password'], form.setError));
     }

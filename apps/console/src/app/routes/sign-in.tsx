@@ -9,7 +9,8 @@ import { Field } from '../../components/ui/field';
 import { FormAlert, Loading } from '../../components/ui/states';
 import { ApiError } from '../../lib/api-client';
 import { applyServerErrors } from '../../lib/form-errors';
-import { setupStatusQueryOptions, useSession, useSignIn } from '../../features/auth/api/session';
+import { setupStatusQueryOptions, useSession, useSignIn } from '../../lib/session';
+import { paths } from '../../lib/paths';
 
 export function SignInRoute() {
   const setup = useQuery(setupStatusQueryOptions);
@@ -24,7 +25,7 @@ export function SignInRoute() {
   useEffect(() => {
     if (needsCode) form.setFocus('code');
   }, [needsCode, form]);
-  const next = params.get('next')?.startsWith('/') ? params.get('next')! : '/apps';
+  const next = params.get('next')?.startsWith('/') ? params.get('next')! : paths.apps;
 
   if (setup.isPending || session.isPending) {
     return (

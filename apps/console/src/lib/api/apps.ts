@@ -23,7 +23,7 @@ import {
   type SsoSettingsInput,
   type WizardStep,
 } from '@autoprov/contract';
-import { api, queryString } from '../../../lib/api-client';
+import { api, queryString } from '../api-client';
 
 const base = (key: string) => `/apps/${encodeURIComponent(key)}`;
 

@@ -6,7 +6,7 @@ import {
   type UserListQuery,
   type UserUpdate,
 } from '@autoprov/contract';
-import { api, queryString } from '../../../lib/api-client';
+import { api, queryString } from '../api-client';
 
 export const usersQueryOptions = (query: Partial<UserListQuery>) =>
   queryOptions({

@@ -15,7 +15,7 @@ import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { applyServerErrors } from '../../../lib/form-errors';
 import { notify } from '../../../lib/notify';
-import { useSession } from '../../auth/api/session';
+import { useSession } from '../../../lib/session';
 import { useBeginTwoFactor, useChangePassword, useConfirmTwoFactor, useDisableTwoFactor, useTwoFactorStatus } from '../api/account';
 
 /** S-6: the signed-in admin's own password and two-factor sign-in, whatever their role. */

@@ -8,7 +8,7 @@ import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { ApiError } from '../../../lib/api-client';
 import { applyServerErrors } from '../../../lib/form-errors';
-import { useCanWrite, useSession } from '../../auth/api/session';
+import { useCanWrite, useSession } from '../../../lib/session';
 import { useAddAdmin, useAdmins, useRemoveAdmin } from '../api/admins';
 import { ResetLinkDialog } from './reset-link-dialog';
 import { TwoFactorPolicy } from './two-factor-policy';

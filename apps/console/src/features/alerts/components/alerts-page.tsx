@@ -10,7 +10,7 @@ import { EmptyState, ErrorState, FormAlert, Loading } from '../../../components/
 import { ApiError } from '../../../lib/api-client';
 import { applyServerErrors } from '../../../lib/form-errors';
 import { notify } from '../../../lib/notify';
-import { useCanWrite } from '../../auth/api/session';
+import { useCanWrite } from '../../../lib/session';
 import { alertSettingsQueryOptions, notificationsQueryOptions, useReplaceWebhookSecret, useSaveAlertSettings, useTestDelivery } from '../api/alerts';
 
 /** L-7: the notifications every admin reads, and where super-admins send alerts. */

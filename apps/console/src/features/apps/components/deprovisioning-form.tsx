@@ -14,9 +14,9 @@ import { FormActions } from '../../../components/ui/form-actions';
 import { FormAlert } from '../../../components/ui/states';
 import { applyServerErrors } from '../../../lib/form-errors';
 import { notify } from '../../../lib/notify';
-import { fetchDeprovisioningImpact, useImpactPreview, useSaveDeprovisioning } from '../api/apps';
+import { fetchDeprovisioningImpact, useImpactPreview, useSaveDeprovisioning } from '../../../lib/api/apps';
 import { ImpactDialog, impactSentence, levelLabelOf } from './impact-summary';
-import { actionLabels, delayLabels } from './labels';
+import { actionLabels, delayLabels } from '../../../lib/labels';
 
 interface Props {
   detail: AppDetail;

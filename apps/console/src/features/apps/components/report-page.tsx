@@ -13,9 +13,10 @@ import {
 import { Page } from '../../../components/ui/page';
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/states';
 import { useDebounced } from '../../../lib/use-debounced';
-import { reportCsvHref, useApp, useReport, useRun } from '../api/apps';
-import { countsText, formatTime, runStateLabels, triggerLabels } from './labels';
+import { reportCsvHref, useApp, useReport, useRun } from '../../../lib/api/apps';
+import { countsText, formatTime, runStateLabels, triggerLabels } from '../../../lib/labels';
 import { SyncProgress } from './sync-progress';
+import { paths } from '../../../lib/paths';
 
 const isResult = (v: string | null): v is NonNullable<ReportFilter['result']> => (reportResults as readonly (string | null)[]).includes(v);
 const isAction = (v: string | null): v is NonNullable<ReportFilter['action']> => (reportActions as readonly (string | null)[]).includes(v);
@@ -75,7 +76,7 @@ export function ReportPage() {
       }
     >
       <p>
-        <Link to={`/apps/${key}`}>Back to {app.data?.app.name ?? 'the app'}</Link>
+        <Link to={paths.app(key)}>Back to {app.data?.app.name ?? 'the app'}</Link>
       </p>
       <dl className="details">
         <dt>Trigger</dt>

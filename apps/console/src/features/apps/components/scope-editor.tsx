@@ -7,7 +7,7 @@ import { FormAlert } from '../../../components/ui/states';
 import { applyServerErrors } from '../../../lib/form-errors';
 import { GroupSearch } from '../../../components/group-search';
 import { notify } from '../../../lib/notify';
-import { fetchScopeImpact, useImpactPreview, useSaveScope } from '../api/apps';
+import { fetchScopeImpact, useImpactPreview, useSaveScope } from '../../../lib/api/apps';
 import { ImpactDialog, impactSentence, levelLabelOf } from './impact-summary';
 
 export type ScopeDraft = ScopeFormInput & { names: Record<string, string> };

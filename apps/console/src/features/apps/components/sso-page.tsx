@@ -8,7 +8,8 @@ import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { applyServerErrors } from '../../../lib/form-errors';
 import { notify } from '../../../lib/notify';
-import { useApp, useSaveSso } from '../api/apps';
+import { useApp, useSaveSso } from '../../../lib/api/apps';
+import { paths } from '../../../lib/paths';
 
 const fieldNames = ['entityId', 'ssoUrl', 'certificate'] as const;
 
@@ -32,7 +33,7 @@ function SsoForm({ appKey, defaultValues }: { appKey: string; defaultValues: Sso
   const [alert, setAlert] = useState<string | null>(null);
   const form = useForm<SsoSettingsFormInput, unknown, SsoSettingsInput>({ resolver: zodResolver(ssoSettingsInputSchema), defaultValues });
   const { errors } = form.formState;
-  const back = search.get('from') === 'wizard' ? `/apps/${appKey}/setup/prerequisite` : `/apps/${appKey}`;
+  const back = search.get('from') === 'wizard' ? paths.setupStep(appKey, 'prerequisite') : paths.app(appKey);
   const submit = form.handleSubmit(async (values) => {
     setAlert(null);
     try {

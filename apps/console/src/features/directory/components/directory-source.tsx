@@ -7,9 +7,9 @@ import { Field } from '../../../components/ui/field';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { applyServerErrors } from '../../../lib/form-errors';
-import { useCanWrite } from '../../auth/api/session';
-import { formatTime } from '../../apps/components/labels';
-import { useCheckGoogle, useConnectGoogle, useDirectorySource, useDisconnectGoogle, usePreviewGoogle, useReadGoogleNow } from '../api/source';
+import { useCanWrite } from '../../../lib/session';
+import { formatTime } from '../../../lib/labels';
+import { useCheckGoogle, useConnectGoogle, useDirectorySource, useDisconnectGoogle, usePreviewGoogle, useReadGoogleNow } from '../../../lib/api/source';
 
 const fieldNames = ['serviceAccountKey', 'adminEmail'] as const;
 

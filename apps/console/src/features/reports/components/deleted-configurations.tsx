@@ -3,11 +3,10 @@ import { Link, useParams } from 'react-router';
 import { reportActionLabels } from '@autoprov/contract';
 import { Page } from '../../../components/ui/page';
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/states';
-import { countsText, formatTime, runStateLabels } from '../../apps/components/labels';
+import { countsText, formatTime, runStateLabels } from '../../../lib/labels';
 import { useDeletedConfigurationReport, useDeletedConfigurationRuns, useDeletedConfigurations } from '../api/deleted-configurations';
-import { RunsTable } from '../../apps/components/runs-table';
-
-const listPath = '/reports/deleted-configurations';
+import { RunsTable } from '../../../components/runs-table';
+import { paths } from '../../../lib/paths';
 
 /** M-4, M-6: deleted configurations keep their sync history and reports (the audit trail). */
 export function DeletedConfigurationsPage() {
@@ -16,7 +15,7 @@ export function DeletedConfigurationsPage() {
     <Page title="Deleted configurations">
       <p className="muted">
         The sync history and reports of provisioning configurations that were deleted. They are kept as the record of what autoprov did.{' '}
-        <Link to="/reports">Back to the usage log</Link>
+        <Link to={paths.reports}>Back to the usage log</Link>
       </p>
       {list.isPending ? (
         <Loading />
@@ -38,7 +37,7 @@ export function DeletedConfigurationsPage() {
             {list.data.items.map((c) => (
               <tr key={c.id}>
                 <td>
-                  <Link to={`${listPath}/${c.id}`}>
+                  <Link to={paths.deletedConfiguration(c.id)}>
                     {c.appName}
                     <span className="visually-hidden"> (deleted {formatTime(c.deletedAt)})</span>
                   </Link>
@@ -65,7 +64,7 @@ export function DeletedConfigurationHistoryPage() {
   return (
     <Page title={`Sync history${config ? ` — ${config.appName} (deleted ${formatTime(config.deletedAt)})` : ''}`}>
       <p>
-        <Link to={listPath}>Back to deleted configurations</Link>
+        <Link to={paths.deletedConfigurations}>Back to deleted configurations</Link>
       </p>
       {history.isPending ? (
         <Loading />
@@ -76,7 +75,7 @@ export function DeletedConfigurationHistoryPage() {
       ) : (
         <RunsTable
           runs={history.data.items}
-          reportPath={(runId) => `${listPath}/${id}/runs/${runId}`}
+          reportPath={(runId) => paths.deletedConfigurationReport(id, runId)}
           hasNewer={stack.length > 1}
           hasOlder={Boolean(history.data.nextCursor)}
           onNewer={() => setStack(stack.slice(0, -1))}
@@ -95,7 +94,7 @@ export function DeletedConfigurationReportPage() {
   return (
     <Page title="Sync report of a deleted configuration">
       <p>
-        <Link to={`${listPath}/${id}`}>Back to its sync history</Link>
+        <Link to={paths.deletedConfiguration(id)}>Back to its sync history</Link>
       </p>
       {report.isPending ? (
         <Loading />

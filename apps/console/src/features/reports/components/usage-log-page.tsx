@@ -7,10 +7,11 @@ import { Field } from '../../../components/ui/field';
 import { Page } from '../../../components/ui/page';
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/states';
 import { useDebounced } from '../../../lib/use-debounced';
-import { useApps } from '../../apps/api/apps';
-import { formatTime } from '../../apps/components/labels';
+import { useApps } from '../../../lib/api/apps';
+import { formatTime } from '../../../lib/labels';
 import { usageCsvHref, useUsageLog, useUsageSummary } from '../api/usage-log';
 import { EventsChart } from './events-chart';
+import { paths } from '../../../lib/paths';
 
 const filterKeys = ['kind', 'app', 'user', 'from', 'to'] as const;
 
@@ -51,7 +52,7 @@ export function UsageLogPage() {
       title="Usage log"
       actions={
         <>
-          <Link className="button secondary" to="/reports/deleted-configurations">
+          <Link className="button secondary" to={paths.deletedConfigurations}>
             Deleted configurations
           </Link>
           <a className="button" href={usageCsvHref(filter)} download>

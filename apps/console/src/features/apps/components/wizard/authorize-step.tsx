@@ -7,9 +7,9 @@ import { Field } from '../../../../components/ui/field';
 import { FormAlert } from '../../../../components/ui/states';
 import { applyServerErrors } from '../../../../lib/form-errors';
 import { notify } from '../../../../lib/notify';
-import { useReachStep, useSaveBearerToken, useStartAuthorization } from '../../api/apps';
+import { useReachStep, useSaveBearerToken, useStartAuthorization } from '../../../../lib/api/apps';
 import { FormActions } from '../../../../components/ui/form-actions';
-import { type StepProps, useRemembered } from './setup-wizard';
+import { type StepProps, useRemembered } from './step';
 
 /**
  * W-2: the admin goes to the app's own authorization page (OAuth 2.0 code + PKCE) and comes

@@ -7,9 +7,9 @@ import { Field } from '../../../../components/ui/field';
 import { FormAlert } from '../../../../components/ui/states';
 import { ApiError } from '../../../../lib/api-client';
 import { applyServerErrors } from '../../../../lib/form-errors';
-import { useCheckEndpoint, useSaveEndpoint } from '../../api/apps';
+import { useCheckEndpoint, useSaveEndpoint } from '../../../../lib/api/apps';
 import { FormActions } from '../../../../components/ui/form-actions';
-import { type StepProps, useRemembered } from './setup-wizard';
+import { type StepProps, useRemembered } from './step';
 
 /** W-3: the endpoint, prefilled from the catalog; tested before it is saved. */
 export function EndpointStep({ detail, configuration, next, back }: StepProps) {

@@ -5,10 +5,10 @@ import { directoryAttributes, mappingInputSchemaFor, type MappingInput } from '@
 import { FormAlert } from '../../../../components/ui/states';
 import { applyServerErrors } from '../../../../lib/form-errors';
 import { useDebounced } from '../../../../lib/use-debounced';
-import { useMappingPreview, useSaveMapping } from '../../api/apps';
-import { useDirectorySource } from '../../../directory/api/source';
+import { useMappingPreview, useSaveMapping } from '../../../../lib/api/apps';
+import { useDirectorySource } from '../../../../lib/api/source';
 import { FormActions } from '../../../../components/ui/form-actions';
-import { type StepProps, useRemembered } from './setup-wizard';
+import { type StepProps, useRemembered } from './step';
 
 /** W-4: a row per app attribute; required ones (*) must be mapped; a live preview of one real user. */
 export function MappingStep({ detail, configuration, next, back }: StepProps) {
