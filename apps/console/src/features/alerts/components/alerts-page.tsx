@@ -1,16 +1,14 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
 import { alertKindLabels, alertSettingsInputSchema, type AlertDelivery, type AlertSettings, type AlertSettingsInput, type Notification } from '@autoprov/contract';
 import { Field } from '../../../components/ui/field';
 import { Page } from '../../../components/ui/page';
 import { EmptyState, ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { ApiError } from '../../../lib/api-client';
-import { applyServerErrors } from '../../../lib/form-errors';
 import { notify } from '../../../lib/notify';
 import { useCanWrite } from '../../../lib/session';
+import { useSchemaForm } from '../../../lib/use-schema-form';
 import { alertSettingsQueryOptions, notificationsQueryOptions, useReplaceWebhookSecret, useSaveAlertSettings, useTestDelivery } from '../api/alerts';
 
 /** L-7: the notifications every admin reads, and where super-admins send alerts. */
@@ -107,22 +105,19 @@ function SettingsForm({ settings, canWrite }: { settings: AlertSettings; canWrit
   const replaceSecret = useReplaceWebhookSecret();
   const testEmail = useTestDelivery('email');
   const testWebhook = useTestDelivery('webhook');
-  const [alert, setAlert] = useState<string | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
-  const form = useForm<AlertSettingsInput>({ resolver: zodResolver(alertSettingsInputSchema), defaultValues: formValues(settings) });
-  const { errors } = form.formState;
-
-  const submit = form.handleSubmit(async (values) => {
-    setAlert(null);
-    try {
-      const saved = await save.mutateAsync(values);
+  const { form, alert, setAlert, onSubmit: submit } = useSchemaForm({
+    schema: alertSettingsInputSchema,
+    defaultValues: formValues(settings),
+    serverFields: fieldNames,
+    submit: save.mutateAsync,
+    onSuccess: (saved) => {
       form.reset(formValues(saved));
       if (saved.webhookSecret) setSecret(saved.webhookSecret);
       notify.done('Alert settings saved.');
-    } catch (err) {
-      setAlert(applyServerErrors(err, fieldNames, form.setError));
-    }
+    },
   });
+  const { errors } = form.formState;
 
   const runTest = async (test: typeof testEmail, what: string) => {
     setAlert(null);
