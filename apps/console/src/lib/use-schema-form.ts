@@ -9,7 +9,7 @@ interface SchemaFormOptions<TInput extends FieldValues, TOutput, TResult> {
   schema: z.ZodType<TOutput, TInput>;
   defaultValues: DefaultValues<TInput>;
   /** The fields the server may name in its error: its message goes next to them, any other above the form. */
-  serverFields: readonly string[] | (() => readonly string[]);
+  serverFields: readonly string[] | ((values: TInput) => readonly string[]);
   /** What Submit does with the checked values (usually a mutation's mutateAsync). */
   submit: (values: TOutput) => Promise<TResult>;
   onSuccess?: (result: TResult, values: TOutput) => void;
@@ -29,7 +29,7 @@ export function useSchemaForm<TInput extends FieldValues, TOutput = TInput, TRes
   const form = useForm<TInput, unknown, TOutput>({ resolver: zodResolver(schema), defaultValues, ...(mode ? { mode } : {}) });
   const fail = (err: unknown) => {
     if (onError?.(err)) return;
-    setAlert(applyServerErrors(err, typeof serverFields === 'function' ? serverFields() : serverFields, form.setError));
+    setAlert(applyServerErrors(err, typeof serverFields === 'function' ? serverFields(form.getValues()) : serverFields, form.setError));
   };
   const onSubmit = form.handleSubmit(async (values) => {
     setAlert(null);
