@@ -1,30 +1,40 @@
-import type { AppDetail } from '@autoprov/contract';
+import type { ReactNode } from 'react';
 import { formatTime } from '../lib/labels';
+import { DataTable } from './ui/data-table';
 
-/** L-6: who changed the configuration, what, and when. */
-export function AuditList({ entries }: { entries: AppDetail['audit'] }) {
-  if (entries.length === 0) return <p className="muted">No changes yet.</p>;
+/** One change in an audit trail: who did what, and when. */
+export interface AuditEntry {
+  id: number | string;
+  /** ISO time of the change. */
+  at: string;
+  who: string;
+  what: ReactNode;
+  detail?: string | null;
+}
+
+/** L-6 and the directory's change history: who changed what, and when, newest first. */
+export function AuditList({ entries, empty }: { entries: readonly AuditEntry[]; empty: string }) {
+  if (entries.length === 0) return <p className="muted">{empty}</p>;
   return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Who</th>
-          <th scope="col">What</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((e) => (
-          <tr key={e.id}>
-            <td>{formatTime(e.at)}</td>
-            <td>{e.adminLabel}</td>
-            <td>
-              {e.action}
+    <DataTable
+      rows={entries}
+      rowKey={(e) => e.id}
+      columns={[
+        {
+          header: 'When',
+          cell: (e) => <time dateTime={e.at}>{formatTime(e.at)}</time>,
+        },
+        { header: 'Who', cell: (e) => e.who },
+        {
+          header: 'What',
+          cell: (e) => (
+            <>
+              {e.what}
               {e.detail ? <div className="muted">{e.detail}</div> : null}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+      ]}
+    />
   );
 }

@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import type { SyncRun } from '@autoprov/contract';
 import { countsText, formatTime, runStateLabels, triggerLabels } from '../lib/labels';
+import { DataTable } from './ui/data-table';
 
 interface RunsTableProps {
   runs: SyncRun[];
@@ -16,37 +17,34 @@ interface RunsTableProps {
 export function RunsTable({ runs, reportPath, hasNewer, hasOlder, onNewer, onOlder }: RunsTableProps) {
   return (
     <>
-      <table aria-label="Sync runs">
-        <thead>
-          <tr>
-            <th scope="col">Started</th>
-            <th scope="col">Ended</th>
-            <th scope="col">Trigger</th>
-            <th scope="col">State</th>
-            <th scope="col">Counts</th>
-            <th scope="col">Report</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((run) => (
-            <tr key={run.id}>
-              <td>{formatTime(run.startedAt ?? run.requestedAt)}</td>
-              <td>{formatTime(run.endedAt)}</td>
-              <td>
+      <DataTable
+        aria-label="Sync runs"
+        rows={runs}
+        rowKey={(run) => run.id}
+        columns={[
+          { header: 'Started', cell: (run) => formatTime(run.startedAt ?? run.requestedAt) },
+          { header: 'Ended', cell: (run) => formatTime(run.endedAt) },
+          {
+            header: 'Trigger',
+            cell: (run) => (
+              <>
                 {triggerLabels[run.trigger]}
                 {run.dryRun ? ' (dry run)' : ''}
-              </td>
-              <td>{runStateLabels[run.state]}</td>
-              <td>{countsText(run.counts)}</td>
-              <td>
-                <Link to={reportPath(run.id)}>
-                  Report<span className="visually-hidden"> of the run started {formatTime(run.startedAt ?? run.requestedAt)}</span>
-                </Link>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { header: 'State', cell: (run) => runStateLabels[run.state] },
+          { header: 'Counts', cell: (run) => countsText(run.counts) },
+          {
+            header: 'Report',
+            cell: (run) => (
+              <Link to={reportPath(run.id)}>
+                Report<span className="visually-hidden"> of the run started {formatTime(run.startedAt ?? run.requestedAt)}</span>
+              </Link>
+            ),
+          },
+        ]}
+      />
       <nav className="pagination" aria-label="Sync history pages">
         <button type="button" className="secondary" disabled={!hasNewer} onClick={onNewer}>
           Newer

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { alertKindLabels, alertSettingsInputSchema, type AlertDelivery, type AlertSettings, type AlertSettingsInput, type Notification } from '@autoprov/contract';
+import { DataTable, type Column } from '../../../components/ui/data-table';
 import { Field } from '../../../components/ui/field';
 import { Page } from '../../../components/ui/page';
 import { EmptyState, ErrorState, FormAlert, Loading } from '../../../components/ui/states';
@@ -36,43 +37,27 @@ function Notifications() {
           <p>Super-admins are told here, by e-mail and by webhook when a configuration needs re-authorization, a run is held or partly fails.</p>
         </EmptyState>
       ) : (
-        <table aria-labelledby="notifications-heading">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">App</th>
-              <th scope="col">Alert</th>
-              <th scope="col">Status</th>
-              <th scope="col">Delivered</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((n) => (
-              <NotificationRow key={n.id} n={n} />
-            ))}
-          </tbody>
-        </table>
+        <DataTable aria-labelledby="notifications-heading" rows={list.data.items} rowKey={(n) => n.id} columns={notificationColumns} />
       )}
     </section>
   );
 }
 
-function NotificationRow({ n }: { n: Notification }) {
-  return (
-    <tr>
-      <td>{new Date(n.startedAt).toLocaleString()}</td>
-      <td>
-        <Link to={n.link}>{n.appName}</Link>
-      </td>
-      <td>
+const notificationColumns: Column<Notification>[] = [
+  { header: 'When', cell: (n) => new Date(n.startedAt).toLocaleString() },
+  { header: 'App', cell: (n) => <Link to={n.link}>{n.appName}</Link> },
+  {
+    header: 'Alert',
+    cell: (n) => (
+      <>
         <strong>{alertKindLabels[n.kind]}</strong>
         <p className="hint">{n.message}</p>
-      </td>
-      <td>{n.endedAt ? `Ended ${new Date(n.endedAt).toLocaleString()}` : 'Ongoing'}</td>
-      <td>{n.deliveries.length === 0 ? 'Console only' : n.deliveries.map((d) => <DeliveryLine key={d.channel} d={d} />)}</td>
-    </tr>
-  );
-}
+      </>
+    ),
+  },
+  { header: 'Status', cell: (n) => (n.endedAt ? `Ended ${new Date(n.endedAt).toLocaleString()}` : 'Ongoing') },
+  { header: 'Delivered', cell: (n) => (n.deliveries.length === 0 ? 'Console only' : n.deliveries.map((d) => <DeliveryLine key={d.channel} d={d} />)) },
+];
 
 function DeliveryLine({ d }: { d: AlertDelivery }) {
   const what = d.channel === 'email' ? 'E-mail' : 'Webhook';

@@ -37,7 +37,10 @@ export function AppPage() {
         <AvailabilitySection detail={detail} />
         <section className="card" aria-labelledby="audit-heading">
           <h2 id="audit-heading">Configuration changes</h2>
-          <AuditList entries={detail.audit} />
+          <AuditList
+            entries={detail.audit.map((e) => ({ id: e.id, at: e.at, who: e.adminLabel, what: e.action, detail: e.detail }))}
+            empty="No changes yet."
+          />
         </section>
       </div>
     </Page>

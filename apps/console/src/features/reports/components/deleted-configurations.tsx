@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { reportActionLabels } from '@autoprov/contract';
+import { DataTable } from '../../../components/ui/data-table';
 import { Page } from '../../../components/ui/page';
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/states';
 import { countsText, formatTime, runStateLabels } from '../../../lib/labels';
@@ -24,31 +25,25 @@ export function DeletedConfigurationsPage() {
       ) : list.data.items.length === 0 ? (
         <EmptyState title="No configuration has been deleted" />
       ) : (
-        <table aria-label="Deleted configurations">
-          <thead>
-            <tr>
-              <th scope="col">App</th>
-              <th scope="col">Set up</th>
-              <th scope="col">Deleted</th>
-              <th scope="col">Sync runs</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  <Link to={paths.deletedConfiguration(c.id)}>
-                    {c.appName}
-                    <span className="visually-hidden"> (deleted {formatTime(c.deletedAt)})</span>
-                  </Link>
-                </td>
-                <td>{formatTime(c.createdAt)}</td>
-                <td>{formatTime(c.deletedAt)}</td>
-                <td>{c.runs.toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          aria-label="Deleted configurations"
+          rows={list.data.items}
+          rowKey={(c) => c.id}
+          columns={[
+            {
+              header: 'App',
+              cell: (c) => (
+                <Link to={paths.deletedConfiguration(c.id)}>
+                  {c.appName}
+                  <span className="visually-hidden"> (deleted {formatTime(c.deletedAt)})</span>
+                </Link>
+              ),
+            },
+            { header: 'Set up', cell: (c) => formatTime(c.createdAt) },
+            { header: 'Deleted', cell: (c) => formatTime(c.deletedAt) },
+            { header: 'Sync runs', cell: (c) => c.runs.toLocaleString() },
+          ]}
+        />
       )}
     </Page>
   );
@@ -113,26 +108,17 @@ export function DeletedConfigurationReportPage() {
           {report.data.items.length === 0 ? (
             <EmptyState title="This run touched nobody" />
           ) : (
-            <table aria-label="Report lines">
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Result</th>
-                  <th scope="col">Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.data.items.map((line) => (
-                  <tr key={line.id}>
-                    <td>{line.userEmail}</td>
-                    <td>{reportActionLabels[line.action as keyof typeof reportActionLabels] ?? line.action}</td>
-                    <td>{line.result}</td>
-                    <td>{line.reason ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              aria-label="Report lines"
+              rows={report.data.items}
+              rowKey={(line) => line.id}
+              columns={[
+                { header: 'User', cell: (line) => line.userEmail },
+                { header: 'Action', cell: (line) => reportActionLabels[line.action as keyof typeof reportActionLabels] ?? line.action },
+                { header: 'Result', cell: (line) => line.result },
+                { header: 'Reason', cell: (line) => line.reason ?? '' },
+              ]}
+            />
           )}
           <nav className="pagination" aria-label="Report pages">
             <button type="button" className="secondary" disabled={stack.length <= 1} onClick={() => setStack(stack.slice(0, -1))}>
