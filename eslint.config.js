@@ -1,7 +1,12 @@
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+const consoleFeatures = readdirSync(new URL('./apps/console/src/features', import.meta.url));
 
 export default tseslint.config(
   {
@@ -23,6 +28,55 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    // Import boundaries (issue 13): no cycles anywhere, resolved the way TypeScript resolves them.
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // Parse the imported files too (no-cycle follows imports through .ts/.tsx files).
+      'import-x/extensions': importX.flatConfigs.typescript.settings['import-x/extensions'],
+      'import-x/parsers': importX.flatConfigs.typescript.settings['import-x/parsers'],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['apps/*/tsconfig.json', 'packages/*/tsconfig.json', 'e2e/tsconfig.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    // Packages are the apps' building blocks: only their tests may start an app.
+    files: ['packages/**/*.{ts,tsx,js,mjs}'],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        { zones: [{ target: './packages', from: './apps', message: 'Packages never import apps (only their tests may).' }] },
+      ],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@autoprov/server*', '@autoprov/demo-app*', '@autoprov/console*'], message: 'Packages never import apps (only their tests may).' }] },
+      ],
+    },
+  },
+  {
+    // A console feature owns its pages; what two features share lives in components/ or lib/.
+    files: ['apps/console/src/**/*.{ts,tsx}'],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: consoleFeatures.map((feature) => ({
+            target: `./apps/console/src/features/${feature}`,
+            from: './apps/console/src/features',
+            except: [`./${feature}`],
+            message: 'Console features do not import each other: move the shared piece to components/ or lib/.',
+          })),
+        },
+      ],
     },
   },
   {

@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['apps/server/**/*.test.ts', 'apps/demo-app/**/*.test.ts', 'packages/**/*.test.ts'],
+          include: ['apps/server/**/*.test.ts', 'apps/demo-app/**/*.test.ts', 'packages/**/*.test.ts', 'scripts/lint/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
         },

@@ -16,7 +16,7 @@ import { SetupRoute } from './routes/setup';
 import { ResetPasswordRoute } from './routes/reset-password';
 import { SignInRoute } from './routes/sign-in';
 import { AccountSecurityPage } from '../features/account/components/account-security-page';
-import { paths } from '../features/account/components/paths';
+import { paths } from '../lib/paths';
 import { NotFoundRoute, RouteErrorPage } from './routes/simple-pages';
 import { ReportPage } from '../features/apps/components/report-page';
 import { OnDemandPage } from '../features/apps/components/on-demand-page';
@@ -33,9 +33,9 @@ import { SsoPage } from '../features/apps/components/sso-page';
 import { SetupWizard } from '../features/apps/components/wizard/setup-wizard';
 
 export const routes = [
-  { path: '/setup', element: <SetupRoute />, errorElement: <RouteErrorPage /> },
-  { path: '/sign-in', element: <SignInRoute />, errorElement: <RouteErrorPage /> },
-  { path: '/reset-password', element: <ResetPasswordRoute />, errorElement: <RouteErrorPage /> },
+  { path: paths.setup, element: <SetupRoute />, errorElement: <RouteErrorPage /> },
+  { path: paths.signIn, element: <SignInRoute />, errorElement: <RouteErrorPage /> },
+  { path: paths.resetPassword, element: <ResetPasswordRoute />, errorElement: <RouteErrorPage /> },
   {
     element: <RequireSession />,
     errorElement: <RouteErrorPage />,
@@ -43,36 +43,36 @@ export const routes = [
       {
         element: <AppShell />,
         children: [
-          { index: true, element: <Navigate to="/apps" replace /> },
-          { path: 'apps', element: <AppsPage /> },
-          { path: 'apps/:key', element: <AppPage /> },
-          { path: 'apps/:key/sso', element: <SsoPage /> },
-          { path: 'apps/:key/setup/:step', element: <SetupWizard /> },
-          { path: 'apps/:key/scope', element: <EditScopePage /> },
-          { path: 'apps/:key/deprovisioning', element: <EditDeprovisioningPage /> },
-          { path: 'apps/:key/runs/:runId', element: <ReportPage /> },
-          { path: 'apps/:key/on-demand', element: <OnDemandPage /> },
+          { index: true, element: <Navigate to={paths.apps} replace /> },
+          { path: paths.apps, element: <AppsPage /> },
+          { path: paths.app(':key'), element: <AppPage /> },
+          { path: paths.appSso(':key'), element: <SsoPage /> },
+          { path: paths.setupStep(':key', ':step'), element: <SetupWizard /> },
+          { path: paths.editScope(':key'), element: <EditScopePage /> },
+          { path: paths.editDeprovisioning(':key'), element: <EditDeprovisioningPage /> },
+          { path: paths.runReport(':key', ':runId'), element: <ReportPage /> },
+          { path: paths.onDemand(':key'), element: <OnDemandPage /> },
           {
-            path: 'directory',
+            path: paths.directory,
             element: <DirectoryLayout />,
             children: [
-              { index: true, element: <Navigate to="users" replace /> },
-              { path: 'users', element: <UsersList /> },
-              { path: 'users/new', element: <UserNew /> },
-              { path: 'users/:id', element: <UserDetail /> },
-              { path: 'groups', element: <GroupsList /> },
-              { path: 'groups/:id', element: <GroupDetail /> },
-              { path: 'org-units', element: <OrgUnits /> },
-              { path: 'changes', element: <ChangeHistory /> },
-              { path: 'source', element: <DirectorySourcePage /> },
+              { index: true, element: <Navigate to={paths.users()} replace /> },
+              { path: paths.users(), element: <UsersList /> },
+              { path: paths.newUser, element: <UserNew /> },
+              { path: paths.user(':id'), element: <UserDetail /> },
+              { path: paths.groups, element: <GroupsList /> },
+              { path: paths.group(':id'), element: <GroupDetail /> },
+              { path: paths.orgUnits, element: <OrgUnits /> },
+              { path: paths.changes, element: <ChangeHistory /> },
+              { path: paths.directorySource, element: <DirectorySourcePage /> },
             ],
           },
-          { path: 'reports', element: <UsageLogPage /> },
-          { path: 'reports/deleted-configurations', element: <DeletedConfigurationsPage /> },
-          { path: 'reports/deleted-configurations/:id', element: <DeletedConfigurationHistoryPage /> },
-          { path: 'reports/deleted-configurations/:id/runs/:runId', element: <DeletedConfigurationReportPage /> },
-          { path: 'alerts', element: <AlertsPage /> },
-          { path: 'admins', element: <AdminsPage /> },
+          { path: paths.reports, element: <UsageLogPage /> },
+          { path: paths.deletedConfigurations, element: <DeletedConfigurationsPage /> },
+          { path: paths.deletedConfiguration(':id'), element: <DeletedConfigurationHistoryPage /> },
+          { path: paths.deletedConfigurationReport(':id', ':runId'), element: <DeletedConfigurationReportPage /> },
+          { path: paths.alerts, element: <AlertsPage /> },
+          { path: paths.admins, element: <AdminsPage /> },
           { path: paths.accountSecurity, element: <AccountSecurityPage /> },
           { path: '*', element: <NotFoundRoute /> },
         ],

@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { Navigate, Outlet, useLocation } from 'react-router';
-import { sessionQueryOptions } from '../../features/auth/api/session';
+import { sessionQueryOptions } from '../../lib/session';
 import { Standalone } from '../../components/layout/standalone';
 import { ErrorState, Loading } from '../../components/ui/states';
-import { paths } from '../../features/account/components/paths';
+import { paths } from '../../lib/paths';
 
 /** Sends a signed-out visitor to sign in, remembering where they were going. */
 export function RequireSession() {
@@ -27,7 +27,7 @@ export function RequireSession() {
     );
   }
   if (!session.data) {
-    return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+    return <Navigate to={paths.signInThen(location.pathname + location.search)} replace />;
   }
   // A super-admin requires two-factor sign-in: the server opens nothing else until it is set up.
   if (session.data.twoFactor.setupRequired && location.pathname !== paths.accountSecurity) {

@@ -1,13 +1,11 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { Link, useSearchParams } from 'react-router';
 import { passwordResetInputSchema, routes, type PasswordResetInput } from '@autoprov/contract';
 import { Field } from '../../components/ui/field';
 import { ErrorState, FormAlert, Loading } from '../../components/ui/states';
 import { api } from '../../lib/api-client';
-import { applyServerErrors } from '../../lib/form-errors';
+import { paths } from '../../lib/paths';
+import { useSchemaForm } from '../../lib/use-schema-form';
 
 /** S-6: a one-time link from a super-admin, or printed by `reset-admin` on the server. */
 export function ResetPasswordRoute() {
@@ -19,8 +17,12 @@ export function ResetPasswordRoute() {
     enabled: token !== '',
   });
   const reset = useMutation({ mutationFn: (input: PasswordResetInput) => api(routes.resetPassword, { body: input }) });
-  const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<PasswordResetInput>({ resolver: zodResolver(passwordResetInputSchema), defaultValues: { token, password: '' } });
+  const { form, alert, onSubmit } = useSchemaForm({
+    schema: passwordResetInputSchema,
+    defaultValues: { token, password: '' },
+    serverFields: ['password'],
+    submit: reset.mutateAsync,
+  });
 
   let body;
   if (token === '') body = <p>This link is incomplete: open the whole link you were given.</p>;
@@ -28,20 +30,12 @@ export function ResetPasswordRoute() {
     body = (
       <>
         <p role="status">Your new password is set. Every session of yours was signed out.</p>
-        <Link to="/sign-in">Sign in</Link>
+        <Link to={paths.signIn}>Sign in</Link>
       </>
     );
   } else if (status.isPending) body = <Loading />;
   else if (status.isError) body = <ErrorState error={status.error} />;
   else {
-    const onSubmit = form.handleSubmit(async (values) => {
-      setAlert(null);
-      try {
-        await reset.mutateAsync(values);
-      } catch (err) {
-        setAlert(applyServerErrors(err, ['password'], form.setError));
-      }
-    });
     body = (
       <form className="stack" onSubmit={onSubmit} noValidate>
         <p>

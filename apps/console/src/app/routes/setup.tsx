@@ -1,14 +1,12 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { setupInputSchema, type SetupInput } from '@autoprov/contract';
 import { Standalone } from '../../components/layout/standalone';
 import { Field } from '../../components/ui/field';
 import { ErrorState, FormAlert, Loading } from '../../components/ui/states';
-import { applyServerErrors } from '../../lib/form-errors';
-import { setupStatusQueryOptions, useSetup } from '../../features/auth/api/session';
+import { setupStatusQueryOptions, useSetup } from '../../lib/session';
+import { paths } from '../../lib/paths';
+import { useSchemaForm } from '../../lib/use-schema-form';
 
 /** S-1 first run: the link printed at start-up creates the first super-admin, once. */
 export function SetupRoute() {
@@ -16,10 +14,12 @@ export function SetupRoute() {
   const status = useQuery(setupStatusQueryOptions);
   const setup = useSetup();
   const navigate = useNavigate();
-  const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<SetupInput>({
-    resolver: zodResolver(setupInputSchema),
-    defaultValues: { token: params.get('token') ?? '', name: '', email: '', password: '' },
+  const { form, alert, onSubmit } = useSchemaForm({
+    schema: setupInputSchema,
+    defaultValues: { token: params.get('token') ?? '', name: '', email: '', password: '' } satisfies SetupInput,
+    serverFields: ['name', 'email', 'password'],
+    submit: setup.mutateAsync,
+    onSuccess: () => navigate(paths.directory, { replace: true }),
   });
 
   if (status.isPending) {
@@ -45,21 +45,11 @@ export function SetupRoute() {
         <div className="card narrow">
           <h1>Create the super-admin</h1>
           <p>autoprov is already set up: this link has been used.</p>
-          <Link to="/sign-in">Go to sign-in</Link>
+          <Link to={paths.signIn}>Go to sign-in</Link>
         </div>
       </Standalone>
     );
   }
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    setAlert(null);
-    try {
-      await setup.mutateAsync(values);
-      navigate('/directory', { replace: true });
-    } catch (err) {
-      setAlert(applyServerErrors(err, ['name', 'email', 'password'], form.setError));
-    }
-  });
 
   const tokenError = form.formState.errors.token?.message;
   return (

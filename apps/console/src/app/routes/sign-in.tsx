@@ -1,15 +1,14 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { signInInputSchema, type SignInInput } from '@autoprov/contract';
+import { signInInputSchema } from '@autoprov/contract';
 import { Standalone } from '../../components/layout/standalone';
 import { Field } from '../../components/ui/field';
 import { FormAlert, Loading } from '../../components/ui/states';
 import { ApiError } from '../../lib/api-client';
-import { applyServerErrors } from '../../lib/form-errors';
-import { setupStatusQueryOptions, useSession, useSignIn } from '../../features/auth/api/session';
+import { setupStatusQueryOptions, useSession, useSignIn } from '../../lib/session';
+import { paths } from '../../lib/paths';
+import { useSchemaForm } from '../../lib/use-schema-form';
 
 export function SignInRoute() {
   const setup = useQuery(setupStatusQueryOptions);
@@ -17,14 +16,30 @@ export function SignInRoute() {
   const signIn = useSignIn();
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const [alert, setAlert] = useState<string | null>(null);
   // After a right password, when the admin has two-factor sign-in on (S-6).
   const [needsCode, setNeedsCode] = useState(false);
-  const form = useForm<SignInInput>({ resolver: zodResolver(signInInputSchema), defaultValues: { email: '', password: '', code: '' } });
+  const next = params.get('next')?.startsWith('/') ? params.get('next')! : paths.apps;
+  const { form, alert, setAlert, onSubmit } = useSchemaForm({
+    schema: signInInputSchema,
+    defaultValues: { email: '', password: '', code: '' },
+    serverFields: ['email', 'password', 'code'],
+    submit: (values) => signIn.mutateAsync({ email: values.email, password: values.password, ...(needsCode && values.code ? { code: values.code } : {}) }),
+    onSuccess: () => navigate(next, { replace: true }),
+    onError: (err) => {
+      if (err instanceof ApiError && err.code === 'second_factor_required') {
+        setNeedsCode(true);
+      } else if (err instanceof ApiError && err.code === 'invalid_credentials' && err.fields.code) {
+        form.setError('code', { type: 'server', message: err.fields.code }, { shouldFocus: true });
+      } else if (err instanceof ApiError && err.code === 'invalid_credentials') {
+        // One message for a wrong address or a wrong password (S-3): never say which.
+        setAlert('Wrong e-mail or password.');
+      } else return false;
+      return true;
+    },
+  });
   useEffect(() => {
     if (needsCode) form.setFocus('code');
   }, [needsCode, form]);
-  const next = params.get('next')?.startsWith('/') ? params.get('next')! : '/apps';
 
   if (setup.isPending || session.isPending) {
     return (
@@ -34,23 +49,6 @@ export function SignInRoute() {
     );
   }
   if (session.data) return <Navigate to={next} replace />;
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    setAlert(null);
-    try {
-      await signIn.mutateAsync({ email: values.email, password: values.password, ...(needsCode && values.code ? { code: values.code } : {}) });
-      navigate(next, { replace: true });
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'second_factor_required') {
-        setNeedsCode(true);
-      } else if (err instanceof ApiError && err.code === 'invalid_credentials' && err.fields.code) {
-        form.setError('code', { type: 'server', message: err.fields.code }, { shouldFocus: true });
-      } else if (err instanceof ApiError && err.code === 'invalid_credentials') {
-        // One message for a wrong address or a wrong password (S-3): never say which.
-        setAlert('Wrong e-mail or password.');
-      } else setAlert(applyServerErrors(err, ['email', 'password', 'code'], form.setError));
-    }
-  });
 
   return (
     <Standalone>

@@ -1,12 +1,13 @@
 import { isRouteErrorResponse, Link, useRouteError } from 'react-router';
 import { Standalone } from '../../components/layout/standalone';
 import { Page } from '../../components/ui/page';
+import { paths } from '../../lib/paths';
 
 export function NotFoundRoute() {
   return (
     <Page title="Page not found">
       <p>There is nothing at this address.</p>
-      <Link to="/apps">Go to the console</Link>
+      <Link to={paths.apps}>Go to the console</Link>
     </Page>
   );
 }
@@ -20,7 +21,7 @@ export function RouteErrorPage() {
       <div className="card narrow">
         <h1>{notFound ? 'Page not found' : 'Something went wrong'}</h1>
         <p>{notFound ? 'There is nothing at this address.' : 'This page could not be shown. Reloading it may help.'}</p>
-        <a href="/apps">Go to the console</a>
+        <a href={paths.apps}>Go to the console</a>
       </div>
     </Standalone>
   );

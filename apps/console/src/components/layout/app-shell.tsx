@@ -2,16 +2,16 @@ import { Disclosure, DisclosureButton, DisclosurePanel } from '@headlessui/react
 import { useRef, type KeyboardEvent } from 'react';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { adminRoleLabels } from '@autoprov/contract';
-import { useSession, useSignOut } from '../../features/auth/api/session';
+import { useSession, useSignOut } from '../../lib/session';
 import { useScrollableTables } from './use-scrollable-tables';
-import { paths } from '../../features/account/components/paths';
+import { paths } from '../../lib/paths';
 
 const sections = [
-  { to: '/apps', label: 'Apps' },
-  { to: '/directory', label: 'Directory' },
-  { to: '/reports', label: 'Reports' },
-  { to: '/alerts', label: 'Alerts' },
-  { to: '/admins', label: 'Admins' },
+  { to: paths.apps, label: 'Apps' },
+  { to: paths.directory, label: 'Directory' },
+  { to: paths.reports, label: 'Reports' },
+  { to: paths.alerts, label: 'Alerts' },
+  { to: paths.admins, label: 'Admins' },
 ];
 
 /**
@@ -83,7 +83,7 @@ function Account({ className }: { className: string }) {
       <button
         type="button"
         className="secondary"
-        onClick={() => signOut.mutate(undefined, { onSettled: () => navigate('/sign-in', { replace: true }) })}
+        onClick={() => signOut.mutate(undefined, { onSettled: () => navigate(paths.signIn, { replace: true }) })}
       >
         Sign out
       </button>

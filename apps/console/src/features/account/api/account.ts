@@ -6,7 +6,7 @@ import {
   type DisableTwoFactorInput,
 } from '@autoprov/contract';
 import { api } from '../../../lib/api-client';
-import { sessionQueryOptions } from '../../auth/api/session';
+import { sessionQueryOptions } from '../../../lib/session';
 
 export const twoFactorStatusQueryOptions = queryOptions({
   queryKey: ['account', 'two-factor'],

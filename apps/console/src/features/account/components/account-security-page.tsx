@@ -1,21 +1,17 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 import {
   changePasswordInputSchema,
   confirmTwoFactorInputSchema,
   disableTwoFactorInputSchema,
   type ChangePasswordInput,
-  type ConfirmTwoFactorInput,
-  type DisableTwoFactorInput,
   type TwoFactorSetup,
 } from '@autoprov/contract';
 import { Field } from '../../../components/ui/field';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
-import { applyServerErrors } from '../../../lib/form-errors';
 import { notify } from '../../../lib/notify';
-import { useSession } from '../../auth/api/session';
+import { useSession } from '../../../lib/session';
+import { useSchemaForm } from '../../../lib/use-schema-form';
 import { useBeginTwoFactor, useChangePassword, useConfirmTwoFactor, useDisableTwoFactor, useTwoFactorStatus } from '../api/account';
 
 /** S-6: the signed-in admin's own password and two-factor sign-in, whatever their role. */
@@ -40,19 +36,17 @@ const emptyPasswords: ChangePasswordInput = { currentPassword: '', newPassword: 
 
 function ChangePasswordSection() {
   const change = useChangePassword();
-  const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<ChangePasswordInput>({ resolver: zodResolver(changePasswordInputSchema), defaultValues: emptyPasswords });
-  const { errors } = form.formState;
-  const submit = form.handleSubmit(async (values) => {
-    setAlert(null);
-    try {
-      await change.mutateAsync(values);
+  const { form, alert, onSubmit: submit } = useSchemaForm({
+    schema: changePasswordInputSchema,
+    defaultValues: emptyPasswords,
+    serverFields: ['currentPassword', 'newPassword'],
+    submit: change.mutateAsync,
+    onSuccess: () => {
       form.reset(emptyPasswords);
       notify.done('Password changed. Your other sessions were signed out.');
-    } catch (err) {
-      setAlert(applyServerErrors(err, ['currentPassword', 'newPassword'], form.setError));
-    }
+    },
   });
+  const { errors } = form.formState;
   return (
     <section className="card stack" aria-labelledby="password-heading">
       <h2 id="password-heading">Password</h2>
@@ -105,8 +99,16 @@ function SetUpTwoFactor({ onEnabled }: { onEnabled: (codes: string[]) => void })
   const begin = useBeginTwoFactor();
   const confirm = useConfirmTwoFactor();
   const [setup, setSetup] = useState<TwoFactorSetup | null>(null);
-  const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<ConfirmTwoFactorInput>({ resolver: zodResolver(confirmTwoFactorInputSchema), defaultValues: { code: '' } });
+  const { form, alert, setAlert, onSubmit: submit, fail } = useSchemaForm({
+    schema: confirmTwoFactorInputSchema,
+    defaultValues: { code: '' },
+    serverFields: ['code'],
+    submit: confirm.mutateAsync,
+    onSuccess: ({ codes }) => {
+      notify.done('Two-factor sign-in is on.');
+      onEnabled(codes);
+    },
+  });
 
   if (!setup) {
     return (
@@ -123,7 +125,7 @@ function SetUpTwoFactor({ onEnabled }: { onEnabled: (codes: string[]) => void })
               try {
                 setSetup(await begin.mutateAsync());
               } catch (err) {
-                setAlert(applyServerErrors(err, [], form.setError));
+                fail(err);
               }
             }}
           >
@@ -134,16 +136,6 @@ function SetUpTwoFactor({ onEnabled }: { onEnabled: (codes: string[]) => void })
     );
   }
 
-  const submit = form.handleSubmit(async (values) => {
-    setAlert(null);
-    try {
-      const { codes } = await confirm.mutateAsync(values);
-      notify.done('Two-factor sign-in is on.');
-      onEnabled(codes);
-    } catch (err) {
-      setAlert(applyServerErrors(err, ['code'], form.setError));
-    }
-  });
   return (
     <form className="stack narrow" onSubmit={submit} noValidate>
       <p>1. Scan this QR code with your authenticator app.</p>
@@ -190,8 +182,13 @@ function RecoveryCodesShown({ codes, onDone }: { codes: string[]; onDone: () => 
 function TurnOffTwoFactor() {
   const disable = useDisableTwoFactor();
   const [open, setOpen] = useState(false);
-  const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<DisableTwoFactorInput>({ resolver: zodResolver(disableTwoFactorInputSchema), defaultValues: { password: '' } });
+  const { form, alert, onSubmit: submit } = useSchemaForm({
+    schema: disableTwoFactorInputSchema,
+    defaultValues: { password: '' },
+    serverFields: ['password'],
+    submit: disable.mutateAsync,
+    onSuccess: () => notify.done('Two-factor sign-in is off.'),
+  });
   if (!open) {
     return (
       <div>
@@ -201,15 +198,6 @@ function TurnOffTwoFactor() {
       </div>
     );
   }
-  const submit = form.handleSubmit(async (values) => {
-    setAlert(null);
-    try {
-      await disable.mutateAsync(values);
-      notify.done('Two-factor sign-in is off.');
-    } catch (err) {
-      setAlert(applyServerErrors(err, ['password'], form.setError));
-    }
-  });
   return (
     <form className="stack narrow" onSubmit={submit} noValidate>
       <FormAlert message={alert} />

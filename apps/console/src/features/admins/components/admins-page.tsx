@@ -1,14 +1,12 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { adminRoleLabels, adminRoles, createAdminInputSchema, type Admin, type CreateAdminInput } from '@autoprov/contract';
 import { ConfirmDialog, Dialog } from '../../../components/ui/dialog';
 import { Field } from '../../../components/ui/field';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { ApiError } from '../../../lib/api-client';
-import { applyServerErrors } from '../../../lib/form-errors';
-import { useCanWrite, useSession } from '../../auth/api/session';
+import { useCanWrite, useSession } from '../../../lib/session';
+import { useSchemaForm } from '../../../lib/use-schema-form';
 import { useAddAdmin, useAdmins, useRemoveAdmin } from '../api/admins';
 import { ResetLinkDialog } from './reset-link-dialog';
 import { TwoFactorPolicy } from './two-factor-policy';
@@ -109,23 +107,19 @@ const emptyAdmin: CreateAdminInput = { name: '', email: '', role: 'read_only', p
 
 function AddAdminDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const add = useAddAdmin();
-  const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<CreateAdminInput>({ resolver: zodResolver(createAdminInputSchema), defaultValues: emptyAdmin });
+  const { form, alert, setAlert, onSubmit: submit } = useSchemaForm({
+    schema: createAdminInputSchema,
+    defaultValues: emptyAdmin,
+    serverFields: ['name', 'email', 'role', 'password'],
+    submit: add.mutateAsync,
+    onSuccess: () => close(),
+  });
   const { errors } = form.formState;
   const close = () => {
     form.reset(emptyAdmin);
     setAlert(null);
     onClose();
   };
-  const submit = form.handleSubmit(async (values) => {
-    setAlert(null);
-    try {
-      await add.mutateAsync(values);
-      close();
-    } catch (err) {
-      setAlert(applyServerErrors(err, ['name', 'email', 'role', 'password'], form.setError));
-    }
-  });
   return (
     <Dialog open={open} title="Add admin" onClose={close}>
       <form onSubmit={submit} noValidate className="stack">

@@ -1,16 +1,15 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
 import { alertKindLabels, alertSettingsInputSchema, type AlertDelivery, type AlertSettings, type AlertSettingsInput, type Notification } from '@autoprov/contract';
+import { DataTable, type Column } from '../../../components/ui/data-table';
 import { Field } from '../../../components/ui/field';
 import { Page } from '../../../components/ui/page';
 import { EmptyState, ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { ApiError } from '../../../lib/api-client';
-import { applyServerErrors } from '../../../lib/form-errors';
 import { notify } from '../../../lib/notify';
-import { useCanWrite } from '../../auth/api/session';
+import { useCanWrite } from '../../../lib/session';
+import { useSchemaForm } from '../../../lib/use-schema-form';
 import { alertSettingsQueryOptions, notificationsQueryOptions, useReplaceWebhookSecret, useSaveAlertSettings, useTestDelivery } from '../api/alerts';
 
 /** L-7: the notifications every admin reads, and where super-admins send alerts. */
@@ -38,43 +37,27 @@ function Notifications() {
           <p>Super-admins are told here, by e-mail and by webhook when a configuration needs re-authorization, a run is held or partly fails.</p>
         </EmptyState>
       ) : (
-        <table aria-labelledby="notifications-heading">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">App</th>
-              <th scope="col">Alert</th>
-              <th scope="col">Status</th>
-              <th scope="col">Delivered</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((n) => (
-              <NotificationRow key={n.id} n={n} />
-            ))}
-          </tbody>
-        </table>
+        <DataTable aria-labelledby="notifications-heading" rows={list.data.items} rowKey={(n) => n.id} columns={notificationColumns} />
       )}
     </section>
   );
 }
 
-function NotificationRow({ n }: { n: Notification }) {
-  return (
-    <tr>
-      <td>{new Date(n.startedAt).toLocaleString()}</td>
-      <td>
-        <Link to={n.link}>{n.appName}</Link>
-      </td>
-      <td>
+const notificationColumns: Column<Notification>[] = [
+  { header: 'When', cell: (n) => new Date(n.startedAt).toLocaleString() },
+  { header: 'App', cell: (n) => <Link to={n.link}>{n.appName}</Link> },
+  {
+    header: 'Alert',
+    cell: (n) => (
+      <>
         <strong>{alertKindLabels[n.kind]}</strong>
         <p className="hint">{n.message}</p>
-      </td>
-      <td>{n.endedAt ? `Ended ${new Date(n.endedAt).toLocaleString()}` : 'Ongoing'}</td>
-      <td>{n.deliveries.length === 0 ? 'Console only' : n.deliveries.map((d) => <DeliveryLine key={d.channel} d={d} />)}</td>
-    </tr>
-  );
-}
+      </>
+    ),
+  },
+  { header: 'Status', cell: (n) => (n.endedAt ? `Ended ${new Date(n.endedAt).toLocaleString()}` : 'Ongoing') },
+  { header: 'Delivered', cell: (n) => (n.deliveries.length === 0 ? 'Console only' : n.deliveries.map((d) => <DeliveryLine key={d.channel} d={d} />)) },
+];
 
 function DeliveryLine({ d }: { d: AlertDelivery }) {
   const what = d.channel === 'email' ? 'E-mail' : 'Webhook';
@@ -107,22 +90,19 @@ function SettingsForm({ settings, canWrite }: { settings: AlertSettings; canWrit
   const replaceSecret = useReplaceWebhookSecret();
   const testEmail = useTestDelivery('email');
   const testWebhook = useTestDelivery('webhook');
-  const [alert, setAlert] = useState<string | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
-  const form = useForm<AlertSettingsInput>({ resolver: zodResolver(alertSettingsInputSchema), defaultValues: formValues(settings) });
-  const { errors } = form.formState;
-
-  const submit = form.handleSubmit(async (values) => {
-    setAlert(null);
-    try {
-      const saved = await save.mutateAsync(values);
+  const { form, alert, setAlert, onSubmit: submit } = useSchemaForm({
+    schema: alertSettingsInputSchema,
+    defaultValues: formValues(settings),
+    serverFields: fieldNames,
+    submit: save.mutateAsync,
+    onSuccess: (saved) => {
       form.reset(formValues(saved));
       if (saved.webhookSecret) setSecret(saved.webhookSecret);
       notify.done('Alert settings saved.');
-    } catch (err) {
-      setAlert(applyServerErrors(err, fieldNames, form.setError));
-    }
+    },
   });
+  const { errors } = form.formState;
 
   const runTest = async (test: typeof testEmail, what: string) => {
     setAlert(null);

@@ -4,13 +4,14 @@ import type { AppDetail, AvailabilityInput } from '@autoprov/contract';
 import { notify } from '../../../lib/notify';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, Loading } from '../../../components/ui/states';
-import { useCanWrite } from '../../auth/api/session';
-import { fetchAvailabilityImpact, useApp, useImpactPreview, useSetAvailability } from '../api/apps';
+import { useCanWrite } from '../../../lib/session';
+import { fetchAvailabilityImpact, useApp, useImpactPreview, useSetAvailability } from '../../../lib/api/apps';
 import { ImpactDialog, impactSentence, levelLabelOf } from './impact-summary';
-import { AuditList } from './audit-list';
+import { AuditList } from '../../../components/audit-list';
 import { ProvisioningSection } from './provisioning-section';
 import { SettingsSummary } from './settings-summary';
 import { SyncHistory } from './sync-history';
+import { paths } from '../../../lib/paths';
 
 /** One app: SSO (W-1), availability per org unit (SPEC §1), automatic provisioning (L-5). */
 export function AppPage() {
@@ -37,7 +38,10 @@ export function AppPage() {
         <AvailabilitySection detail={detail} />
         <section className="card" aria-labelledby="audit-heading">
           <h2 id="audit-heading">Configuration changes</h2>
-          <AuditList entries={detail.audit} />
+          <AuditList
+            entries={detail.audit.map((e) => ({ id: e.id, at: e.at, who: e.adminLabel, what: e.action, detail: e.detail }))}
+            empty="No changes yet."
+          />
         </section>
       </div>
     </Page>
@@ -77,7 +81,7 @@ function SsoSection({ detail }: { detail: AppDetail }) {
         <p>SSO is not configured for {detail.app.name}.</p>
       )}
       {canWrite ? (
-        <Link className="button" to={`/apps/${detail.app.key}/sso`}>
+        <Link className="button" to={paths.appSso(detail.app.key)}>
           Configure SSO
         </Link>
       ) : null}

@@ -1,8 +1,9 @@
 import { Link } from 'react-router';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, Loading } from '../../../components/ui/states';
-import { useApps } from '../api/apps';
-import { stateLabels } from './labels';
+import { useApps } from '../../../lib/api/apps';
+import { stateLabels } from '../../../lib/labels';
+import { paths } from '../../../lib/paths';
 
 /** "Web and mobile apps": the catalog, with each app's provisioning state. */
 export function AppsPage() {
@@ -27,7 +28,7 @@ export function AppsPage() {
             {apps.data.items.map((app) => (
               <tr key={app.key}>
                 <td>
-                  <Link to={`/apps/${app.key}`}>{app.name}</Link>
+                  <Link to={paths.app(app.key)}>{app.name}</Link>
                   <div className="muted">{app.description}</div>
                 </td>
                 <td>{app.ssoConfigured ? 'Configured' : 'Not configured'}</td>

@@ -1,6 +1,4 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import {
   deprovisionActions,
   deprovisionDelays,
@@ -12,11 +10,11 @@ import {
 } from '@autoprov/contract';
 import { FormActions } from '../../../components/ui/form-actions';
 import { FormAlert } from '../../../components/ui/states';
-import { applyServerErrors } from '../../../lib/form-errors';
 import { notify } from '../../../lib/notify';
-import { fetchDeprovisioningImpact, useImpactPreview, useSaveDeprovisioning } from '../api/apps';
+import { useSchemaForm } from '../../../lib/use-schema-form';
+import { fetchDeprovisioningImpact, useImpactPreview, useSaveDeprovisioning } from '../../../lib/api/apps';
 import { ImpactDialog, impactSentence, levelLabelOf } from './impact-summary';
-import { actionLabels, delayLabels } from './labels';
+import { actionLabels, delayLabels } from '../../../lib/labels';
 
 interface Props {
   detail: AppDetail;
@@ -31,27 +29,21 @@ interface Props {
 /** W-6 and M-2: per trigger, a delay and an action. */
 export function DeprovisioningForm({ detail, initial, submitLabel, onSaved, onBack, backLabel = 'Back', onLeave }: Props) {
   const save = useSaveDeprovisioning(detail.app.key);
-  const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<DeprovisioningInput>({ resolver: zodResolver(deprovisioningInputSchema), defaultValues: initial });
-  useEffect(() => () => onLeave?.(form.getValues()), [form, onLeave]);
   // M-6: once the setup is finished, new delays move the pending timers: that is shown first.
   const live = Boolean(detail.configuration?.setupComplete);
   const preview = useImpactPreview((input: DeprovisioningInput) => fetchDeprovisioningImpact(detail.app.key, input));
   const [proposed, setProposed] = useState<Awaited<ReturnType<typeof preview.mutateAsync>> | null>(null);
-  const showError = (err: unknown) => setAlert(applyServerErrors(err, deprovisionTriggers.flatMap((t) => [`${t}.delay`, `${t}.action`]), form.setError));
   const apply = async (values: DeprovisioningInput) => {
     await save.mutateAsync(values);
     onSaved();
   };
-  const submit = form.handleSubmit(async (values) => {
-    setAlert(null);
-    try {
-      if (live) setProposed(await preview.mutateAsync(values));
-      else await apply(values);
-    } catch (err) {
-      showError(err);
-    }
+  const { form, alert, onSubmit: submit, fail: showError } = useSchemaForm({
+    schema: deprovisioningInputSchema,
+    defaultValues: initial,
+    serverFields: deprovisionTriggers.flatMap((t) => [`${t}.delay`, `${t}.action`]),
+    submit: async (values) => (live ? setProposed(await preview.mutateAsync(values)) : apply(values)),
   });
+  useEffect(() => () => onLeave?.(form.getValues()), [form, onLeave]);
   const confirm = async () => {
     if (!proposed) return;
     try {

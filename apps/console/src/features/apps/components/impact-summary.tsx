@@ -1,6 +1,6 @@
 import type { Impact } from '@autoprov/contract';
 import { ConfirmDialog } from '../../../components/ui/dialog';
-import { formatTime } from './labels';
+import { formatTime } from '../../../lib/labels';
 
 /** Shown per kind of change before "and N more". */
 const shownAtMost = 10;

@@ -3,10 +3,11 @@ import { Navigate, useNavigate, useParams } from 'react-router';
 import type { AppDetail } from '@autoprov/contract';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, Loading } from '../../../components/ui/states';
-import { useCanWrite } from '../../auth/api/session';
-import { useApp } from '../api/apps';
+import { useCanWrite } from '../../../lib/session';
+import { useApp } from '../../../lib/api/apps';
 import { DeprovisioningForm } from './deprovisioning-form';
 import { ScopeEditor, scopeDraftOf } from './scope-editor';
+import { paths } from '../../../lib/paths';
 
 interface EditorProps {
   detail: AppDetail;
@@ -23,10 +24,10 @@ function ManagePage({ title, editor }: { title: (appName: string) => string; edi
   if (app.isPending) return <Loading />;
   if (app.isError) return <ErrorState error={app.error} onRetry={() => void app.refetch()} />;
   const configuration = app.data.configuration;
-  if (!canWrite || !configuration) return <Navigate to={`/apps/${key}`} replace />;
+  if (!canWrite || !configuration) return <Navigate to={paths.app(key)} replace />;
   return (
     <Page title={title(app.data.app.name)}>
-      <section className="card">{editor({ detail: app.data, configuration, done: () => navigate(`/apps/${key}`) })}</section>
+      <section className="card">{editor({ detail: app.data, configuration, done: () => navigate(paths.app(key)) })}</section>
     </Page>
   );
 }

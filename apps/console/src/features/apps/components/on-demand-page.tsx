@@ -8,11 +8,12 @@ import { ErrorState, Loading } from '../../../components/ui/states';
 import { ApiError } from '../../../lib/api-client';
 import { notify } from '../../../lib/notify';
 import { useDebounced } from '../../../lib/use-debounced';
-import { useCanWrite } from '../../auth/api/session';
-import { usersQueryOptions } from '../../directory/api/users';
-import { useApp } from '../api/apps';
+import { useCanWrite } from '../../../lib/session';
+import { usersQueryOptions } from '../../../lib/api/users';
+import { useApp } from '../../../lib/api/apps';
 import { useOnDemandPlan, useOnDemandRun, useProvisionNow } from '../api/on-demand';
-import { countsText, runStateLabels } from './labels';
+import { countsText, runStateLabels } from '../../../lib/labels';
+import { paths } from '../../../lib/paths';
 
 const actionLabels: Record<OnDemandPlan['actions'][number]['action'], string> = {
   create: 'Create the account',
@@ -44,7 +45,7 @@ export function OnDemandPage() {
   if (app.isError) return <ErrorState error={app.error} onRetry={() => void app.refetch()} />;
   const name = app.data.app.name;
   return (
-    <Page title={`Provision one user now: ${name}`} actions={<Link to={`/apps/${key}`}>Back to {name}</Link>}>
+    <Page title={`Provision one user now: ${name}`} actions={<Link to={paths.app(key)}>Back to {name}</Link>}>
       <div className="sections">
         <section className="card" aria-labelledby="user-heading">
           <h2 id="user-heading">User</h2>
@@ -201,7 +202,7 @@ function RunSection({ appKey, runId }: { appKey: string; runId: string }) {
           ))}
         </ul>
       ) : null}
-      {over ? <Link to={`/apps/${appKey}/runs/${r.id}`}>Open the run's report</Link> : null}
+      {over ? <Link to={paths.runReport(appKey, r.id)}>Open the run's report</Link> : null}
       <h3 id="exchanges-heading">Requests and answers ({exchanges.length})</h3>
       <p className="muted">Authorization headers, tokens, passwords and other secrets are masked.</p>
       {exchanges.length === 0 ? <p className="muted">{over ? 'No request was sent to the app.' : 'None yet.'}</p> : null}

@@ -3,7 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import type { AppDetail } from '@autoprov/contract';
 import { ConfirmDialog } from '../../../components/ui/dialog';
 import { ErrorState } from '../../../components/ui/states';
-import { useCanWrite } from '../../auth/api/session';
+import { useCanWrite } from '../../../lib/session';
 import { notify } from '../../../lib/notify';
 import {
   useAllowHeldRun,
@@ -16,10 +16,11 @@ import {
   useStartAuthorization,
   useStartSetup,
   useSyncNow,
-} from '../api/apps';
-import { countsText, formatTime, nextRunText, runStateLabels, stateLabels } from './labels';
+} from '../../../lib/api/apps';
+import { countsText, formatTime, nextRunText, runStateLabels, stateLabels } from '../../../lib/labels';
 import { PeopleList, whenText } from './impact-summary';
 import { SyncProgress } from './sync-progress';
+import { paths } from '../../../lib/paths';
 
 type Dialog = 'activate' | 'disable' | 'delete' | 'allow' | 'cancel' | null;
 
@@ -62,7 +63,7 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
             type="button"
             className="primary"
             disabled={!detail.sso || startSetup.isPending}
-            onClick={() => startSetup.mutate(undefined, { onSuccess: () => navigate(`/apps/${key}/setup/prerequisite`) })}
+            onClick={() => startSetup.mutate(undefined, { onSuccess: () => navigate(paths.setupStep(key, 'prerequisite')) })}
           >
             Set up automatic provisioning
           </button>
@@ -77,7 +78,7 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
         {heading}
         <p>The setup was started but is not finished yet. Nothing is sent to the app until it is finished and activated.</p>
         {canWrite ? (
-          <Link className="button primary" to={`/apps/${key}/setup/${config.wizardStep}`}>
+          <Link className="button primary" to={paths.setupStep(key, config.wizardStep)}>
             Continue the setup
           </Link>
         ) : null}
@@ -183,17 +184,17 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
             >
               Dry run
             </button>
-            <Link className="button" to={`/apps/${key}/on-demand`}>
+            <Link className="button" to={paths.onDemand(key)}>
               Provision a user now
             </Link>
-            <Link className="button" to={`/apps/${key}/scope`}>
+            <Link className="button" to={paths.editScope(key)}>
               Configure scope
             </Link>
-            <Link className="button" to={`/apps/${key}/deprovisioning`}>
+            <Link className="button" to={paths.editDeprovisioning(key)}>
               Configure deprovisioning
             </Link>
             {config.state === 'needs_reauthorization' ? null : (
-              <Link className="button" to={`/apps/${key}/setup/authorize`}>
+              <Link className="button" to={paths.setupStep(key, 'authorize')}>
                 Re-authorize
               </Link>
             )}

@@ -10,12 +10,14 @@ import {
   type ReportFilter,
   type ReportLine,
 } from '@autoprov/contract';
+import { DataTable } from '../../../components/ui/data-table';
 import { Page } from '../../../components/ui/page';
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/states';
 import { useDebounced } from '../../../lib/use-debounced';
-import { reportCsvHref, useApp, useReport, useRun } from '../api/apps';
-import { countsText, formatTime, runStateLabels, triggerLabels } from './labels';
+import { reportCsvHref, useApp, useReport, useRun } from '../../../lib/api/apps';
+import { countsText, formatTime, runStateLabels, triggerLabels } from '../../../lib/labels';
 import { SyncProgress } from './sync-progress';
+import { paths } from '../../../lib/paths';
 
 const isResult = (v: string | null): v is NonNullable<ReportFilter['result']> => (reportResults as readonly (string | null)[]).includes(v);
 const isAction = (v: string | null): v is NonNullable<ReportFilter['action']> => (reportActions as readonly (string | null)[]).includes(v);
@@ -75,7 +77,7 @@ export function ReportPage() {
       }
     >
       <p>
-        <Link to={`/apps/${key}`}>Back to {app.data?.app.name ?? 'the app'}</Link>
+        <Link to={paths.app(key)}>Back to {app.data?.app.name ?? 'the app'}</Link>
       </p>
       <dl className="details">
         <dt>Trigger</dt>
@@ -151,30 +153,22 @@ export function ReportPage() {
                 {report.data.matching.toLocaleString()}, by user e-mail
               </p>
               <div className="table-scroll">
-                <table aria-label="Report lines" className="report-lines">
-                  <thead>
-                    <tr>
-                      <th scope="col">User</th>
-                      <th scope="col">Change</th>
-                      <th scope="col">Result</th>
-                      <th scope="col">{dryRun ? 'What would be sent' : 'What was sent (before → after)'}</th>
-                      <th scope="col">Details</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {report.data.items.map((line) => (
-                      <tr key={line.id}>
-                        <td className="user">{line.userEmail}</td>
-                        <td>{reportActionLabels[line.action as keyof typeof reportActionLabels] ?? line.action}</td>
-                        <td>{reportResultLabels[line.result]}</td>
-                        <td>
-                          <Changes changes={line.changes} entry={app.data?.app} />
-                        </td>
-                        <td>{line.reason}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  aria-label="Report lines"
+                  className="report-lines"
+                  rows={report.data.items}
+                  rowKey={(line) => line.id}
+                  columns={[
+                    { header: 'User', cell: (line) => line.userEmail, className: 'user' },
+                    { header: 'Change', cell: (line) => reportActionLabels[line.action as keyof typeof reportActionLabels] ?? line.action },
+                    { header: 'Result', cell: (line) => reportResultLabels[line.result] },
+                    {
+                      header: dryRun ? 'What would be sent' : 'What was sent (before → after)',
+                      cell: (line) => <Changes changes={line.changes} entry={app.data?.app} />,
+                    },
+                    { header: 'Details', cell: (line) => line.reason },
+                  ]}
+                />
               </div>
               <nav className="pagination" aria-label="Report pages">
                 <button type="button" className="secondary" disabled={!report.data.prevCursor} onClick={() => update({ page: report.data.prevCursor })}>

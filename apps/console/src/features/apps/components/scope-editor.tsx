@@ -1,13 +1,12 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useFieldArray, useForm } from 'react-hook-form';
+import { useFieldArray } from 'react-hook-form';
 import { scopeInputSchemaFor, type AppDetail, type ScopeFormInput, type ScopeInput } from '@autoprov/contract';
 import { FormActions } from '../../../components/ui/form-actions';
 import { FormAlert } from '../../../components/ui/states';
-import { applyServerErrors } from '../../../lib/form-errors';
 import { GroupSearch } from '../../../components/group-search';
 import { notify } from '../../../lib/notify';
-import { fetchScopeImpact, useImpactPreview, useSaveScope } from '../api/apps';
+import { useSchemaForm } from '../../../lib/use-schema-form';
+import { fetchScopeImpact, useImpactPreview, useSaveScope } from '../../../lib/api/apps';
 import { ImpactDialog, impactSentence, levelLabelOf } from './impact-summary';
 
 export type ScopeDraft = ScopeFormInput & { names: Record<string, string> };
@@ -28,11 +27,23 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
   const save = useSaveScope(detail.app.key);
   const schema = useMemo(() => scopeInputSchemaFor(detail.app), [detail.app]);
   const [names, setNames] = useState(initial.names);
-  const [alert, setAlert] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const removeButtons = useRef<(HTMLButtonElement | null)[]>([]);
   const focusAfterRemove = useRef<number | null>(null);
-  const form = useForm<ScopeFormInput, unknown, ScopeInput>({ resolver: zodResolver(schema), defaultValues: { groups: initial.groups } });
+  // M-6: once the setup is finished the scope moves live accounts, so its impact is shown first.
+  const live = Boolean(detail.configuration?.setupComplete);
+  const preview = useImpactPreview((input: ScopeInput) => fetchScopeImpact(detail.app.key, input));
+  const [proposed, setProposed] = useState<Awaited<ReturnType<typeof preview.mutateAsync>> | null>(null);
+  const apply = async (values: ScopeInput) => {
+    await save.mutateAsync(values);
+    onSaved();
+  };
+  const { form, alert, onSubmit: submit, fail: showError } = useSchemaForm({
+    schema,
+    defaultValues: { groups: initial.groups },
+    serverFields: (values) => values.groups.flatMap((_, i) => [`groups.${i}.accessLevel`, `groups.${i}.groupId`, `groups.${i}.teamName`]),
+    submit: async (values) => (live ? setProposed(await preview.mutateAsync(values)) : apply(values)),
+  });
   const groups = useFieldArray({ control: form.control, name: 'groups', keyName: 'key' });
   useEffect(() => () => onLeave?.({ ...form.getValues(), names }), [form, names, onLeave]);
 
@@ -45,25 +56,6 @@ export function ScopeEditor({ detail, initial, submitLabel, onSaved, onBack, bac
     const count = groups.fields.length;
     (count > 0 ? removeButtons.current[Math.min(at, count - 1)] : searchRef.current)?.focus();
   }, [groups.fields.length]);
-  // M-6: once the setup is finished the scope moves live accounts, so its impact is shown first.
-  const live = Boolean(detail.configuration?.setupComplete);
-  const preview = useImpactPreview((input: ScopeInput) => fetchScopeImpact(detail.app.key, input));
-  const [proposed, setProposed] = useState<Awaited<ReturnType<typeof preview.mutateAsync>> | null>(null);
-  const showError = (err: unknown) =>
-    setAlert(applyServerErrors(err, groups.fields.flatMap((_, i) => [`groups.${i}.accessLevel`, `groups.${i}.groupId`, `groups.${i}.teamName`]), form.setError));
-  const apply = async (values: ScopeInput) => {
-    await save.mutateAsync(values);
-    onSaved();
-  };
-  const submit = form.handleSubmit(async (values) => {
-    setAlert(null);
-    try {
-      if (live) setProposed(await preview.mutateAsync(values));
-      else await apply(values);
-    } catch (err) {
-      showError(err);
-    }
-  });
   const confirm = async () => {
     if (!proposed) return;
     try {

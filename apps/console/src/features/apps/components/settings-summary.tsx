@@ -1,5 +1,5 @@
 import { deprovisionTriggerLabels, deprovisionTriggers, directoryAttributes, type AppDetail, type Configuration } from '@autoprov/contract';
-import { actionLabels, delayLabels, formatTime } from './labels';
+import { actionLabels, delayLabels, formatTime } from '../../../lib/labels';
 
 const authorizationKinds = { oauth: 'OAuth 2.0', bearer: 'Bearer token' } as const;
 

@@ -1,14 +1,12 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
-import { ssoSettingsInputSchema, type SsoSettingsFormInput, type SsoSettingsInput } from '@autoprov/contract';
+import { ssoSettingsInputSchema, type SsoSettingsFormInput } from '@autoprov/contract';
 import { Field } from '../../../components/ui/field';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
-import { applyServerErrors } from '../../../lib/form-errors';
 import { notify } from '../../../lib/notify';
-import { useApp, useSaveSso } from '../api/apps';
+import { useApp, useSaveSso } from '../../../lib/api/apps';
+import { paths } from '../../../lib/paths';
+import { useSchemaForm } from '../../../lib/use-schema-form';
 
 const fieldNames = ['entityId', 'ssoUrl', 'certificate'] as const;
 
@@ -29,20 +27,18 @@ function SsoForm({ appKey, defaultValues }: { appKey: string; defaultValues: Sso
   const navigate = useNavigate();
   const [search] = useSearchParams();
   const save = useSaveSso(appKey);
-  const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<SsoSettingsFormInput, unknown, SsoSettingsInput>({ resolver: zodResolver(ssoSettingsInputSchema), defaultValues });
-  const { errors } = form.formState;
-  const back = search.get('from') === 'wizard' ? `/apps/${appKey}/setup/prerequisite` : `/apps/${appKey}`;
-  const submit = form.handleSubmit(async (values) => {
-    setAlert(null);
-    try {
-      await save.mutateAsync(values);
+  const back = search.get('from') === 'wizard' ? paths.setupStep(appKey, 'prerequisite') : paths.app(appKey);
+  const { form, alert, onSubmit: submit } = useSchemaForm({
+    schema: ssoSettingsInputSchema,
+    defaultValues,
+    serverFields: fieldNames,
+    submit: save.mutateAsync,
+    onSuccess: () => {
       notify.done('SSO settings saved.');
       navigate(back);
-    } catch (err) {
-      setAlert(applyServerErrors(err, fieldNames, form.setError));
-    }
+    },
   });
+  const { errors } = form.formState;
   return (
     <form className="card stack" onSubmit={submit} noValidate>
       <p className="muted">Copy these from the app's SSO settings page, as your identity provider shows them.</p>

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { ErrorState, Loading } from '../../../components/ui/states';
-import { useRunHistory } from '../api/apps';
-import { RunsTable } from './runs-table';
+import { useRunHistory } from '../../../lib/api/apps';
+import { RunsTable } from '../../../components/runs-table';
+import { paths } from '../../../lib/paths';
 
 /** L-2: one row per run, newest first. */
 export function SyncHistory({ appKey }: { appKey: string }) {
@@ -19,7 +20,7 @@ export function SyncHistory({ appKey }: { appKey: string }) {
       ) : (
         <RunsTable
           runs={history.data.items}
-          reportPath={(runId) => `/apps/${appKey}/runs/${runId}`}
+          reportPath={(runId) => paths.runReport(appKey, runId)}
           hasNewer={stack.length > 1}
           hasOlder={Boolean(history.data.nextCursor)}
           onNewer={() => setStack(stack.slice(0, -1))}

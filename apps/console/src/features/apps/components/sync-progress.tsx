@@ -1,5 +1,5 @@
 import type { SyncRun } from '@autoprov/contract';
-import { countsText, runStateLabels } from './labels';
+import { countsText, runStateLabels } from '../../../lib/labels';
 
 /** L-4: how far the run has gone, for sighted users and screen readers alike. */
 export function SyncProgress({ run }: { run: SyncRun }) {

@@ -6,7 +6,7 @@ import { SearchCombobox } from '../../../components/ui/search-combobox';
 import { FormAlert } from '../../../components/ui/states';
 import { ApiError } from '../../../lib/api-client';
 import { useAddGroupMember } from '../api/groups';
-import { useUsers } from '../api/users';
+import { useUsers } from '../../../lib/api/users';
 import { useDebounced } from '../../../lib/use-debounced';
 
 type Kind = AddGroupMember['kind'];

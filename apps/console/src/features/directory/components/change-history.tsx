@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { AuditList } from '../../../components/audit-list';
 import { Page } from '../../../components/ui/page';
 import { Pagination } from '../../../components/ui/pagination';
 import { ErrorState, Loading } from '../../../components/ui/states';
@@ -17,26 +18,10 @@ export function ChangeHistory() {
         <p className="muted">No change has been made to the directory yet.</p>
       ) : (
         <>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-              </tr>
-            </thead>
-            <tbody>
-              {changes.data.items.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <time dateTime={c.occurredAt}>{new Date(c.occurredAt).toLocaleString()}</time>
-                  </td>
-                  <td>{c.actorLabel}</td>
-                  <td>{c.summary}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AuditList
+            entries={changes.data.items.map((c) => ({ id: c.id, at: c.occurredAt, who: c.actorLabel, what: c.summary }))}
+            empty="No change has been made to the directory yet."
+          />
           <Pagination page={page} pageSize={25} total={changes.data.total} onPage={setPage} />
         </>
       )}

@@ -1,12 +1,13 @@
 import { NavLink, Outlet } from 'react-router';
-import { useDirectorySource } from '../api/source';
+import { useDirectorySource } from '../../../lib/api/source';
+import { paths } from '../../../lib/paths';
 
 const tabs = [
-  { to: '/directory/users', label: 'Users' },
-  { to: '/directory/groups', label: 'Groups' },
-  { to: '/directory/org-units', label: 'Org units' },
-  { to: '/directory/changes', label: 'Change history' },
-  { to: '/directory/source', label: 'Source' },
+  { to: paths.users(), label: 'Users' },
+  { to: paths.groups, label: 'Groups' },
+  { to: paths.orgUnits, label: 'Org units' },
+  { to: paths.changes, label: 'Change history' },
+  { to: paths.directorySource, label: 'Source' },
 ];
 
 export function DirectoryLayout() {

@@ -1,15 +1,13 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { googleConnectInputSchema, type DirectorySource, type GoogleConnectInput, type GoogleSwitchPreview } from '@autoprov/contract';
 import { ConfirmDialog } from '../../../components/ui/dialog';
 import { Field } from '../../../components/ui/field';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
-import { applyServerErrors } from '../../../lib/form-errors';
-import { useCanWrite } from '../../auth/api/session';
-import { formatTime } from '../../apps/components/labels';
-import { useCheckGoogle, useConnectGoogle, useDirectorySource, useDisconnectGoogle, usePreviewGoogle, useReadGoogleNow } from '../api/source';
+import { useCanWrite } from '../../../lib/session';
+import { formatTime } from '../../../lib/labels';
+import { useSchemaForm } from '../../../lib/use-schema-form';
+import { useCheckGoogle, useConnectGoogle, useDirectorySource, useDisconnectGoogle, usePreviewGoogle, useReadGoogleNow } from '../../../lib/api/source';
 
 const fieldNames = ['serviceAccountKey', 'adminEmail'] as const;
 
@@ -97,27 +95,23 @@ function ConnectGoogle({ previous }: { previous: string | null }) {
   const check = useCheckGoogle();
   const preview = usePreviewGoogle();
   const connect = useConnectGoogle();
-  const [alert, setAlert] = useState<string | null>(null);
   const [checked, setChecked] = useState<string | null>(null);
   const [plan, setPlan] = useState<{ input: GoogleConnectInput; preview: GoogleSwitchPreview } | null>(null);
   const [fileName, setFileName] = useState<string | null>(null);
-  const form = useForm<GoogleConnectInput>({ resolver: zodResolver(googleConnectInputSchema), defaultValues: { serviceAccountKey: '', adminEmail: '' } });
+  const { form, alert, setAlert, onSubmit: onPreview, fail: failed } = useSchemaForm({
+    schema: googleConnectInputSchema,
+    defaultValues: { serviceAccountKey: '', adminEmail: '' },
+    serverFields: fieldNames,
+    submit: preview.mutateAsync,
+    onSuccess: (result, input) => setPlan({ input, preview: result }),
+  });
   const { errors } = form.formState;
-  const failed = (err: unknown) => setAlert(applyServerErrors(err, fieldNames, form.setError));
 
   const onCheck = form.handleSubmit(async (input) => {
     setAlert(null);
     setChecked(null);
     try {
       setChecked((await check.mutateAsync(input)).message);
-    } catch (err) {
-      failed(err);
-    }
-  });
-  const onPreview = form.handleSubmit(async (input) => {
-    setAlert(null);
-    try {
-      setPlan({ input, preview: await preview.mutateAsync(input) });
     } catch (err) {
       failed(err);
     }

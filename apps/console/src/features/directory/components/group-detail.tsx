@@ -3,10 +3,11 @@ import { Link, useParams } from 'react-router';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { ApiError } from '../../../lib/api-client';
-import { useCanEditDirectory } from '../api/source';
+import { useCanEditDirectory } from '../../../lib/api/source';
 import { useGroup, useRemoveGroupMember } from '../api/groups';
 import { AddMemberDialog } from './add-member-dialog';
 import { StatusBadge } from './status-badge';
+import { paths } from '../../../lib/paths';
 
 export function GroupDetail() {
   const { id = '' } = useParams();
@@ -51,11 +52,11 @@ export function GroupDetail() {
             <tr key={m.id}>
               <td>
                 {m.user ? (
-                  <Link to={`/directory/users/${m.user.id}`}>
+                  <Link to={paths.user(m.user.id)}>
                     {m.user.givenName} {m.user.familyName} ({m.user.primaryEmail})
                   </Link>
                 ) : m.group ? (
-                  <Link to={`/directory/groups/${m.group.id}`}>
+                  <Link to={paths.group(m.group.id)}>
                     {m.group.name} ({m.group.email})
                   </Link>
                 ) : (

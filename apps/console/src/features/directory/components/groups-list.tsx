@@ -5,6 +5,7 @@ import { Pagination } from '../../../components/ui/pagination';
 import { ErrorState, Loading } from '../../../components/ui/states';
 import { useGroups } from '../api/groups';
 import { useDebounced } from '../../../lib/use-debounced';
+import { paths } from '../../../lib/paths';
 
 export function GroupsList() {
   const [search, setSearch] = useState('');
@@ -46,7 +47,7 @@ export function GroupsList() {
               {groups.data.items.map((g) => (
                 <tr key={g.id}>
                   <td>
-                    <Link to={`/directory/groups/${g.id}`}>{g.name}</Link>
+                    <Link to={paths.group(g.id)}>{g.name}</Link>
                   </td>
                   <td>{g.email}</td>
                   <td>{g.directMemberCount}</td>

@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, Loading } from '../../../components/ui/states';
 import { useOrgUnits } from '../api/org-units';
+import { paths } from '../../../lib/paths';
 
 export function OrgUnits() {
   const units = useOrgUnits();
@@ -17,7 +18,7 @@ export function OrgUnits() {
             const depth = ou.path === '/' ? 0 : ou.path.split('/').length - 1;
             return (
               <li key={ou.id} style={{ paddingLeft: `${depth * 1.5}rem` }}>
-                <Link to={`/directory/users?orgUnit=${ou.id}`}>{ou.path === '/' ? `${ou.name} (/)` : ou.name}</Link>{' '}
+                <Link to={paths.users({ orgUnit: ou.id })}>{ou.path === '/' ? `${ou.name} (/)` : ou.name}</Link>{' '}
                 <span className="muted">
                   {ou.userCount} {ou.userCount === 1 ? 'user' : 'users'}
                 </span>

@@ -5,11 +5,12 @@ import { ConfirmDialog } from '../../../components/ui/dialog';
 import { Page } from '../../../components/ui/page';
 import { ErrorState, FormAlert, Loading } from '../../../components/ui/states';
 import { ApiError } from '../../../lib/api-client';
-import { useApps } from '../../apps/api/apps';
-import { useCanEditDirectory } from '../api/source';
-import { useUpdateUser, useUser, useUserStatusAction, type UserStatusAction } from '../api/users';
+import { useApps } from '../../../lib/api/apps';
+import { useCanEditDirectory } from '../../../lib/api/source';
+import { useUpdateUser, useUser, useUserStatusAction, type UserStatusAction } from '../../../lib/api/users';
 import { StatusBadge } from './status-badge';
 import { UserForm } from './user-form';
+import { paths } from '../../../lib/paths';
 
 const confirmations: Record<UserStatusAction, { title: string; message: string; label: string; danger: boolean }> = {
   suspend: { title: 'Suspend this user?', message: 'They can no longer sign in. Apps provisioned for them follow the deprovisioning rules.', label: 'Suspend', danger: false },
@@ -50,7 +51,7 @@ function UserView({ user }: { user: DirectoryUserDetail }) {
     setAlert(null);
     try {
       await statusAction.mutateAsync(pending);
-      if (pending === 'delete') navigate('/directory/users');
+      if (pending === 'delete') navigate(paths.users());
     } catch (err) {
       setAlert(err instanceof ApiError ? err.message : 'Something went wrong.');
     } finally {
@@ -124,7 +125,7 @@ function UserView({ user }: { user: DirectoryUserDetail }) {
                 : user.groups.map((g, i) => (
                     <span key={g.id}>
                       {i > 0 ? ', ' : ''}
-                      <Link to={`/directory/groups/${g.id}`}>{g.name}</Link>
+                      <Link to={paths.group(g.id)}>{g.name}</Link>
                     </span>
                   ))}
             </dd>
@@ -159,7 +160,7 @@ function ProvisionNow({ userId }: { userId: string }) {
       <p className="muted">See what a run would do for this user in an app, and provision them right away.</p>
       <div className="actions start">
         {active.map((a) => (
-          <Link key={a.key} className="button" to={`/apps/${a.key}/on-demand?userId=${encodeURIComponent(userId)}`}>
+          <Link key={a.key} className="button" to={paths.onDemand(a.key, { userId })}>
             Provision in {a.name}
           </Link>
         ))}

@@ -1,10 +1,7 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { userInputSchema, type UserInput, type UserInputParsed } from '@autoprov/contract';
 import { Field } from '../../../components/ui/field';
 import { FormAlert } from '../../../components/ui/states';
-import { applyServerErrors } from '../../../lib/form-errors';
+import { useSchemaForm } from '../../../lib/use-schema-form';
 import { useOrgUnits } from '../api/org-units';
 
 const fieldNames = ['primaryEmail', 'givenName', 'familyName', 'orgUnitId', 'jobTitle', 'department', 'phone', 'employeeId', 'photoUrl'] as const;
@@ -21,18 +18,8 @@ interface UserFormProps {
 /** One form for adding and editing a user, validated by the schema the server uses. */
 export function UserForm({ defaultValues, submitLabel, onSubmit, onCancel, currentOrgUnitPath }: UserFormProps) {
   const orgUnits = useOrgUnits();
-  const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<UserInput, unknown, UserInputParsed>({ resolver: zodResolver(userInputSchema), defaultValues });
+  const { form, alert, onSubmit: submit } = useSchemaForm({ schema: userInputSchema, defaultValues, serverFields: fieldNames, submit: onSubmit });
   const { errors } = form.formState;
-
-  const submit = form.handleSubmit(async (values) => {
-    setAlert(null);
-    try {
-      await onSubmit(values);
-    } catch (err) {
-      setAlert(applyServerErrors(err, fieldNames, form.setError));
-    }
-  });
 
   return (
     <form className="card form-grid" onSubmit={submit} noValidate>

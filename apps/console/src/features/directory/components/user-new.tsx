@@ -1,7 +1,8 @@
 import { useNavigate } from 'react-router';
 import { Page } from '../../../components/ui/page';
-import { useCreateUser } from '../api/users';
+import { useCreateUser } from '../../../lib/api/users';
 import { emptyUser, UserForm } from './user-form';
+import { paths } from '../../../lib/paths';
 
 export function UserNew() {
   const create = useCreateUser();
@@ -11,10 +12,10 @@ export function UserNew() {
       <UserForm
         defaultValues={emptyUser}
         submitLabel="Save"
-        onCancel={() => navigate('/directory/users')}
+        onCancel={() => navigate(paths.users())}
         onSubmit={async (values) => {
           const user = await create.mutateAsync(values);
-          navigate(`/directory/users/${user.id}`);
+          navigate(paths.user(user.id));
         }}
       />
     </Page>

@@ -4,11 +4,12 @@ import { userStatuses, userStatusLabels, type UserStatus } from '@autoprov/contr
 import { Page } from '../../../components/ui/page';
 import { Pagination } from '../../../components/ui/pagination';
 import { ErrorState, Loading } from '../../../components/ui/states';
-import { useCanEditDirectory } from '../api/source';
+import { useCanEditDirectory } from '../../../lib/api/source';
 import { useOrgUnits } from '../api/org-units';
-import { useUsers } from '../api/users';
+import { useUsers } from '../../../lib/api/users';
 import { StatusBadge } from './status-badge';
 import { useDebounced } from '../../../lib/use-debounced';
+import { paths } from '../../../lib/paths';
 
 /** Users, searched and paged on the server; the filters live in the URL. */
 export function UsersList() {
@@ -42,7 +43,7 @@ export function UsersList() {
       title="Users"
       actions={
         canWrite ? (
-          <Link className="button primary" to="/directory/users/new">
+          <Link className="button primary" to={paths.newUser}>
             Add user
           </Link>
         ) : null
@@ -96,7 +97,7 @@ export function UsersList() {
               {users.data.items.map((u) => (
                 <tr key={u.id}>
                   <td>
-                    <Link to={`/directory/users/${u.id}`}>
+                    <Link to={paths.user(u.id)}>
                       {u.givenName} {u.familyName}
                     </Link>
                   </td>

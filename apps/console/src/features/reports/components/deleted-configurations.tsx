@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { reportActionLabels } from '@autoprov/contract';
+import { DataTable } from '../../../components/ui/data-table';
 import { Page } from '../../../components/ui/page';
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/states';
-import { countsText, formatTime, runStateLabels } from '../../apps/components/labels';
+import { countsText, formatTime, runStateLabels } from '../../../lib/labels';
 import { useDeletedConfigurationReport, useDeletedConfigurationRuns, useDeletedConfigurations } from '../api/deleted-configurations';
-import { RunsTable } from '../../apps/components/runs-table';
-
-const listPath = '/reports/deleted-configurations';
+import { RunsTable } from '../../../components/runs-table';
+import { paths } from '../../../lib/paths';
 
 /** M-4, M-6: deleted configurations keep their sync history and reports (the audit trail). */
 export function DeletedConfigurationsPage() {
@@ -16,7 +16,7 @@ export function DeletedConfigurationsPage() {
     <Page title="Deleted configurations">
       <p className="muted">
         The sync history and reports of provisioning configurations that were deleted. They are kept as the record of what autoprov did.{' '}
-        <Link to="/reports">Back to the usage log</Link>
+        <Link to={paths.reports}>Back to the usage log</Link>
       </p>
       {list.isPending ? (
         <Loading />
@@ -25,31 +25,25 @@ export function DeletedConfigurationsPage() {
       ) : list.data.items.length === 0 ? (
         <EmptyState title="No configuration has been deleted" />
       ) : (
-        <table aria-label="Deleted configurations">
-          <thead>
-            <tr>
-              <th scope="col">App</th>
-              <th scope="col">Set up</th>
-              <th scope="col">Deleted</th>
-              <th scope="col">Sync runs</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  <Link to={`${listPath}/${c.id}`}>
-                    {c.appName}
-                    <span className="visually-hidden"> (deleted {formatTime(c.deletedAt)})</span>
-                  </Link>
-                </td>
-                <td>{formatTime(c.createdAt)}</td>
-                <td>{formatTime(c.deletedAt)}</td>
-                <td>{c.runs.toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          aria-label="Deleted configurations"
+          rows={list.data.items}
+          rowKey={(c) => c.id}
+          columns={[
+            {
+              header: 'App',
+              cell: (c) => (
+                <Link to={paths.deletedConfiguration(c.id)}>
+                  {c.appName}
+                  <span className="visually-hidden"> (deleted {formatTime(c.deletedAt)})</span>
+                </Link>
+              ),
+            },
+            { header: 'Set up', cell: (c) => formatTime(c.createdAt) },
+            { header: 'Deleted', cell: (c) => formatTime(c.deletedAt) },
+            { header: 'Sync runs', cell: (c) => c.runs.toLocaleString() },
+          ]}
+        />
       )}
     </Page>
   );
@@ -65,7 +59,7 @@ export function DeletedConfigurationHistoryPage() {
   return (
     <Page title={`Sync history${config ? ` — ${config.appName} (deleted ${formatTime(config.deletedAt)})` : ''}`}>
       <p>
-        <Link to={listPath}>Back to deleted configurations</Link>
+        <Link to={paths.deletedConfigurations}>Back to deleted configurations</Link>
       </p>
       {history.isPending ? (
         <Loading />
@@ -76,7 +70,7 @@ export function DeletedConfigurationHistoryPage() {
       ) : (
         <RunsTable
           runs={history.data.items}
-          reportPath={(runId) => `${listPath}/${id}/runs/${runId}`}
+          reportPath={(runId) => paths.deletedConfigurationReport(id, runId)}
           hasNewer={stack.length > 1}
           hasOlder={Boolean(history.data.nextCursor)}
           onNewer={() => setStack(stack.slice(0, -1))}
@@ -95,7 +89,7 @@ export function DeletedConfigurationReportPage() {
   return (
     <Page title="Sync report of a deleted configuration">
       <p>
-        <Link to={`${listPath}/${id}`}>Back to its sync history</Link>
+        <Link to={paths.deletedConfiguration(id)}>Back to its sync history</Link>
       </p>
       {report.isPending ? (
         <Loading />
@@ -114,26 +108,17 @@ export function DeletedConfigurationReportPage() {
           {report.data.items.length === 0 ? (
             <EmptyState title="This run touched nobody" />
           ) : (
-            <table aria-label="Report lines">
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Result</th>
-                  <th scope="col">Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.data.items.map((line) => (
-                  <tr key={line.id}>
-                    <td>{line.userEmail}</td>
-                    <td>{reportActionLabels[line.action as keyof typeof reportActionLabels] ?? line.action}</td>
-                    <td>{line.result}</td>
-                    <td>{line.reason ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              aria-label="Report lines"
+              rows={report.data.items}
+              rowKey={(line) => line.id}
+              columns={[
+                { header: 'User', cell: (line) => line.userEmail },
+                { header: 'Action', cell: (line) => reportActionLabels[line.action as keyof typeof reportActionLabels] ?? line.action },
+                { header: 'Result', cell: (line) => line.result },
+                { header: 'Reason', cell: (line) => line.reason ?? '' },
+              ]}
+            />
           )}
           <nav className="pagination" aria-label="Report pages">
             <button type="button" className="secondary" disabled={stack.length <= 1} onClick={() => setStack(stack.slice(0, -1))}>

@@ -7,10 +7,12 @@ import { Field } from '../../../components/ui/field';
 import { Page } from '../../../components/ui/page';
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/states';
 import { useDebounced } from '../../../lib/use-debounced';
-import { useApps } from '../../apps/api/apps';
-import { formatTime } from '../../apps/components/labels';
+import { useApps } from '../../../lib/api/apps';
+import { formatTime } from '../../../lib/labels';
 import { usageCsvHref, useUsageLog, useUsageSummary } from '../api/usage-log';
 import { EventsChart } from './events-chart';
+import { paths } from '../../../lib/paths';
+import { DataTable } from '../../../components/ui/data-table';
 
 const filterKeys = ['kind', 'app', 'user', 'from', 'to'] as const;
 
@@ -51,7 +53,7 @@ export function UsageLogPage() {
       title="Usage log"
       actions={
         <>
-          <Link className="button secondary" to="/reports/deleted-configurations">
+          <Link className="button secondary" to={paths.deletedConfigurations}>
             Deleted configurations
           </Link>
           <a className="button" href={usageCsvHref(filter)} download>
@@ -124,28 +126,18 @@ export function UsageLogPage() {
         </EmptyState>
       ) : (
         <>
-          <table aria-label="Events">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Event</th>
-                <th scope="col">App</th>
-                <th scope="col">User</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.data.items.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatTime(e.occurredAt)}</td>
-                  <td>{usageEventLabels[e.kind]}</td>
-                  <td>{e.appName}</td>
-                  <td>{e.userEmail}</td>
-                  <td>{e.detail}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            aria-label="Events"
+            rows={log.data.items}
+            rowKey={(e) => e.id}
+            columns={[
+              { header: 'Time', cell: (e) => formatTime(e.occurredAt) },
+              { header: 'Event', cell: (e) => usageEventLabels[e.kind] },
+              { header: 'App', cell: (e) => e.appName },
+              { header: 'User', cell: (e) => e.userEmail },
+              { header: 'Details', cell: (e) => e.detail },
+            ]}
+          />
           <nav className="pagination" aria-label="Pages">
             <button type="button" className="secondary" disabled={stack.length <= 1} onClick={() => setCursors({ key: filterKey, stack: stack.slice(0, -1) })}>
               Newer

@@ -1,15 +1,13 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useSearchParams } from 'react-router';
-import { bearerTokenInputSchema, oauthClientInputSchema, type BearerTokenInput, type OAuthClientInput } from '@autoprov/contract';
+import { bearerTokenInputSchema, oauthClientInputSchema, type OAuthClientInput } from '@autoprov/contract';
 import { Field } from '../../../../components/ui/field';
 import { FormAlert } from '../../../../components/ui/states';
-import { applyServerErrors } from '../../../../lib/form-errors';
 import { notify } from '../../../../lib/notify';
-import { useReachStep, useSaveBearerToken, useStartAuthorization } from '../../api/apps';
+import { useSchemaForm } from '../../../../lib/use-schema-form';
+import { useReachStep, useSaveBearerToken, useStartAuthorization } from '../../../../lib/api/apps';
 import { FormActions } from '../../../../components/ui/form-actions';
-import { type StepProps, useRemembered } from './setup-wizard';
+import { type StepProps, useRemembered } from './step';
 
 /**
  * W-2: the admin goes to the app's own authorization page (OAuth 2.0 code + PKCE) and comes
@@ -105,17 +103,16 @@ const endpointHint = 'The address of its SCIM service. autoprov sends the author
 function BearerForm({ appKey, endpointUrl, onSaved, back }: { appKey: string; endpointUrl: string; onSaved: () => void; back: () => void }) {
   const save = useSaveBearerToken(appKey);
   const { remember } = useRemembered<{ endpointUrl: string }>('endpoint');
-  const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<BearerTokenInput>({ resolver: zodResolver(bearerTokenInputSchema), defaultValues: { token: '', endpointUrl } });
-  const submit = form.handleSubmit(async (input) => {
-    try {
-      await save.mutateAsync(input);
+  const { form, alert, onSubmit: submit } = useSchemaForm({
+    schema: bearerTokenInputSchema,
+    defaultValues: { token: '', endpointUrl },
+    serverFields: ['token', 'endpointUrl'],
+    submit: save.mutateAsync,
+    onSuccess: (_, input) => {
       // The endpoint step starts from the address just given.
       if (input.endpointUrl) remember({ endpointUrl: input.endpointUrl });
       onSaved();
-    } catch (err) {
-      setAlert(applyServerErrors(err, ['token', 'endpointUrl'], form.setError));
-    }
+    },
   });
   return (
     <form className="stack" onSubmit={submit} noValidate>
@@ -146,19 +143,13 @@ function OAuthClientForm({
   authorized: boolean;
   next: () => void;
 }) {
-  const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<OAuthClientInput>({
-    resolver: zodResolver(oauthClientInputSchema),
+  const { form, alert, onSubmit: submit } = useSchemaForm({
+    schema: oauthClientInputSchema,
     defaultValues: { authorizationUrl: '', tokenUrl: '', clientId: '', clientSecret: '', scope: '', endpointUrl },
+    serverFields: clientFields.map((f) => `client.${f}`),
+    submit: onSubmit,
   });
   const { errors } = form.formState;
-  const submit = form.handleSubmit(async (values) => {
-    try {
-      await onSubmit(values);
-    } catch (err) {
-      setAlert(applyServerErrors(err, clientFields.map((f) => `client.${f}`), form.setError));
-    }
-  });
   return (
     <form className="stack" onSubmit={submit} noValidate>
       <FormAlert message={alert} />

@@ -1,6 +1,6 @@
 import type { DeprovisioningInput } from '@autoprov/contract';
 import { DeprovisioningForm } from '../deprovisioning-form';
-import { type StepProps, useRemembered } from './setup-wizard';
+import { type StepProps, useRemembered } from './step';
 
 /** W-6. */
 export function DeprovisioningStep({ detail, configuration, next, back }: StepProps) {

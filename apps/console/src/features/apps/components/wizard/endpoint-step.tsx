@@ -1,15 +1,14 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useSearchParams } from 'react-router';
 import { endpointInputSchema, type EndpointInput } from '@autoprov/contract';
 import { Field } from '../../../../components/ui/field';
 import { FormAlert } from '../../../../components/ui/states';
 import { ApiError } from '../../../../lib/api-client';
 import { applyServerErrors } from '../../../../lib/form-errors';
-import { useCheckEndpoint, useSaveEndpoint } from '../../api/apps';
+import { useCheckEndpoint, useSaveEndpoint } from '../../../../lib/api/apps';
+import { useSchemaForm } from '../../../../lib/use-schema-form';
 import { FormActions } from '../../../../components/ui/form-actions';
-import { type StepProps, useRemembered } from './setup-wizard';
+import { type StepProps, useRemembered } from './step';
 
 /** "Replace {Region} and {TenantId} with your values." for a template with placeholders (W-3). */
 function placeholderHint(template: string | null): string | null {
@@ -25,28 +24,20 @@ export function EndpointStep({ detail, configuration, next, back }: StepProps) {
   const save = useSaveEndpoint(key);
   const check = useCheckEndpoint(key);
   const { remembered, remember } = useRemembered<EndpointInput>('endpoint');
-  const [alert, setAlert] = useState<string | null>(null);
   const [checked, setChecked] = useState<string | null>(null);
   // W-2: back from the app's consent page, the screen says it worked.
   const [search] = useSearchParams();
   const justAuthorized = search.get('authorized') === '1' && configuration.authorization === 'oauth';
-  const form = useForm<EndpointInput>({
-    resolver: zodResolver(endpointInputSchema),
+  const { form, alert, setAlert, onSubmit: submit } = useSchemaForm({
+    schema: endpointInputSchema,
     // A custom app starts from the address its authorization was given for (S-5).
     defaultValues: remembered ?? { endpointUrl: configuration.endpointUrl ?? detail.app.endpointTemplate ?? configuration.authorizedOrigin ?? '' },
+    serverFields: ['endpointUrl'],
+    submit: ({ endpointUrl }) => save.mutateAsync(endpointUrl),
+    onSuccess: next,
   });
   const { errors } = form.formState;
   useEffect(() => () => remember(form.getValues()), [form, remember]);
-
-  const submit = form.handleSubmit(async ({ endpointUrl }) => {
-    setAlert(null);
-    try {
-      await save.mutateAsync(endpointUrl);
-      next();
-    } catch (err) {
-      setAlert(applyServerErrors(err, ['endpointUrl'], form.setError));
-    }
-  });
 
   const test = form.handleSubmit(async ({ endpointUrl }) => {
     setChecked(null);

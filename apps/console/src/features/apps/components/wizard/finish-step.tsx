@@ -3,10 +3,11 @@ import { useNavigate } from 'react-router';
 import { deprovisionTriggerLabels, deprovisionTriggers, directoryAttributes } from '@autoprov/contract';
 import { FormAlert } from '../../../../components/ui/states';
 import { ApiError } from '../../../../lib/api-client';
-import { useFinishSetup } from '../../api/apps';
-import { actionLabels, delayLabels } from '../labels';
+import { useFinishSetup } from '../../../../lib/api/apps';
+import { actionLabels, delayLabels } from '../../../../lib/labels';
 import { FormActions } from '../../../../components/ui/form-actions';
-import { type StepProps } from './setup-wizard';
+import { type StepProps } from './step';
+import { paths } from '../../../../lib/paths';
 
 /** W-7: a summary, then the configuration is saved as a draft; activating (W-8) is on the app's page. */
 export function FinishStep({ detail, configuration, back }: StepProps) {
@@ -22,7 +23,7 @@ export function FinishStep({ detail, configuration, back }: StepProps) {
         e.preventDefault();
         setAlert(null);
         finish.mutate(undefined, {
-          onSuccess: () => navigate(`/apps/${detail.app.key}?finished=1`),
+          onSuccess: () => navigate(paths.app(detail.app.key, { finished: true })),
           onError: (err) => setAlert(err instanceof ApiError ? err.message : 'The setup could not be saved.'),
         });
       }}

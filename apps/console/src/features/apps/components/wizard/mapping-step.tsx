@@ -1,14 +1,13 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useMemo, useState } from 'react';
-import { useForm, useWatch } from 'react-hook-form';
+import { useEffect, useMemo } from 'react';
+import { useWatch } from 'react-hook-form';
 import { directoryAttributes, mappingInputSchemaFor, type MappingInput } from '@autoprov/contract';
 import { FormAlert } from '../../../../components/ui/states';
-import { applyServerErrors } from '../../../../lib/form-errors';
 import { useDebounced } from '../../../../lib/use-debounced';
-import { useMappingPreview, useSaveMapping } from '../../api/apps';
-import { useDirectorySource } from '../../../directory/api/source';
+import { useSchemaForm } from '../../../../lib/use-schema-form';
+import { useMappingPreview, useSaveMapping } from '../../../../lib/api/apps';
+import { useDirectorySource } from '../../../../lib/api/source';
 import { FormActions } from '../../../../components/ui/form-actions';
-import { type StepProps, useRemembered } from './setup-wizard';
+import { type StepProps, useRemembered } from './step';
 
 /** W-4: a row per app attribute; required ones (*) must be mapped; a live preview of one real user. */
 export function MappingStep({ detail, configuration, next, back }: StepProps) {
@@ -16,26 +15,17 @@ export function MappingStep({ detail, configuration, next, back }: StepProps) {
   const save = useSaveMapping(key);
   const schema = useMemo(() => mappingInputSchemaFor(detail.app), [detail.app]);
   const { remembered, remember } = useRemembered<MappingInput>('mapping');
-  const [alert, setAlert] = useState<string | null>(null);
-  const form = useForm<MappingInput>({
-    resolver: zodResolver(schema),
+  const { form, alert, onSubmit: submit } = useSchemaForm({
+    schema,
     defaultValues: remembered ?? { rows: detail.app.attributes.map((a) => ({ attribute: a.path, source: configuration.mapping[a.path] ?? '' })) },
+    serverFields: detail.app.attributes.map((_, i) => `rows.${i}.source`),
+    submit: save.mutateAsync,
+    onSuccess: next,
   });
   useEffect(() => () => remember(form.getValues()), [form, remember]);
   const rows = useWatch({ control: form.control, name: 'rows' });
   const previewRows = useDebounced(JSON.stringify(rows), 300);
   const preview = useMappingPreview(key, useMemo(() => JSON.parse(previewRows) as MappingInput['rows'], [previewRows]));
-  const fieldNames = detail.app.attributes.map((_, i) => `rows.${i}.source`);
-
-  const submit = form.handleSubmit(async (values) => {
-    setAlert(null);
-    try {
-      await save.mutateAsync(values);
-      next();
-    } catch (err) {
-      setAlert(applyServerErrors(err, fieldNames, form.setError));
-    }
-  });
   const rowErrors = form.formState.errors.rows;
   const fromGoogle = useDirectorySource().data?.kind === 'google';
   const photoMapped = rows?.some((r) => r.source === 'photoUrl');

@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import { FormActions } from '../../../../components/ui/form-actions';
-import { type StepProps } from './setup-wizard';
+import { type StepProps } from './step';
+import { paths } from '../../../../lib/paths';
 
 /** W-1: SSO must be configured before provisioning is set up. */
 export function PrerequisiteStep({ detail, next, back }: StepProps) {
@@ -20,7 +21,7 @@ export function PrerequisiteStep({ detail, next, back }: StepProps) {
       ) : (
         <p className="notice" role="alert">
           SSO is not configured for {detail.app.name}. Automatic provisioning needs it:{' '}
-          <Link to={`/apps/${detail.app.key}/sso?from=wizard`}>configure SSO first</Link>.
+          <Link to={paths.appSso(detail.app.key, { fromWizard: true })}>configure SSO first</Link>.
         </p>
       )}
       <p className="muted">

@@ -1,5 +1,5 @@
 import { ScopeEditor, scopeDraftOf, type ScopeDraft } from '../scope-editor';
-import { type StepProps, useRemembered } from './setup-wizard';
+import { type StepProps, useRemembered } from './step';
 
 /** W-5 (optional). */
 export function ScopeStep({ detail, configuration, next, back }: StepProps) {

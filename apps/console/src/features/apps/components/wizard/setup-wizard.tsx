@@ -1,10 +1,10 @@
-import { createContext, useContext, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
-import { wizardSteps, type AppDetail, type WizardStep } from '@autoprov/contract';
+import { wizardSteps, type WizardStep } from '@autoprov/contract';
 import { Page } from '../../../../components/ui/page';
 import { ErrorState, Loading } from '../../../../components/ui/states';
-import { useCanWrite } from '../../../auth/api/session';
-import { useApp } from '../../api/apps';
+import { useCanWrite } from '../../../../lib/session';
+import { useApp } from '../../../../lib/api/apps';
 import { AuthorizeStep } from './authorize-step';
 import { DeprovisioningStep } from './deprovisioning-step';
 import { EndpointStep } from './endpoint-step';
@@ -12,6 +12,8 @@ import { FinishStep } from './finish-step';
 import { MappingStep } from './mapping-step';
 import { PrerequisiteStep } from './prerequisite-step';
 import { ScopeStep } from './scope-step';
+import { WizardMemory, type StepProps } from './step';
+import { paths } from '../../../../lib/paths';
 
 export const stepTitles: Record<WizardStep, string> = {
   prerequisite: 'Prerequisite',
@@ -23,25 +25,6 @@ export const stepTitles: Record<WizardStep, string> = {
   finish: 'Finish',
 };
 
-export interface StepProps {
-  detail: AppDetail;
-  configuration: NonNullable<AppDetail['configuration']>;
-  /** Goes to the next screen (after the step saved what it needs). */
-  next: () => void;
-  back: () => void;
-}
-
-/**
- * What was typed on a screen and not saved yet, kept while the admin goes Back and forth.
- * A reload falls back to what the server saved on Continue.
- */
-const WizardMemory = createContext<Map<WizardStep, unknown>>(new Map());
-
-export function useRemembered<T>(step: WizardStep): { remembered: T | undefined; remember: (values: T) => void } {
-  const memory = useContext(WizardMemory);
-  return { remembered: memory.get(step) as T | undefined, remember: (values) => memory.set(step, values) };
-}
-
 /** The setup wizard (SPEC §2): one screen per step, Back and Continue, the draft saved on the server. */
 export function SetupWizard() {
   const { key = '', step = 'prerequisite' } = useParams();
@@ -49,24 +32,24 @@ export function SetupWizard() {
   const navigate = useNavigate();
   const canWrite = useCanWrite();
   const [memory] = useState(() => new Map<WizardStep, unknown>());
-  if (!(wizardSteps as readonly string[]).includes(step)) return <Navigate to={`/apps/${key}/setup/prerequisite`} replace />;
+  if (!(wizardSteps as readonly string[]).includes(step)) return <Navigate to={paths.setupStep(key, 'prerequisite')} replace />;
   if (app.isPending) return <Loading />;
   if (app.isError) return <ErrorState error={app.error} onRetry={() => void app.refetch()} />;
   const detail = app.data;
   const configuration = detail.configuration;
   const current = step as WizardStep;
-  if (!canWrite) return <Navigate to={`/apps/${key}`} replace />;
+  if (!canWrite) return <Navigate to={paths.app(key)} replace />;
   if (!configuration) {
     return (
       <Page title={`Set up provisioning for ${detail.app.name}`}>
         <p>The setup has not been started. Start it from the app's page.</p>
-        <Link to={`/apps/${key}`}>Go to {detail.app.name}</Link>
+        <Link to={paths.app(key)}>Go to {detail.app.name}</Link>
       </Page>
     );
   }
   const index = wizardSteps.indexOf(current);
-  const go = (i: number) => navigate(`/apps/${key}/setup/${wizardSteps[i]}`);
-  const props: StepProps = { detail, configuration, next: () => go(index + 1), back: () => (index === 0 ? navigate(`/apps/${key}`) : go(index - 1)) };
+  const go = (i: number) => navigate(paths.setupStep(key, wizardSteps[i] ?? 'prerequisite'));
+  const props: StepProps = { detail, configuration, next: () => go(index + 1), back: () => (index === 0 ? navigate(paths.app(key)) : go(index - 1)) };
   const screens: Record<WizardStep, ReactNode> = {
     prerequisite: <PrerequisiteStep {...props} />,
     authorize: <AuthorizeStep {...props} />,
@@ -84,7 +67,7 @@ export function SetupWizard() {
           {wizardSteps.map((s, i) => (
             <li key={s} className={i === index ? 'current' : i < index ? 'done' : ''}>
               {i <= Math.max(reached, index) && i !== index ? (
-                <Link to={`/apps/${key}/setup/${s}`}>
+                <Link to={paths.setupStep(key, s)}>
                   {i + 1}. {stepTitles[s]}
                 </Link>
               ) : (

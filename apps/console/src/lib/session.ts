@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { routes, type SetupInput, type SignInInput } from '@autoprov/contract';
-import { api, ApiError, setCsrfToken } from '../../../lib/api-client';
+import { api, ApiError, setCsrfToken } from './api-client';
 
 /** The signed-in admin, or null when signed out. */
 export const sessionQueryOptions = queryOptions({

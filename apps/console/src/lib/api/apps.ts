@@ -14,7 +14,7 @@ import {
   type SsoSettingsInput,
   type WizardStep,
 } from '@autoprov/contract';
-import { api, apiHref } from '../../../lib/api-client';
+import { api, apiHref } from '../api-client';
 
 export const appsQueryOptions = queryOptions({ queryKey: ['apps'], queryFn: () => api(routes.listApps) });
 export const useApps = () => useQuery(appsQueryOptions);

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { routes, type GoogleConnectInput } from '@autoprov/contract';
-import { api } from '../../../lib/api-client';
-import { useCanWrite } from '../../auth/api/session';
+import { api } from '../api-client';
+import { useCanWrite } from '../session';
 
 export const useDirectorySource = () =>
   useQuery({ queryKey: ['directory', 'source'], queryFn: () => api(routes.directorySource), staleTime: 30_000 });

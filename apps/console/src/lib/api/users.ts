@@ -5,7 +5,7 @@ import {
   type UserListQuery,
   type UserUpdate,
 } from '@autoprov/contract';
-import { api } from '../../../lib/api-client';
+import { api } from '../api-client';
 
 export const usersQueryOptions = (query: Partial<UserListQuery>) =>
   queryOptions({
