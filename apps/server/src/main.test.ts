@@ -1,17 +1,21 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
+// Compiled as `npm start` compiles it: the process runs dist/main.js, not the TypeScript sources.
+beforeAll(() => {
+  execFileSync(process.execPath, [fileURLToPath(new URL('../../../scripts/bundle-app.mjs', import.meta.url))], { cwd: serverDir, stdio: 'inherit' });
+}, 60_000);
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 
 /** Starts autoprov as `npm start` does, on a data folder of its own; looks while it runs, then stops it. */
 async function startOnce(dataDir: string, whileRunning: () => void = () => {}) {
   const { AUTOPROV_PUBLIC_URL: _unused, AUTOPROV_SECRET_KEY: _none, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], {
     cwd: serverDir,
     env: { ...inherited, PORT: '0', HOST: '127.0.0.1', AUTOPROV_DATA_DIR: dataDir, AUTOPROV_SEED_DEMO: 'false', AUTOPROV_CONSOLE_DIR: join(dataDir, 'no-console'), LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -20,7 +20,9 @@ export interface OpenDatabase {
   close(): void;
 }
 
-const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+// Found through the package itself, not this file's place: the compiled server bundles this
+// module into apps/server/dist/main.js, where '../drizzle' would name another folder.
+const migrationsFolder = join(dirname(createRequire(import.meta.url).resolve('@autoprov/db/package.json')), 'drizzle');
 
 /**
  * S-6: a folder only its owner can enter (0700), made if missing and tightened if it exists:
