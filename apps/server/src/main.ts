@@ -1,6 +1,5 @@
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { AppError } from '@autoprov/contract';
 import { admins, openDatabase, ownerOnlyFolder } from '@autoprov/db';
 import { builtInDirectory, latestChangeId, seedDemoOrganisation, systemClock } from '@autoprov/directory';
 import { appConnector, ProvisioningScheduler, pruneSyncHistory, pruneUsageLog } from '@autoprov/engine';
@@ -10,11 +9,11 @@ import { createApp } from './app.js';
 import { GoogleDirectorySync } from './directory-source/google-source.js';
 import { sessionStore } from './auth/sessions.js';
 import { SetupToken } from './auth/setup-token.js';
-import type { ProvisioningControl } from './deps.js';
 import { loadConfig } from './env.js';
 import { createLogger } from './lib/logger.js';
 import { ServerMetrics } from './operations/metrics.js';
 import { readinessChecks, SchedulerHeartbeat } from './operations/readiness.js';
+import { provisioningFor, roleDoes } from './operations/roles.js';
 import { operationsRoutes, type OperationsOptions } from './operations/routes.js';
 
 const config = loadConfig();
@@ -22,8 +21,7 @@ const logger = createLogger(config.logLevel);
 const startedAt = new Date();
 // AUTOPROV_ROLE: a web process serves the console and its API; a worker runs the engine and
 // answers only health, readiness and metrics; `all` (the default) does both in one process.
-const runsEngine = config.role !== 'web';
-const servesConsole = config.role !== 'worker';
+const { runsEngine, servesConsole } = roleDoes(config.role);
 // S-6: the data folder is the owner's only, whatever the umask and however old the install.
 ownerOnlyFolder(config.dataDir);
 const secrets = new SecretBox(loadOrCreateKey(config.secretKeyHex, config.secretKeyFile));
@@ -73,18 +71,7 @@ if (runsEngine) {
 const googleSync = new GoogleDirectorySync({ db, clock: systemClock, secrets, google: config.google, logger }, { pollMs: config.google.pollMs });
 if (runsEngine) googleSync.start();
 
-/**
- * What the console may ask of the engine. A web-only process starts no run itself: the
- * scheduler would run it here. Runs the directory, the schedule and timers call for still
- * happen in the workers; a run asked for from the console needs a queue the workers share
- * (issue 16, item 2), so until then it is refused, saying why.
- */
-const notHere = () => {
-  throw new AppError('unavailable', 'This autoprov process serves the console only (AUTOPROV_ROLE=web): start runs from a process with the role all.');
-};
-const provisioning: ProvisioningControl = runsEngine
-  ? scheduler
-  : { requestRun: notHere, requestUserRun: notHere, allowHeldRun: notHere, cancelHeldRun: (id, by) => scheduler.cancelHeldRun(id, by) };
+const provisioning = provisioningFor(config.role, scheduler, db, systemClock);
 
 const operations: OperationsOptions = {
   readiness: readinessChecks(database, heartbeat),

@@ -16,6 +16,10 @@ const token = 'm'.repeat(40);
 const probe = (app: { request: (url: string, init?: RequestInit) => Response | Promise<Response> }, path: string, headers: Record<string, string> = {}) =>
   app.request(`http://10.1.2.3:3000${path}`, { headers });
 
+/** What /readyz and the errors answer. */
+type Answer = { status?: string; checks: Record<string, { ok: boolean; detail?: string }>; error: { message: string } };
+const bodyOf = async (res: Response) => (await res.json()) as Answer;
+
 /** The value of one exact series in Prometheus text, or undefined when it is not there. */
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
@@ -55,7 +59,7 @@ describe('health and readiness (issue 16)', () => {
     store.close();
     const res = await probe(app, '/readyz');
     expect(res.status).toBe(503);
-    expect((await res.json()).checks.database.ok).toBe(false);
+    expect((await bodyOf(res)).checks.database?.ok).toBe(false);
   });
 
   it('/readyz is 503 when the database lacks a migration of this build', async () => {
@@ -65,7 +69,7 @@ describe('health and readiness (issue 16)', () => {
     store.sqlite.prepare('delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)').run();
     const res = await probe(app, '/readyz');
     expect(res.status).toBe(503);
-    expect((await res.json()).checks.migrations).toEqual({ ok: false, detail: 'The database lacks migrations of this build.' });
+    expect((await bodyOf(res)).checks.migrations).toEqual({ ok: false, detail: 'The database lacks migrations of this build.' });
   });
 
   it('the scheduler goes not ready once quiet for longer than its grace', () => {
@@ -84,7 +88,7 @@ describe('/metrics, as an attacker (issue 16)', () => {
     const { app } = testServer();
     const res = await probe(app, '/metrics');
     expect(res.status).toBe(404);
-    expect((await res.json()).error.message).toMatch(/AUTOPROV_METRICS_TOKEN/);
+    expect((await bodyOf(res)).error.message).toMatch(/AUTOPROV_METRICS_TOKEN/);
   });
 
   it('refuses no token, a wrong one, a prefix of it, the token plus more, and another scheme: 401 each time', async () => {
