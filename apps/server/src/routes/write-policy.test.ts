@@ -56,6 +56,9 @@ describe('read-only admins cannot write (S-1)', () => {
     const server = testServer();
     const visitor = server.client();
     const open = ['GET /api/health', 'GET /api/setup', 'POST /api/setup', 'GET /api/session', 'POST /api/session', 'GET /api/password-reset', 'POST /api/password-reset'];
+    // Probes and scrapers hold no session: health and readiness say nothing secret, and /metrics
+    // asks for its own token (operations/operations.test.ts, as an attacker).
+    open.push('GET /healthz', 'GET /readyz', 'GET /metrics');
     const walked: string[] = [];
     for (const r of server.app.routes.filter((r) => r.method !== 'ALL')) {
       const route = `${r.method} ${r.path}`;
