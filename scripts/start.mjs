@@ -16,7 +16,8 @@ const pnpm = pnpmCommand();
 try {
   console.log('autoprov: installing dependencies…');
   await run(pnpm, ['install', '--frozen-lockfile'], { cwd: root });
-  console.log('autoprov: building the console…');
+  // The console, and the two servers compiled to JavaScript (dist/main.js): no TypeScript loader at run time.
+  console.log('autoprov: building…');
   // Build chatter (chunk sizes, warnings) goes to the terminal only if the build fails.
   await run(pnpm, ['build'], { cwd: root, quiet: true });
 } catch (err) {
@@ -30,7 +31,7 @@ console.log('autoprov: starting autoprov and the demo app…');
 /** Each server's JSON log lines go to its log file; its plain lines are read for the banner. */
 function startServer(name, dir) {
   const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a', mode: 0o600 });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], {
     cwd: join(root, dir),
     env,
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,14 +1,20 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { e2eServer } from './server-config.js';
 
 const serverDir = fileURLToPath(new URL('../../apps/server', import.meta.url));
 const demoAppDir = fileURLToPath(new URL('../../apps/demo-app', import.meta.url));
+const bundler = fileURLToPath(new URL('../../scripts/bundle-app.mjs', import.meta.url));
+
+/** The journeys run the servers as `npm start` does, compiled (dist/main.js), built from the sources of now. */
+function compile(cwd: string) {
+  execFileSync(process.execPath, [bundler], { cwd, stdio: 'inherit' });
+}
 
 /** Starts one of our processes and resolves with the first match of `ready` in its output. */
 function start(name: string, cwd: string, env: NodeJS.ProcessEnv, ready: RegExp) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js'], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr.on('data', (chunk: Buffer) => {
     // oidc-provider warns on every start that Node 20 is not its preferred runtime.
     if (!/Unsupported runtime/.test(chunk.toString())) process.stderr.write(chunk);
@@ -42,6 +48,8 @@ const stop = async (child: ReturnType<typeof spawn>) => {
 export default async function globalSetup() {
   rmSync(e2eServer.dataDir, { recursive: true, force: true });
   mkdirSync(e2eServer.dataDir, { recursive: true });
+  compile(demoAppDir);
+  compile(serverDir);
   const { demoApp } = e2eServer;
   const app = start(
     'the demo app',

@@ -17,6 +17,7 @@ import { oauthRoutes } from './routes/oauth.routes.js';
 import { reportsRoutes } from './routes/reports.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { directoryRoutes } from './routes/directory.routes.js';
+import { operationsRoutes, type OperationsOptions } from './operations/routes.js';
 import type { AppEnv } from './types.js';
 
 export function createApi(deps: ServerDeps) {
@@ -44,8 +45,11 @@ export function createApi(deps: ServerDeps) {
   return api;
 }
 
-export function createApp(deps: ServerDeps, options: { consoleDir?: string } = {}) {
+export function createApp(deps: ServerDeps, options: { consoleDir?: string; operations?: OperationsOptions } = {}) {
   const app = new Hono<AppEnv>();
+  // Health, readiness and metrics first: probes come every few seconds, at the machine's own
+  // address (not the public one), and are not worth a log line each.
+  if (options.operations) app.route('/', operationsRoutes(options.operations));
   app.use(requestLog(deps.logger));
   app.use(
     secureHeaders({

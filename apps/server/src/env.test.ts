@@ -43,3 +43,24 @@ describe('configuration (S-6)', () => {
     expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/set AUTOPROV_PUBLIC_URL/);
   });
 });
+
+describe('process role and metrics token (issue 16)', () => {
+  it('runs everything in one process unless AUTOPROV_ROLE says otherwise', () => {
+    expect(loadConfig({}).role).toBe('all');
+    expect(loadConfig({ AUTOPROV_ROLE: 'web' }).role).toBe('web');
+    expect(loadConfig({ AUTOPROV_ROLE: 'worker' }).role).toBe('worker');
+  });
+
+  it('refuses an unknown role with the roles it accepts, rather than guessing', () => {
+    for (const bad of ['Web', 'both', 'scheduler', '']) {
+      expect(() => loadConfig({ AUTOPROV_ROLE: bad })).toThrow('AUTOPROV_ROLE: AUTOPROV_ROLE must be one of web, worker, all (default all)');
+    }
+  });
+
+  it('serves no metrics without a token, and refuses a token short enough to guess', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    const token = 'a'.repeat(32);
+    expect(loadConfig({ AUTOPROV_METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(() => loadConfig({ AUTOPROV_METRICS_TOKEN: 'secret' })).toThrow(/AUTOPROV_METRICS_TOKEN must be at least 32 characters/);
+  });
+});

@@ -5,6 +5,10 @@ import { z } from 'zod';
 import { DEMO_APP_URL } from '@autoprov/contract';
 import type { AppsSettings } from './deps.js';
 
+/** web: the console and its API; worker: the scheduler and engine (plus health and metrics); all: both. */
+export const processRoles = ['web', 'worker', 'all'] as const;
+export type ProcessRole = (typeof processRoles)[number];
+
 // The one place that reads process.env; everything else receives a Config.
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -35,6 +39,10 @@ const envSchema = z.object({
     .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
     .refine((list) => list.every(isAddressOrRange), 'AUTOPROV_TRUSTED_PROXIES must list IP addresses or CIDR ranges, comma-separated'),
   AUTOPROV_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(720).default(30),
+  /** What this process does: serve the console and API (web), run the engine (worker), or both. */
+  AUTOPROV_ROLE: z.enum(processRoles, { error: `AUTOPROV_ROLE must be one of ${processRoles.join(', ')} (default all)` }).default('all'),
+  /** Bearer token that /metrics asks for; without it /metrics is not served at all. */
+  AUTOPROV_METRICS_TOKEN: z.string().min(32, 'AUTOPROV_METRICS_TOKEN must be at least 32 characters (for example: openssl rand -hex 32)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -63,6 +71,8 @@ export interface Config {
   /** Proxies whose X-Forwarded-For gives the client's address (sign-in throttling). */
   trustedProxies: string[];
   idleTimeoutMs: number;
+  role: ProcessRole;
+  metricsToken: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -93,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     google: { rootUrl: e.AUTOPROV_GOOGLE_ROOT_URL, tokenUrl: e.AUTOPROV_GOOGLE_TOKEN_URL, pollMs: e.AUTOPROV_GOOGLE_POLL_SECONDS * 1000 },
     trustedProxies: e.AUTOPROV_TRUSTED_PROXIES,
     idleTimeoutMs: e.AUTOPROV_IDLE_TIMEOUT_MINUTES * 60_000,
+    role: e.AUTOPROV_ROLE,
+    metricsToken: e.AUTOPROV_METRICS_TOKEN,
     apps: {
       vendorUrls: { gotomeeting: gotomeetingUrl.replace(/\/$/, '') },
       oauthClients: { gotomeeting: { clientId: e.AUTOPROV_GOTOMEETING_CLIENT_ID, clientSecret: e.AUTOPROV_GOTOMEETING_CLIENT_SECRET } },

@@ -11,28 +11,44 @@ import { sessionStore } from './auth/sessions.js';
 import { SetupToken } from './auth/setup-token.js';
 import { loadConfig } from './env.js';
 import { createLogger } from './lib/logger.js';
+import { ServerMetrics } from './operations/metrics.js';
+import { readinessChecks, SchedulerHeartbeat } from './operations/readiness.js';
+import { provisioningFor, roleDoes } from './operations/roles.js';
+import { operationsRoutes, type OperationsOptions } from './operations/routes.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
+const startedAt = new Date();
+// AUTOPROV_ROLE: a web process serves the console and its API; a worker runs the engine and
+// answers only health, readiness and metrics; `all` (the default) does both in one process.
+const { runsEngine, servesConsole } = roleDoes(config.role);
 // S-6: the data folder is the owner's only, whatever the umask and however old the install.
 ownerOnlyFolder(config.dataDir);
 const secrets = new SecretBox(loadOrCreateKey(config.secretKeyHex, config.secretKeyFile));
-const { db, close } = openDatabase(config.databaseFile);
+const database = openDatabase(config.databaseFile);
+const { db, close } = database;
 logger.info({ databaseFile: config.databaseFile }, 'database ready');
 
 if (config.seedDemo && seedDemoOrganisation(db, systemClock)) {
   logger.info('demo organisation created in the built-in directory');
 }
 
-// The provisioning engine runs in this process: change-driven runs within seconds, a daily
-// reconciliation, and recovery of runs a previous process left unfinished (E-10, E-11, E-12).
-const appConnections = appConnector(db, secrets);
+// Registered here, observed through the engine's ports: the engine knows nothing of prom-client.
+const metrics = new ServerMetrics(db, { runsEngine, startedAt });
+// The provisioning engine: change-driven runs within seconds, a daily reconciliation, and
+// recovery of runs a previous process left unfinished (E-10, E-11, E-12).
+const appConnections = metrics.countOperations(appConnector(db, secrets, {}, metrics.appTraffic));
+const heartbeat = runsEngine ? new SchedulerHeartbeat() : null;
 // L-7: the engine tells the alert center when a condition starts or ends; it delivers.
 const alerts = new AlertCenter({ db, secrets, clock: systemClock, logger, publicUrl: config.publicUrl });
 const scheduler = new ProvisioningScheduler(
   { db, clock: systemClock, directory: builtInDirectory(db), appFor: appConnections, alerts },
+  { onLook: () => heartbeat?.beat() },
 );
-scheduler.start();
+if (runsEngine) {
+  scheduler.start();
+  heartbeat?.beat();
+}
 
 // L-1: the usage log keeps 30 days; L-2, L-3: finished runs and their reports 90 days.
 const pruneUsage = () => {
@@ -41,12 +57,21 @@ const pruneUsage = () => {
   const runs = pruneSyncHistory(db, systemClock.now());
   if (runs > 0) logger.info({ runs }, 'sync runs older than 90 days removed');
 };
-pruneUsage();
-setInterval(pruneUsage, 60 * 60 * 1000).unref();
+if (runsEngine) {
+  pruneUsage();
+  setInterval(pruneUsage, 60 * 60 * 1000).unref();
+}
 
 // Google Workspace, when it is the directory: its changes every minute, a full read daily.
 const googleSync = new GoogleDirectorySync({ db, clock: systemClock, secrets, google: config.google, logger }, { pollMs: config.google.pollMs });
-googleSync.start();
+if (runsEngine) googleSync.start();
+
+const provisioning = provisioningFor(config.role, scheduler, db, systemClock);
+
+const operations: OperationsOptions = {
+  readiness: readinessChecks(database, heartbeat),
+  ...(config.metricsToken ? { metrics: { registry: metrics.registry, token: config.metricsToken } } : {}),
+};
 
 const setupToken = new SetupToken();
 const needsSetup = (db.select({ n: sql<number>`count(*)` }).from(admins).get()?.n ?? 0) === 0;
@@ -61,19 +86,19 @@ const app = createApp(
     publicUrl: config.publicUrl,
     secrets,
     apps: config.apps,
-    provisioning: scheduler,
+    provisioning,
     google: config.google,
     googleSync,
     alerts,
     trustedProxies: config.trustedProxies,
     sessions: sessionStore(db, systemClock, { secureCookies: config.publicUrl.startsWith('https:'), idleTimeoutMs: config.idleTimeoutMs }),
   },
-  { consoleDir: config.consoleDir },
+  { consoleDir: config.consoleDir, operations },
 );
 
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+const server = serve({ fetch: servesConsole ? app.fetch : operationsRoutes(operations).fetch, port: config.port, hostname: config.host }, (info) => {
   const url = config.publicUrl;
-  const lines = [
+  const lines = servesConsole ? [
     '',
     `  autoprov is running: ${url}`,
     needsSetup && setupToken.value
@@ -81,13 +106,14 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
       : `  Sign in at ${url}/sign-in`,
     `  Data: ${config.dataDir}`,
     '',
-  ];
+  ] : ['', `  autoprov worker is running: ${url}/healthz (health, readiness and metrics only)`, `  Data: ${config.dataDir}`, ''];
   process.stdout.write(`${lines.join('\n')}\n`);
   logger.info({ port: info.port, host: config.host }, 'listening');
 });
 
 function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
+  heartbeat?.stopped();
   server.close(() => {
     void Promise.all([scheduler.stop(), googleSync.stop()]).finally(async () => {
       // The runs have stopped: the apps' kept-alive connections can close.

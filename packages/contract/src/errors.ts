@@ -18,6 +18,8 @@ export const errorCodes = [
   'payload_too_large',
   'unsupported_media_type',
   'wrong_host',
+  /** This process cannot do it (AUTOPROV_ROLE=web does not start runs). */
+  'unavailable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -63,5 +65,6 @@ export const httpStatusByCode: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   // 421 Misdirected Request: the Host is not autoprov's public address (DNS rebinding).
   wrong_host: 421,
+  unavailable: 503,
   internal: 500,
 };

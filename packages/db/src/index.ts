@@ -1,9 +1,10 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import * as schema from './schema/index.js';
 
 export * from './schema/index.js';
@@ -20,7 +21,9 @@ export interface OpenDatabase {
   close(): void;
 }
 
-const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+// Found through the package itself, not this file's place: the compiled server bundles this
+// module into apps/server/dist/main.js, where '../drizzle' would name another folder.
+const migrationsFolder = join(dirname(createRequire(import.meta.url).resolve('@autoprov/db/package.json')), 'drizzle');
 
 /**
  * S-6: a folder only its owner can enter (0700), made if missing and tightened if it exists:
@@ -56,4 +59,15 @@ export function openDatabase(file: string): OpenDatabase {
   const db = drizzle({ client: sqlite, schema });
   migrate(db, { migrationsFolder });
   return { db, sqlite, close: () => sqlite.close() };
+}
+
+/**
+ * Readiness: whether every migration this build ships has been applied to the database (the
+ * migrator applies those newer than the last one recorded, so the last one recorded says it).
+ */
+export function migrationsApplied(sqlite: Database.Database): { applied: boolean; shipped: number } {
+  const shipped = readMigrationFiles({ migrationsFolder });
+  const newest = Math.max(0, ...shipped.map((m) => m.folderMillis));
+  const row = sqlite.prepare('select max(created_at) as last from __drizzle_migrations').get() as { last: number | null } | undefined;
+  return { applied: Number(row?.last ?? 0) >= newest, shipped: shipped.length };
 }

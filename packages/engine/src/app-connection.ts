@@ -13,10 +13,11 @@ import {
   ScimError,
   staticToken,
   type TokenProvider,
+  type TransportExchange,
   type TransportOptions,
 } from '@autoprov/scim-client';
 import type { SecretBox } from '@autoprov/secrets';
-import { AppCallError, type AppForOptions, type AppPort } from './ports.js';
+import { AppCallError, type AppForOptions, type AppPort, type AppTrafficObserver } from './ports.js';
 import { scimAppPort } from './scim-app.js';
 import { configurationRow, saveSealedCredentials } from './store.js';
 
@@ -56,7 +57,7 @@ export interface AppConnector {
  * (re-authorization) make a new one. Connections and limits live in one channel per tenant
  * (the endpoint), shared by every configuration that talks to it, and closed when none does.
  */
-export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partial<TransportOptions> = {}): AppConnector {
+export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partial<TransportOptions> = {}, traffic?: AppTrafficObserver): AppConnector {
   const cache = new Map<string, { key: string; tenant: string; port: AppPort }>();
   const channels = new Map<string, AppChannel>();
 
@@ -113,15 +114,18 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
     });
     // E-20: an observed run gets a client of its own, so only its own requests are seen; it still
     // shares the tenant's channel, so its requests count against the app's limits (E-18).
+    const appKey = row.appKey;
+    const watchers = [observed ? options.onExchange : undefined, traffic ? (exchange: TransportExchange) => traffic(appKey, exchange) : undefined].filter((w) => w !== undefined);
+    const onExchange = watchers.length > 0 ? (exchange: TransportExchange) => watchers.forEach((watch) => watch(exchange)) : undefined;
     const port: AppPort = scimAppPort(
       new ScimClient({
         baseUrl: row.endpointUrl,
         tokens,
         ...limits,
-        channel: channelFor(tenant, row.appKey),
+        channel: channelFor(tenant, appKey),
         // Issue 15 item 3: what this app refuses, from its catalog entry; the client respects it.
-        quirks: catalogEntry(row.appKey)?.quirks,
-        ...(observed ? { onExchange: options.onExchange } : {}),
+        quirks: catalogEntry(appKey)?.quirks,
+        ...(onExchange ? { onExchange } : {}),
       }),
     );
     if (!observed) cache.set(configurationId, { key, tenant, port });

@@ -45,6 +45,12 @@ export interface AppPort {
   changeGroupMembers(remoteGroupId: string, add: string[], remove: string[]): Promise<void>;
 }
 
+/**
+ * Told of every request sent to an app and its answer, with the app's key: the server counts
+ * them (request rates, 429s) for its metrics. Returns at once and never throws into a run.
+ */
+export type AppTrafficObserver = (appKey: string, exchange: TransportExchange) => void;
+
 /** How one run wants its app port: E-20 observes every request and answer of the run. */
 export interface AppForOptions {
   onExchange?: (exchange: TransportExchange) => void;

@@ -23,6 +23,8 @@ export interface SchedulerOptions {
   pollMs?: number;
   /** How often a full reconciliation runs (E-11: daily by default). */
   fullSyncEveryMs?: number;
+  /** Called at each look, so the process can say the scheduler is alive (readiness). */
+  onLook?: () => void;
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -171,6 +173,7 @@ export class ProvisioningScheduler {
    * Held apps (E-14) and apps that need re-authorization (E-9) are left alone.
    */
   tick(): void {
+    this.options.onLook?.();
     const { db, clock } = this.deps;
     const now = clock.now();
     for (const config of schedulableConfigurations(db)) {

@@ -1,6 +1,6 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -33,6 +33,8 @@ export function openDemoDatabase(file: string) {
   if (file !== ':memory:') ownerOnlyFiles(file);
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle({ client: sqlite, schema });
-  migrate(db, { migrationsFolder: fileURLToPath(new URL('../../drizzle', import.meta.url)) });
+  // Found through the package, not this file's place: dist/main.js sits elsewhere than src/db/.
+  const packageJson = createRequire(import.meta.url).resolve('@autoprov/demo-app/package.json');
+  migrate(db, { migrationsFolder: join(dirname(packageJson), 'drizzle') });
   return { db, close: () => sqlite.close() };
 }

@@ -1,6 +1,6 @@
 import { createDemoApp, type DemoApp } from '@autoprov/demo-app';
 import { consentLikeABrowser } from '@autoprov/demo-app/testing';
-import { publicUrl, testServer } from './harness.js';
+import { publicUrl, testServer, type TestServerOptions } from './harness.js';
 import { idpCertificate } from './idp-certificate.js';
 
 export const admin = { adminEmail: 'admin@example.com', adminPassword: 'demo-admin-password' };
@@ -19,8 +19,8 @@ export async function startDemoApp(): Promise<DemoApp> {
  * A server whose super-admin has set up GoToMeeting against `demo` through the API (SSO, OAuth
  * consent as a browser gives it, endpoint, finish): a draft, ready to activate.
  */
-export async function serverWithGoToMeeting(demo: DemoApp) {
-  const server = testServer({ apps: { vendorUrls: { gotomeeting: demo.url }, oauthClients: { gotomeeting: oauthClient } } });
+export async function serverWithGoToMeeting(demo: DemoApp, options: Omit<TestServerOptions, 'apps'> = {}) {
+  const server = testServer({ ...options, apps: { vendorUrls: { gotomeeting: demo.url }, oauthClients: { gotomeeting: oauthClient } } });
   const su = await server.signedIn('super_admin');
   const api = '/api/apps/gotomeeting';
   const authorize = async () => {

@@ -10,6 +10,8 @@ import type { AdminRole } from '@autoprov/contract';
 import { AlertCenter } from '../alerts/alert-center.js';
 import type { RetryPolicy } from '../alerts/delivery.js';
 import { createApp } from '../app.js';
+import { ServerMetrics } from '../operations/metrics.js';
+import { readinessChecks, SchedulerHeartbeat } from '../operations/readiness.js';
 import { hashPassword } from '../auth/passwords.js';
 import { sessionStore } from '../auth/sessions.js';
 import { SetupToken } from '../auth/setup-token.js';
@@ -33,6 +35,8 @@ export interface TestServerOptions {
   idleTimeoutMs?: number;
   /** L-7: how alert deliveries are retried (tests keep it short). */
   alertRetry?: RetryPolicy;
+  /** Serves /metrics with this bearer token, the way main.ts wires them (issue 16). */
+  metricsToken?: string;
 }
 
 /** A freshly migrated in-memory database with the demo organisation, and the app on top. */
@@ -46,8 +50,18 @@ export function testServer(options: TestServerOptions = {}) {
   const alerts = new AlertCenter({ db: store.db, secrets, clock, logger: pino({ level: 'silent' }), publicUrl, retry: options.alertRetry ?? { delaysMs: [10, 20] } });
   // Journeys against the demo app are not about pacing (E-18 has tests of its own): the
   // limits these tests were written for, not GoTo's 10 requests a second.
+  // Counted as main.ts counts them; the engine itself knows nothing of metrics.
+  const metrics = new ServerMetrics(store.db, { runsEngine: true, startedAt: new Date(0) });
+  const heartbeat = new SchedulerHeartbeat();
   const scheduler = new ProvisioningScheduler(
-    { db: store.db, clock: systemClock, directory: builtInDirectory(store.db), appFor: appConnector(store.db, secrets, { requestsPerSecond: 50, concurrency: 8 }), alerts },
+    {
+      db: store.db,
+      clock: systemClock,
+      directory: builtInDirectory(store.db),
+      appFor: metrics.countOperations(appConnector(store.db, secrets, { requestsPerSecond: 50, concurrency: 8 }, metrics.appTraffic)),
+      alerts,
+    },
+    { onLook: () => heartbeat.beat() },
   );
   const googleSync = new GoogleDirectorySync({ db: store.db, clock: systemClock, secrets, google: options.google ?? {}, logger: pino({ level: 'silent' }) });
   const app = createApp({
@@ -64,6 +78,11 @@ export function testServer(options: TestServerOptions = {}) {
     alerts,
     trustedProxies: options.trustedProxies ?? [],
     sessions: sessionStore(store.db, clock, { secureCookies: false, idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000 }),
+  }, {
+    operations: {
+      readiness: readinessChecks(store, heartbeat),
+      ...(options.metricsToken ? { metrics: { registry: metrics.registry, token: options.metricsToken } } : {}),
+    },
   });
 
   async function addAdmin(role: AdminRole, password = 'correct horse battery') {
@@ -142,5 +161,5 @@ export function testServer(options: TestServerOptions = {}) {
     return c;
   }
 
-  return { app, db: store.db, store, secretKey, setupToken, addAdmin, client, signedIn, scheduler, secrets, googleSync, alerts };
+  return { app, db: store.db, store, secretKey, setupToken, addAdmin, client, signedIn, scheduler, secrets, googleSync, alerts, metrics, heartbeat };
 }

@@ -1,0 +1,61 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '@autoprov/contract';
+import { appConfigurations, openDatabase, syncRuns } from '@autoprov/db';
+import { builtInDirectory, systemClock } from '@autoprov/directory';
+import { appConnector, ProvisioningScheduler } from '@autoprov/engine';
+import { SecretBox } from '@autoprov/secrets';
+import { provisioningFor, roleDoes } from './roles.js';
+
+function engineAt() {
+  const { db } = openDatabase(':memory:');
+  const configurationId = randomUUID();
+  db.insert(appConfigurations).values({ id: configurationId, appKey: 'custom-scim', state: 'active' }).run();
+  const scheduler = new ProvisioningScheduler(
+    { db, clock: systemClock, directory: builtInDirectory(db), appFor: appConnector(db, new SecretBox(randomBytes(32))) },
+  );
+  return { db, configurationId, scheduler, runs: () => db.select().from(syncRuns).all() };
+}
+
+describe('AUTOPROV_ROLE (issue 16)', () => {
+  it('web serves the console only, worker runs the engine only, all does both', () => {
+    expect(roleDoes('web')).toEqual({ runsEngine: false, servesConsole: true });
+    expect(roleDoes('worker')).toEqual({ runsEngine: true, servesConsole: false });
+    expect(roleDoes('all')).toEqual({ runsEngine: true, servesConsole: true });
+  });
+
+  it('a process that runs the engine hands the console its scheduler', () => {
+    const { db, scheduler } = engineAt();
+    expect(provisioningFor('all', scheduler, db, systemClock)).toBe(scheduler);
+  });
+
+  it('a web process queues the run it is asked for and runs nothing itself', async () => {
+    const { db, configurationId, scheduler, runs } = engineAt();
+    const web = provisioningFor('web', scheduler, db, systemClock);
+    const runId = web.requestRun(configurationId, 'manual', { dryRun: true });
+    const onDemand = web.requestUserRun(configurationId, 'some-user');
+    // Given time to run, nothing does: the rows wait for the engine's process.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(runs().map((r) => ({ id: r.id, state: r.state, trigger: r.trigger, dryRun: r.dryRun, subject: r.subjectUserId }))).toEqual([
+      { id: runId, state: 'pending', trigger: 'manual', dryRun: true, subject: null },
+      { id: onDemand.runId, state: 'pending', trigger: 'on_demand', dryRun: false, subject: 'some-user' },
+    ]);
+    expect(onDemand.queued).toBe(true);
+  });
+
+  it('a web process refuses, saying why, what a queued row cannot carry: a held run allowed, timers carried out', () => {
+    const { db, configurationId, scheduler, runs } = engineAt();
+    const web = provisioningFor('web', scheduler, db, systemClock);
+    for (const ask of [() => web.allowHeldRun(configurationId), () => web.requestRun(configurationId, 'manual', { carryOutTimers: true })]) {
+      let refusal: unknown;
+      try {
+        ask();
+      } catch (err) {
+        refusal = err;
+      }
+      expect(refusal).toBeInstanceOf(AppError);
+      expect(refusal).toMatchObject({ code: 'unavailable', message: expect.stringContaining('AUTOPROV_ROLE=web') });
+    }
+    expect(runs()).toEqual([]);
+  });
+});

@@ -1,0 +1,46 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { AppError } from '@autoprov/contract';
+import { syncRuns, type AppDatabase } from '@autoprov/db';
+import type { Clock } from '@autoprov/directory';
+import { createRun } from '@autoprov/engine';
+import type { ProvisioningControl } from '../deps.js';
+import type { ProcessRole } from '../env.js';
+
+/** Whether a process of this role runs the scheduler and engine, and whether it serves the console. */
+export const roleDoes = (role: ProcessRole) => ({ runsEngine: role !== 'web', servesConsole: role !== 'worker' });
+
+const notHere = (): never => {
+  throw new AppError('unavailable', 'This autoprov process serves the console only (AUTOPROV_ROLE=web), and this run needs the engine at hand: ask from a process whose role is all.');
+};
+
+/**
+ * What the console may ask of the engine, in a process of this role. A web-only process runs
+ * nothing itself: a run asked for from the console is queued in the database, as a pending run,
+ * for the process that runs the engine (which takes queued runs when it starts; continuously
+ * with the shared job queue of issue 16, item 2). What a queued row cannot carry (a held run
+ * allowed, timers carried out) is refused, saying why. Refusing a held run only writes to the
+ * database: any process may do it.
+ */
+export function provisioningFor(role: ProcessRole, scheduler: ProvisioningControl, db: AppDatabase, clock: Clock): ProvisioningControl {
+  if (roleDoes(role).runsEngine) return scheduler;
+  const busy = (configurationId: string) =>
+    db
+      .select({ id: syncRuns.id })
+      .from(syncRuns)
+      .where(and(eq(syncRuns.configurationId, configurationId), inArray(syncRuns.state, ['pending', 'running'])))
+      .get() !== undefined;
+  return {
+    requestRun: (configurationId, trigger, extra = {}) => {
+      const { dryRun = false, ...needsTheEngine } = extra;
+      if (Object.values(needsTheEngine).some((v) => v !== undefined)) notHere();
+      return createRun(db, configurationId, trigger, dryRun, clock.now());
+    },
+    // E-20: the row keeps the user, so the run is rebuilt for them alone, exchanges kept.
+    requestUserRun: (configurationId, userId) => {
+      const queued = busy(configurationId);
+      return { runId: createRun(db, configurationId, 'on_demand', false, clock.now(), userId), queued };
+    },
+    allowHeldRun: notHere,
+    cancelHeldRun: (configurationId, by) => scheduler.cancelHeldRun(configurationId, by),
+  };
+}
