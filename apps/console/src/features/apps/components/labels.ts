@@ -39,6 +39,7 @@ export const triggerLabels: Record<SyncTrigger, string> = {
   deprovisioning_change: 'Deprovisioning change',
   reauthorization: 'Re-authorization',
   on_demand: 'One user on demand',
+  retry: 'Retry of failed operations',
 };
 
 export const countLabels: Record<string, string> = {
@@ -71,6 +72,7 @@ const nextRunWhy: Record<NextRunReason, string> = {
   first_sync: 'the first full sync',
   daily_sync: 'the daily full sync',
   deprovisioning_due: 'a deprovisioning delay ends',
+  quarantined: 'a probe of the app, which is quarantined (full syncs wait until it answers)',
   held: 'None: a run is held by the deletion guard until a super-admin allows or cancels it',
   needs_reauthorization: 'None until autoprov is re-authorized',
   not_active: 'None: provisioning is off',
