@@ -65,6 +65,8 @@ export interface RunRequest {
   carryOutTimers?: boolean;
   /** E-20: every SCIM request and answer of this run is kept with it, secrets masked. */
   captureExchanges?: boolean;
+  /** E-16: a super-admin asked: operations the app refused before are sent again too. */
+  retryRefused?: boolean;
 }
 
 type Counts = Record<string, number>;
