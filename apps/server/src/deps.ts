@@ -38,4 +38,4 @@ export interface AppsSettings {
   oauthClients: Partial<Record<string, { clientId: string; clientSecret: string }>>;
 }
 
-export type ProvisioningControl = Pick<ProvisioningScheduler, 'requestRun' | 'requestUserRun' | 'allowHeldRun' | 'cancelHeldRun'>;
+export type ProvisioningControl = Pick<ProvisioningScheduler, 'requestRun' | 'requestUserRun' | 'allowHeldRun' | 'cancelHeldRun' | 'probe' | 'retryUser'>;

@@ -26,6 +26,7 @@ import {
   configurationAudit,
   deprovisionTimers,
   directoryGroups,
+  escrowedOperations,
   orgUnits,
   pendingAuthorizations,
   provisionedAccounts,
@@ -39,7 +40,7 @@ import {
   type DbOrTx,
 } from '@autoprov/db';
 import type { Actor } from '@autoprov/directory';
-import { nextRunOf } from '@autoprov/engine';
+import { earliestTimerOf, healthOf, nextRunOf } from '@autoprov/engine';
 import type { AppsSettings, ServerDeps } from '../deps.js';
 
 export type ConfigurationRow = typeof appConfigurations.$inferSelect;
@@ -132,7 +133,7 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: Aut
   const last = runs.find((r) => r.endedAt !== null) ?? null;
   const held = row.heldRunId ? (runs.find((r) => r.id === row.heldRunId) ?? null) : null;
   const pendingTimers = db
-    .select({ n: sql<number>`count(*)`, next: sql<number | null>`min(${deprovisionTimers.dueAt})` })
+    .select({ n: sql<number>`count(*)` })
     .from(deprovisionTimers)
     .where(eq(deprovisionTimers.configurationId, row.id))
     .get();
@@ -148,7 +149,9 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: Aut
     .where(eq(provisionedAccounts.configurationId, row.id))
     .get();
   const now = clock.now();
-  const nextRun = nextRunOf(row, pendingTimers?.next == null ? null : new Date(pendingTimers.next), now);
+  const health = healthOf(db, row.id);
+  // The scheduler's own view: a timer whose operation failed waits on the escrow schedule (E-16).
+  const nextRun = nextRunOf(row, earliestTimerOf(db, row.id), now, undefined, health);
   // A run already due starts at the scheduler's next look: "now", not a time in the past.
   const nextRunAt = nextRun.at ? new Date(Math.max(now.getTime(), nextRun.at.getTime())).toISOString() : null;
   const parsedRules = deprovisioningInputSchema.safeParse({ ...defaultDeprovisioning, ...(row.deprovisioning ?? {}) });
@@ -173,7 +176,42 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: Aut
     pendingTimers: pendingTimers?.n ?? 0,
     failuresLast24h: failures?.n ?? 0,
     accounts: accounts?.n ?? 0,
+    quarantine: health?.quarantinedAt
+      ? {
+          since: health.quarantinedAt.toISOString(),
+          reason: health.quarantineReason ?? '',
+          lastErrors: health.recentErrors,
+          probes: health.probes,
+          lastProbeAt: health.lastProbeAt?.toISOString() ?? null,
+          nextProbeAt: health.nextProbeAt?.toISOString() ?? null,
+        }
+      : null,
+    escrow: escrowView(db, row.id),
   };
+}
+
+/** E-16: how many users wait for a retry, and the first of them (due soonest; refusals last). */
+function escrowView(db: AppDatabase, configurationId: string): Configuration['escrow'] {
+  const where = eq(escrowedOperations.configurationId, configurationId);
+  const total = db.select({ n: sql<number>`count(*)` }).from(escrowedOperations).where(where).get()?.n ?? 0;
+  const items = db
+    .select()
+    .from(escrowedOperations)
+    .where(where)
+    .orderBy(sql`${escrowedOperations.nextAttemptAt} is null`, escrowedOperations.nextAttemptAt, escrowedOperations.userEmail)
+    .limit(20)
+    .all()
+    .map((e) => ({
+      userId: e.directoryUserId,
+      userEmail: e.userEmail,
+      operation: e.operation,
+      kind: e.kind,
+      attempts: e.attempts,
+      lastError: e.lastError,
+      lastAttemptAt: e.lastAttemptAt.toISOString(),
+      nextAttemptAt: e.nextAttemptAt?.toISOString() ?? null,
+    }));
+  return { total, items };
 }
 
 export function appDetail(deps: Deps, key: string, authorizationOf: (row: ConfigurationRow) => AuthorizationSummary): AppDetail {

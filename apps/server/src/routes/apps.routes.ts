@@ -24,6 +24,7 @@ import {
 } from '@autoprov/contract';
 import type { Actor } from '@autoprov/directory';
 import { ssoSettings } from '@autoprov/db';
+import { healthOf, loadEscrow } from '@autoprov/engine';
 import { eq } from 'drizzle-orm';
 import { stream } from 'hono/streaming';
 import { requireAdmin } from '../auth/middleware.js';
@@ -283,6 +284,27 @@ export function appsRoutes(deps: ServerDeps) {
         const runId = deps.provisioning.allowHeldRun(row.id);
         if (!runId) throw new AppError('conflict', 'No run is held for this app.');
         configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run allowed', 'The run goes ahead with the suspensions and deletions it planned.');
+        return c.json({ runId }, 202);
+      })
+      // E-17 "Retry now": one probe of a quarantined app, at once; it leaves quarantine if the app answers.
+      .post('/:key/configuration/quarantine/retry', keyParam, async (c) => {
+        const { key } = c.req.valid('param');
+        const row = configurationOf(key);
+        if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: turn it on first.');
+        if (!healthOf(db, row.id)?.quarantinedAt) throw new AppError('conflict', 'This app is not quarantined.');
+        const result = await deps.provisioning.probe(row.id);
+        configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Quarantine: retry now', result.message);
+        return c.json(result);
+      })
+      // E-16: a super-admin asks to try one user's failed operation again now (a refused one too).
+      .post('/:key/configuration/escrow/:userId/retry', validate('param', z.object({ key: z.string().min(1).max(64), userId: z.string().min(1).max(200) })), (c) => {
+        const { key, userId } = c.req.valid('param');
+        const row = configurationOf(key);
+        if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: turn it on first.');
+        const escrowed = loadEscrow(db, row.id, [userId]).get(userId);
+        if (!escrowed) throw new AppError('not_found', 'No failed operation waits for this user.');
+        const runId = deps.provisioning.retryUser(row.id, userId);
+        configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Failed operation retried', escrowed.userEmail);
         return c.json({ runId }, 202);
       })
       .post('/:key/configuration/held-run/cancel', keyParam, (c) => {
