@@ -7,6 +7,7 @@ import {
   impactSchema,
   endpointCheckSchema,
   mappingPreviewSchema,
+  probeResultSchema,
   reportPageSchema,
   syncRunPageSchema,
   startAuthorizationResultSchema,
@@ -106,6 +107,30 @@ function useRunStarter(key: string, path: string, body: (input: { dryRun: boolea
 
 export const useSyncNow = (key: string) => useRunStarter(key, '/configuration/sync', (input) => input);
 export const useAllowHeldRun = (key: string) => useRunStarter(key, '/configuration/held-run/allow', () => ({}));
+
+/** E-17 "Retry now": one probe of the quarantined app; the page then shows where it stands. */
+export function useRetryQuarantined(key: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post(`${base(key)}/configuration/quarantine/retry`, probeResultSchema, {}),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['apps', key], exact: true });
+      await queryClient.invalidateQueries({ queryKey: ['apps', key, 'history'] });
+    },
+  });
+}
+
+/** E-16: one user's failed operation tried again now. */
+export function useRetryEscrowed(key: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) => api.post(`${base(key)}/configuration/escrow/${encodeURIComponent(userId)}/retry`, syncRunStartedSchema, {}),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['apps', key], exact: true });
+      await queryClient.invalidateQueries({ queryKey: ['apps', key, 'history'] });
+    },
+  });
+}
 
 export const useRun = (key: string, runId: string | null) =>
   useQuery({

@@ -86,3 +86,17 @@ export function nextRunText(config: Pick<Configuration, 'nextRunAt' | 'nextRunRe
   const when = at <= now + 5_000 ? 'Now' : formatTime(config.nextRunAt);
   return `${when}: ${nextRunWhy[config.nextRunReason]} (directory changes are sent within seconds in between)`;
 }
+
+/** E-16: an operation waiting to be tried again, by kind. */
+export const operationLabels: Record<string, string> = {
+  create: 'Create the account',
+  update: 'Update the account',
+  unsuspend: 'Unsuspend the account',
+  suspend: 'Suspend the account',
+  delete: 'Delete the account',
+};
+
+/** E-16 in a report: which attempt this was, and when the next one is. */
+export function attemptText(attempt: number, nextAttemptAt: string | null): string {
+  return `(attempt ${attempt}; ${nextAttemptAt ? `next try at ${formatTime(nextAttemptAt)}` : 'not retried on a schedule'})`;
+}

@@ -20,6 +20,7 @@ import {
 import { countsText, formatTime, nextRunText, runStateLabels, stateLabels } from './labels';
 import { PeopleList, whenText } from './impact-summary';
 import { SyncProgress } from './sync-progress';
+import { EscrowList, QuarantineNotice } from './app-health';
 
 type Dialog = 'activate' | 'disable' | 'delete' | 'allow' | 'cancel' | null;
 
@@ -127,6 +128,7 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
           ) : null}
         </div>
       ) : null}
+      {config.quarantine && active ? <QuarantineNotice appKey={key} appName={detail.app.name} quarantine={config.quarantine} /> : null}
       {failure ? <ErrorState error={failure} /> : null}
 
       <dl className="details">
@@ -149,6 +151,7 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
       </dl>
 
       {shownRun ? <SyncProgress run={shownRun} /> : null}
+      <EscrowList appKey={key} escrow={config.escrow} />
 
       {canWrite ? (
         <>

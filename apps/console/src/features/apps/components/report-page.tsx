@@ -14,7 +14,7 @@ import { Page } from '../../../components/ui/page';
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/states';
 import { useDebounced } from '../../../lib/use-debounced';
 import { reportCsvHref, useApp, useReport, useRun } from '../api/apps';
-import { countsText, formatTime, runStateLabels, triggerLabels } from './labels';
+import { attemptText, countsText, formatTime, runStateLabels, triggerLabels } from './labels';
 import { SyncProgress } from './sync-progress';
 
 const isResult = (v: string | null): v is NonNullable<ReportFilter['result']> => (reportResults as readonly (string | null)[]).includes(v);
@@ -170,7 +170,10 @@ export function ReportPage() {
                         <td>
                           <Changes changes={line.changes} entry={app.data?.app} />
                         </td>
-                        <td>{line.reason}</td>
+                        <td>
+                          {line.reason}
+                          {line.attempt ? <span className="muted"> {attemptText(line.attempt, line.nextAttemptAt)}</span> : null}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
