@@ -8,7 +8,7 @@ import type { DemoApp } from '@autoprov/demo-app';
 import { startFiveHundredGateway, startScimmyServer } from '@autoprov/scim-client/testing';
 import { SecretBox } from '@autoprov/secrets';
 import { appConnector, storeCredentials } from './app-connection.js';
-import { healthOf } from './quarantine.js';
+import { healthOf } from './store.js';
 import type { AlertPort, AlertSignal } from './ports.js';
 import { ProvisioningScheduler } from './scheduler.js';
 import { day, engineFixture } from './test-support.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escrowKindOf, nextEscrowAttempt, operationFingerprint, waitsForChange, type EscrowRow } from './escrow.js';
+import { escrowKindOf, nextEscrowAttempt, operationFingerprint, waitsForChange } from './escrow.js';
+import type { EscrowRow } from './store.js';
 import { assessRun, probeDelayMs, quarantineVerdict } from './quarantine.js';
 
 const t0 = new Date('2026-11-24T09:00:00Z');

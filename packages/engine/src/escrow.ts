@@ -1,8 +1,8 @@
-import { and, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
-import { escrowedOperations, type AppDatabase } from '@autoprov/db';
+import type { AppDatabase } from '@autoprov/db';
 import type { EscrowKind } from '@autoprov/contract';
 import type { Operation } from './model.js';
 import type { AppFailureKind } from './ports.js';
+import { clearEscrow, loadEscrow, loadEscrowRow, saveEscrowRow, type EscrowRow } from './store.js';
 
 const minute = 60 * 1000;
 const hour = 60 * minute;
@@ -54,8 +54,6 @@ export function operationFingerprint(op: Operation): string {
   }
 }
 
-export type EscrowRow = typeof escrowedOperations.$inferSelect;
-
 /** One failed attempt, as the report line and the app's page tell it. */
 export interface EscrowAttempt {
   attempt: number;
@@ -72,85 +70,25 @@ export function escrowFailure(
   entry: { configurationId: string; userEmail: string; op: Operation; failure: AppFailureKind | 'unknown'; reason: string; at: Date },
 ): EscrowAttempt {
   const { configurationId, op, at } = entry;
-  const existing = db
-    .select()
-    .from(escrowedOperations)
-    .where(and(eq(escrowedOperations.configurationId, configurationId), eq(escrowedOperations.directoryUserId, op.userId)))
-    .get();
+  const existing = loadEscrowRow(db, configurationId, op.userId);
   const kind = escrowKindOf(entry.failure);
   const attempt = (existing?.attempts ?? 0) + 1;
   const firstFailedAt = existing?.firstFailedAt ?? at;
   const nextAttemptAt = kind === 'transient' ? nextEscrowAttempt(attempt, firstFailedAt, at) : null;
-  const row = {
+  saveEscrowRow(db, {
+    configurationId,
+    directoryUserId: op.userId,
     userEmail: entry.userEmail,
     operation: op.kind,
     kind,
     fingerprint: operationFingerprint(op),
     attempts: attempt,
     lastError: entry.reason,
+    firstFailedAt,
     lastAttemptAt: at,
     nextAttemptAt,
-  };
-  db.insert(escrowedOperations)
-    .values({ configurationId, directoryUserId: op.userId, firstFailedAt, ...row })
-    .onConflictDoUpdate({ target: [escrowedOperations.configurationId, escrowedOperations.directoryUserId], set: row })
-    .run();
+  });
   return { attempt, nextAttemptAt, kind };
-}
-
-/** The user's pending work is done (or no longer needed): out of escrow. */
-export function clearEscrow(db: AppDatabase, configurationId: string, userIds: string[]) {
-  for (let i = 0; i < userIds.length; i += 500) {
-    db.delete(escrowedOperations)
-      .where(and(eq(escrowedOperations.configurationId, configurationId), inArray(escrowedOperations.directoryUserId, userIds.slice(i, i + 500))))
-      .run();
-  }
-}
-
-/** The escrowed operations of these users (all of them when `userIds` is missing). */
-export function loadEscrow(db: AppDatabase, configurationId: string, userIds?: string[]): Map<string, EscrowRow> {
-  const rows: EscrowRow[] = [];
-  const query = (only: string[] | null) =>
-    db
-      .select()
-      .from(escrowedOperations)
-      .where(and(eq(escrowedOperations.configurationId, configurationId), only ? inArray(escrowedOperations.directoryUserId, only) : undefined))
-      .all();
-  if (!userIds) rows.push(...query(null));
-  else for (let i = 0; i < userIds.length; i += 500) rows.push(...query(userIds.slice(i, i + 500)));
-  return new Map(rows.map((r) => [r.directoryUserId, r]));
-}
-
-/** E-16: the users whose next attempt is due, oldest first, a bounded number per retry run. */
-export function dueEscrowUsers(db: AppDatabase, configurationId: string, now: Date, limit = 500): string[] {
-  return db
-    .select({ userId: escrowedOperations.directoryUserId })
-    .from(escrowedOperations)
-    .where(and(eq(escrowedOperations.configurationId, configurationId), isNotNull(escrowedOperations.nextAttemptAt), lte(escrowedOperations.nextAttemptAt, now)))
-    .orderBy(escrowedOperations.nextAttemptAt)
-    .limit(limit)
-    .all()
-    .map((r) => r.userId);
-}
-
-/** Every user waiting for a transient retry, whatever its time (an app that came back). */
-export function transientEscrowUsers(db: AppDatabase, configurationId: string): string[] {
-  return db
-    .select({ userId: escrowedOperations.directoryUserId })
-    .from(escrowedOperations)
-    .where(and(eq(escrowedOperations.configurationId, configurationId), eq(escrowedOperations.kind, 'transient')))
-    .all()
-    .map((r) => r.userId);
-}
-
-/** When the first escrowed operation is due, if any (L-5). */
-export function earliestEscrowAttempt(db: AppDatabase, configurationId: string): Date | null {
-  const row = db
-    .select({ next: sql<number | null>`min(${escrowedOperations.nextAttemptAt})` })
-    .from(escrowedOperations)
-    .where(eq(escrowedOperations.configurationId, configurationId))
-    .get();
-  return row?.next == null ? null : new Date(row.next);
 }
 
 /**

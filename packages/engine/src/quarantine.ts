@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
-import { configurationHealth, escrowedOperations, type AppDatabase } from '@autoprov/db';
+import type { AppDatabase } from '@autoprov/db';
 import { nextEscrowAttempt } from './escrow.js';
+import { healthOf, makeEscrowDue, saveHealth, type HealthRow } from './store.js';
 
 const minute = 60 * 1000;
 const hour = 60 * minute;
@@ -47,19 +47,6 @@ export function quarantineVerdict(h: RunHealth, streak: number): string | null {
 /** E-17: the wait before the next probe after `probes` failed ones: 5 minutes, doubling up to 6 hours. */
 export function probeDelayMs(probes: number): number {
   return Math.min(slowestProbeMs, firstProbeMs * 2 ** Math.max(0, probes));
-}
-
-export type HealthRow = typeof configurationHealth.$inferSelect;
-
-export function healthOf(db: AppDatabase, configurationId: string): HealthRow | null {
-  return db.select().from(configurationHealth).where(eq(configurationHealth.configurationId, configurationId)).get() ?? null;
-}
-
-function saveHealth(db: AppDatabase, configurationId: string, values: Partial<Omit<HealthRow, 'configurationId'>>) {
-  db.insert(configurationHealth)
-    .values({ configurationId, ...values })
-    .onConflictDoUpdate({ target: configurationHealth.configurationId, set: values })
-    .run();
 }
 
 const withError = (row: HealthRow | null, message: string | null, at: Date) =>
@@ -114,9 +101,6 @@ export function recordFailedProbe(db: AppDatabase, configurationId: string, erro
 export function leaveQuarantine(db: AppDatabase, configurationId: string, now: Date) {
   db.transaction(() => {
     saveHealth(db, configurationId, { failingStreak: 0, backoffUntil: null, quarantinedAt: null, quarantineReason: null, probes: 0, lastProbeAt: now, nextProbeAt: null, recentErrors: [] });
-    db.update(escrowedOperations)
-      .set({ nextAttemptAt: now })
-      .where(and(eq(escrowedOperations.configurationId, configurationId), eq(escrowedOperations.kind, 'transient')))
-      .run();
+    makeEscrowDue(db, configurationId, now);
   });
 }

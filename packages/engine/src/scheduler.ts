@@ -1,11 +1,10 @@
 import { and, eq, inArray, notExists, sql } from 'drizzle-orm';
 import { appConfigurations, deprovisionTimers, escrowedOperations, syncRuns, type AppDatabase } from '@autoprov/db';
 import type { ConfigurationState, NextRunReason, SyncTrigger } from '@autoprov/contract';
-import { dueEscrowUsers, transientEscrowUsers } from './escrow.js';
 import { executeRun, signalAlert, type ExecutorDeps, type RunRequest } from './executor.js';
 import { AppCallError } from './ports.js';
-import { healthOf, leaveQuarantine, recordFailedProbe } from './quarantine.js';
-import { createRun, recordRunFailure, updateRun } from './store.js';
+import { leaveQuarantine, recordFailedProbe } from './quarantine.js';
+import { createRun, dueEscrowUsers, healthOf, recordRunFailure, transientEscrowUsers, updateRun } from './store.js';
 
 export interface SchedulerOptions {
   /** How often to look for directory changes and due timers (E-11: within seconds). */

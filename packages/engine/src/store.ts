@@ -226,3 +226,5 @@ export function pruneSyncHistory(db: AppDatabase, now: Date, keepDays = 90): num
     .where(and(lt(syncRuns.requestedAt, cutoff), inArray(syncRuns.state, ['succeeded', 'partly_failed', 'failed'])))
     .run().changes;
 }
+
+export * from './store/escrow.js';

@@ -26,7 +26,6 @@ import {
   configurationAudit,
   deprovisionTimers,
   directoryGroups,
-  escrowedOperations,
   orgUnits,
   pendingAuthorizations,
   provisionedAccounts,
@@ -40,7 +39,7 @@ import {
   type DbOrTx,
 } from '@autoprov/db';
 import type { Actor } from '@autoprov/directory';
-import { earliestTimerOf, healthOf, nextRunOf } from '@autoprov/engine';
+import { earliestTimerOf, escrowSummary, healthOf, nextRunOf } from '@autoprov/engine';
 import type { AppsSettings, ServerDeps } from '../deps.js';
 
 export type ConfigurationRow = typeof appConfigurations.$inferSelect;
@@ -192,16 +191,10 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: Aut
 
 /** E-16: how many users wait for a retry, and the first of them (due soonest; refusals last). */
 function escrowView(db: AppDatabase, configurationId: string): Configuration['escrow'] {
-  const where = eq(escrowedOperations.configurationId, configurationId);
-  const total = db.select({ n: sql<number>`count(*)` }).from(escrowedOperations).where(where).get()?.n ?? 0;
-  const items = db
-    .select()
-    .from(escrowedOperations)
-    .where(where)
-    .orderBy(sql`${escrowedOperations.nextAttemptAt} is null`, escrowedOperations.nextAttemptAt, escrowedOperations.userEmail)
-    .limit(20)
-    .all()
-    .map((e) => ({
+  const { total, items } = escrowSummary(db, configurationId);
+  return {
+    total,
+    items: items.map((e) => ({
       userId: e.directoryUserId,
       userEmail: e.userEmail,
       operation: e.operation,
@@ -210,8 +203,8 @@ function escrowView(db: AppDatabase, configurationId: string): Configuration['es
       lastError: e.lastError,
       lastAttemptAt: e.lastAttemptAt.toISOString(),
       nextAttemptAt: e.nextAttemptAt?.toISOString() ?? null,
-    }));
-  return { total, items };
+    })),
+  };
 }
 
 export function appDetail(deps: Deps, key: string, authorizationOf: (row: ConfigurationRow) => AuthorizationSummary): AppDetail {
