@@ -16,13 +16,14 @@ import { authorizeTestDemoApp, demoClient, startTestDemoApp } from './testing/ta
 
 const minute = 60 * 1000;
 
-/** The alerts the engine raised and ended, in order (L-7), as the server's alert center hears them. */
+/** The quarantine alerts the engine raised and ended, in order (L-7), as the server's alert center hears them. */
 function alertLog(): AlertPort & { events: string[] } {
   const events: string[] = [];
   return {
     events,
-    started: (s: AlertSignal) => void events.push(`started ${s.kind}`),
-    ended: (kind: AlertKind) => void events.push(`ended ${kind}`),
+    started: (s: AlertSignal) => void (s.kind === 'quarantined' && events.push(`started ${s.kind}`)),
+    // Every run that goes well ends the episodes it could end; only those that were open count here.
+    ended: (kind: AlertKind) => void (kind === 'quarantined' && events.at(-1) === 'started quarantined' && events.push(`ended ${kind}`)),
   };
 }
 

@@ -105,8 +105,9 @@ export function waitsForChange(escrowed: EscrowRow | undefined, op: Operation, r
  */
 export class RunEscrow {
   private escrowed = new Map<string, EscrowRow>();
-  /** Transient failures of this run (E-17 counts them). */
+  /** Transient failures of this run (E-17 counts them), and the last reason an app gave. */
   transientFailures = 0;
+  lastError: string | null = null;
 
   constructor(
     private readonly db: AppDatabase,
@@ -140,6 +141,7 @@ export class RunEscrow {
   failed(entry: { op: Operation; userEmail: string; failure: AppFailureKind | 'unknown'; reason: string; at: Date }): EscrowAttempt {
     const attempt = escrowFailure(this.db, { configurationId: this.configurationId, ...entry });
     if (attempt.kind === 'transient') this.transientFailures++;
+    this.lastError = entry.reason;
     return attempt;
   }
 }

@@ -8,8 +8,10 @@ import { planTeams } from './teams.js';
 import { WriteBatcher } from './write-batcher.js';
 import { AppCallError, type AlertPort, type AlertSignal, type AppForOptions, type AppPort, type Clock, type DirectoryPort, type DirectoryPortUser, type RemoteAccount } from './ports.js';
 import {
+  clearEscrow,
   countAccounts,
   createRun,
+  loadEscrow,
   loadAccountsInRange,
   loadTimersInRange,
   type UserIdRange,
@@ -23,6 +25,8 @@ import {
   type ReportLine,
 } from './store.js';
 import { exchangeRecorder } from './exchanges.js';
+import { RunEscrow } from './escrow.js';
+import { recordRunHealth, type RunHealth } from './quarantine.js';
 
 export interface ExecutorDeps {
   db: AppDatabase;
@@ -90,6 +94,7 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
   const counts: Counts = {};
   const count = (key: string) => (counts[key] = (counts[key] ?? 0) + 1);
   let batcher: WriteBatcher | null = null;
+  let escrow: RunEscrow | null = null;
 
   try {
     const loaded = loadConfiguration(db, request.configurationId);
@@ -97,7 +102,7 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
     const { row, planConfiguration, availability } = loaded;
 
     // A change-driven run without readUsers reads everyone; one user on demand is that user only (E-20).
-    const only = request.onlyUserIds && (deps.directory.readUsers || request.trigger === 'on_demand') ? request.onlyUserIds : undefined;
+    const only = request.onlyUserIds && (deps.directory.readUsers || request.trigger === 'on_demand' || request.trigger === 'retry') ? request.onlyUserIds : undefined;
     const appOptions: AppForOptions = request.captureExchanges ? { onExchange: exchangeRecorder(db, runId, clock) } : {};
     const now = clock.now();
     const fireAll = request.carryOutTimers ?? false;
@@ -167,12 +172,14 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
           existing = null;
         }
       }
-      const ctx: RunContext = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf: new Map(), existing, writes: new WriteBatcher(db) };
+      escrow = new RunEscrow(db, row.id, request.retryRefused ?? false);
+      const ctx: RunContext = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf: new Map(), existing, writes: new WriteBatcher(db), escrow };
       batcher = ctx.writes;
       let lastProgress = Date.now();
       // Pass 2: the kept plan, or the directory read and planned again, a page at a time.
       for await (const chunk of kept ?? source.chunks()) {
         ctx.emailOf = chunk.emailOf;
+        escrow.forUsers(chunk.emailOf.keys(), chunk.operations);
         const byUser = new Map<string, Operation[]>();
         for (const op of chunk.operations) {
           const list = byUser.get(op.userId);
@@ -181,6 +188,11 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
         }
         await forEachConcurrently([...byUser.values()], deps.concurrency ?? 8, async (ops) => {
           for (const op of ops) {
+            // E-16: a refusal that would be sent again unchanged waits for a change.
+            if (escrow!.waits(op)) {
+              count('waiting_for_change');
+              continue;
+            }
             const outcome = await carryOut(ctx, op);
             if (outcome) count(outcome);
             if (op.kind !== 'start_timer' && op.kind !== 'cancel_timer') done++;
@@ -195,15 +207,18 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
       await syncTeams({ ...ctx, users: source.users ?? [], only }, count);
     } else if (teamsFollowGroups) {
       const app = await deps.appFor(row.id, appOptions);
-      const ctx: RunContext = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf: new Map(), existing: null, writes: new WriteBatcher(db) };
+      const ctx: RunContext = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf: new Map(), existing: null, writes: new WriteBatcher(db), escrow: null };
       await syncTeams({ ...ctx, users: source.users ?? [], only }, count);
     }
 
+    // E-16: nothing left to do for the run's users: whatever they had in escrow is settled.
+    if (totals.operations === 0) clearEscrow(db, row.id, only ?? [...loadEscrow(db, row.id).keys()]);
     if (totals.withheld) counts.deprovisioning_withheld = 1;
     if (batcher && batcher.errors.length > 0) counts.unrecorded = batcher.errors.length;
     const failed = counts.failed ?? 0;
-    const state = failed === 0 ? 'succeeded' : failed === totals.appCalls ? 'failed' : 'partly_failed';
+    const state = failed === 0 ? 'succeeded' : failed === done ? 'failed' : 'partly_failed';
     updateRun(db, runId, { state, endedAt: clock.now(), counts, done });
+    noteHealth(deps, row.id, runId, { operations: done, succeeded: done - failed, transientFailures: escrow?.transientFailures ?? 0, stoppedTransient: false }, escrow?.lastError ?? null);
     // L-7: a partly failed run opens an episode that lasts until a run succeeds. A run that got
     // this far ran on an active configuration (none starts while it needs re-authorization), so
     // a lost-authorization episode is over (M-5).
@@ -213,7 +228,7 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
       signalAlert(deps, { ended: 'run_partly_failed', configurationId: row.id });
     }
     if (state !== 'failed') signalAlert(deps, { ended: 'needs_reauthorization', configurationId: row.id });
-    if (request.trigger !== 'change' && request.trigger !== 'on_demand') {
+    if (request.trigger !== 'change' && request.trigger !== 'on_demand' && request.trigger !== 'retry') {
       db.update(appConfigurations).set({ lastFullSyncAt: now }).where(eq(appConfigurations.id, row.id)).run();
     }
   } catch (err) {
@@ -234,7 +249,11 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
     }
     updateRun(db, runId, { state: 'failed', endedAt: clock.now(), counts, error: message });
     // A run that stopped is a failure of its own (E-8, L-5), whoever it had reached.
-    if (!request.dryRun) recordRunFailure(db, request.configurationId, runId, message, clock.now());
+    if (!request.dryRun) {
+      recordRunFailure(db, request.configurationId, runId, message, clock.now());
+      const stoppedTransient = err instanceof AppCallError && err.kind === 'transient';
+      noteHealth(deps, request.configurationId, runId, { operations: 0, succeeded: 0, transientFailures: 0, stoppedTransient }, message);
+    }
   }
   return runId;
 }
@@ -383,10 +402,34 @@ interface RunContext {
   /** The app's accounts by lower-cased userName, when the run read them all up front. */
   existing: Map<string, RemoteAccount> | null;
   writes: WriteBatcher;
+  /** E-16: the run's escrow (null where nothing is escrowed: teams). */
+  escrow: RunEscrow | null;
+}
+
+/**
+ * E-17: what this run says about the app's health goes on record; quarantine starts (alerted
+ * once per episode) or ends here when a run shows it.
+ */
+function noteHealth(deps: ExecutorDeps, configurationId: string, runId: string, health: RunHealth, lastError: string | null) {
+  const { quarantined, recovered } = recordRunHealth(deps.db, configurationId, health, lastError, deps.clock.now());
+  if (quarantined) {
+    signalAlert(deps, { kind: 'quarantined', configurationId, runId, message: `The app was quarantined: ${quarantined} Runs turn into light probes until it answers again.` });
+  }
+  if (recovered) signalAlert(deps, { ended: 'quarantined', configurationId });
+}
+
+/** Carries out one operation; a user's escrowed work that went through leaves escrow (E-16). */
+async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> {
+  const outcome = await carryOutOnce(ctx, op);
+  if (outcome && outcome !== 'failed') {
+    const clear = ctx.escrow?.succeeded(op.userId);
+    if (clear) ctx.writes.write(clear);
+  }
+  return outcome;
 }
 
 /** Carries out one operation; returns the count it adds to (`created`, `failed`, …). */
-async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> {
+async function carryOutOnce(ctx: RunContext, op: Operation): Promise<string | null> {
   const { deps, app, runId, configurationId } = ctx;
   const { db, clock } = deps;
   const userEmail = ctx.emailOf.get(op.userId) ?? '';
@@ -487,7 +530,12 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
   } catch (err) {
     if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
     const reason = err instanceof AppCallError ? err.reason : (err as Error).message;
-    ctx.writes.write(() => record({ action: op.kind, result: 'failed', changes: sentBy(op).changes, reason }, 'failure', reason));
+    const failure = err instanceof AppCallError ? err.kind : 'unknown';
+    ctx.writes.write(() => {
+      // E-16: one attempt, one Failure event; the report line says which attempt and when the next is.
+      const attempt = ctx.escrow?.failed({ op, userEmail, failure, reason, at: clock.now() });
+      record({ action: op.kind, result: 'failed', changes: sentBy(op).changes, reason, attempt: attempt?.attempt ?? null, nextAttemptAt: attempt?.nextAttemptAt ?? null }, 'failure', reason);
+    });
     return 'failed';
   }
 }
