@@ -33,6 +33,8 @@ export interface TestServerOptions {
   idleTimeoutMs?: number;
   /** L-7: how alert deliveries are retried (tests keep it short). */
   alertRetry?: RetryPolicy;
+  /** How long the SCIM client waits between retries of a failed request (tests of a down app keep it short). */
+  appBackoffMs?: number;
 }
 
 /** A freshly migrated in-memory database with the demo organisation, and the app on top. */
@@ -47,7 +49,7 @@ export function testServer(options: TestServerOptions = {}) {
   // Journeys against the demo app are not about pacing (E-18 has tests of its own): the
   // limits these tests were written for, not GoTo's 10 requests a second.
   const scheduler = new ProvisioningScheduler(
-    { db: store.db, clock: systemClock, directory: builtInDirectory(store.db), appFor: appConnector(store.db, secrets, { requestsPerSecond: 50, concurrency: 8 }), alerts },
+    { db: store.db, clock: systemClock, directory: builtInDirectory(store.db), appFor: appConnector(store.db, secrets, { requestsPerSecond: 50, concurrency: 8, ...(options.appBackoffMs ? { backoffMs: options.appBackoffMs } : {}) }), alerts },
     { latestDirectoryChange: () => latestChangeId(store.db) },
   );
   const googleSync = new GoogleDirectorySync({ db: store.db, clock: systemClock, secrets, google: options.google ?? {}, logger: pino({ level: 'silent' }) });
