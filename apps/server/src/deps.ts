@@ -7,6 +7,7 @@ import type { GoogleEndpoints } from './directory-source/google-source.js';
 import type { SessionStore } from './auth/sessions.js';
 import type { SetupToken } from './auth/setup-token.js';
 import type { AlertCenter } from './alerts/alert-center.js';
+import type { AppsSettings } from './provisioning/catalog.js';
 
 /** What the routes are built from; tests assemble their own. */
 export interface ServerDeps {
@@ -31,11 +32,6 @@ export interface ServerDeps {
   trustedProxies: readonly string[];
 }
 
-export interface AppsSettings {
-  /** Per app key, where the vendor's services answer (replaces the demo app's address). */
-  vendorUrls: Partial<Record<string, string>>;
-  /** Per app key, autoprov's own OAuth client at the vendor (W-2). */
-  oauthClients: Partial<Record<string, { clientId: string; clientSecret: string }>>;
-}
+export type { AppsSettings };
 
 export type ProvisioningControl = Pick<ProvisioningScheduler, 'requestRun' | 'requestUserRun' | 'allowHeldRun' | 'cancelHeldRun' | 'probe' | 'retryUser'>;

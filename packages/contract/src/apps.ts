@@ -186,6 +186,9 @@ export const defaultDeprovisioning: DeprovisioningInput = {
   deleted: { delay: 'next_sync', action: 'suspend' },
 };
 
+/** W-6: the rules a configuration runs by; one that never saved any takes the defaults. */
+export const deprovisioningRulesOf = (saved: DeprovisioningInput | null): DeprovisioningInput => saved ?? defaultDeprovisioning;
+
 export const wizardStepInputSchema = z.object({ step: z.enum(wizardSteps) });
 
 /** W-8 and M-3: the switch. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { escrowedOperations, syncReportLines, syncRuns, usageEvents } from '@autoprov/db';
-import { changeUserStatus, createUser, latestChangeId, listUsers, systemActor, updateUser } from '@autoprov/directory';
+import { changeUserStatus, createUser, listUsers, systemActor, updateUser } from '@autoprov/directory';
 import { userInputSchema, type AlertKind } from '@autoprov/contract';
 import type { DemoApp } from '@autoprov/demo-app';
 import { startFiveHundredGateway, startScimmyServer } from '@autoprov/scim-client/testing';
@@ -67,7 +67,7 @@ describe('escrow and quarantine (E-16, E-17)', () => {
     f = engineFixture({ baseUrl: gateway.baseUrl, token: 'good', rules: { suspended: { delay: '1d', action: 'suspend' } } });
     alerts = alertLog();
     f.deps.alerts = alerts;
-    scheduler = new ProvisioningScheduler(f.deps, { latestDirectoryChange: () => latestChangeId(f.db) });
+    scheduler = new ProvisioningScheduler(f.deps);
     // The first full sync, with the app up.
     scheduler.tick();
     await scheduler.idle(f.configurationId);
@@ -190,7 +190,7 @@ describe('a permanent refusal (E-16)', () => {
       expiresAt: null,
     });
     const { runs, failures, escrow } = observe(f);
-    const scheduler = new ProvisioningScheduler(f.deps, { latestDirectoryChange: () => latestChangeId(f.db) });
+    const scheduler = new ProvisioningScheduler(f.deps);
     scheduler.tick();
     await scheduler.idle(f.configurationId);
     expect(failures()).toHaveLength(200);

@@ -17,7 +17,7 @@ import {
   type ServiceAccountKey,
 } from '@autoprov/google-directory';
 import type { SecretBox } from '@autoprov/secrets';
-import { audit } from '../provisioning/configurations.js';
+import { pauseAllActive } from '../provisioning/lifecycle.js';
 
 /** Where Google answers: Google itself, or a local stand-in in tests. */
 export interface GoogleEndpoints {
@@ -142,13 +142,7 @@ export async function connectGoogle(deps: Deps, input: GoogleConnectInput, actor
     throw new AppError('validation_failed', `Google returned no users for ${read.primaryDomain}: the switch was not made.`);
   }
   const now = deps.clock.now();
-  const paused = activeApps(deps.db);
-  deps.db.transaction((tx) => {
-    for (const appKey of paused) {
-      tx.update(appConfigurations).set({ state: 'disabled', updatedAt: now }).where(eq(appConfigurations.appKey, appKey)).run();
-      audit(tx, now, appKey, actor, 'Provisioning paused', `The directory was switched to Google Workspace (${read.primaryDomain}). Check the scope, run a dry run, then turn provisioning on again.`);
-    }
-  });
+  pauseAllActive(deps, actor, `The directory was switched to Google Workspace (${read.primaryDomain}). Check the scope, run a dry run, then turn provisioning on again.`);
   applyGoogleRead(deps.db, deps.clock, read, { connecting: true });
   sourceRow(deps.db);
   deps.db

@@ -3,11 +3,13 @@ import { and, eq, lt } from 'drizzle-orm';
 import * as oauth from 'openid-client';
 import { z } from 'zod';
 import { AppError, type BearerTokenInput, type CatalogEntry, type OAuthClientInput } from '@autoprov/contract';
-import { appConfigurations, pendingAuthorizations } from '@autoprov/db';
+import { appConfigurations, pendingAuthorizations, type ConfigurationRow } from '@autoprov/db';
 import type { Actor } from '@autoprov/directory';
 import { appCredentialsSchema, credentialsSummary, storeCredentials } from '@autoprov/engine';
 import type { ServerDeps } from '../deps.js';
-import { audit, reachStep, requireEntry, type ConfigurationRow } from './configurations.js';
+import { requireEntry } from './catalog.js';
+import { recordAuthorization } from './lifecycle.js';
+import { reachStep } from './wizard.js';
 
 type Deps = Pick<ServerDeps, 'db' | 'clock' | 'apps' | 'secrets' | 'publicUrl' | 'provisioning'>;
 
@@ -108,15 +110,8 @@ export function storeBearerToken(deps: Deps, row: ConfigurationRow, input: Beare
 }
 
 function afterAuthorized(deps: Deps, row: ConfigurationRow, actor: Actor, what: string) {
-  const now = deps.clock.now();
-  const reauthorized = row.state === 'needs_reauthorization';
-  deps.db
-    .update(appConfigurations)
-    .set({ authorizedBy: actor.label, authorizedAt: now, updatedAt: now, ...(reauthorized ? { state: 'active' as const } : {}) })
-    .where(eq(appConfigurations.id, row.id))
-    .run();
+  const { reauthorized } = recordAuthorization(deps, row, actor, what);
   reachStep(deps, row, 'endpoint');
-  audit(deps.db, now, row.appKey, actor, reauthorized ? 'Re-authorized' : what);
   // M-5: what changed while the app refused us arrives with a full pass.
   if (reauthorized) deps.provisioning.requestRun(row.id, 'reauthorization');
 }

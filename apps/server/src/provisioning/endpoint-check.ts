@@ -1,7 +1,7 @@
 import { AppError, type CatalogEntry } from '@autoprov/contract';
+import type { ConfigurationRow } from '@autoprov/db';
 import { checkAppConnection } from '@autoprov/engine';
 import type { ServerDeps } from '../deps.js';
-import type { ConfigurationRow } from './configurations.js';
 
 /** W-3: the endpoint answers as SCIM with the stored authorization, or a refusal in words on the field. */
 export async function checkEndpoint(deps: Pick<ServerDeps, 'db' | 'secrets'>, row: ConfigurationRow, entry: CatalogEntry, endpointUrl: string) {

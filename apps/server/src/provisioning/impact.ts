@@ -7,11 +7,10 @@ import {
   type Impact,
   type ScopeInput,
 } from '@autoprov/contract';
-import { deprovisionTimers, orgUnits, provisionedAccounts, syncRuns } from '@autoprov/db';
+import { deprovisionTimers, orgUnits, provisionedAccounts, syncRuns, type ConfigurationRow } from '@autoprov/db';
 import { builtInDirectory } from '@autoprov/directory';
 import { previewImpact, type ImpactEntry, type ImpactSide } from '@autoprov/engine';
 import type { ServerDeps } from '../deps.js';
-import type { ConfigurationRow } from './configurations.js';
 
 type Deps = Pick<ServerDeps, 'db' | 'clock'>;
 type Person = { email: string; name: string | null };

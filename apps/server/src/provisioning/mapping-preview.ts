@@ -1,8 +1,8 @@
 import { and, asc, eq, like } from 'drizzle-orm';
-import type { CatalogEntry } from '@autoprov/contract';
+import { defaultDeprovisioning, type CatalogEntry } from '@autoprov/contract';
 import { directoryUsers, domains } from '@autoprov/db';
 import { readSnapshotOf } from '@autoprov/directory';
-import { defaultRules, desiredAttributes, type DirectoryUserView } from '@autoprov/engine';
+import { desiredAttributes, type DirectoryUserView } from '@autoprov/engine';
 import type { ServerDeps } from '../deps.js';
 
 /** W-4: what one real directory user (an active one in the primary domain) would become. */
@@ -28,7 +28,7 @@ export function mappingPreview(deps: Pick<ServerDeps, 'db'>, entry: CatalogEntry
     scope: [],
     accessLevels: entry.accessLevels.map((l) => l.value),
     defaultAccessLevel: entry.defaultAccessLevel,
-    rules: defaultRules,
+    rules: defaultDeprovisioning,
   });
   return {
     user: { id: user.id, primaryEmail: user.primaryEmail },

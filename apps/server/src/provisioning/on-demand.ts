@@ -1,10 +1,10 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import { AppError, deprovisionReasons, type OnDemandPlan, type OnDemandRun, type ScopeCheck } from '@autoprov/contract';
-import { directoryGroups, syncReportLines } from '@autoprov/db';
+import { directoryGroups, syncReportLines, type ConfigurationRow } from '@autoprov/db';
 import { builtInDirectory } from '@autoprov/directory';
 import { loadExchanges, planForUser, type Operation, type UserPlan } from '@autoprov/engine';
 import type { ServerDeps } from '../deps.js';
-import { runOf, runView, type ConfigurationRow } from './configurations.js';
+import { runOf, runView } from './views.js';
 
 type Deps = Pick<ServerDeps, 'db' | 'clock'>;
 

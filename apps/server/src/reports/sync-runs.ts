@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
 import { AppError, reportField, type CatalogEntry, type ReportFilter, type ReportLine } from '@autoprov/contract';
-import { syncReportLines, syncRuns, type AppDatabase } from '@autoprov/db';
-import { runOf, runView } from '../provisioning/configurations.js';
+import { syncReportLines, syncRuns, type AppDatabase, type SyncRunRow } from '@autoprov/db';
+import { runOf, runView } from '../provisioning/views.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
 /** L-2: the runs of one app, newest first. */
@@ -106,7 +106,7 @@ export const lineView = (r: LineRow): ReportLine => ({
  * L-3: one page of a report. A page is named by the line it starts after (or ends before), so
  * a page link survives reloads and costs what the first page does.
  */
-export function reportPage(db: AppDatabase, run: typeof syncRuns.$inferSelect, filter: ReportFilter, cursor: string | undefined, pageSize: number) {
+export function reportPage(db: AppDatabase, run: SyncRunRow, filter: ReportFilter, cursor: string | undefined, pageSize: number) {
   const from = decodeLineKey(cursor);
   const rows = lineRows(db, run.id, filter, from, pageSize + 1);
   const more = rows.length > pageSize;

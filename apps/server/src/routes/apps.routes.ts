@@ -23,7 +23,7 @@ import {
   type SyncTrigger,
 } from '@autoprov/contract';
 import type { Actor } from '@autoprov/directory';
-import { ssoSettings } from '@autoprov/db';
+import { ssoSettings, type ConfigurationRow } from '@autoprov/db';
 import { healthOf, loadEscrow } from '@autoprov/engine';
 import { eq } from 'drizzle-orm';
 import { stream } from 'hono/streaming';
@@ -36,7 +36,12 @@ import { validationError } from '../lib/errors.js';
 import type { ServerDeps } from '../deps.js';
 import type { AppEnv, CurrentSession } from '../types.js';
 import { authorizationOf, startAuthorization, storeBearerToken } from '../provisioning/authorization.js';
-import * as configurations from '../provisioning/configurations.js';
+import { appDetail, findConfiguration, getRun, listApps, requireConfiguration } from '../provisioning/views.js';
+import { requireEntry } from '../provisioning/catalog.js';
+import { saveSso, setAvailability } from '../provisioning/app-settings.js';
+import { draftFor, finishSetup, reachStep, saveDeprovisioning, saveEndpoint, saveMapping, saveScope } from '../provisioning/wizard.js';
+import { deleteConfiguration, setActive } from '../provisioning/lifecycle.js';
+import { audit } from '../provisioning/audit-trail.js';
 import { checkEndpoint } from '../provisioning/endpoint-check.js';
 import { mappingPreview } from '../provisioning/mapping-preview.js';
 import * as impact from '../provisioning/impact.js';
@@ -59,37 +64,37 @@ async function bodyMatching<T extends z.ZodType>(c: Context, schema: T): Promise
 
 export function appsRoutes(deps: ServerDeps) {
   const { db } = deps;
-  const authorization = (row: configurations.ConfigurationRow) => authorizationOf(deps, row);
-  const detail = (key: string) => configurations.appDetail(deps, key, authorization);
+  const authorization = (row: ConfigurationRow) => authorizationOf(deps, row);
+  const detail = (key: string) => appDetail(deps, key, authorization);
   /** The app's provisioning configuration, or 404 (for an unknown app too). */
   const configurationOf = (key: string) => {
-    configurations.requireEntry(deps.apps, key);
-    return configurations.requireConfiguration(db, key);
+    requireEntry(deps.apps, key);
+    return requireConfiguration(db, key);
   };
   const rerunIfActive = (key: string, trigger: SyncTrigger) => {
-    const row = configurations.findConfiguration(db, key);
+    const row = findConfiguration(db, key);
     if (row?.state === 'active') deps.provisioning.requestRun(row.id, trigger);
   };
 
   return (
     new Hono<AppEnv>()
       .use(requireAdmin)
-      .get('/', (c) => c.json({ items: configurations.listApps(deps) }))
+      .get('/', (c) => c.json({ items: listApps(deps) }))
       .get('/:key', keyParam, (c) => c.json(detail(c.req.valid('param').key)))
 
       // W-1 and SPEC §1 availability
       .put('/:key/sso', keyParam, validate('json', ssoSettingsInputSchema), (c) => {
         const { key } = c.req.valid('param');
-        configurations.requireEntry(deps.apps, key);
+        requireEntry(deps.apps, key);
         const input = c.req.valid('json');
         checkIdpCertificate(input.certificate, deps.clock.now());
-        configurations.saveSso(deps, key, input, actorOf(c.var.session));
+        saveSso(deps, key, input, actorOf(c.var.session));
         return c.json(detail(key));
       })
       .put('/:key/availability', keyParam, validate('json', availabilityInputSchema), (c) => {
         const { key } = c.req.valid('param');
-        configurations.requireEntry(deps.apps, key);
-        configurations.setAvailability(deps, key, c.req.valid('json'), actorOf(c.var.session));
+        requireEntry(deps.apps, key);
+        setAvailability(deps, key, c.req.valid('json'), actorOf(c.var.session));
         // Turning the app off for a unit starts deprovisioning timers at once (W-6).
         rerunIfActive(key, 'availability_change');
         return c.json(detail(key));
@@ -98,22 +103,22 @@ export function appsRoutes(deps: ServerDeps) {
       // M-6: what the change would do, before it is made.
       .post('/:key/availability/preview', keyParam, validate('json', availabilityInputSchema), async (c) => {
         const { key } = c.req.valid('param');
-        configurations.requireEntry(deps.apps, key);
-        const row = configurations.findConfiguration(db, key);
+        requireEntry(deps.apps, key);
+        const row = findConfiguration(db, key);
         return c.json(row?.setupCompletedAt ? await impact.availabilityImpact(deps, row, c.req.valid('json')) : impact.noImpact(deps));
       })
 
       // The wizard (SPEC §2): a draft made on first use, each step saved on Continue.
       .post('/:key/configuration', keyParam, (c) => {
         const { key } = c.req.valid('param');
-        configurations.requireEntry(deps.apps, key);
+        requireEntry(deps.apps, key);
         if (!db.select().from(ssoSettings).where(eq(ssoSettings.appKey, key)).get()) throw new AppError('conflict', 'Set up SSO for this app first (W-1).');
-        configurations.draftFor(deps, key, actorOf(c.var.session));
+        draftFor(deps, key, actorOf(c.var.session));
         return c.json(detail(key), 201);
       })
       .put('/:key/configuration/step', keyParam, validate('json', wizardStepInputSchema), (c) => {
         const { key } = c.req.valid('param');
-        configurations.reachStep(deps, configurationOf(key), c.req.valid('json').step);
+        reachStep(deps, configurationOf(key), c.req.valid('json').step);
         return c.json(detail(key));
       })
       .post('/:key/configuration/authorization', keyParam, validate('json', startAuthorizationInputSchema), async (c) => {
@@ -128,51 +133,51 @@ export function appsRoutes(deps: ServerDeps) {
       })
       .post('/:key/configuration/endpoint/check', keyParam, validate('json', endpointInputSchema), async (c) => {
         const { key } = c.req.valid('param');
-        return c.json(await checkEndpoint(deps, configurationOf(key), configurations.requireEntry(deps.apps, key), c.req.valid('json').endpointUrl));
+        return c.json(await checkEndpoint(deps, configurationOf(key), requireEntry(deps.apps, key), c.req.valid('json').endpointUrl));
       })
       .put('/:key/configuration/endpoint', keyParam, validate('json', endpointInputSchema), async (c) => {
         const { key } = c.req.valid('param');
         const row = configurationOf(key);
         const { endpointUrl } = c.req.valid('json');
         // W-3: an endpoint that does not answer as a SCIM service is refused, not saved.
-        await checkEndpoint(deps, row, configurations.requireEntry(deps.apps, key), endpointUrl);
-        configurations.saveEndpoint(deps, row, { endpointUrl }, actorOf(c.var.session));
-        configurations.reachStep(deps, row, 'mapping');
+        await checkEndpoint(deps, row, requireEntry(deps.apps, key), endpointUrl);
+        saveEndpoint(deps, row, { endpointUrl }, actorOf(c.var.session));
+        reachStep(deps, row, 'mapping');
         return c.json(detail(key));
       })
       .put('/:key/configuration/mapping', keyParam, async (c) => {
         const { key } = c.req.valid('param');
-        const entry = configurations.requireEntry(deps.apps, key);
+        const entry = requireEntry(deps.apps, key);
         const row = configurationOf(key);
-        configurations.saveMapping(deps, row, await bodyMatching(c, mappingInputSchemaFor(entry)), actorOf(c.var.session));
-        configurations.reachStep(deps, row, 'scope');
+        saveMapping(deps, row, await bodyMatching(c, mappingInputSchemaFor(entry)), actorOf(c.var.session));
+        reachStep(deps, row, 'scope');
         return c.json(detail(key));
       })
       .post('/:key/configuration/mapping/preview', keyParam, async (c) => {
         const { key } = c.req.valid('param');
-        const entry = configurations.requireEntry(deps.apps, key);
+        const entry = requireEntry(deps.apps, key);
         const input = await bodyMatching(c, z.object({ rows: z.array(z.object({ attribute: z.string(), source: z.string() })), userId: idSchema.optional() }));
         return c.json(mappingPreview(deps, entry, input.rows, input.userId));
       })
       .put('/:key/configuration/scope', keyParam, async (c) => {
         const { key } = c.req.valid('param');
-        const entry = configurations.requireEntry(deps.apps, key);
+        const entry = requireEntry(deps.apps, key);
         const row = configurationOf(key);
-        configurations.saveScope(deps, row, await bodyMatching(c, scopeInputSchemaFor(entry)), actorOf(c.var.session));
-        configurations.reachStep(deps, row, 'deprovisioning');
+        saveScope(deps, row, await bodyMatching(c, scopeInputSchemaFor(entry)), actorOf(c.var.session));
+        reachStep(deps, row, 'deprovisioning');
         rerunIfActive(key, 'scope_change');
         return c.json(detail(key));
       })
       .post('/:key/configuration/scope/preview', keyParam, async (c) => {
         const { key } = c.req.valid('param');
-        const entry = configurations.requireEntry(deps.apps, key);
+        const entry = requireEntry(deps.apps, key);
         return c.json(await impact.scopeImpact(deps, configurationOf(key), await bodyMatching(c, scopeInputSchemaFor(entry))));
       })
       .put('/:key/configuration/deprovisioning', keyParam, validate('json', deprovisioningInputSchema), (c) => {
         const { key } = c.req.valid('param');
         const row = configurationOf(key);
-        configurations.saveDeprovisioning(deps, row, c.req.valid('json'), actorOf(c.var.session));
-        configurations.reachStep(deps, row, 'finish');
+        saveDeprovisioning(deps, row, c.req.valid('json'), actorOf(c.var.session));
+        reachStep(deps, row, 'finish');
         // M-2: running timers move to the new delays at once, not at the next daily run.
         rerunIfActive(key, 'deprovisioning_change');
         return c.json(detail(key));
@@ -184,7 +189,7 @@ export function appsRoutes(deps: ServerDeps) {
       .post('/:key/configuration/finish', keyParam, (c) => {
         const { key } = c.req.valid('param');
         const row = configurationOf(key);
-        configurations.finishSetup(deps, row, configurations.requireEntry(deps.apps, key), authorization(row) !== null, actorOf(c.var.session));
+        finishSetup(deps, row, requireEntry(deps.apps, key), authorization(row) !== null, actorOf(c.var.session));
         return c.json(detail(key));
       })
 
@@ -192,7 +197,7 @@ export function appsRoutes(deps: ServerDeps) {
       .put('/:key/configuration/activation', keyParam, validate('json', activationInputSchema), (c) => {
         const { key } = c.req.valid('param');
         const { active } = c.req.valid('json');
-        const row = configurations.setActive(deps, configurationOf(key), active, actorOf(c.var.session));
+        const row = setActive(deps, configurationOf(key), active, actorOf(c.var.session));
         // The first pass starts now rather than at the scheduler's next look.
         if (active && row.state === 'active') deps.provisioning.requestRun(row.id, 'activation');
         return c.json(detail(key));
@@ -205,12 +210,12 @@ export function appsRoutes(deps: ServerDeps) {
         if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: turn it on to carry out the pending deprovisioning.');
         if (row.heldRunId) throw new AppError('conflict', 'A run is held by the deletion guard: allow or cancel it first.');
         const runId = deps.provisioning.requestRun(row.id, 'manual', { carryOutTimers: true });
-        configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Pending deprovisioning carried out', 'Every user waiting for a deprovisioning delay is suspended or deleted now.');
+        audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Pending deprovisioning carried out', 'Every user waiting for a deprovisioning delay is suspended or deleted now.');
         return c.json({ runId }, 202);
       })
       .delete('/:key/configuration', keyParam, (c) => {
         const { key } = c.req.valid('param');
-        configurations.deleteConfiguration(deps, configurationOf(key), actorOf(c.var.session));
+        deleteConfiguration(deps, configurationOf(key), actorOf(c.var.session));
         return c.json(detail(key));
       })
 
@@ -232,7 +237,7 @@ export function appsRoutes(deps: ServerDeps) {
       })
       .get('/:key/configuration/runs/:runId', runParam, (c) => {
         const { key, runId } = c.req.valid('param');
-        return c.json(configurations.getRun(db, configurationOf(key).id, runId));
+        return c.json(getRun(db, configurationOf(key).id, runId));
       })
       // L-3: the report of a run that is over, filtered by result and kind of change.
       .get('/:key/configuration/runs/:runId/report', runParam, validate('query', reportQuerySchema), (c) => {
@@ -243,7 +248,7 @@ export function appsRoutes(deps: ServerDeps) {
       .get('/:key/configuration/runs/:runId/report.csv', runParam, validate('query', reportFilterSchema), (c) => {
         const { key, runId } = c.req.valid('param');
         const run = finishedRun(db, configurationOf(key).id, runId);
-        const entry = configurations.requireEntry(deps.apps, key);
+        const entry = requireEntry(deps.apps, key);
         const filter = c.req.valid('query');
         c.header('Content-Type', 'text/csv; charset=utf-8');
         c.header('Content-Disposition', `attachment; filename="sync-report-${key}-${run.requestedAt.toISOString().slice(0, 19).replace(/:/g, '')}.csv"`);
@@ -271,7 +276,7 @@ export function appsRoutes(deps: ServerDeps) {
         // The user must exist: a run for nobody would say nothing.
         const plan = await onDemand.userPlan(deps, row, userId);
         const started = deps.provisioning.requestUserRun(row.id, userId);
-        configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'User provisioned on demand', plan.user.primaryEmail);
+        audit(db, deps.clock.now(), key, actorOf(c.var.session), 'User provisioned on demand', plan.user.primaryEmail);
         return c.json(started, 202);
       })
       .get('/:key/configuration/on-demand/runs/:runId', runParam, (c) => {
@@ -283,7 +288,7 @@ export function appsRoutes(deps: ServerDeps) {
         const row = configurationOf(key);
         const runId = deps.provisioning.allowHeldRun(row.id);
         if (!runId) throw new AppError('conflict', 'No run is held for this app.');
-        configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run allowed', 'The run goes ahead with the suspensions and deletions it planned.');
+        audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run allowed', 'The run goes ahead with the suspensions and deletions it planned.');
         return c.json({ runId }, 202);
       })
       // E-17 "Retry now": one probe of a quarantined app, at once; it leaves quarantine if the app answers.
@@ -293,7 +298,7 @@ export function appsRoutes(deps: ServerDeps) {
         if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: turn it on first.');
         if (!healthOf(db, row.id)?.quarantinedAt) throw new AppError('conflict', 'This app is not quarantined.');
         const result = await deps.provisioning.probe(row.id);
-        configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Quarantine: retry now', result.message);
+        audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Quarantine: retry now', result.message);
         return c.json(result);
       })
       // E-16: a super-admin asks to try one user's failed operation again now (a refused one too).
@@ -304,14 +309,14 @@ export function appsRoutes(deps: ServerDeps) {
         const escrowed = loadEscrow(db, row.id, [userId]).get(userId);
         if (!escrowed) throw new AppError('not_found', 'No failed operation waits for this user.');
         const runId = deps.provisioning.retryUser(row.id, userId);
-        configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Failed operation retried', escrowed.userEmail);
+        audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Failed operation retried', escrowed.userEmail);
         return c.json({ runId }, 202);
       })
       .post('/:key/configuration/held-run/cancel', keyParam, (c) => {
         const { key } = c.req.valid('param');
         const row = configurationOf(key);
         if (!deps.provisioning.cancelHeldRun(row.id, c.var.session!.admin.email)) throw new AppError('conflict', 'No run is held for this app.');
-        configurations.audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run cancelled', 'Provisioning was disabled; nothing was deprovisioned.');
+        audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run cancelled', 'Provisioning was disabled; nothing was deprovisioned.');
         return c.json(detail(key));
       })
   );

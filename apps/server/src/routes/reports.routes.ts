@@ -7,7 +7,7 @@ import { appConfigurations, syncRuns } from '@autoprov/db';
 import { requireAdmin } from '../auth/middleware.js';
 import type { ServerDeps } from '../deps.js';
 import { validate } from '../lib/validate.js';
-import { appCatalog } from '../provisioning/configurations.js';
+import { appCatalog } from '../provisioning/catalog.js';
 import { csvLine, UTF8_BOM } from '../reports/csv.js';
 import { usageLogPage, usageLogRows, usageLogSummary } from '../reports/usage-log.js';
 import { finishedRun, reportPage, syncRunPage } from '../reports/sync-runs.js';

@@ -9,6 +9,7 @@ import {
   syncTriggers,
   usageEventKinds,
 } from '@autoprov/contract/enums';
+import type { DeprovisioningInput } from '@autoprov/contract';
 import { orgUnits } from './directory.js';
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -29,8 +30,8 @@ export const appConfigurations = sqliteTable(
     authorizedAt: timestamp('authorized_at'),
     /** App attribute → directory attribute (W-4). */
     mapping: text('mapping', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
-    /** W-6: per trigger, the delay and the action. */
-    deprovisioning: text('deprovisioning', { mode: 'json' }).$type<Record<string, { delay: string; action: string }>>(),
+    /** W-6: per trigger, the delay and the action; null takes the defaults (`deprovisioningRulesOf`). */
+    deprovisioning: text('deprovisioning', { mode: 'json' }).$type<DeprovisioningInput>(),
     /** E-14: set when the deletion guard stopped a run; cleared by allow or cancel. */
     heldRunId: text('held_run_id'),
     /** The last directory change the engine has taken into account (E-11). */
@@ -50,6 +51,9 @@ export const appConfigurations = sqliteTable(
   },
   (t) => [uniqueIndex('app_configurations_live_app_key_idx').on(t.appKey).where(sql`${t.deletedAt} is null`)],
 );
+
+/** A stored configuration as read, JSON columns typed: the one row type both server and engine use. */
+export type ConfigurationRow = typeof appConfigurations.$inferSelect;
 
 /** W-5: the groups that make up the scope, each with its access level (E-7). */
 export const scopeGroups = sqliteTable(
@@ -142,6 +146,8 @@ export const syncRuns = sqliteTable(
   },
   (t) => [index('sync_runs_configuration_idx').on(t.configurationId, t.requestedAt)],
 );
+
+export type SyncRunRow = typeof syncRuns.$inferSelect;
 
 /** E-20: every SCIM request and answer of an on-demand run, secrets masked, a capped number per run. */
 export const runExchanges = sqliteTable(

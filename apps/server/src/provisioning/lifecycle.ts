@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import { AppError, defaultDeprovisioning } from '@autoprov/contract';
+import {
+  appConfigurations,
+  deprovisionTimers,
+  pendingAuthorizations,
+  provisionedAccounts,
+  provisionedTeams,
+  scopeGroups,
+  syncRuns,
+  teamMappings,
+  type AppDatabase,
+  type ConfigurationRow,
+  type DbOrTx,
+} from '@autoprov/db';
+import type { Actor, Clock } from '@autoprov/directory';
+import { endEpisodesOf } from '../alerts/alert-center.js';
+import { audit } from './audit-trail.js';
+import { requireConfiguration } from './views.js';
+
+/**
+ * The server's one writer of `app_configurations` and `sync_runs` (the engine writes them through
+ * its store): a configuration is created, filled in by the wizard, authorized, switched on and
+ * off, paused and deleted here. The wizard's commands change only the setup fields, through
+ * `updateSetup`; the state, the held run, the credentials and the deletion change nowhere else.
+ * Depends on nothing of the server's wiring (deps.ts), so the directory source can pause apps.
+ */
+interface Deps {
+  db: AppDatabase;
+  clock: Clock;
+}
+
+/** What the wizard fills in (W-3…W-7). */
+export type SetupFields = Partial<Pick<typeof appConfigurations.$inferInsert, 'endpointUrl' | 'mapping' | 'deprovisioning' | 'wizardStep' | 'setupCompletedAt'>>;
+
+type ConfigurationChange = Partial<typeof appConfigurations.$inferInsert>;
+
+function update(db: DbOrTx, id: string, values: ConfigurationChange, at: Date) {
+  db.update(appConfigurations)
+    .set({ ...values, updatedAt: at })
+    .where(eq(appConfigurations.id, id))
+    .run();
+}
+
+/** W-4, W-6: a draft made on the wizard's first use, with the catalog's mapping and the default rules. */
+export function createDraft(tx: DbOrTx, appKey: string, mapping: Record<string, string>, at: Date): string {
+  const id = randomUUID();
+  tx.insert(appConfigurations)
+    .values({ id, appKey, state: 'draft', mapping, deprovisioning: defaultDeprovisioning, wizardStep: 'prerequisite', createdAt: at, updatedAt: at })
+    .run();
+  return id;
+}
+
+/** A wizard step's answer saved (the configuration's updatedAt moves with it). */
+export function updateSetup(tx: DbOrTx, configurationId: string, fields: SetupFields, at: Date) {
+  update(tx, configurationId, fields, at);
+}
+
+/**
+ * W-2, M-5: autoprov was authorized in the app (the sealed credentials are stored by the
+ * engine's `storeCredentials`). An app that had refused us is active again; returns whether so.
+ */
+export function recordAuthorization({ db, clock }: Deps, row: ConfigurationRow, actor: Actor, what: string): { reauthorized: boolean } {
+  const now = clock.now();
+  const reauthorized = row.state === 'needs_reauthorization';
+  db.transaction((tx) => {
+    update(tx, row.id, { authorizedBy: actor.label, authorizedAt: now, ...(reauthorized ? { state: 'active' as const } : {}) }, now);
+    audit(tx, now, row.appKey, actor, reauthorized ? 'Re-authorized' : what);
+  });
+  return { reauthorized };
+}
+
+/** W-8 and M-3: activate, or disable keeping everything. */
+export function setActive(deps: Deps, row: ConfigurationRow, active: boolean, actor: Actor): ConfigurationRow {
+  const now = deps.clock.now();
+  if (active) {
+    if (!row.setupCompletedAt) throw new AppError('conflict', 'Finish the setup before activating provisioning.');
+    if (row.state === 'needs_reauthorization') throw new AppError('conflict', 'Re-authorize autoprov first: the app no longer accepts its authorization.');
+    if (row.state === 'active') return row;
+  } else if (row.state === 'disabled' || row.state === 'draft') {
+    return row;
+  }
+  deps.db.transaction((tx) => {
+    update(tx, row.id, { state: active ? 'active' : 'disabled', heldRunId: null }, now);
+    audit(tx, now, row.appKey, actor, active ? 'Provisioning activated' : 'Provisioning disabled', active ? undefined : 'The configuration is kept; accounts in the app are left as they are.');
+  });
+  return requireConfiguration(deps.db, row.appKey);
+}
+
+/**
+ * Every active app is disabled (M-3: its configuration kept), each with a line in its audit
+ * trail saying why; returns their app keys. Used when the directory is switched, so the switch
+ * itself never deprovisions anyone.
+ */
+export function pauseAllActive({ db, clock }: Deps, actor: Actor, why: string): string[] {
+  const now = clock.now();
+  return db.transaction((tx) => {
+    const active = tx
+      .select({ id: appConfigurations.id, appKey: appConfigurations.appKey })
+      .from(appConfigurations)
+      .where(and(eq(appConfigurations.state, 'active'), isNull(appConfigurations.deletedAt)))
+      .all();
+    for (const { id, appKey } of active) {
+      update(tx, id, { state: 'disabled' }, now);
+      audit(tx, now, appKey, actor, 'Provisioning paused', why);
+    }
+    return active.map((a) => a.appKey);
+  });
+}
+
+/**
+ * M-4: the configuration goes; the accounts in the app stay as they are. Its sync history and
+ * reports stay too (M-6: they are the audit trail): the row is kept, marked deleted, with
+ * nothing left that could reach the app (no credentials, scope, links or timers).
+ */
+export function deleteConfiguration({ db, clock }: Deps, row: ConfigurationRow, actor: Actor) {
+  const running = db
+    .select({ id: syncRuns.id })
+    .from(syncRuns)
+    .where(and(eq(syncRuns.configurationId, row.id), eq(syncRuns.state, 'running')))
+    .get();
+  if (running) throw new AppError('conflict', 'A sync is running for this app. Turn provisioning off, wait for the sync to end, then delete.');
+  const now = clock.now();
+  db.transaction((tx) => {
+    for (const table of [scopeGroups, teamMappings, provisionedTeams, provisionedAccounts, deprovisionTimers, pendingAuthorizations]) {
+      tx.delete(table).where(eq(table.configurationId, row.id)).run();
+    }
+    tx.update(syncRuns)
+      .set({ state: 'failed', endedAt: now, error: 'The configuration was deleted before this run started.' })
+      .where(and(eq(syncRuns.configurationId, row.id), eq(syncRuns.state, 'pending')))
+      .run();
+    update(tx, row.id, { deletedAt: now, state: 'disabled', heldRunId: null, sealedCredentials: null }, now);
+    endEpisodesOf(tx, row.id, now);
+    audit(tx, now, row.appKey, actor, 'Configuration deleted', 'Provisioning stopped; the accounts already in the app were left there. Its sync history and reports are kept.');
+  });
+}

@@ -1,0 +1,234 @@
+import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
+import {
+  AppError,
+  deprovisioningRulesOf,
+  wizardSteps,
+  type AppDetail,
+  type AppSummary,
+  type Configuration,
+  type SyncRun,
+  type WizardStep,
+} from '@autoprov/contract';
+import {
+  appAvailability,
+  appConfigurations,
+  deprovisionTimers,
+  directoryGroups,
+  orgUnits,
+  provisionedAccounts,
+  scopeGroups,
+  ssoSettings,
+  syncRuns,
+  teamMappings,
+  usageEvents,
+  type AppDatabase,
+  type ConfigurationRow,
+  type SyncRunRow,
+} from '@autoprov/db';
+import type { Clock } from '@autoprov/directory';
+import { availabilityExplainer, earliestTimerOf, escrowSummary, healthOf, nextRunOf } from '@autoprov/engine';
+import { auditTrailOf } from './audit-trail.js';
+import { appCatalog, requireEntry, type AppsSettings } from './catalog.js';
+
+/**
+ * What the console reads of the apps and their provisioning configurations; nothing here
+ * writes. The rules it shows come from their owners: availability and the next run from the
+ * engine, the deprovisioning defaults from the contract.
+ */
+interface Deps {
+  db: AppDatabase;
+  clock: Clock;
+  apps: AppsSettings;
+}
+
+/** The app's page counts the failures of the last 24 hours. */
+const failureWindowMs = 24 * 60 * 60 * 1000;
+
+export function findConfiguration(db: AppDatabase, appKey: string): ConfigurationRow | null {
+  return db.select().from(appConfigurations).where(and(eq(appConfigurations.appKey, appKey), isNull(appConfigurations.deletedAt))).get() ?? null;
+}
+
+export function requireConfiguration(db: AppDatabase, appKey: string): ConfigurationRow {
+  const row = findConfiguration(db, appKey);
+  if (!row) throw new AppError('not_found', 'Provisioning is not set up for this app.');
+  return row;
+}
+
+export function listApps({ db, apps }: Deps): AppSummary[] {
+  const configs = new Map(db.select().from(appConfigurations).where(isNull(appConfigurations.deletedAt)).all().map((c) => [c.appKey, c]));
+  const sso = new Set(db.select({ appKey: ssoSettings.appKey }).from(ssoSettings).all().map((s) => s.appKey));
+  return appCatalog(apps).map((entry) => {
+    const config = configs.get(entry.key);
+    return {
+      key: entry.key,
+      name: entry.name,
+      description: entry.description,
+      ssoConfigured: sso.has(entry.key),
+      provisioningState: config?.state ?? null,
+      setupComplete: Boolean(config?.setupCompletedAt),
+    };
+  });
+}
+
+export const runView = (r: SyncRunRow): SyncRun => ({
+  id: r.id,
+  trigger: r.trigger,
+  state: r.state,
+  dryRun: r.dryRun,
+  requestedAt: r.requestedAt.toISOString(),
+  startedAt: r.startedAt?.toISOString() ?? null,
+  endedAt: r.endedAt?.toISOString() ?? null,
+  planned: r.planned,
+  done: r.done,
+  counts: r.counts,
+  error: r.error,
+});
+
+/** One run of this configuration, or 404. */
+export function runOf(db: AppDatabase, configurationId: string, runId: string): SyncRunRow {
+  const run = db
+    .select()
+    .from(syncRuns)
+    .where(and(eq(syncRuns.id, runId), eq(syncRuns.configurationId, configurationId)))
+    .get();
+  if (!run) throw new AppError('not_found', 'There is no such sync run for this app.');
+  return run;
+}
+
+export const getRun = (db: AppDatabase, configurationId: string, runId: string): SyncRun => runView(runOf(db, configurationId, runId));
+
+type AuthorizationSummary = { kind: 'oauth' | 'bearer'; origin: string | null } | null;
+
+function configurationView(deps: Deps, row: ConfigurationRow, authorization: AuthorizationSummary): Configuration {
+  const { db, clock } = deps;
+  const scope = db
+    .select({ groupId: scopeGroups.groupId, accessLevel: scopeGroups.accessLevel, name: directoryGroups.name, email: directoryGroups.email })
+    .from(scopeGroups)
+    .innerJoin(directoryGroups, eq(directoryGroups.id, scopeGroups.groupId))
+    .where(eq(scopeGroups.configurationId, row.id))
+    .orderBy(directoryGroups.name)
+    .all();
+  const teamOf = new Map(db.select().from(teamMappings).where(eq(teamMappings.configurationId, row.id)).all().map((t) => [t.groupId, t.teamName]));
+  const runs = db.select().from(syncRuns).where(eq(syncRuns.configurationId, row.id)).orderBy(desc(syncRuns.requestedAt)).limit(20).all();
+  const current = runs.find((r) => r.state === 'running') ?? [...runs].reverse().find((r) => r.state === 'pending') ?? null;
+  const last = runs.find((r) => r.endedAt !== null) ?? null;
+  const held = row.heldRunId ? (runs.find((r) => r.id === row.heldRunId) ?? null) : null;
+  const pendingTimers = db
+    .select({ n: sql<number>`count(*)` })
+    .from(deprovisionTimers)
+    .where(eq(deprovisionTimers.configurationId, row.id))
+    .get();
+  const now = clock.now();
+  const failures = db
+    .select({ n: sql<number>`count(*)` })
+    .from(usageEvents)
+    .where(and(eq(usageEvents.appKey, row.appKey), eq(usageEvents.kind, 'failure'), gte(usageEvents.occurredAt, new Date(now.getTime() - failureWindowMs))))
+    .get();
+  const accounts = db
+    .select({ n: sql<number>`count(*)` })
+    .from(provisionedAccounts)
+    .where(eq(provisionedAccounts.configurationId, row.id))
+    .get();
+  // L-5: the scheduler's own rule, so the page says what will really happen (E-16, E-17 included).
+  const health = healthOf(db, row.id);
+  const nextRun = nextRunOf(row, earliestTimerOf(db, row.id), now, undefined, health);
+  // A run already due starts at the scheduler's next look: "now", not a time in the past.
+  const nextRunAt = nextRun.at ? new Date(Math.max(now.getTime(), nextRun.at.getTime())).toISOString() : null;
+  return {
+    id: row.id,
+    state: row.state,
+    wizardStep: (wizardSteps as readonly string[]).includes(row.wizardStep) ? (row.wizardStep as WizardStep) : 'prerequisite',
+    setupComplete: Boolean(row.setupCompletedAt),
+    authorization: authorization?.kind ?? null,
+    authorizedOrigin: authorization?.origin ?? null,
+    authorizedBy: authorization ? row.authorizedBy : null,
+    authorizedAt: authorization ? (row.authorizedAt?.toISOString() ?? null) : null,
+    endpointUrl: row.endpointUrl,
+    mapping: row.mapping,
+    scope: scope.map((g) => ({ ...g, teamName: teamOf.get(g.groupId) ?? '' })),
+    deprovisioning: deprovisioningRulesOf(row.deprovisioning),
+    heldRun: held ? runView(held) : null,
+    lastRun: last ? runView(last) : null,
+    currentRun: current ? runView(current) : null,
+    nextRunAt,
+    nextRunReason: nextRun.reason,
+    pendingTimers: pendingTimers?.n ?? 0,
+    failuresLast24h: failures?.n ?? 0,
+    accounts: accounts?.n ?? 0,
+    quarantine: health?.quarantinedAt
+      ? {
+          since: health.quarantinedAt.toISOString(),
+          reason: health.quarantineReason ?? '',
+          lastErrors: health.recentErrors,
+          probes: health.probes,
+          lastProbeAt: health.lastProbeAt?.toISOString() ?? null,
+          nextProbeAt: health.nextProbeAt?.toISOString() ?? null,
+        }
+      : null,
+    escrow: escrowView(db, row.id),
+  };
+}
+
+/** E-16: how many users wait for a retry, and the first of them (due soonest; refusals last). */
+function escrowView(db: AppDatabase, configurationId: string): Configuration['escrow'] {
+  const { total, items } = escrowSummary(db, configurationId);
+  return {
+    total,
+    items: items.map((e) => ({
+      userId: e.directoryUserId,
+      userEmail: e.userEmail,
+      operation: e.operation,
+      kind: e.kind,
+      attempts: e.attempts,
+      lastError: e.lastError,
+      lastAttemptAt: e.lastAttemptAt.toISOString(),
+      nextAttemptAt: e.nextAttemptAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+export function appDetail(deps: Deps, key: string, authorizationOf: (row: ConfigurationRow) => AuthorizationSummary): AppDetail {
+  const { db } = deps;
+  const entry = requireEntry(deps.apps, key);
+  const sso = db.select().from(ssoSettings).where(eq(ssoSettings.appKey, key)).get();
+  const row = findConfiguration(db, key);
+  return {
+    app: {
+      key: entry.key,
+      name: entry.name,
+      description: entry.description,
+      endpointTemplate: entry.endpointTemplate,
+      endpointHelp: entry.endpointHelp,
+      authorization: entry.authorization,
+      builtInOAuth: entry.oauth !== null && Boolean(deps.apps.oauthClients[entry.key]),
+      attributes: entry.attributes,
+      accessLevels: entry.accessLevels,
+      defaultAccessLevel: entry.defaultAccessLevel,
+      takesGroups: entry.takesGroups,
+    },
+    sso: sso ? { entityId: sso.entityId, ssoUrl: sso.ssoUrl, certificate: sso.certificate, updatedAt: sso.updatedAt.toISOString() } : null,
+    availability: availabilityRows(db, key),
+    configuration: row ? configurationView(deps, row, authorizationOf(row)) : null,
+    audit: auditTrailOf(db, key),
+  };
+}
+
+/** SPEC §1 app availability per org unit: its own setting and the one in effect (the engine's rule). */
+function availabilityRows(db: AppDatabase, appKey: string) {
+  const units = db.select().from(orgUnits).orderBy(orgUnits.path).all();
+  const own = new Map(
+    db
+      .select()
+      .from(appAvailability)
+      .where(eq(appAvailability.appKey, appKey))
+      .all()
+      .map((a) => [a.orgUnitId, a.on]),
+  );
+  const effective = availabilityExplainer(new Map(units.flatMap((u) => (own.has(u.id) ? [[u.path, own.get(u.id)!] as const] : []))));
+  return units.map((u) => ({
+    orgUnitId: u.id,
+    path: u.path,
+    own: own.has(u.id) ? (own.get(u.id) ? ('on' as const) : ('off' as const)) : null,
+    effective: effective(u.path).on ? ('on' as const) : ('off' as const),
+  }));
+}
