@@ -70,13 +70,14 @@ test('the app goes down: quarantined with the reason and Retry now; it comes bac
 
     // Still down: Retry now says so, and it stays quarantined.
     await notice.getByRole('button', { name: 'Retry now' }).click();
-    await expect(page.getByText(/The app still does not answer/)).toBeVisible();
+    const toasts = page.getByRole('region', { name: /Notifications/ });
+    await expect(toasts.getByText(/The app still does not answer/)).toBeVisible();
     await expect(notice).toBeVisible();
 
     // The app comes back: Retry now ends quarantine, and the waiting accounts are made.
     gateway.outage(null);
     await notice.getByRole('button', { name: 'Retry now' }).click();
-    await expect(page.getByText('Custom SCIM 2.0 app answered: it is out of quarantine, and the waiting operations are being sent.')).toBeVisible();
+    await expect(toasts.getByText('Custom SCIM 2.0 app answered: it is out of quarantine, and the waiting operations are being sent.')).toBeVisible();
     await expect(notice).toBeHidden();
     await expect.poll(() => [...scim.users.values()].some((u) => u.userName === aWaitingUser), { timeout: 30_000 }).toBe(true);
     await expect(page.getByRole('table', { name: /Waiting to be retried/ })).toBeHidden({ timeout: 20_000 });

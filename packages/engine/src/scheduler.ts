@@ -231,8 +231,8 @@ export class ProvisioningScheduler {
         result = { ok: true, message: 'The app answered: it is out of quarantine.' };
       } catch (err) {
         const reason = err instanceof AppCallError ? err.reason : (err as Error).message;
-        const nextAt = recordFailedProbe(db, configurationId, `Probe: ${reason}`, clock.now());
-        result = { ok: false, message: `The app still does not answer (${reason}). Next try at ${nextAt.toISOString()}.` };
+        recordFailedProbe(db, configurationId, `Probe: ${reason}`, clock.now());
+        result = { ok: false, message: `The app still does not answer (${reason}). It stays quarantined and is checked again later, less often.` };
       }
     })().finally(() => this.running.delete(configurationId));
     this.running.set(configurationId, work);

@@ -40,9 +40,11 @@ export function QuarantineNotice({ appKey, appName, quarantine }: { appKey: stri
             className="primary"
             disabled={retry.isPending}
             onClick={() =>
-              retry.mutate(undefined, {
-                onSuccess: (r) => (r.ok ? notify.done(`${appName} answered: it is out of quarantine, and the waiting operations are being sent.`) : notify.failed(r.message)),
-              })
+              // The notice goes away with the quarantine: the answer is told from the promise, which outlives it.
+              void retry
+                .mutateAsync()
+                .then((r) => (r.ok ? notify.done(`${appName} answered: it is out of quarantine, and the waiting operations are being sent.`) : notify.failed(r.message)))
+                .catch(() => undefined)
             }
           >
             {retry.isPending ? 'Checking…' : 'Retry now'}
