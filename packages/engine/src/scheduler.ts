@@ -108,7 +108,8 @@ export class ProvisioningScheduler {
    */
   requestUserRun(configurationId: string, userId: string): { runId: string; queued: boolean } {
     const busy = this.running.has(configurationId) || hasRunInProgress(this.deps.db, configurationId);
-    const runId = this.requestRun(configurationId, 'on_demand', { onlyUserIds: [userId], captureExchanges: true });
+    // A super-admin asked for this user: an operation the app refused before is tried again too (E-16).
+    const runId = this.requestRun(configurationId, 'on_demand', { onlyUserIds: [userId], captureExchanges: true, retryRefused: true });
     return { runId, queued: busy };
   }
 
@@ -130,7 +131,7 @@ export class ProvisioningScheduler {
           trigger: next.trigger,
           dryRun: next.dryRun,
           runId: next.id,
-          ...(next.subjectUserId ? { onlyUserIds: [next.subjectUserId], captureExchanges: true } : {}),
+          ...(next.subjectUserId ? { onlyUserIds: [next.subjectUserId], captureExchanges: true, retryRefused: true } : {}),
           // A retry queued before a restart is for the users whose attempt is due by now (E-16).
           ...(next.trigger === 'retry' ? { onlyUserIds: dueEscrowUsers(this.deps.db, configurationId, this.deps.clock.now()) } : {}),
         };

@@ -57,6 +57,7 @@ export const countLabels: Record<string, string> = {
   delete: 'to delete',
   planned_deprovisions: 'planned suspensions or deletions',
   teams_updated: 'teams updated',
+  waiting_for_change: 'refused before, waiting for a change',
 };
 
 export function countsText(counts: Record<string, number>): string {
