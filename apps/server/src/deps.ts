@@ -34,4 +34,4 @@ export interface ServerDeps {
 
 export type { AppsSettings };
 
-export type ProvisioningControl = Pick<ProvisioningScheduler, 'requestRun' | 'requestUserRun' | 'allowHeldRun' | 'cancelHeldRun'>;
+export type ProvisioningControl = Pick<ProvisioningScheduler, 'requestRun' | 'requestUserRun' | 'allowHeldRun' | 'cancelHeldRun' | 'probe' | 'retryUser'>;

@@ -6,6 +6,7 @@ import {
   deprovisionActions,
   deprovisionDelays,
   nextRunReasons,
+  escrowKinds,
   deprovisionTriggers,
   syncRunStates,
   syncTriggers,
@@ -256,6 +257,34 @@ const catalogEntrySchema = z.object({
   notes: z.array(z.string()),
 });
 
+/** E-17: a quarantined configuration, as its page shows it. */
+export const quarantineSchema = z.object({
+  since: isoDateSchema,
+  reason: z.string(),
+  lastErrors: z.array(z.object({ at: isoDateSchema, message: z.string() })),
+  probes: z.number().int(),
+  lastProbeAt: isoDateSchema.nullable(),
+  nextProbeAt: isoDateSchema.nullable(),
+});
+export type Quarantine = z.infer<typeof quarantineSchema>;
+
+/** E-16: one user's operation that failed and waits to be tried again. */
+export const escrowedOperationSchema = z.object({
+  userId: z.string(),
+  userEmail: z.string(),
+  operation: z.string(),
+  kind: z.enum(escrowKinds),
+  attempts: z.number().int(),
+  lastError: z.string(),
+  lastAttemptAt: isoDateSchema,
+  /** Null: not tried again by the schedule (a refusal waits for the user's data to change). */
+  nextAttemptAt: isoDateSchema.nullable(),
+});
+export type EscrowedOperation = z.infer<typeof escrowedOperationSchema>;
+
+/** E-17 "Retry now": what the probe found. */
+export const probeResultSchema = z.object({ ok: z.boolean(), message: z.string() });
+
 export const configurationSchema = z.object({
   id: z.string(),
   state: z.enum(configurationStates),
@@ -281,6 +310,10 @@ export const configurationSchema = z.object({
   pendingTimers: z.number().int(),
   failuresLast24h: z.number().int(),
   accounts: z.number().int(),
+  /** E-17: set while the app is quarantined: why, the last errors, and when it is tried again. */
+  quarantine: quarantineSchema.nullable(),
+  /** E-16: the users whose failed operation waits to be tried again (the first few). */
+  escrow: z.object({ total: z.number().int(), items: z.array(escrowedOperationSchema) }),
 });
 export type Configuration = z.infer<typeof configurationSchema>;
 

@@ -46,7 +46,7 @@ export type DeprovisionAction = (typeof deprovisionActions)[number];
 /**
  * L-2: what started a run. `scheduled` is the daily reconciliation or a deprovisioning delay
  * that ended; `change` a directory change (E-11); `on_demand` one user provisioned now (E-20);
- * the others an admin's action.
+ * `retry` the users whose escrowed operations are due again (E-16); the others an admin's action.
  */
 export const syncTriggers = [
   'scheduled',
@@ -58,6 +58,7 @@ export const syncTriggers = [
   'deprovisioning_change',
   'reauthorization',
   'on_demand',
+  'retry',
 ] as const;
 export type SyncTrigger = (typeof syncTriggers)[number];
 
@@ -67,6 +68,7 @@ export const nextRunReasons = [
   'daily_sync',
   'deprovisioning_due',
   'held',
+  'quarantined',
   'needs_reauthorization',
   'not_active',
 ] as const;
@@ -104,3 +106,11 @@ export type AlertKind = (typeof alertKinds)[number];
 /** L-7: how an alert goes out besides the console's notifications list. */
 export const alertChannels = ['email', 'webhook'] as const;
 export type AlertChannel = (typeof alertChannels)[number];
+
+/**
+ * E-16: why an operation waits in escrow. `transient` failures (network, timeout, 5xx, 429, 408)
+ * are retried on a growing schedule; a `permanent` refusal waits for the user's data to change
+ * or for a super-admin to ask.
+ */
+export const escrowKinds = ['transient', 'permanent'] as const;
+export type EscrowKind = (typeof escrowKinds)[number];

@@ -89,6 +89,9 @@ export const reportLineSchema = z.object({
   result: z.enum(reportResults),
   changes: z.record(z.string(), z.object({ before: z.string().nullable(), after: z.string().nullable() })).nullable(),
   reason: z.string().nullable(),
+  /** E-16: a failed operation's attempt number, and when it is tried again (null: not by the schedule). */
+  attempt: z.number().int().nullable().default(null),
+  nextAttemptAt: isoDateSchema.nullable().default(null),
 });
 export type ReportLine = z.infer<typeof reportLineSchema>;
 

@@ -15,6 +15,7 @@ import {
   type ReportLine,
 } from './store.js';
 import type { WriteBatcher } from './store/write-batcher.js';
+import type { RunEscrow } from './escrow.js';
 
 /** What applying operations to one app needs: the app, the run it belongs to, where it records. */
 export interface ApplyContext {
@@ -28,7 +29,12 @@ export interface ApplyContext {
   /** The app's accounts by lower-cased userName, when the run read them all up front. */
   existing: Map<string, RemoteAccount> | null;
   writes: WriteBatcher;
+  /** E-16: the run's escrow: refusals that wait for a change, attempts recorded, work done settled. */
+  escrow: RunEscrow | null;
 }
+
+/** E-16: the outcome of an operation the app refused before and that would be sent unchanged. */
+export const waitingForChange = 'waiting_for_change';
 
 const eventOf: Partial<Record<Operation['kind'], UsageEventKind>> = {
   create: 'user_created',
@@ -53,7 +59,17 @@ export async function applyOperations(ctx: ApplyContext, operations: Operation[]
     else byUser.set(op.userId, [op]);
   }
   await forEachConcurrently([...byUser.values()], concurrency, async (ops) => {
-    for (const op of ops) applied(op, await applyOperation(ctx, op));
+    for (const op of ops) {
+      if (ctx.escrow?.waits(op)) {
+        applied(op, waitingForChange);
+        continue;
+      }
+      const outcome = await applyOperation(ctx, op);
+      // The user's escrowed work went through: out of escrow.
+      const settled = outcome && outcome !== 'failed' ? ctx.escrow?.succeeded(op.userId) : null;
+      if (settled) ctx.writes.write(settled);
+      applied(op, outcome);
+    }
   });
 }
 
@@ -144,7 +160,12 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
   } catch (err) {
     if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
     const reason = err instanceof AppCallError ? err.reason : (err as Error).message;
-    ctx.writes.write(() => record({ action: op.kind, result: 'failed', changes: sentBy(op).changes, reason }, 'failure', reason));
+    const failure = err instanceof AppCallError ? err.kind : 'unknown';
+    ctx.writes.write(() => {
+      // E-16: one attempt, one Failure event; the report line says which attempt and when the next is.
+      const attempt = ctx.escrow?.failed({ op, userEmail, failure, reason, at: clock.now() });
+      record({ action: op.kind, result: 'failed', changes: sentBy(op).changes, reason, attempt: attempt?.attempt ?? null, nextAttemptAt: attempt?.nextAttemptAt ?? null }, 'failure', reason);
+    });
     return 'failed';
   }
 }

@@ -13,3 +13,5 @@ export * from './teams.js';
 export * from './impact.js';
 export * from './exchanges.js';
 export * from './on-demand.js';
+export * from './escrow.js';
+export * from './quarantine.js';

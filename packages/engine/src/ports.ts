@@ -43,6 +43,8 @@ export interface AppPort {
   /** E-13: the app's group with this name, found or created. */
   ensureGroup(displayName: string): Promise<string>;
   changeGroupMembers(remoteGroupId: string, add: string[], remove: string[]): Promise<void>;
+  /** E-17: one light request that shows whether the app answers (a quarantined app is only probed). */
+  probe(): Promise<void>;
 }
 
 /**

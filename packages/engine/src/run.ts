@@ -1,14 +1,18 @@
 import type { SyncTrigger } from '@autoprov/contract';
-import { applyOperations, callsApp, sentBy, type ApplyContext } from './apply.js';
+import { applyOperations, callsApp, sentBy, waitingForChange, type ApplyContext } from './apply.js';
+import { RunEscrow } from './escrow.js';
 import { exchangeRecorder } from './exchanges.js';
 import type { Operation } from './model.js';
 import { countDeprovisions, exceedsDeletionGuard } from './plan.js';
 import { planSourceFor, type PlannedChunk } from './plan-source.js';
+import { recordRunHealth, type RunHealth } from './quarantine.js';
 import type { EngineDeps } from './engine-deps.js';
 import { AppCallError, type AlertSignal, type AppForOptions, type AppPort, type RemoteAccount } from './ports.js';
 import {
+  clearEscrow,
   createRun,
   holdRun,
+  loadEscrow,
   loadConfiguration,
   loadTeamMappings,
   markFullSync,
@@ -44,6 +48,8 @@ export interface RunRequest {
   carryOutTimers?: boolean;
   /** E-20: every SCIM request and answer of this run is kept with it, secrets masked. */
   captureExchanges?: boolean;
+  /** E-16: a super-admin asked: operations the app refused before are sent again too. */
+  retryRefused?: boolean;
 }
 
 type Counts = Record<string, number>;
@@ -63,6 +69,7 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
   const counts: Counts = {};
   const count = (key: string) => (counts[key] = (counts[key] ?? 0) + 1);
   let batcher: WriteBatcher | null = null;
+  let escrow: RunEscrow | null = null;
 
   try {
     const loaded = loadConfiguration(db, request.configurationId);
@@ -70,7 +77,7 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
     const { row, planConfiguration, availability } = loaded;
 
     // A change-driven run without readUsers reads everyone; one user on demand is that user only (E-20).
-    const only = request.onlyUserIds && (deps.directory.readUsers || request.trigger === 'on_demand') ? request.onlyUserIds : undefined;
+    const only = request.onlyUserIds && (deps.directory.readUsers || request.trigger === 'on_demand' || request.trigger === 'retry') ? request.onlyUserIds : undefined;
     const appOptions: AppForOptions = request.captureExchanges ? { onExchange: exchangeRecorder(db, runId, clock) } : {};
     const now = clock.now();
     const teamsFollowGroups = loadTeamMappings(db, row.id).length > 0;
@@ -133,16 +140,18 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
       const app = await deps.appFor(row.id, appOptions);
       // E-3 at scale: one paged read of the app's accounts replaces a search per new user.
       const existing = totals.operations > 0 && totals.creates >= (deps.bulkMatchThreshold ?? 50) ? await readAllAccounts(app) : null;
-      const ctx: ApplyContext = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf: new Map(), existing, writes: new WriteBatcher(db) };
+      escrow = new RunEscrow(db, row.id, request.retryRefused ?? false);
+      const ctx: ApplyContext = { deps, app, runId, configurationId: row.id, appKey: row.appKey, emailOf: new Map(), existing, writes: new WriteBatcher(db), escrow };
       batcher = ctx.writes;
       let lastProgress = Date.now();
       // Pass 2: the kept plan, or the directory read and planned again, a page at a time.
       if (totals.operations > 0) {
         for await (const chunk of kept ?? source.chunks()) {
           ctx.emailOf = chunk.emailOf;
+          escrow.forUsers(chunk.emailOf.keys(), chunk.operations);
           await applyOperations(ctx, chunk.operations, deps.concurrency ?? 8, (op: Operation, outcome) => {
             if (outcome) count(outcome);
-            if (callsApp(op)) done++;
+            if (callsApp(op) && outcome !== waitingForChange) done++;
             if (Date.now() - lastProgress > 250) {
               lastProgress = Date.now();
               updateRun(db, runId, { done, counts });
@@ -157,8 +166,11 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
     if (totals.withheld) counts.deprovisioning_withheld = 1;
     if (batcher && batcher.errors.length > 0) counts.unrecorded = batcher.errors.length;
     const failed = counts.failed ?? 0;
-    const state = failed === 0 ? 'succeeded' : failed === totals.appCalls ? 'failed' : 'partly_failed';
+    // E-16: nothing left to do for the run's users: whatever they had in escrow is settled.
+    if (totals.operations === 0) clearEscrow(db, row.id, only ?? [...loadEscrow(db, row.id).keys()]);
+    const state = failed === 0 ? 'succeeded' : failed === done ? 'failed' : 'partly_failed';
     updateRun(db, runId, { state, endedAt: clock.now(), counts, done });
+    noteHealth(deps, row.id, runId, { operations: done, succeeded: done - failed, transientFailures: escrow?.transientFailures ?? 0, stoppedTransient: false }, escrow?.lastError ?? null);
     // L-7: a partly failed run opens an episode that lasts until a run succeeds. A run that got
     // this far ran on an active configuration (none starts while it needs re-authorization), so
     // a lost-authorization episode is over (M-5).
@@ -168,7 +180,7 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
       signalAlert(deps, { ended: 'run_partly_failed', configurationId: row.id });
     }
     if (state !== 'failed') signalAlert(deps, { ended: 'needs_reauthorization', configurationId: row.id });
-    if (request.trigger !== 'change' && request.trigger !== 'on_demand') markFullSync(db, row.id, now);
+    if (request.trigger !== 'change' && request.trigger !== 'on_demand' && request.trigger !== 'retry') markFullSync(db, row.id, now);
   } catch (err) {
     // Keep the records of what was done before the run stopped.
     batcher?.flush();
@@ -184,9 +196,25 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
     }
     updateRun(db, runId, { state: 'failed', endedAt: clock.now(), counts, error: message });
     // A run that stopped is a failure of its own (E-8, L-5), whoever it had reached.
-    if (!request.dryRun) recordRunFailure(db, request.configurationId, runId, message, clock.now());
+    if (!request.dryRun) {
+      recordRunFailure(db, request.configurationId, runId, message, clock.now());
+      const stoppedTransient = err instanceof AppCallError && err.kind === 'transient';
+      noteHealth(deps, request.configurationId, runId, { operations: 0, succeeded: 0, transientFailures: 0, stoppedTransient }, message);
+    }
   }
   return runId;
+}
+
+/**
+ * E-17: what this run says about the app's health goes on record; quarantine starts (alerted
+ * once per episode) or ends here when a run shows it.
+ */
+function noteHealth(deps: EngineDeps, configurationId: string, runId: string, health: RunHealth, lastError: string | null) {
+  const { quarantined, recovered } = recordRunHealth(deps.db, configurationId, health, lastError, deps.clock.now());
+  if (quarantined) {
+    signalAlert(deps, { kind: 'quarantined', configurationId, runId, message: `The app was quarantined: ${quarantined} Runs turn into light probes until it answers again.` });
+  }
+  if (recovered) signalAlert(deps, { ended: 'quarantined', configurationId });
 }
 
 /** E-3 at scale: the app's accounts by lower-cased userName, or null when they cannot be read in one go. */

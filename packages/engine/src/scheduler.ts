@@ -1,19 +1,24 @@
 import type { ConfigurationState, NextRunReason, SyncTrigger } from '@autoprov/contract';
 import type { EngineDeps } from './engine-deps.js';
+import { AppCallError } from './ports.js';
+import { leaveQuarantine, recordFailedProbe } from './quarantine.js';
 import { executeRun, signalAlert, type RunRequest } from './run.js';
 import {
   advanceDirectoryCursor,
   configurationRow,
   configurationsWithPendingRuns,
   createRun,
+  dueEscrowUsers,
   earliestTimerOf,
   hasRunInProgress,
+  healthOf,
   nextPendingRun,
   recordRunFailure,
   refuseHeldRun,
   releaseHeldRun,
   runningRuns,
   schedulableConfigurations,
+  transientEscrowUsers,
   updateRun,
   waitingChangeRun,
 } from './store.js';
@@ -48,12 +53,24 @@ export function nextRunOf(
   earliestTimer: Date | null,
   now: Date,
   fullSyncEveryMs = defaultFullSyncEveryMs,
+  health: Pick<HealthState, 'quarantinedAt' | 'nextProbeAt' | 'backoffUntil'> | null = null,
 ): NextRun {
   if (config.state === 'needs_reauthorization') return { at: null, reason: 'needs_reauthorization' };
   if (config.state !== 'active') return { at: null, reason: 'not_active' };
   if (config.heldRunId) return { at: null, reason: 'held' };
-  if (!config.lastFullSyncAt) return { at: now, reason: 'first_sync' };
-  const fullDue = new Date(config.lastFullSyncAt.getTime() + fullSyncEveryMs);
+  // E-17: a quarantined app gets probes only; the full sync waits until it answers.
+  if (health?.quarantinedAt) return { at: health.nextProbeAt ?? now, reason: 'quarantined' };
+  const next = scheduledRunOf(config.lastFullSyncAt, earliestTimer, now, fullSyncEveryMs);
+  // A run that could not reach the app holds the schedule back (no run every few seconds).
+  if (health?.backoffUntil && next.at && next.at < health.backoffUntil) return { ...next, at: health.backoffUntil };
+  return next;
+}
+
+type HealthState = NonNullable<ReturnType<typeof healthOf>>;
+
+function scheduledRunOf(lastFullSyncAt: Date | null, earliestTimer: Date | null, now: Date, fullSyncEveryMs: number): NextRun {
+  if (!lastFullSyncAt) return { at: now, reason: 'first_sync' };
+  const fullDue = new Date(lastFullSyncAt.getTime() + fullSyncEveryMs);
   if (earliestTimer && earliestTimer < fullDue) return { at: earliestTimer, reason: 'deprovisioning_due' };
   return { at: fullDue, reason: 'daily_sync' };
 }
@@ -93,7 +110,8 @@ export class ProvisioningScheduler {
    */
   requestUserRun(configurationId: string, userId: string): { runId: string; queued: boolean } {
     const busy = this.running.has(configurationId) || hasRunInProgress(this.deps.db, configurationId);
-    const runId = this.requestRun(configurationId, 'on_demand', { onlyUserIds: [userId], captureExchanges: true });
+    // A super-admin asked for this user: an operation the app refused before is tried again too (E-16).
+    const runId = this.requestRun(configurationId, 'on_demand', { onlyUserIds: [userId], captureExchanges: true, retryRefused: true });
     return { runId, queued: busy };
   }
 
@@ -115,12 +133,14 @@ export class ProvisioningScheduler {
           trigger: next.trigger,
           dryRun: next.dryRun,
           runId: next.id,
-          ...(next.subjectUserId ? { onlyUserIds: [next.subjectUserId], captureExchanges: true } : {}),
+          ...(next.subjectUserId ? { onlyUserIds: [next.subjectUserId], captureExchanges: true, retryRefused: true } : {}),
+          // A retry queued before a restart is for the users whose attempt is due by now (E-16).
+          ...(next.trigger === 'retry' ? { onlyUserIds: dueEscrowUsers(this.deps.db, configurationId, this.deps.clock.now()) } : {}),
         };
         this.pendingRequests.delete(next.id);
         let onlyUserIds: string[] | undefined;
         // A run for one user (E-20) sees no other change: the changes stay for the next run.
-        if (!request.dryRun && request.trigger !== 'on_demand') {
+        if (!request.dryRun && request.trigger !== 'on_demand' && request.trigger !== 'retry') {
           const config = configurationRow(this.deps.db, configurationId);
           const changes = this.deps.directory.changesSince?.(config?.directoryCursor ?? 0);
           // A change-driven run reads only the users the changes can affect (E-11).
@@ -178,10 +198,64 @@ export class ProvisioningScheduler {
     const now = clock.now();
     for (const config of schedulableConfigurations(db)) {
       if (this.running.has(config.id)) continue;
-      const next = nextRunOf(config, earliestTimerOf(db, config.id), now, this.options.fullSyncEveryMs);
-      if (next.at && next.at <= now) this.requestRun(config.id, 'scheduled');
-      else if ((this.deps.directory.changesSince?.(config.directoryCursor).upTo ?? config.directoryCursor) > config.directoryCursor) this.requestRun(config.id, 'change');
+      const health = healthOf(db, config.id);
+      const next = nextRunOf(config, earliestTimerOf(db, config.id), now, this.options.fullSyncEveryMs, health);
+      // E-17: a quarantined app is only probed, on its own slowing schedule; changes wait.
+      if (health?.quarantinedAt) {
+        if (next.at && next.at <= now) void this.probe(config.id);
+        continue;
+      }
+      // A full run covers the escrowed users too.
+      if (next.at && next.at <= now) {
+        this.requestRun(config.id, 'scheduled');
+        continue;
+      }
+      if ((this.deps.directory.changesSince?.(config.directoryCursor).upTo ?? config.directoryCursor) > config.directoryCursor) this.requestRun(config.id, 'change');
+      // E-16: the users whose failed operation is due again, in a small run of their own.
+      const due = dueEscrowUsers(db, config.id, now);
+      if (due.length > 0) this.requestRun(config.id, 'retry', { onlyUserIds: due });
     }
+  }
+
+  /**
+   * E-17: one light request to a quarantined app. It answers: out of quarantine, and the
+   * escrowed operations go at once. It does not: the next probe waits longer. Runs in the app's
+   * slot (E-12), so a probe and a run never overlap.
+   */
+  probe(configurationId: string): Promise<{ ok: boolean; message: string }> {
+    const { db, clock } = this.deps;
+    if (this.running.has(configurationId)) return this.running.get(configurationId)!.then(() => this.probe(configurationId));
+    let result = { ok: false, message: '' };
+    const work = (async () => {
+      try {
+        const app = await this.deps.appFor(configurationId);
+        await app.probe();
+        leaveQuarantine(db, configurationId, clock.now());
+        signalAlert(this.deps, { ended: 'quarantined', configurationId });
+        result = { ok: true, message: 'The app answered: it is out of quarantine.' };
+      } catch (err) {
+        const reason = err instanceof AppCallError ? err.reason : (err as Error).message;
+        recordFailedProbe(db, configurationId, `Probe: ${reason}`, clock.now());
+        result = { ok: false, message: `The app still does not answer (${reason}). It stays quarantined and is checked again later, less often.` };
+      }
+    })().finally(() => this.running.delete(configurationId));
+    this.running.set(configurationId, work);
+    return work.then(() => {
+      // The escrowed operations were made due by leaving quarantine: they go now.
+      if (result.ok) {
+        const due = transientEscrowUsers(db, configurationId);
+        if (due.length > 0) this.requestRun(configurationId, 'retry', { onlyUserIds: due });
+      }
+      return result;
+    });
+  }
+
+  /**
+   * E-16: a super-admin asks to try one user's escrowed operation again now, a refused one
+   * included (it is otherwise tried again only when the user's data changes).
+   */
+  retryUser(configurationId: string, userId: string): string {
+    return this.requestRun(configurationId, 'retry', { onlyUserIds: [userId], retryRefused: true });
   }
 
   /**

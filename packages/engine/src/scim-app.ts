@@ -64,5 +64,6 @@ export function scimAppPort(client: ScimClient): AppPort {
     ensureGroup: (displayName) =>
       call(async () => (await client.findGroupByDisplayName(displayName))?.id ?? (await client.createGroup(displayName)).id),
     changeGroupMembers: (remoteGroupId, add, remove) => call(() => client.patchGroupMembers(remoteGroupId, add, remove)),
+    probe: () => call(() => client.probe()),
   };
 }

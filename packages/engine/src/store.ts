@@ -7,3 +7,4 @@ export * from './store/accounts.js';
 export * from './store/teams.js';
 export * from './store/runs.js';
 export * from './store/usage.js';
+export * from './store/escrow.js';

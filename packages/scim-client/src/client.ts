@@ -157,6 +157,11 @@ export class ScimClient {
     return null;
   }
 
+  /** E-17: the lightest question that shows the app answers: one user of a one-result list. */
+  async probe(): Promise<void> {
+    resourcesOf((await this.transport.request('GET', '/Users?startIndex=1&count=1')).body, 'a probe');
+  }
+
   async getUser(id: string): Promise<ScimResource> {
     return asResource((await this.transport.request('GET', `/Users/${encodeURIComponent(id)}`)).body, 'reading a user');
   }

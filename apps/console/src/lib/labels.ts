@@ -39,6 +39,7 @@ export const triggerLabels: Record<SyncTrigger, string> = {
   deprovisioning_change: 'Deprovisioning change',
   reauthorization: 'Re-authorization',
   on_demand: 'One user on demand',
+  retry: 'Retry of failed operations',
 };
 
 export const countLabels: Record<string, string> = {
@@ -56,6 +57,7 @@ export const countLabels: Record<string, string> = {
   delete: 'to delete',
   planned_deprovisions: 'planned suspensions or deletions',
   teams_updated: 'teams updated',
+  waiting_for_change: 'refused before, waiting for a change',
 };
 
 export function countsText(counts: Record<string, number>): string {
@@ -71,6 +73,7 @@ const nextRunWhy: Record<NextRunReason, string> = {
   first_sync: 'the first full sync',
   daily_sync: 'the daily full sync',
   deprovisioning_due: 'a deprovisioning delay ends',
+  quarantined: 'a probe of the app, which is quarantined (full syncs wait until it answers)',
   held: 'None: a run is held by the deletion guard until a super-admin allows or cancels it',
   needs_reauthorization: 'None until autoprov is re-authorized',
   not_active: 'None: provisioning is off',
@@ -83,4 +86,18 @@ export function nextRunText(config: Pick<Configuration, 'nextRunAt' | 'nextRunRe
   // Due now: the scheduler starts it at its next look, within seconds.
   const when = at <= now + 5_000 ? 'Now' : formatTime(config.nextRunAt);
   return `${when}: ${nextRunWhy[config.nextRunReason]} (directory changes are sent within seconds in between)`;
+}
+
+/** E-16: an operation waiting to be tried again, by kind. */
+export const operationLabels: Record<string, string> = {
+  create: 'Create the account',
+  update: 'Update the account',
+  unsuspend: 'Unsuspend the account',
+  suspend: 'Suspend the account',
+  delete: 'Delete the account',
+};
+
+/** E-16 in a report: which attempt this was, and when the next one is. */
+export function attemptText(attempt: number, nextAttemptAt: string | null): string {
+  return `(attempt ${attempt}; ${nextAttemptAt ? `next try at ${formatTime(nextAttemptAt)}` : 'not retried on a schedule'})`;
 }

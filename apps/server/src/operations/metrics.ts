@@ -117,6 +117,7 @@ export class ServerMetrics {
         deleteUser: (remoteId) => count('delete', () => port.deleteUser(remoteId)),
         ensureGroup: (displayName) => count('ensure_group', () => port.ensureGroup(displayName)),
         changeGroupMembers: (groupId, add, remove) => count('group_members', () => port.changeGroupMembers(groupId, add, remove)),
+        probe: () => port.probe(),
       };
     };
     return Object.assign(counted, { close: () => appFor.close() });

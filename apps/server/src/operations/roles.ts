@@ -41,6 +41,9 @@ export function provisioningFor(role: ProcessRole, scheduler: ProvisioningContro
       return { runId: createRun(db, configurationId, 'on_demand', false, clock.now(), userId), queued };
     },
     allowHeldRun: notHere,
+    // E-16, E-17: a probe or one user's retry needs the engine at hand.
+    probe: notHere,
+    retryUser: notHere,
     cancelHeldRun: (configurationId, by) => scheduler.cancelHeldRun(configurationId, by),
   };
 }

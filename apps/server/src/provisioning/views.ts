@@ -26,7 +26,7 @@ import {
   type SyncRunRow,
 } from '@autoprov/db';
 import type { Clock } from '@autoprov/directory';
-import { availabilityExplainer, earliestTimerOf, nextRunOf } from '@autoprov/engine';
+import { availabilityExplainer, earliestTimerOf, escrowSummary, healthOf, nextRunOf } from '@autoprov/engine';
 import { auditTrailOf } from './audit-trail.js';
 import { appCatalog, requireEntry, type AppsSettings } from './catalog.js';
 
@@ -129,8 +129,9 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: Aut
     .from(provisionedAccounts)
     .where(eq(provisionedAccounts.configurationId, row.id))
     .get();
-  // L-5: the scheduler's own rule, so the page says what will really happen.
-  const nextRun = nextRunOf(row, earliestTimerOf(db, row.id), now);
+  // L-5: the scheduler's own rule, so the page says what will really happen (E-16, E-17 included).
+  const health = healthOf(db, row.id);
+  const nextRun = nextRunOf(row, earliestTimerOf(db, row.id), now, undefined, health);
   // A run already due starts at the scheduler's next look: "now", not a time in the past.
   const nextRunAt = nextRun.at ? new Date(Math.max(now.getTime(), nextRun.at.getTime())).toISOString() : null;
   return {
@@ -154,6 +155,35 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: Aut
     pendingTimers: pendingTimers?.n ?? 0,
     failuresLast24h: failures?.n ?? 0,
     accounts: accounts?.n ?? 0,
+    quarantine: health?.quarantinedAt
+      ? {
+          since: health.quarantinedAt.toISOString(),
+          reason: health.quarantineReason ?? '',
+          lastErrors: health.recentErrors,
+          probes: health.probes,
+          lastProbeAt: health.lastProbeAt?.toISOString() ?? null,
+          nextProbeAt: health.nextProbeAt?.toISOString() ?? null,
+        }
+      : null,
+    escrow: escrowView(db, row.id),
+  };
+}
+
+/** E-16: how many users wait for a retry, and the first of them (due soonest; refusals last). */
+function escrowView(db: AppDatabase, configurationId: string): Configuration['escrow'] {
+  const { total, items } = escrowSummary(db, configurationId);
+  return {
+    total,
+    items: items.map((e) => ({
+      userId: e.directoryUserId,
+      userEmail: e.userEmail,
+      operation: e.operation,
+      kind: e.kind,
+      attempts: e.attempts,
+      lastError: e.lastError,
+      lastAttemptAt: e.lastAttemptAt.toISOString(),
+      nextAttemptAt: e.nextAttemptAt?.toISOString() ?? null,
+    })),
   };
 }
 

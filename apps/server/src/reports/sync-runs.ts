@@ -91,7 +91,16 @@ function countWhere(db: AppDatabase, where: SQL[]): number {
     .get()!.n;
 }
 
-export const lineView = (r: LineRow): ReportLine => ({ id: r.id, userEmail: r.userEmail, action: r.action, result: r.result, changes: r.changes, reason: r.reason });
+export const lineView = (r: LineRow): ReportLine => ({
+  id: r.id,
+  userEmail: r.userEmail,
+  action: r.action,
+  result: r.result,
+  changes: r.changes,
+  reason: r.reason,
+  attempt: r.attempt,
+  nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null,
+});
 
 /**
  * L-3: one page of a report. A page is named by the line it starts after (or ends before), so

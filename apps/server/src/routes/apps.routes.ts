@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { AppError, mappingInputSchemaFor, reportActionLabels, reportResultLabels, routes, scopeInputSchemaFor, type SyncTrigger } from '@autoprov/contract';
 import type { Actor } from '@autoprov/directory';
 import { ssoSettings, type ConfigurationRow } from '@autoprov/db';
+import { healthOf, loadEscrow } from '@autoprov/engine';
 import { eq } from 'drizzle-orm';
 import { stream } from 'hono/streaming';
 import { requireAdmin } from '../auth/middleware.js';
@@ -214,6 +215,25 @@ export function appsRoutes(deps: ServerDeps) {
     const runId = deps.provisioning.allowHeldRun(row.id);
     if (!runId) throw new AppError('conflict', 'No run is held for this app.');
     audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run allowed', 'The run goes ahead with the suspensions and deletions it planned.');
+    return { runId };
+  });
+  // E-17 "Retry now": one probe of a quarantined app, at once; it leaves quarantine if the app answers.
+  on(routes.retryQuarantined, async (c, { params: { key } }) => {
+    const row = configurationOf(key);
+    if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: turn it on first.');
+    if (!healthOf(db, row.id)?.quarantinedAt) throw new AppError('conflict', 'This app is not quarantined.');
+    const result = await deps.provisioning.probe(row.id);
+    audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Quarantine: retry now', result.message);
+    return result;
+  });
+  // E-16: a super-admin asks to try one user's failed operation again now (a refused one too).
+  on(routes.retryEscrowed, (c, { params: { key, userId } }) => {
+    const row = configurationOf(key);
+    if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: turn it on first.');
+    const escrowed = loadEscrow(db, row.id, [userId]).get(userId);
+    if (!escrowed) throw new AppError('not_found', 'No failed operation waits for this user.');
+    const runId = deps.provisioning.retryUser(row.id, userId);
+    audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Failed operation retried', escrowed.userEmail);
     return { runId };
   });
   on(routes.cancelHeldRun, (c, { params: { key } }) => {

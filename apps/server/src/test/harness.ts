@@ -37,6 +37,8 @@ export interface TestServerOptions {
   alertRetry?: RetryPolicy;
   /** Serves /metrics with this bearer token, the way main.ts wires them (issue 16). */
   metricsToken?: string;
+  /** How long the SCIM client waits between retries of a failed request (tests of a down app keep it short). */
+  appBackoffMs?: number;
 }
 
 /** A freshly migrated in-memory database with the demo organisation, and the app on top. */
@@ -58,7 +60,14 @@ export function testServer(options: TestServerOptions = {}) {
       db: store.db,
       clock: systemClock,
       directory: builtInDirectory(store.db),
-      appFor: metrics.countOperations(appConnector(store.db, secrets, { requestsPerSecond: 50, concurrency: 8 }, metrics.appTraffic)),
+      appFor: metrics.countOperations(
+        appConnector(
+          store.db,
+          secrets,
+          { requestsPerSecond: 50, concurrency: 8, ...(options.appBackoffMs ? { backoffMs: options.appBackoffMs } : {}) },
+          metrics.appTraffic,
+        ),
+      ),
       alerts,
     },
     { onLook: () => heartbeat.beat() },

@@ -185,6 +185,9 @@ export const syncReportLines = sqliteTable(
     result: text('result', { enum: ['succeeded', 'failed', 'planned'] }).notNull(),
     changes: text('changes', { mode: 'json' }).$type<Record<string, { before: string | null; after: string | null }>>(),
     reason: text('reason'),
+    /** E-16: a failed operation's attempt number, and when it is tried again (null: not by the schedule). */
+    attempt: integer('attempt'),
+    nextAttemptAt: timestamp('next_attempt_at'),
   },
   // The report's order (L-3): by user e-mail, then as written.
   (t) => [index('sync_report_lines_run_idx').on(t.runId, t.result), index('sync_report_lines_user_idx').on(t.runId, t.userEmail, t.id)],

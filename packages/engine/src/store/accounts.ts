@@ -1,5 +1,5 @@
-import { and, eq, gt, inArray, isNotNull, lte, sql } from 'drizzle-orm';
-import { deprovisionTimers, provisionedAccounts, type AppDatabase } from '@autoprov/db';
+import { and, eq, gt, inArray, isNotNull, lte, notExists, sql } from 'drizzle-orm';
+import { deprovisionTimers, escrowedOperations, provisionedAccounts, type AppDatabase } from '@autoprov/db';
 import type { AppAttributes, DeprovisionTimer, ProvisionedAccount } from '../model.js';
 
 /** Runs `query` for all rows, or for the given user ids in chunks (SQLite caps bound parameters). */
@@ -92,12 +92,20 @@ export function loadTimers(db: AppDatabase, configurationId: string, userIds?: s
   return new Map(rows.map((r) => [r.directoryUserId, timerOf(r)]));
 }
 
-/** When the first of this app's deprovisioning delays ends, if any is running. */
+/**
+ * When the first of this app's deprovisioning delays ends, if any is running. A timer whose
+ * suspension or deletion failed is left out: its user is retried on the escrow schedule (E-16),
+ * not by a full run at every look.
+ */
 export function earliestTimerOf(db: AppDatabase, configurationId: string): Date | null {
+  const escrowed = db
+    .select({ one: sql`1` })
+    .from(escrowedOperations)
+    .where(and(eq(escrowedOperations.configurationId, deprovisionTimers.configurationId), eq(escrowedOperations.directoryUserId, deprovisionTimers.directoryUserId)));
   const row = db
     .select({ next: sql<number | null>`min(${deprovisionTimers.dueAt})` })
     .from(deprovisionTimers)
-    .where(eq(deprovisionTimers.configurationId, configurationId))
+    .where(and(eq(deprovisionTimers.configurationId, configurationId), notExists(escrowed)))
     .get();
   return row?.next == null ? null : new Date(row.next);
 }

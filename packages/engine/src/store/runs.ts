@@ -74,6 +74,9 @@ export interface ReportLine {
   result: 'succeeded' | 'failed' | 'planned';
   changes?: Record<string, FieldChange> | null;
   reason?: string | null;
+  /** E-16: a failed operation's attempt number and when it is tried again. */
+  attempt?: number | null;
+  nextAttemptAt?: Date | null;
 }
 
 export function writeReportLine(db: AppDatabase, runId: string, line: ReportLine) {

@@ -5,11 +5,13 @@ import type { AddressInfo } from 'node:net';
  * A gateway on 127.0.0.1 in front of a SCIM server that speaks a dialect some real gateways do
  * (issue 15, item 2): a write on an account that no longer exists, and a userName clash, come
  * back as HTTP 500 with a message in words instead of 404 and 409. Everything else, reads
- * included, passes through unchanged.
+ * included, passes through unchanged. It can also be taken down (E-16, E-17): while `outage`
+ * is set, every request is answered with that status and nothing reaches the server.
  */
 export async function startFiveHundredGateway(upstreamBaseUrl: string) {
   const upstream = upstreamBaseUrl.replace(/\/+$/, '');
-  const stats = { missingAs500: 0, clashAs500: 0 };
+  const stats = { missingAs500: 0, clashAs500: 0, requests: 0, refusedByOutage: 0 };
+  let outage: number | null = null;
   /** Called before a request is forwarded: a test makes the app change under autoprov's feet. */
   let beforeForward: ((method: string, path: string, body: string) => void | Promise<void>) | null = null;
 
@@ -25,6 +27,12 @@ export async function startFiveHundredGateway(upstreamBaseUrl: string) {
       const method = req.method ?? 'GET';
       const path = (req.url ?? '/').replace(/^\/gateway/, '');
       const body = await readBody(req);
+      stats.requests++;
+      if (outage !== null) {
+        stats.refusedByOutage++;
+        res.writeHead(outage, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ message: `Service Unavailable: the app is down for maintenance (HTTP ${outage}).` }));
+      }
       await beforeForward?.(method, path, body);
       const answer = await fetch(`${upstream}${path}`, {
         method,
@@ -57,6 +65,10 @@ export async function startFiveHundredGateway(upstreamBaseUrl: string) {
     stats,
     beforeForward(hook: typeof beforeForward) {
       beforeForward = hook;
+    },
+    /** Takes the app down (every request answered with `status`, e.g. 503) or, with null, back up. */
+    outage(status: number | null) {
+      outage = status;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -96,6 +96,30 @@ function useRunStarter(key: string, start: (input: { dryRun: boolean }) => Promi
 export const useSyncNow = (key: string) => useRunStarter(key, (input) => api(routes.syncNow, { params: { key }, body: input }));
 export const useAllowHeldRun = (key: string) => useRunStarter(key, () => api(routes.allowHeldRun, { params: { key } }));
 
+/** E-17 "Retry now": one probe of the quarantined app; the page then shows where it stands. */
+export function useRetryQuarantined(key: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api(routes.retryQuarantined, { params: { key } }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['apps', key], exact: true });
+      await queryClient.invalidateQueries({ queryKey: ['apps', key, 'history'] });
+    },
+  });
+}
+
+/** E-16: one user's failed operation tried again now. */
+export function useRetryEscrowed(key: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) => api(routes.retryEscrowed, { params: { key, userId } }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['apps', key], exact: true });
+      await queryClient.invalidateQueries({ queryKey: ['apps', key, 'history'] });
+    },
+  });
+}
+
 export const useRun = (key: string, runId: string | null) =>
   useQuery({
     queryKey: ['apps', key, 'runs', runId],

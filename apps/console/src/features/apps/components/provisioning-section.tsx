@@ -21,6 +21,7 @@ import { countsText, formatTime, nextRunText, runStateLabels, stateLabels } from
 import { PeopleList, whenText } from './impact-summary';
 import { SyncProgress } from './sync-progress';
 import { paths } from '../../../lib/paths';
+import { EscrowList, QuarantineNotice } from './app-health';
 
 type Dialog = 'activate' | 'disable' | 'delete' | 'allow' | 'cancel' | null;
 
@@ -128,6 +129,7 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
           ) : null}
         </div>
       ) : null}
+      {config.quarantine && active ? <QuarantineNotice appKey={key} appName={detail.app.name} quarantine={config.quarantine} /> : null}
       {failure ? <ErrorState error={failure} /> : null}
 
       <dl className="details">
@@ -150,6 +152,7 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
       </dl>
 
       {shownRun ? <SyncProgress run={shownRun} /> : null}
+      <EscrowList appKey={key} escrow={config.escrow} />
 
       {canWrite ? (
         <>

@@ -32,7 +32,7 @@ describe('sync report (L-3)', () => {
           status: 200,
           body: {
             run: run('partly_failed'),
-            items: [{ id: 1, userEmail: 'lina@example.com', action: 'create', result: 'failed', changes: null, reason: 'The e-mail domain is not verified.' }],
+            items: [{ id: 1, userEmail: 'lina@example.com', action: 'create', result: 'failed', changes: null, reason: 'The e-mail domain is not verified.', attempt: 2, nextAttemptAt: null }],
             nextCursor: null,
             prevCursor: null,
             matching: 1,
@@ -48,7 +48,9 @@ describe('sync report (L-3)', () => {
     expect(calls.some((c) => c.path.includes('/report'))).toBe(false);
 
     state = 'partly_failed';
-    expect(await screen.findByText('The e-mail domain is not verified.', {}, { timeout: 3000 })).toBeTruthy();
+    expect(await screen.findByText(/^The e-mail domain is not verified\./, {}, { timeout: 3000 })).toBeTruthy();
+    // E-16: which attempt this was, and that a refusal is not retried on a schedule.
+    expect(screen.getByText('(attempt 2; not retried on a schedule)')).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).toBe('/api/apps/gotomeeting/configuration/runs/r1/report.csv');
   });
 

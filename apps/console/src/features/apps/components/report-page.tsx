@@ -15,7 +15,7 @@ import { Page } from '../../../components/ui/page';
 import { EmptyState, ErrorState, Loading } from '../../../components/ui/states';
 import { useDebounced } from '../../../lib/use-debounced';
 import { reportCsvHref, useApp, useReport, useRun } from '../../../lib/api/apps';
-import { countsText, formatTime, runStateLabels, triggerLabels } from '../../../lib/labels';
+import { attemptText, countsText, formatTime, runStateLabels, triggerLabels } from '../../../lib/labels';
 import { SyncProgress } from './sync-progress';
 import { paths } from '../../../lib/paths';
 
@@ -166,7 +166,15 @@ export function ReportPage() {
                       header: dryRun ? 'What would be sent' : 'What was sent (before → after)',
                       cell: (line) => <Changes changes={line.changes} entry={app.data?.app} />,
                     },
-                    { header: 'Details', cell: (line) => line.reason },
+                    {
+                      header: 'Details',
+                      cell: (line) => (
+                        <>
+                          {line.reason}
+                          {line.attempt ? <span className="muted"> {attemptText(line.attempt, line.nextAttemptAt)}</span> : null}
+                        </>
+                      ),
+                    },
                   ]}
                 />
               </div>

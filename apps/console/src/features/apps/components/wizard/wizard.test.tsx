@@ -37,6 +37,8 @@ function detail(overrides: Partial<NonNullable<AppDetail['configuration']>> = {}
       pendingTimers: 0,
       failuresLast24h: 0,
       accounts: 0,
+      quarantine: null,
+      escrow: { total: 0, items: [] },
       ...overrides,
     },
   };
