@@ -12,3 +12,4 @@ export * from './teams.js';
 export * from './impact.js';
 export * from './exchanges.js';
 export * from './on-demand.js';
+export * from './drift.js';
