@@ -23,6 +23,7 @@ import {
   type ReportLine,
 } from './store.js';
 import { exchangeRecorder } from './exchanges.js';
+import { reconcileAccounts } from './reconcile.js';
 
 export interface ExecutorDeps {
   db: AppDatabase;
@@ -197,6 +198,14 @@ export async function executeRun(deps: ExecutorDeps, request: RunRequest): Promi
       await syncTeams({ ...ctx, users: source.users ?? [], only }, count);
     }
 
+    // E-19: a reconciliation then reads what the app holds and sets drifted accounts back.
+    if (request.trigger === 'reconcile' && !only) {
+      batcher?.flush();
+      const app = await deps.appFor(row.id, appOptions);
+      const add = (key: string, by = 1) => (counts[key] = (counts[key] ?? 0) + by);
+      const { attempted } = await reconcileAccounts({ db, clock, app, runId, configurationId: row.id, appKey: row.appKey, mode: row.driftMode, count: add });
+      totals.appCalls += attempted;
+    }
     if (totals.withheld) counts.deprovisioning_withheld = 1;
     if (batcher && batcher.errors.length > 0) counts.unrecorded = batcher.errors.length;
     const failed = counts.failed ?? 0;
@@ -428,12 +437,14 @@ async function carryOut(ctx: RunContext, op: Operation): Promise<string | null> 
         }
         const now = clock.now();
         const adopted = action === 'adopt';
+        // E-19 ownership: what autoprov created or adopted is its own to keep right.
+        const origin = adopted ? 'adopted' : 'created';
         ctx.writes.write(() => {
           db.insert(provisionedAccounts)
-            .values({ configurationId, directoryUserId: op.userId, userName: op.userName, remoteId: remote.id, state: 'active', lastSent: op.attributes, createdAt: now, updatedAt: now })
+            .values({ configurationId, directoryUserId: op.userId, userName: op.userName, remoteId: remote.id, state: 'active', origin, lastSent: op.attributes, createdAt: now, updatedAt: now })
             .onConflictDoUpdate({
               target: [provisionedAccounts.configurationId, provisionedAccounts.directoryUserId],
-              set: { userName: op.userName, remoteId: remote.id, state: 'active', lastSent: op.attributes, updatedAt: now },
+              set: { userName: op.userName, remoteId: remote.id, state: 'active', origin, lastSent: op.attributes, updatedAt: now },
             })
             .run();
           // An account found in the app is adopted, not created: the summary, the report and the usage log agree.
@@ -536,7 +547,7 @@ async function withRelink(
     }
     ctx.deps.db
       .update(provisionedAccounts)
-      .set({ remoteId: remote.id, updatedAt: ctx.deps.clock.now() })
+      .set({ remoteId: remote.id, ...(outcome === 'recreated' ? { origin: 'created' as const } : {}), updatedAt: ctx.deps.clock.now() })
       .where(and(eq(provisionedAccounts.configurationId, ctx.configurationId), eq(provisionedAccounts.directoryUserId, op.userId)))
       .run();
     await call(remote.id);

@@ -210,7 +210,8 @@ export class ProvisioningScheduler {
     for (const config of active) {
       if (this.running.has(config.id)) continue;
       const next = nextRunOf(config, earliestTimerOf(db, config.id), now, this.options.fullSyncEveryMs);
-      if (next.at && next.at <= now) this.requestRun(config.id, 'scheduled');
+      // E-19: the daily full run is a reconciliation (it also reads what the app holds).
+      if (next.at && next.at <= now) this.requestRun(config.id, next.reason === 'daily_sync' ? 'reconcile' : 'scheduled');
       else if (latest > config.directoryCursor) this.requestRun(config.id, 'change');
     }
   }

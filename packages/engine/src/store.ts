@@ -141,7 +141,7 @@ export interface ReportLine {
   directoryUserId: string;
   userEmail: string;
   action: string;
-  result: 'succeeded' | 'failed' | 'planned';
+  result: 'succeeded' | 'failed' | 'planned' | 'reported';
   changes?: Record<string, FieldChange> | null;
   reason?: string | null;
 }
