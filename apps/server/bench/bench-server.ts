@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { admins, openDatabase } from '@autoprov/db';
-import { builtInDirectory, latestChangeId, systemClock } from '@autoprov/directory';
+import { builtInDirectory, systemClock } from '@autoprov/directory';
 import { appConnector, ProvisioningScheduler } from '@autoprov/engine';
 import { SecretBox } from '@autoprov/secrets';
 import { AlertCenter } from '../src/alerts/alert-center.js';
@@ -21,7 +21,6 @@ export async function benchServer(file: string, cookie?: string) {
   const alerts = new AlertCenter({ db: store.db, secrets, clock: systemClock, logger: pino({ level: 'silent' }), publicUrl });
   const scheduler = new ProvisioningScheduler(
     { db: store.db, clock: systemClock, directory: builtInDirectory(store.db), appFor: appConnector(store.db, secrets), alerts },
-    { latestDirectoryChange: () => latestChangeId(store.db) },
   );
   const app = createApp({
     db: store.db,

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { admins, openDatabase, ownerOnlyFolder } from '@autoprov/db';
-import { builtInDirectory, latestChangeId, seedDemoOrganisation, systemClock } from '@autoprov/directory';
+import { builtInDirectory, seedDemoOrganisation, systemClock } from '@autoprov/directory';
 import { appConnector, ProvisioningScheduler, pruneSyncHistory, pruneUsageLog } from '@autoprov/engine';
 import { loadOrCreateKey, SecretBox } from '@autoprov/secrets';
 import { AlertCenter } from './alerts/alert-center.js';
@@ -31,7 +31,6 @@ const appConnections = appConnector(db, secrets);
 const alerts = new AlertCenter({ db, secrets, clock: systemClock, logger, publicUrl: config.publicUrl });
 const scheduler = new ProvisioningScheduler(
   { db, clock: systemClock, directory: builtInDirectory(db), appFor: appConnections, alerts },
-  { latestDirectoryChange: () => latestChangeId(db) },
 );
 scheduler.start();
 

@@ -142,4 +142,19 @@ describe('snapshot for provisioning', () => {
     );
     expect(snapshot.users.length).toBe(listUsers(store.db, { page: 1, pageSize: 1 }).total);
   });
+
+  it('E-11: the changes since a cursor end at the newest change and name the users they affect', async () => {
+    const { builtInDirectory } = await import('./snapshot.js');
+    const directory = builtInDirectory(store.db);
+    const cursor = directory.changesSince(0).upTo;
+    expect(directory.changesSince(cursor)).toMatchObject({ upTo: cursor });
+    expect(directory.changesSince(cursor).affectedUserIds()).toEqual([]);
+    const someone = allUsers('active').items[0]!;
+    updateUser(store.db, systemClock, admin, someone.id, { jobTitle: 'Cursor Keeper' });
+    const changes = directory.changesSince(cursor);
+    expect(changes.upTo).toBeGreaterThan(cursor);
+    expect(changes.affectedUserIds()).toEqual([someone.id]);
+    // Changes already taken into account are not seen again.
+    expect(directory.changesSince(changes.upTo).affectedUserIds()).toEqual([]);
+  });
 });

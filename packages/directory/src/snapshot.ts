@@ -109,7 +109,11 @@ export function builtInDirectory(db: DbOrTx) {
     read: async () => readSnapshot(db),
     readUsers: async (ids: string[]) => readSnapshotOf(db, ids),
     readPages: (pageSize: number) => readSnapshotPages(db, pageSize),
-    usersAffectedBetween: (afterId: number, upToId: number) => usersAffectedBetween(db, afterId, upToId),
+    // E-11: the change records after the cursor; the users they affect are worked out only when asked.
+    changesSince: (cursor: number) => {
+      const upTo = latestChangeId(db);
+      return { upTo, affectedUserIds: () => usersAffectedBetween(db, cursor, upTo) };
+    },
   };
 }
 

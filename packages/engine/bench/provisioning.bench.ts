@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import { appConfigurations, directoryUsers, orgUnits, syncRuns } from '@autoprov/db';
 import { latestChangeId, systemActor, updateUser } from '@autoprov/directory';
 import { ScimClient, staticToken } from '@autoprov/scim-client';
-import { executeRun } from '../src/executor.js';
+import { executeRun } from '../src/run.js';
 import { ProvisioningScheduler } from '../src/scheduler.js';
 import { scimAppPort } from '../src/scim-app.js';
 import { engineFixture } from '../src/test-support.js';
@@ -86,7 +86,7 @@ for (const size of sizes) {
   rows.push([`(c) no-change sync, ${size.toLocaleString('en')} users`, `${((performance.now() - again) / 1000).toFixed(2)} s, ${after.writes - before.writes} write requests`]);
 
   // (d) one directory change to the app, through the scheduler as in production.
-  const scheduler = new ProvisioningScheduler(f.deps, { pollMs: 50, latestDirectoryChange: () => latestChangeId(f.db) });
+  const scheduler = new ProvisioningScheduler(f.deps, { pollMs: 50 });
   f.db.update(appConfigurations).set({ lastFullSyncAt: new Date(), directoryCursor: latestChangeId(f.db) }).run();
   scheduler.start();
   const ids = f.db.select({ id: directoryUsers.id }).from(directoryUsers).limit(20).all();

@@ -8,7 +8,7 @@ import { appConfigurations, syncRuns } from '@autoprov/db';
 import { startScimmyServer } from '@autoprov/scim-client/testing';
 import { SecretBox } from '@autoprov/secrets';
 import { appConnector, checkAppConnection, credentialsSummary, storeCredentials } from './app-connection.js';
-import { executeRun } from './executor.js';
+import { executeRun } from './run.js';
 import { engineFixture } from './test-support.js';
 
 let scim: Awaited<ReturnType<typeof startScimmyServer>>;

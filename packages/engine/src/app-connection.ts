@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { catalogEntry } from '@autoprov/contract';
-import { appConfigurations, type AppDatabase } from '@autoprov/db';
+import type { AppDatabase } from '@autoprov/db';
 import {
   checkBaseUrl,
   createAppChannel,
@@ -19,6 +18,7 @@ import {
 import type { SecretBox } from '@autoprov/secrets';
 import { AppCallError, type AppForOptions, type AppPort } from './ports.js';
 import { scimAppPort } from './scim-app.js';
+import { configurationRow, saveSealedCredentials } from './store.js';
 
 /**
  * How autoprov authenticates to an app; stored sealed (S-2), never sent to the browser, and
@@ -41,10 +41,7 @@ export const appCredentialsSchema = z.discriminatedUnion('kind', [
 export type AppCredentials = z.infer<typeof appCredentialsSchema> & { origin: string };
 
 export function storeCredentials(db: AppDatabase, secrets: SecretBox, configurationId: string, credentials: AppCredentials, at = new Date()) {
-  db.update(appConfigurations)
-    .set({ sealedCredentials: secrets.seal(JSON.stringify(credentials), configurationId), updatedAt: at })
-    .where(eq(appConfigurations.id, configurationId))
-    .run();
+  saveSealedCredentials(db, configurationId, secrets.seal(JSON.stringify(credentials), configurationId), at);
 }
 
 export interface AppConnector {
@@ -94,7 +91,7 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
   }
 
   const appFor = async function appFor(configurationId: string, options: AppForOptions = {}): Promise<AppPort> {
-    const row = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
+    const row = configurationRow(db, configurationId);
     if (!row?.endpointUrl || !row.sealedCredentials) {
       drop(configurationId);
       throw new AppCallError('unauthorized', 'The app has not been authorized yet.');
@@ -109,7 +106,7 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
     if (cached && cached.tenant !== tenant) drop(configurationId);
     const tokens = tokensFor(db, secrets, configurationId, credentials, () => {
       // The refreshed client stays valid: remember it under the new sealed value.
-      const updated = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
+      const updated = configurationRow(db, configurationId);
       if (updated?.sealedCredentials && !observed) cache.set(configurationId, { key: `${updated.endpointUrl}|${updated.sealedCredentials}`, tenant, port });
     });
     // E-20: an observed run gets a client of its own, so only its own requests are seen; it still
@@ -207,7 +204,7 @@ export async function checkAppConnection(
   endpointUrl: string,
   options: { accountKeyInUrl?: boolean; timeoutMs?: number } = {},
 ): Promise<ConnectionCheck> {
-  const row = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
+  const row = configurationRow(db, configurationId);
   const credentials = row ? readCredentials(db, secrets, row) : null;
   if (!credentials) return { ok: false, reason: 'Authorize autoprov first (the previous step): the connection is tested with that authorization.' };
   let host = endpointUrl;

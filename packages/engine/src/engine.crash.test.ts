@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deprovisionTimers, directoryUsers, openDatabase, orgUnits, provisionedAccounts, syncRuns } from '@autoprov/db';
 import { changeUserStatus, listGroups, readSnapshot, systemActor } from '@autoprov/directory';
 import { startScimmyServer } from '@autoprov/scim-client/testing';
-import { executeRun } from './executor.js';
+import { executeRun } from './run.js';
 import { engineFixture } from './test-support.js';
 
 let scim: Awaited<ReturnType<typeof startScimmyServer>>;

@@ -6,7 +6,7 @@ import { appConfigurations, syncRuns, usageEvents } from '@autoprov/db';
 import { listUsers, systemActor, updateUser } from '@autoprov/directory';
 import { SecretBox } from '@autoprov/secrets';
 import { appConnector, storeCredentials } from './app-connection.js';
-import { executeRun } from './executor.js';
+import { executeRun } from './run.js';
 import { engineFixture } from './test-support.js';
 import { authorizeTestDemoApp, demoClient, startTestDemoApp } from './testing/targets.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { provisionedAccounts, syncReportLines, syncRuns, usageEvents } from '@autoprov/db';
 import { changeUserStatus, listUsers, systemActor, updateUser } from '@autoprov/directory';
 import { startFiveHundredGateway, startScimmyServer } from '@autoprov/scim-client/testing';
-import { executeRun } from './executor.js';
+import { executeRun } from './run.js';
 import { engineFixture } from './test-support.js';
 
 // Issue 15, item 2: a gateway that answers a write on a missing account, and a userName clash,

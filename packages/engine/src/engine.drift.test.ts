@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appConfigurations, provisionedAccounts, syncReportLines, syncRuns } from '@autoprov/db';
 import { changeUserStatus, listUsers, systemActor } from '@autoprov/directory';
 import { ScimClient, staticToken } from '@autoprov/scim-client';
-import { executeRun } from './executor.js';
+import { executeRun } from './run.js';
 import { engineFixture } from './test-support.js';
 import { demoAppTarget, scimmyTarget, type Target } from './testing/targets.js';
 

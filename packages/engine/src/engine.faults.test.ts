@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncRuns, usageEvents } from '@autoprov/db';
 import { ScimClient, staticToken } from '@autoprov/scim-client';
 import { startScimmyServer } from '@autoprov/scim-client/testing';
-import { executeRun } from './executor.js';
+import { executeRun } from './run.js';
 import { scimAppPort } from './scim-app.js';
 import { engineFixture } from './test-support.js';
 

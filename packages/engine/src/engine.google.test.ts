@@ -4,7 +4,7 @@ import { appAvailability, directoryChanges, directoryGroups, directoryUsers, org
 import { applyGoogleChanges, applyGoogleRead, readSnapshot } from '@autoprov/directory';
 import { cursorAt, googleClients, readChangesSince, readGoogleDirectory, type ServiceAccountKey } from '@autoprov/google-directory';
 import { makeServiceAccountKey, startFakeGoogle, type FakeGoogle } from '@autoprov/google-directory/testing';
-import { executeRun } from './executor.js';
+import { executeRun } from './run.js';
 import { engineFixture } from './test-support.js';
 import { scimmyTarget, type Target } from './testing/targets.js';
 

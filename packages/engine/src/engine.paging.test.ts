@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appConfigurations, syncRuns } from '@autoprov/db';
 import { changeUserStatus, listUsers, systemActor } from '@autoprov/directory';
-import { executeRun } from './executor.js';
+import { executeRun } from './run.js';
 import { engineFixture } from './test-support.js';
 import { scimmyTarget, type Target } from './testing/targets.js';
 

@@ -12,7 +12,7 @@ import {
   systemActor,
   updateUser,
 } from '@autoprov/directory';
-import { executeRun } from './executor.js';
+import { executeRun } from './run.js';
 import { ProvisioningScheduler } from './scheduler.js';
 import { day, engineFixture } from './test-support.js';
 import { demoAppTarget, scimmyTarget, type Target } from './testing/targets.js';
@@ -293,7 +293,7 @@ describe.each([
       expect(held.error).toMatch(/45 of 200/);
       expect(f.configuration().heldRunId).toBe(held.id);
       expect(target.users().every((u) => u.active !== false)).toBe(true);
-      const scheduler = new ProvisioningScheduler(f.deps, { latestDirectoryChange: () => 0 });
+      const scheduler = new ProvisioningScheduler(f.deps);
       const allowedId = scheduler.allowHeldRun(f.configurationId)!;
       await scheduler.idle(f.configurationId);
       expect(runRow(allowedId).counts).toEqual({ suspended: 45 });
@@ -304,7 +304,7 @@ describe.each([
       for (const v of activeDirectoryUsers().items.slice(0, 45)) changeUserStatus(f.db, f.clock, systemActor, v.id, 'delete');
       const held = runRow(await run());
       expect(held.state).toBe('held');
-      const scheduler = new ProvisioningScheduler(f.deps, { latestDirectoryChange: () => 0 });
+      const scheduler = new ProvisioningScheduler(f.deps);
       expect(scheduler.cancelHeldRun(f.configurationId, 'ada@example.com')).toBe(true);
       expect(f.configuration()).toMatchObject({ state: 'disabled', heldRunId: null });
       expect(runRow(held.id).error).toMatch(/Cancelled by ada@example.com/);
@@ -343,7 +343,7 @@ describe.each([
     it('E-11: a directory change reaches the app within seconds', async () => {
       const { latestChangeId } = await import('@autoprov/directory');
       await run();
-      const scheduler = new ProvisioningScheduler(f.deps, { pollMs: 50, latestDirectoryChange: () => latestChangeId(f.db) });
+      const scheduler = new ProvisioningScheduler(f.deps, { pollMs: 50 });
       f.db.update(appConfigurations).set({ lastFullSyncAt: f.clock.now(), directoryCursor: latestChangeId(f.db) }).run();
       scheduler.start();
       const u = firstActive();
@@ -364,7 +364,7 @@ describe.each([
       await run();
       const before = target.users().length;
       const financeMembers = readSnapshot(f.db).users.filter((u) => u.groupIds.has(finance.id) && u.status === 'active');
-      const scheduler = new ProvisioningScheduler(f.deps, { pollMs: 20, latestDirectoryChange: () => latestChangeId(f.db) });
+      const scheduler = new ProvisioningScheduler(f.deps, { pollMs: 20 });
       f.db.update(appConfigurations).set({ lastFullSyncAt: f.clock.now(), directoryCursor: latestChangeId(f.db) }).run();
       scheduler.start();
       // Nesting finance inside meeting hosts brings every finance member into scope.
@@ -377,7 +377,7 @@ describe.each([
     });
 
     it('E-12: one run per app at a time; a run asked for meanwhile is queued, not lost', async () => {
-      const scheduler = new ProvisioningScheduler(f.deps, { latestDirectoryChange: () => 0 });
+      const scheduler = new ProvisioningScheduler(f.deps);
       const first = scheduler.requestRun(f.configurationId, 'manual');
       const second = scheduler.requestRun(f.configurationId, 'manual');
       expect(runRow(second).state).toBe('pending');

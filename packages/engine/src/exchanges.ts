@@ -1,7 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
-import { runExchanges, type AppDatabase } from '@autoprov/db';
+import type { AppDatabase } from '@autoprov/db';
 import type { TransportExchange } from '@autoprov/scim-client';
 import type { Clock } from './ports.js';
+import { loadRunExchanges, writeExchange } from './store.js';
 
 /** E-20: at most this many exchanges are kept per run, each body cut at `maxBodyChars`. */
 export const maxExchangesPerRun = 200;
@@ -65,27 +65,25 @@ export function exchangeRecorder(db: AppDatabase, runId: string, clock: Clock): 
     seq++;
     // One more than the cap is counted, not kept: the console says the list was cut.
     if (seq > maxExchangesPerRun + 1) return;
-    db.insert(runExchanges)
-      .values({
-        runId,
-        seq,
-        at: clock.now(),
-        method: exchange.method,
-        url: maskUrl(exchange.url),
-        requestHeaders: maskHeaders(exchange.requestHeaders),
-        requestBody: maskBody(exchange.requestBody),
-        status: exchange.status,
-        responseBody: maskBody(exchange.responseBody),
-        durationMs: Math.round(exchange.durationMs),
-        error: exchange.error,
-      })
-      .run();
+    writeExchange(db, {
+      runId,
+      seq,
+      at: clock.now(),
+      method: exchange.method,
+      url: maskUrl(exchange.url),
+      requestHeaders: maskHeaders(exchange.requestHeaders),
+      requestBody: maskBody(exchange.requestBody),
+      status: exchange.status,
+      responseBody: maskBody(exchange.responseBody),
+      durationMs: Math.round(exchange.durationMs),
+      error: exchange.error,
+    });
   };
 }
 
 /** The kept exchanges of a run, in the order they happened, and whether more happened. */
 export function loadExchanges(db: AppDatabase, runId: string) {
-  const rows = db.select().from(runExchanges).where(eq(runExchanges.runId, runId)).orderBy(asc(runExchanges.seq)).all();
+  const rows = loadRunExchanges(db, runId);
   const truncated = rows.length > maxExchangesPerRun;
   return { exchanges: rows.slice(0, maxExchangesPerRun), truncated };
 }

@@ -1,6 +1,7 @@
 import type { DeprovisionAction, DeprovisionTrigger } from '@autoprov/contract';
 import { availabilityResolver } from './availability.js';
-import { directoryPages, viewsOf, type DirectoryPage, type ExecutorDeps } from './executor.js';
+import { directoryPages, viewsOf, type DirectoryPage } from './plan-source.js';
+import type { EngineDeps } from './engine-deps.js';
 import { ACCESS_LEVEL, type DeprovisionTimer, type Operation, type PlanConfiguration, type ProvisionedAccount } from './model.js';
 import { plan } from './plan.js';
 import type { DirectoryPortUser } from './ports.js';
@@ -82,7 +83,7 @@ export function planImpact(input: ImpactInput): ImpactEntry[] {
   return entries;
 }
 
-export type ImpactDeps = Pick<ExecutorDeps, 'db' | 'directory' | 'clock' | 'paging'>;
+export type ImpactDeps = Pick<EngineDeps, 'db' | 'directory' | 'clock' | 'paging'>;
 
 /** A person an entry concerns; a user the directory no longer has is known by their account. */
 export interface ImpactPerson {

@@ -35,7 +35,7 @@ async function setUp() {
     refreshToken: tokens.refresh_token,
     expiresAt: null,
   });
-  const scheduler = new ProvisioningScheduler(f.deps, { latestDirectoryChange: () => 1_000_000 });
+  const scheduler = new ProvisioningScheduler(f.deps);
   const someUser = (orgUnitPath = '/') =>
     f.db
       .select({ id: directoryUsers.id, email: directoryUsers.primaryEmail })
@@ -121,7 +121,7 @@ describe('E-20 one user on demand', () => {
     const user = someUser();
     // The run was written by a process that stopped before starting it.
     const runId = createRun(f.db, f.configurationId, 'on_demand', false, f.clock.now(), user.id);
-    const second = new ProvisioningScheduler(f.deps, { latestDirectoryChange: () => 0 });
+    const second = new ProvisioningScheduler(f.deps);
     second.start();
     await second.idle(f.configurationId);
     await second.stop();

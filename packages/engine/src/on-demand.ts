@@ -1,5 +1,6 @@
 import { availabilityExplainer, type Availability } from './availability.js';
-import { readUsersOf, viewsOf, type ExecutorDeps } from './executor.js';
+import { readUsersOf, viewsOf } from './plan-source.js';
+import type { EngineDeps } from './engine-deps.js';
 import type { DeprovisionTimer, Operation, ProvisionedAccount } from './model.js';
 import { inScope, plan, scopeTests, type ScopeTest } from './plan.js';
 import type { DirectoryPortUser } from './ports.js';
@@ -20,7 +21,7 @@ export interface UserPlan {
   operations: Operation[];
 }
 
-export type UserPlanDeps = Pick<ExecutorDeps, 'db' | 'directory' | 'clock'>;
+export type UserPlanDeps = Pick<EngineDeps, 'db' | 'directory' | 'clock'>;
 
 /**
  * The plan for one user, made as the on-demand run makes it (the user read alone, with their

@@ -188,9 +188,16 @@ export interface DeletionGuard {
 
 export const defaultDeletionGuard: DeletionGuard = { maxShare: 0.2, minAccounts: 10 };
 
-/** E-14: would this plan suspend or delete too many of the app's accounts? */
+/** E-14: what the deletion guard counts: the operations that suspend or delete an account. */
+export function countDeprovisions(operations: readonly Operation[]): number {
+  let n = 0;
+  for (const op of operations) if (op.kind === 'suspend' || op.kind === 'delete') n++;
+  return n;
+}
+
+/** E-14: would this plan (or these many deprovisionings, counted a page at a time) suspend or delete too many of the app's accounts? */
 export function exceedsDeletionGuard(p: Plan | { deprovisions: number }, accountCount: number, guard: DeletionGuard = defaultDeletionGuard) {
-  const deprovisions = 'operations' in p ? p.operations.filter((o) => o.kind === 'suspend' || o.kind === 'delete').length : p.deprovisions;
+  const deprovisions = 'operations' in p ? countDeprovisions(p.operations) : p.deprovisions;
   const held = deprovisions >= guard.minAccounts && deprovisions > guard.maxShare * accountCount;
   return { held, deprovisions, accountCount };
 }

@@ -77,8 +77,19 @@ export interface DirectoryPort {
   readPages?(pageSize: number): Iterable<{ primaryDomain: string; users: DirectoryPortUser[] }> | AsyncIterable<{ primaryDomain: string; users: DirectoryPortUser[] }>;
   /** Just these users (a change-driven run, E-11); without it every run reads everything. */
   readUsers?(ids: string[]): Promise<{ primaryDomain: string; users: DirectoryPortUser[] }>;
-  /** The users that the directory's changes in (afterId, upToId] can affect; null: read everything. */
-  usersAffectedBetween?(afterId: number, upToId: number): string[] | null;
+  /**
+   * E-11: the directory's changes after `cursor`. Without it, runs start on schedule and by hand
+   * only.
+   */
+  changesSince?(cursor: number): DirectoryChanges;
+}
+
+/** The directory's changes after a cursor (E-11). */
+export interface DirectoryChanges {
+  /** The cursor of the newest change: a configuration that has taken these changes in moves to it. */
+  upTo: number;
+  /** The users these changes can affect (a change-driven run reads only them); null: everyone. Read on demand: it can cost a query. */
+  affectedUserIds(): string[] | null;
 }
 
 export interface Clock {

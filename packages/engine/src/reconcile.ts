@@ -1,10 +1,9 @@
-import { and, eq } from 'drizzle-orm';
-import { provisionedAccounts, type AppDatabase } from '@autoprov/db';
+import type { AppDatabase } from '@autoprov/db';
 import type { DriftMode, UsageEventKind } from '@autoprov/contract';
 import { detectDrift, type AccountDrift, type AppAccountSnapshot } from './drift.js';
 import type { FieldChange } from './model.js';
 import { AppCallError, type AppPort, type Clock } from './ports.js';
-import { loadAccounts, writeReportLine, writeUsageEvent } from './store.js';
+import { loadAccounts, relinkAccount, writeReportLine, writeReportLines, writeUsageEvent } from './store.js';
 
 /** What a reconciliation pass needs of its run (E-19). */
 export interface ReconcileContext {
@@ -54,18 +53,17 @@ export async function reconcileAccounts(ctx: ReconcileContext): Promise<{ attemp
       await correct(ctx, drift);
     }
   }
-  // One transaction for what may be many lines (the same connection: better-sqlite3 is synchronous).
-  db.transaction(() => {
-    for (const a of notManaged) {
-      writeReportLine(db, ctx.runId, {
-        directoryUserId: '',
-        userEmail: a.userName,
-        action: 'not_managed',
-        result: 'reported',
-        reason: 'Not managed by autoprov: it neither created nor adopted this account, so it never changes it.',
-      });
-    }
-  });
+  writeReportLines(
+    db,
+    ctx.runId,
+    notManaged.map((a) => ({
+      directoryUserId: '',
+      userEmail: a.userName,
+      action: 'not_managed',
+      result: 'reported',
+      reason: 'Not managed by autoprov: it neither created nor adopted this account, so it never changes it.',
+    })),
+  );
   if (notManaged.length > 0) ctx.count('not_managed', notManaged.length);
   return { attempted: ctx.mode === 'correct' ? drifts.length : 0 };
 }
@@ -86,7 +84,7 @@ function describe(drift: AccountDrift): { changes: Record<string, FieldChange>; 
 async function correct(ctx: ReconcileContext, drift: AccountDrift) {
   const { db, app, clock } = ctx;
   const link = drift.link;
-  const whereLink = and(eq(provisionedAccounts.configurationId, ctx.configurationId), eq(provisionedAccounts.directoryUserId, link.directoryUserId));
+  const key = { configurationId: ctx.configurationId, directoryUserId: link.directoryUserId };
   const { changes, reason } = describe(drift);
   const record = (result: 'succeeded' | 'failed', why: string, event: UsageEventKind) => {
     writeReportLine(db, ctx.runId, { directoryUserId: link.directoryUserId, userEmail: link.userName, action: 'drift_corrected', result, changes, reason: why });
@@ -97,11 +95,11 @@ async function correct(ctx: ReconcileContext, drift: AccountDrift) {
     if (!drift.found) {
       // Gone from the app: made again, and autoprov's own (it created it).
       const made = await app.createUser(link.lastSent);
-      db.update(provisionedAccounts).set({ remoteId: made.id, origin: 'created', updatedAt: clock.now() }).where(whereLink).run();
+      relinkAccount(db, key, made.id, clock.now(), 'created');
       event = 'user_created';
     } else {
       const remoteId = drift.found.id;
-      if (drift.relinked) db.update(provisionedAccounts).set({ remoteId, updatedAt: clock.now() }).where(whereLink).run();
+      if (drift.relinked) relinkAccount(db, key, remoteId, clock.now());
       const setBack = Object.fromEntries(Object.entries(drift.changes).map(([path, c]) => [path, c.after]));
       if (Object.keys(setBack).length > 0) await app.updateUser(remoteId, setBack, link.lastSent);
       if (drift.active) {

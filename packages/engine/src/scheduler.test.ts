@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deprovisionTimers, syncRuns, usageEvents } from '@autoprov/db';
-import { changeUserStatus, latestChangeId, listUsers, systemActor } from '@autoprov/directory';
+import { changeUserStatus, listUsers, systemActor } from '@autoprov/directory';
 import { nextRunOf, ProvisioningScheduler } from './scheduler.js';
 import { day, engineFixture } from './test-support.js';
 import { scimmyTarget, type Target } from './testing/targets.js';
@@ -49,7 +49,7 @@ describe('runs the scheduler starts', () => {
   const runs = () => f.db.select().from(syncRuns).where(eq(syncRuns.configurationId, f.configurationId)).orderBy(syncRuns.requestedAt).all();
 
   it('schedule (first and daily full sync, a deprovisioning delay that ends) and directory change', async () => {
-    const scheduler = new ProvisioningScheduler(f.deps, { latestDirectoryChange: () => latestChangeId(f.db) });
+    const scheduler = new ProvisioningScheduler(f.deps);
     scheduler.tick();
     await scheduler.idle(f.configurationId);
     expect(runs().map((r) => [r.trigger, r.state])).toEqual([['scheduled', 'succeeded']]);
@@ -74,7 +74,7 @@ describe('runs the scheduler starts', () => {
 
   it('a run cut off by a restart is a Failure of its own (L-5 counts it)', async () => {
     f.db.insert(syncRuns).values({ id: 'cut', configurationId: f.configurationId, trigger: 'manual', state: 'running', requestedAt: f.clock.now() }).run();
-    const scheduler = new ProvisioningScheduler(f.deps, { pollMs: 60_000, latestDirectoryChange: () => 0 });
+    const scheduler = new ProvisioningScheduler(f.deps, { pollMs: 60_000 });
     scheduler.start();
     await scheduler.stop();
     const failures = f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure')).all();

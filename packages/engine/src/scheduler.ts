@@ -1,16 +1,28 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { appConfigurations, deprovisionTimers, syncRuns, type AppDatabase } from '@autoprov/db';
 import type { ConfigurationState, NextRunReason, SyncTrigger } from '@autoprov/contract';
-import { executeRun, signalAlert, type ExecutorDeps, type RunRequest } from './executor.js';
-import { createRun, recordRunFailure, updateRun } from './store.js';
+import type { EngineDeps } from './engine-deps.js';
+import { executeRun, signalAlert, type RunRequest } from './run.js';
+import {
+  advanceDirectoryCursor,
+  configurationRow,
+  configurationsWithPendingRuns,
+  createRun,
+  earliestTimerOf,
+  hasRunInProgress,
+  nextPendingRun,
+  recordRunFailure,
+  refuseHeldRun,
+  releaseHeldRun,
+  runningRuns,
+  schedulableConfigurations,
+  updateRun,
+  waitingChangeRun,
+} from './store.js';
 
 export interface SchedulerOptions {
   /** How often to look for directory changes and due timers (E-11: within seconds). */
   pollMs?: number;
   /** How often a full reconciliation runs (E-11: daily by default). */
   fullSyncEveryMs?: number;
-  /** The newest directory change marker; a change-driven run starts when it moves. */
-  latestDirectoryChange(): number;
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -44,16 +56,6 @@ export function nextRunOf(
   return { at: fullDue, reason: 'daily_sync' };
 }
 
-/** When the first of this app's deprovisioning delays ends, if any is running. */
-export function earliestTimerOf(db: AppDatabase, configurationId: string): Date | null {
-  const row = db
-    .select({ next: sql<number | null>`min(${deprovisionTimers.dueAt})` })
-    .from(deprovisionTimers)
-    .where(eq(deprovisionTimers.configurationId, configurationId))
-    .get();
-  return row?.next == null ? null : new Date(row.next);
-}
-
 /**
  * Decides when runs happen and keeps one run per app at a time (E-12): a run asked for while
  * another is running waits as a pending row, so it survives a restart too.
@@ -64,8 +66,8 @@ export class ProvisioningScheduler {
   private ticking = false;
 
   constructor(
-    private readonly deps: ExecutorDeps,
-    private readonly options: SchedulerOptions,
+    private readonly deps: EngineDeps,
+    private readonly options: SchedulerOptions = {},
   ) {}
 
   /** Queues a run and returns its id at once; it starts as soon as the app is free. */
@@ -73,12 +75,8 @@ export class ProvisioningScheduler {
     const { db, clock } = this.deps;
     // A change-driven run already waiting will see this change too: one is enough.
     if (trigger === 'change' && !extra.dryRun) {
-      const waiting = db
-        .select({ id: syncRuns.id })
-        .from(syncRuns)
-        .where(and(eq(syncRuns.configurationId, configurationId), eq(syncRuns.state, 'pending'), eq(syncRuns.dryRun, false)))
-        .get();
-      if (waiting) return waiting.id;
+      const waiting = waitingChangeRun(db, configurationId);
+      if (waiting) return waiting;
     }
     const subject = trigger === 'on_demand' ? (extra.onlyUserIds?.[0] ?? null) : null;
     const runId = createRun(db, configurationId, trigger, extra.dryRun ?? false, clock.now(), subject);
@@ -92,13 +90,7 @@ export class ProvisioningScheduler {
    * while another run of the app is going on or waiting, this one waits its turn (`queued`).
    */
   requestUserRun(configurationId: string, userId: string): { runId: string; queued: boolean } {
-    const busy =
-      this.running.has(configurationId) ||
-      this.deps.db
-        .select({ id: syncRuns.id })
-        .from(syncRuns)
-        .where(and(eq(syncRuns.configurationId, configurationId), inArray(syncRuns.state, ['pending', 'running'])))
-        .get() !== undefined;
+    const busy = this.running.has(configurationId) || hasRunInProgress(this.deps.db, configurationId);
     const runId = this.requestRun(configurationId, 'on_demand', { onlyUserIds: [userId], captureExchanges: true });
     return { runId, queued: busy };
   }
@@ -113,12 +105,7 @@ export class ProvisioningScheduler {
     if (current) return current;
     const loop = (async () => {
       for (;;) {
-        const next = this.deps.db
-          .select()
-          .from(syncRuns)
-          .where(and(eq(syncRuns.configurationId, configurationId), eq(syncRuns.state, 'pending')))
-          .orderBy(syncRuns.requestedAt)
-          .get();
+        const next = nextPendingRun(this.deps.db, configurationId);
         if (!next) break;
         // A run queued before a restart is rebuilt from its row (an on-demand run keeps its user, E-20).
         const request = this.pendingRequests.get(next.id) ?? {
@@ -132,19 +119,17 @@ export class ProvisioningScheduler {
         let onlyUserIds: string[] | undefined;
         // A run for one user (E-20) sees no other change: the changes stay for the next run.
         if (!request.dryRun && request.trigger !== 'on_demand') {
-          const config = this.deps.db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
-          const latest = this.options.latestDirectoryChange();
+          const config = configurationRow(this.deps.db, configurationId);
+          const changes = this.deps.directory.changesSince?.(config?.directoryCursor ?? 0);
           // A change-driven run reads only the users the changes can affect (E-11).
-          if (request.trigger === 'change' && config) {
-            onlyUserIds = this.deps.directory.usersAffectedBetween?.(config.directoryCursor, latest) ?? undefined;
-          }
-          this.advanceCursor(configurationId, latest);
+          if (request.trigger === 'change' && config) onlyUserIds = changes?.affectedUserIds() ?? undefined;
+          // The directory changes this run will see are taken into account.
+          if (changes) advanceDirectoryCursor(this.deps.db, configurationId, changes.upTo);
         }
         await executeRun(this.deps, { ...request, runId: next.id, ...(onlyUserIds ? { onlyUserIds } : {}) });
         // A held carry-out (M-6) is still a carry-out once allowed.
         if (request.carryOutTimers) {
-          const held = this.deps.db.select({ heldRunId: appConfigurations.heldRunId }).from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
-          if (held?.heldRunId === next.id) this.heldCarryOuts.add(configurationId);
+          if (configurationRow(this.deps.db, configurationId)?.heldRunId === next.id) this.heldCarryOuts.add(configurationId);
         }
       }
     })().finally(() => this.running.delete(configurationId));
@@ -152,20 +137,10 @@ export class ProvisioningScheduler {
     return loop;
   }
 
-  /** Marks the directory changes this run will see as taken into account. */
-  private advanceCursor(configurationId: string, latest: number) {
-    this.deps.db
-      .update(appConfigurations)
-      .set({ directoryCursor: latest })
-      .where(eq(appConfigurations.id, configurationId))
-      .run();
-  }
-
   /** E-14: a super-admin allows the run the deletion guard held; it runs again, allowed. */
   allowHeldRun(configurationId: string): string | null {
-    const config = this.deps.db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
-    if (!config?.heldRunId) return null;
-    this.deps.db.update(appConfigurations).set({ heldRunId: null }).where(eq(appConfigurations.id, configurationId)).run();
+    if (!configurationRow(this.deps.db, configurationId)?.heldRunId) return null;
+    releaseHeldRun(this.deps.db, configurationId);
     signalAlert(this.deps, { ended: 'run_held', configurationId });
     const carryOutTimers = this.heldCarryOuts.delete(configurationId);
     return this.requestRun(configurationId, 'manual', { allowMassDeprovisioning: true, ...(carryOutTimers ? { carryOutTimers } : {}) });
@@ -178,13 +153,10 @@ export class ProvisioningScheduler {
    */
   cancelHeldRun(configurationId: string, by: string): boolean {
     const { db, clock } = this.deps;
-    const config = db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get();
-    if (!config?.heldRunId) return false;
+    const heldRunId = configurationRow(db, configurationId)?.heldRunId;
+    if (!heldRunId) return false;
     this.heldCarryOuts.delete(configurationId);
-    db.transaction(() => {
-      updateRun(db, config.heldRunId!, { error: `Cancelled by ${by}; provisioning was disabled.` });
-      db.update(appConfigurations).set({ heldRunId: null, state: 'disabled', updatedAt: clock.now() }).where(eq(appConfigurations.id, configurationId)).run();
-    });
+    refuseHeldRun(db, configurationId, heldRunId, `Cancelled by ${by}; provisioning was disabled.`, clock.now());
     signalAlert(this.deps, { ended: 'run_held', configurationId });
     return true;
   }
@@ -201,18 +173,12 @@ export class ProvisioningScheduler {
   tick(): void {
     const { db, clock } = this.deps;
     const now = clock.now();
-    const latest = this.options.latestDirectoryChange();
-    const active = db
-      .select()
-      .from(appConfigurations)
-      .where(and(eq(appConfigurations.state, 'active'), sql`${appConfigurations.heldRunId} is null`))
-      .all();
-    for (const config of active) {
+    for (const config of schedulableConfigurations(db)) {
       if (this.running.has(config.id)) continue;
       const next = nextRunOf(config, earliestTimerOf(db, config.id), now, this.options.fullSyncEveryMs);
       // E-19: the daily full run is a reconciliation (it also reads what the app holds).
       if (next.at && next.at <= now) this.requestRun(config.id, next.reason === 'daily_sync' ? 'reconcile' : 'scheduled');
-      else if (latest > config.directoryCursor) this.requestRun(config.id, 'change');
+      else if ((this.deps.directory.changesSince?.(config.directoryCursor).upTo ?? config.directoryCursor) > config.directoryCursor) this.requestRun(config.id, 'change');
     }
   }
 
@@ -222,18 +188,13 @@ export class ProvisioningScheduler {
    */
   start(): void {
     const { db, clock } = this.deps;
-    const interrupted = db.select().from(syncRuns).where(eq(syncRuns.state, 'running')).all();
+    const interrupted = runningRuns(db);
     for (const run of interrupted) {
       const error = 'Interrupted: autoprov stopped during this run.';
       updateRun(db, run.id, { state: 'failed', endedAt: clock.now(), error });
       if (!run.dryRun) recordRunFailure(db, run.configurationId, run.id, error, clock.now());
     }
-    const configsWithPending = db
-      .selectDistinct({ id: syncRuns.configurationId })
-      .from(syncRuns)
-      .where(inArray(syncRuns.state, ['pending']))
-      .all();
-    for (const c of configsWithPending) void this.drain(c.id);
+    for (const configurationId of configurationsWithPendingRuns(db)) void this.drain(configurationId);
     // An on-demand run is for the admin watching it: it is not started again unasked (E-20).
     for (const run of interrupted) if (!run.dryRun && run.trigger !== 'on_demand') this.requestRun(run.configurationId, run.trigger);
 

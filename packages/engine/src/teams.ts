@@ -1,4 +1,7 @@
+import type { ApplyContext } from './apply.js';
 import type { DirectoryUserView, ProvisionedAccount } from './model.js';
+import { AppCallError } from './ports.js';
+import { loadAccounts, loadProvisionedTeams, loadTeamMappings, saveProvisionedTeam, writeReportLine } from './store.js';
 
 export interface TeamMapping {
   groupId: string;
@@ -45,4 +48,44 @@ export function planTeams(
     if (add.length > 0 || remove.length > 0 || !lastMembers.has(teamName)) changes.push({ teamName, add, remove, members: [...after] });
   }
   return changes;
+}
+
+/**
+ * E-13: after the accounts, the app's teams follow the mapped directory groups. `users` are the
+ * users the run read; `only` says the run read some users only (the others keep their teams).
+ */
+export async function syncTeams(ctx: ApplyContext, users: DirectoryUserView[], only: string[] | undefined, count: (key: string) => void) {
+  const { db, clock } = ctx.deps;
+  const mappings = loadTeamMappings(db, ctx.configurationId);
+  if (mappings.length === 0) return;
+  const known = loadProvisionedTeams(db, ctx.configurationId);
+  const accounts = loadAccounts(db, ctx.configurationId, only);
+  const changes = planTeams(mappings, users, accounts, new Map([...known].map(([name, t]) => [name, t.members])), !only);
+  for (const change of changes) {
+    try {
+      let remoteId = known.get(change.teamName)?.remoteId ?? (await ctx.app.ensureGroup(change.teamName));
+      try {
+        await ctx.app.changeGroupMembers(remoteId, change.add, change.remove);
+      } catch (err) {
+        // The team was removed in the app: make it again with every member it should have.
+        if (!(err instanceof AppCallError && err.kind === 'not_found')) throw err;
+        remoteId = await ctx.app.ensureGroup(change.teamName);
+        await ctx.app.changeGroupMembers(remoteId, change.members, []);
+      }
+      saveProvisionedTeam(db, { configurationId: ctx.configurationId, teamName: change.teamName, remoteId, members: change.members, updatedAt: clock.now() });
+      writeReportLine(db, ctx.runId, {
+        directoryUserId: '',
+        userEmail: `team ${change.teamName}`,
+        action: 'team',
+        result: 'succeeded',
+        changes: { members: { before: String(change.members.length - change.add.length + change.remove.length), after: String(change.members.length) } },
+      });
+      count('teams_updated');
+    } catch (err) {
+      if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
+      const reason = err instanceof AppCallError ? err.reason : (err as Error).message;
+      writeReportLine(db, ctx.runId, { directoryUserId: '', userEmail: `team ${change.teamName}`, action: 'team', result: 'failed', reason });
+      count('failed');
+    }
+  }
 }

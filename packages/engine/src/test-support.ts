@@ -4,7 +4,7 @@ import { catalogEntry } from '@autoprov/contract';
 import { appConfigurations, openDatabase, scopeGroups } from '@autoprov/db';
 import { builtInDirectory, seedDemoOrganisation, systemClock } from '@autoprov/directory';
 import { ScimClient, staticToken } from '@autoprov/scim-client';
-import type { ExecutorDeps } from './executor.js';
+import type { EngineDeps } from './engine-deps.js';
 import type { DeprovisionRules } from './model.js';
 import { scimAppPort } from './scim-app.js';
 
@@ -47,7 +47,7 @@ export function engineFixture(options: { baseUrl: string; token: string; appKey?
     })
     .run();
   let token = options.token;
-  const deps: ExecutorDeps = {
+  const deps: EngineDeps = {
     db: store.db,
     clock,
     directory: builtInDirectory(store.db),

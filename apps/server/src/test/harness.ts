@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { admins, openDatabase, type OpenDatabase } from '@autoprov/db';
-import { builtInDirectory, latestChangeId, seedDemoOrganisation, systemClock, type Clock } from '@autoprov/directory';
+import { builtInDirectory, seedDemoOrganisation, systemClock, type Clock } from '@autoprov/directory';
 import { appConnector, ProvisioningScheduler } from '@autoprov/engine';
 import type { AppsSettings } from '../deps.js';
 import { GoogleDirectorySync, type GoogleEndpoints } from '../directory-source/google-source.js';
@@ -48,7 +48,6 @@ export function testServer(options: TestServerOptions = {}) {
   // limits these tests were written for, not GoTo's 10 requests a second.
   const scheduler = new ProvisioningScheduler(
     { db: store.db, clock: systemClock, directory: builtInDirectory(store.db), appFor: appConnector(store.db, secrets, { requestsPerSecond: 50, concurrency: 8 }), alerts },
-    { latestDirectoryChange: () => latestChangeId(store.db) },
   );
   const googleSync = new GoogleDirectorySync({ db: store.db, clock: systemClock, secrets, google: options.google ?? {}, logger: pino({ level: 'silent' }) });
   const app = createApp({

@@ -1,8 +1,8 @@
 // A provisioning engine in a process of its own, so a test can SIGKILL it mid-run (E-10).
 import { openDatabase } from '@autoprov/db';
-import { builtInDirectory, latestChangeId, systemClock } from '@autoprov/directory';
+import { builtInDirectory, systemClock } from '@autoprov/directory';
 import { ScimClient, staticToken } from '@autoprov/scim-client';
-import { executeRun } from '../executor.js';
+import { executeRun } from '../run.js';
 import { ProvisioningScheduler } from '../scheduler.js';
 import { scimAppPort } from '../scim-app.js';
 
@@ -19,7 +19,7 @@ const deps = {
 if (mode === 'run') {
   await executeRun(deps, { configurationId, trigger: 'manual' });
 } else {
-  const scheduler = new ProvisioningScheduler(deps, { pollMs: 20, latestDirectoryChange: () => latestChangeId(db) });
+  const scheduler = new ProvisioningScheduler(deps, { pollMs: 20 });
   scheduler.start();
   await new Promise((r) => setTimeout(r, 100));
   await scheduler.idle(configurationId);

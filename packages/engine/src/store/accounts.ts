@@ -1,0 +1,159 @@
+import { and, eq, gt, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { deprovisionTimers, provisionedAccounts, type AppDatabase } from '@autoprov/db';
+import type { AccountOrigin } from '@autoprov/contract';
+import type { AppAttributes, DeprovisionTimer, ProvisionedAccount } from '../model.js';
+
+/** Runs `query` for all rows, or for the given user ids in chunks (SQLite caps bound parameters). */
+function forUsers<T>(userIds: string[] | undefined, query: (only: string[] | null) => T[]): T[] {
+  if (!userIds) return query(null);
+  const rows: T[] = [];
+  for (let i = 0; i < userIds.length; i += 500) rows.push(...query(userIds.slice(i, i + 500)));
+  return rows;
+}
+
+export function countAccounts(db: AppDatabase, configurationId: string): number {
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(provisionedAccounts)
+      .where(and(eq(provisionedAccounts.configurationId, configurationId), isNotNull(provisionedAccounts.remoteId)))
+      .get()?.n ?? 0
+  );
+}
+
+/** A range of directory user ids (after, upTo], upTo null meaning "to the end": one page of a paged run. */
+export interface UserIdRange {
+  after: string;
+  upTo: string | null;
+}
+
+const inRange = (column: typeof provisionedAccounts.directoryUserId | typeof deprovisionTimers.directoryUserId, range: UserIdRange) =>
+  and(gt(column, range.after), range.upTo === null ? undefined : lte(column, range.upTo));
+
+const accountOf = (r: typeof provisionedAccounts.$inferSelect): ProvisionedAccount => ({
+  directoryUserId: r.directoryUserId,
+  remoteId: r.remoteId!,
+  userName: r.userName,
+  state: r.state,
+  lastSent: r.lastSent,
+});
+
+const timerOf = (r: typeof deprovisionTimers.$inferSelect): DeprovisionTimer => ({
+  directoryUserId: r.directoryUserId,
+  trigger: r.trigger,
+  action: r.action,
+  startedAt: r.createdAt,
+  dueAt: r.dueAt,
+});
+
+/** The links of one page of users (by id range): one query on the primary key, not an id list. */
+export function loadAccountsInRange(db: AppDatabase, configurationId: string, range: UserIdRange): Map<string, ProvisionedAccount> {
+  const rows = db
+    .select()
+    .from(provisionedAccounts)
+    .where(and(eq(provisionedAccounts.configurationId, configurationId), isNotNull(provisionedAccounts.remoteId), inRange(provisionedAccounts.directoryUserId, range)))
+    .all();
+  return new Map(rows.map((r) => [r.directoryUserId, accountOf(r)]));
+}
+
+export function loadTimersInRange(db: AppDatabase, configurationId: string, range: UserIdRange): Map<string, DeprovisionTimer> {
+  const rows = db
+    .select()
+    .from(deprovisionTimers)
+    .where(and(eq(deprovisionTimers.configurationId, configurationId), inRange(deprovisionTimers.directoryUserId, range)))
+    .all();
+  return new Map(rows.map((r) => [r.directoryUserId, timerOf(r)]));
+}
+
+export function loadAccounts(db: AppDatabase, configurationId: string, userIds?: string[]): Map<string, ProvisionedAccount> {
+  const rows = forUsers(userIds, (only) =>
+    db
+      .select()
+      .from(provisionedAccounts)
+      .where(
+        and(
+          eq(provisionedAccounts.configurationId, configurationId),
+          isNotNull(provisionedAccounts.remoteId),
+          only ? inArray(provisionedAccounts.directoryUserId, only) : undefined,
+        ),
+      )
+      .all(),
+  );
+  return new Map(rows.map((r) => [r.directoryUserId, accountOf(r)]));
+}
+
+export function loadTimers(db: AppDatabase, configurationId: string, userIds?: string[]): Map<string, DeprovisionTimer> {
+  const rows = forUsers(userIds, (only) =>
+    db
+      .select()
+      .from(deprovisionTimers)
+      .where(and(eq(deprovisionTimers.configurationId, configurationId), only ? inArray(deprovisionTimers.directoryUserId, only) : undefined))
+      .all(),
+  );
+  return new Map(rows.map((r) => [r.directoryUserId, timerOf(r)]));
+}
+
+/** When the first of this app's deprovisioning delays ends, if any is running. */
+export function earliestTimerOf(db: AppDatabase, configurationId: string): Date | null {
+  const row = db
+    .select({ next: sql<number | null>`min(${deprovisionTimers.dueAt})` })
+    .from(deprovisionTimers)
+    .where(eq(deprovisionTimers.configurationId, configurationId))
+    .get();
+  return row?.next == null ? null : new Date(row.next);
+}
+
+/** One user's link and timer in one configuration: what applying an operation writes. */
+export interface UserKey {
+  configurationId: string;
+  directoryUserId: string;
+}
+
+const whereLink = (k: UserKey) => and(eq(provisionedAccounts.configurationId, k.configurationId), eq(provisionedAccounts.directoryUserId, k.directoryUserId));
+const whereTimer = (k: UserKey) => and(eq(deprovisionTimers.configurationId, k.configurationId), eq(deprovisionTimers.directoryUserId, k.directoryUserId));
+
+/** E-5: a deprovisioning delay starts (or moves). */
+export function saveTimer(db: AppDatabase, key: UserKey, timer: Omit<DeprovisionTimer, 'directoryUserId'>) {
+  const values = { trigger: timer.trigger, action: timer.action, dueAt: timer.dueAt, createdAt: timer.startedAt };
+  db.insert(deprovisionTimers)
+    .values({ ...key, ...values })
+    .onConflictDoUpdate({ target: [deprovisionTimers.configurationId, deprovisionTimers.directoryUserId], set: values })
+    .run();
+}
+
+export function removeTimer(db: AppDatabase, key: UserKey) {
+  db.delete(deprovisionTimers).where(whereTimer(key)).run();
+}
+
+/**
+ * The user's account in the app, created or adopted: the link holds what was sent (E-3, E-4) and
+ * how the account became autoprov's (E-19 ownership).
+ */
+export function linkAccount(db: AppDatabase, key: UserKey, account: { userName: string; remoteId: string; lastSent: AppAttributes; origin: AccountOrigin }, at: Date) {
+  const values = { userName: account.userName, remoteId: account.remoteId, state: 'active' as const, origin: account.origin, lastSent: account.lastSent, updatedAt: at };
+  db.insert(provisionedAccounts)
+    .values({ ...key, ...values, createdAt: at })
+    .onConflictDoUpdate({ target: [provisionedAccounts.configurationId, provisionedAccounts.directoryUserId], set: values })
+    .run();
+}
+
+/** The account is active and holds `lastSent` (an update or an unsuspension). */
+export function markAccountActive(db: AppDatabase, key: UserKey, lastSent: AppAttributes, at: Date) {
+  db.update(provisionedAccounts).set({ lastSent, state: 'active', updatedAt: at }).where(whereLink(key)).run();
+}
+
+export function markAccountSuspended(db: AppDatabase, key: UserKey, at: Date) {
+  db.update(provisionedAccounts).set({ state: 'suspended', updatedAt: at }).where(whereLink(key)).run();
+}
+
+/** The account was found under another id, or made again (then autoprov created it): the link follows it. */
+export function relinkAccount(db: AppDatabase, key: UserKey, remoteId: string, at: Date, origin?: AccountOrigin) {
+  db.update(provisionedAccounts)
+    .set({ remoteId, ...(origin ? { origin } : {}), updatedAt: at })
+    .where(whereLink(key))
+    .run();
+}
+
+export function unlinkAccount(db: AppDatabase, key: UserKey) {
+  db.delete(provisionedAccounts).where(whereLink(key)).run();
+}

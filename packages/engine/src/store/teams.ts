@@ -1,0 +1,26 @@
+import { eq } from 'drizzle-orm';
+import { provisionedTeams, teamMappings, type AppDatabase } from '@autoprov/db';
+
+/** E-13: the directory groups whose members make up the app's teams. */
+export function loadTeamMappings(db: AppDatabase, configurationId: string) {
+  return db.select().from(teamMappings).where(eq(teamMappings.configurationId, configurationId)).all();
+}
+
+/** E-13: the teams autoprov keeps in the app, by name, with the members it last gave them. */
+export function loadProvisionedTeams(db: AppDatabase, configurationId: string) {
+  return new Map(
+    db
+      .select()
+      .from(provisionedTeams)
+      .where(eq(provisionedTeams.configurationId, configurationId))
+      .all()
+      .map((t) => [t.teamName, t]),
+  );
+}
+
+export function saveProvisionedTeam(db: AppDatabase, team: { configurationId: string; teamName: string; remoteId: string; members: string[]; updatedAt: Date }) {
+  db.insert(provisionedTeams)
+    .values(team)
+    .onConflictDoUpdate({ target: [provisionedTeams.configurationId, provisionedTeams.teamName], set: team })
+    .run();
+}
