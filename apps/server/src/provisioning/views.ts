@@ -154,6 +154,7 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: Aut
     pendingTimers: pendingTimers?.n ?? 0,
     failuresLast24h: failures?.n ?? 0,
     accounts: accounts?.n ?? 0,
+    driftMode: row.driftMode,
   };
 }
 

@@ -13,6 +13,7 @@ import {
   startAuthorizationInputSchema,
   syncNowInputSchema,
   deprovisioningInputSchema,
+  driftModeInputSchema,
   onDemandInputSchema,
   wizardStepInputSchema,
   pageSizeSchema,
@@ -39,7 +40,7 @@ import { appDetail, findConfiguration, getRun, listApps, requireConfiguration } 
 import { requireEntry } from '../provisioning/catalog.js';
 import { saveSso, setAvailability } from '../provisioning/app-settings.js';
 import { draftFor, finishSetup, reachStep, saveDeprovisioning, saveEndpoint, saveMapping, saveScope } from '../provisioning/wizard.js';
-import { deleteConfiguration, setActive } from '../provisioning/lifecycle.js';
+import { deleteConfiguration, setActive, setDriftMode } from '../provisioning/lifecycle.js';
 import { audit } from '../provisioning/audit-trail.js';
 import { checkEndpoint } from '../provisioning/endpoint-check.js';
 import { mappingPreview } from '../provisioning/mapping-preview.js';
@@ -228,6 +229,27 @@ export function appsRoutes(deps: ServerDeps) {
         if (!dryRun && row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: activate it first, or ask for a dry run.');
         if (!dryRun && row.heldRunId) throw new AppError('conflict', 'A run is held by the deletion guard: allow or cancel it first.');
         return c.json({ runId: deps.provisioning.requestRun(row.id, 'manual', { dryRun }) }, 202);
+      })
+      // E-19: a reconciliation now (a full run that also reads what the app holds), and its setting.
+      .post('/:key/configuration/reconcile', keyParam, (c) => {
+        const { key } = c.req.valid('param');
+        const row = configurationOf(key);
+        if (row.state === 'needs_reauthorization') throw new AppError('conflict', 'Re-authorize autoprov first: the app no longer accepts its authorization.');
+        if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: activate it first.');
+        if (row.heldRunId) throw new AppError('conflict', 'A run is held by the deletion guard: allow or cancel it first.');
+        const runId = deps.provisioning.requestRun(row.id, 'reconcile');
+        const what = row.driftMode === 'correct' ? 'Accounts changed in the app are set back.' : 'Drift is reported only.';
+        audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Reconciliation started', what);
+        return c.json({ runId }, 202);
+      })
+      .post('/:key/configuration/drift/preview', keyParam, validate('json', driftModeInputSchema), (c) => {
+        const { key } = c.req.valid('param');
+        return c.json(impact.driftImpact(deps, configurationOf(key), c.req.valid('json')));
+      })
+      .put('/:key/configuration/drift', keyParam, validate('json', driftModeInputSchema), (c) => {
+        const { key } = c.req.valid('param');
+        setDriftMode(deps, configurationOf(key), c.req.valid('json').mode, actorOf(c.var.session));
+        return c.json(detail(key));
       })
       .get('/:key/configuration/runs', keyParam, validate('query', z.object({ cursor: z.string().max(100).optional(), pageSize: pageSizeSchema })), (c) => {
         const { key } = c.req.valid('param');
