@@ -4,6 +4,7 @@ import {
   appDetailSchema,
   appListSchema,
   deletionImpactSchema,
+  driftImpactSchema,
   impactSchema,
   endpointCheckSchema,
   mappingPreviewSchema,
@@ -16,6 +17,7 @@ import {
   type AvailabilityInput,
   type BearerTokenInput,
   type DeprovisioningInput,
+  type DriftModeInput,
   type MappingInput,
   type OAuthClientInput,
   type ReportFilter,
@@ -106,6 +108,11 @@ function useRunStarter(key: string, path: string, body: (input: { dryRun: boolea
 
 export const useSyncNow = (key: string) => useRunStarter(key, '/configuration/sync', (input) => input);
 export const useAllowHeldRun = (key: string) => useRunStarter(key, '/configuration/held-run/allow', () => ({}));
+/** E-19: a full run that also reads what the app holds and sets drifted accounts back. */
+export const useReconcileNow = (key: string) => useRunStarter(key, '/configuration/reconcile', () => ({}));
+/** E-19 and M-6: the drift setting, with what a switch would do first. */
+export const fetchDriftImpact = (key: string, input: DriftModeInput) => api.post(`${base(key)}/configuration/drift/preview`, driftImpactSchema, input);
+export const useSetDriftMode = (key: string) => useAppChange(key, (input: DriftModeInput) => api.put(`${base(key)}/configuration/drift`, appDetailSchema, input));
 
 export const useRun = (key: string, runId: string | null) =>
   useQuery({

@@ -39,6 +39,7 @@ export const triggerLabels: Record<SyncTrigger, string> = {
   deprovisioning_change: 'Deprovisioning change',
   reauthorization: 'Re-authorization',
   on_demand: 'One user on demand',
+  reconcile: 'Reconciliation',
 };
 
 export const countLabels: Record<string, string> = {
@@ -56,6 +57,9 @@ export const countLabels: Record<string, string> = {
   delete: 'to delete',
   planned_deprovisions: 'planned suspensions or deletions',
   teams_updated: 'teams updated',
+  drift_corrected: 'drift corrected',
+  drift_found: 'drift found (report only)',
+  not_managed: 'not managed by autoprov',
 };
 
 export function countsText(counts: Record<string, number>): string {

@@ -37,6 +37,7 @@ function detail(overrides: Partial<NonNullable<AppDetail['configuration']>> = {}
       pendingTimers: 0,
       failuresLast24h: 0,
       accounts: 0,
+      driftMode: 'correct',
       ...overrides,
     },
   };
