@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { authorizeLikeABrowser } from '@autoprov/demo-app/testing';
 import { e2eServer } from '../support/server-config.js';
-import { api, financeOnGoToMeeting } from '../support/setup-api.js';
+import { financeOnGoToMeeting } from '../support/setup-api.js';
 
 // E-19 (issue 15, item 1): someone changes an account by hand in the demo app, through its own
 // SCIM API and a token of their own. A reconciliation reads what the app holds: in "report only"
