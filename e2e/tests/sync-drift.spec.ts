@@ -1,12 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { authorizeLikeABrowser } from '@autoprov/demo-app/testing';
 import { e2eServer } from '../support/server-config.js';
-import { financeOnGoToMeeting } from '../support/setup-api.js';
+import { api, financeOnGoToMeeting } from '../support/setup-api.js';
 
 // E-19 (issue 15, item 1): someone changes an account by hand in the demo app, through its own
 // SCIM API and a token of their own. A reconciliation reads what the app holds: in "report only"
 // the drift is listed and left; switched to "correct" (its impact shown first, M-6), "Reconcile
 // now" sets the account back, and the run report shows "Drift corrected" with before → after.
+// (Named to run after the journeys that expect GoToMeeting without SSO; it leaves no configuration.)
 const { demoApp } = e2eServer;
 const scim = `${demoApp.url}/scim/v2/accounts/${demoApp.accountKey}`;
 
@@ -39,7 +40,8 @@ async function scimCall(token: string, method: string, path: string, body?: unkn
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   expect(res.ok, `${method} ${path}: ${res.status}`).toBe(true);
-  return (await res.json()) as Record<string, unknown>;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
 }
 
 async function accountOf(token: string, userName: string) {
@@ -53,7 +55,7 @@ async function accountOf(token: string, userName: string) {
 async function reconcileNowAndOpenReport(page: Page, expectedCounts: RegExp) {
   await page.goto('/apps/gotomeeting');
   await page.getByRole('button', { name: 'Reconcile now' }).click();
-  await expect(page.getByText(/Reconciliation started/)).toBeVisible();
+  await expect(page.getByText(/^Reconciliation started: /)).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: /^Reconciliation succeeded/ })).toContainText(expectedCounts, { timeout: 30_000 });
   const history = page.getByRole('table', { name: 'Sync runs' });
   await history.getByRole('row').filter({ hasText: 'Reconciliation' }).first().getByRole('link', { name: /Report/ }).click();
@@ -120,4 +122,9 @@ test('E-19: an account changed by hand in the app is reported, then set back by 
   const audit = page.getByRole('region', { name: 'Configuration changes' });
   await expect(audit).toContainText('Reconciliation started');
   await expect(audit).toContainText('Drift setting changed');
+
+  // Leave GoToMeeting as the journeys found it: no configuration, and someone else's account gone.
+  await scimCall(token, 'DELETE', `/Users/${String(theirs.id)}`);
+  await api(page, 'PUT', '/api/apps/gotomeeting/configuration/activation', { active: false });
+  await api(page, 'DELETE', '/api/apps/gotomeeting/configuration');
 });
