@@ -84,4 +84,16 @@ describe('detectDrift (E-19)', () => {
     expect(notManaged).toEqual([other]);
     expect(drifts).toEqual([expect.objectContaining({ link: second, found: null })]);
   });
+
+  it('an attribute no account in the app holds is one the app does not keep: it is not drift', () => {
+    const withPhone = { ...sent, 'phoneNumbers[type eq "work"].value': '+33 1 23 45 67 89' };
+    const dropsPhones = account({ attributes: { ...sent, 'phoneNumbers[type eq "work"].value': null } });
+    expect(detectDrift([link({ lastSent: withPhone })], [dropsPhones]).drifts).toEqual([]);
+    // Another account holds one: the app keeps phones, and this one was cleared by hand.
+    const other = account({ id: 'r2', userName: 'bob@example.com', attributes: { ...sent, userName: 'bob@example.com', 'phoneNumbers[type eq "work"].value': '+33 9' } });
+    const second = link({ directoryUserId: 'u2', remoteId: 'r2', userName: 'bob@example.com', lastSent: { ...sent, userName: 'bob@example.com', 'phoneNumbers[type eq "work"].value': '+33 9' } });
+    expect(detectDrift([link({ lastSent: withPhone }), second], [dropsPhones, other]).drifts).toEqual([
+      expect.objectContaining({ changes: { 'phoneNumbers[type eq "work"].value': { before: null, after: '+33 1 23 45 67 89' } } }),
+    ]);
+  });
 });

@@ -40,10 +40,11 @@ function same(path: string, a: string | null, b: string | null): boolean {
   return caseless(path) ? x.toLowerCase() === y.toLowerCase() : x === y;
 }
 
-/** The attributes whose value in the app differs from what autoprov last set. */
-export function attributeDrift(lastSent: AppAttributes, holds: AppAttributes): Record<string, FieldChange> {
+/** The attributes whose value in the app differs from what autoprov last set (only those in `kept`, when given). */
+export function attributeDrift(lastSent: AppAttributes, holds: AppAttributes, kept?: ReadonlySet<string>): Record<string, FieldChange> {
   const changes: Record<string, FieldChange> = {};
   for (const [path, after] of Object.entries(lastSent)) {
+    if (kept && !kept.has(path)) continue;
     const before = holds[path] ?? null;
     if (!same(path, before, after ?? null)) changes[path] = { before, after: after ?? null };
   }
@@ -79,6 +80,11 @@ export function detectDrift(links: Iterable<ProvisionedAccount>, accounts: reado
     matched.push({ link, found, relinked: found !== null });
   }
 
+  // An attribute that no account in the app holds is one the app does not keep (it accepts and
+  // drops it): comparing it would "correct" every account on every reconciliation.
+  const kept = new Set<string>();
+  for (const a of accounts) for (const [path, value] of Object.entries(a.attributes)) if (value != null && value !== '') kept.add(path);
+
   const drifts: AccountDrift[] = [];
   for (const { link, found, relinked } of matched) {
     if (!found) {
@@ -86,7 +92,7 @@ export function detectDrift(links: Iterable<ProvisionedAccount>, accounts: reado
       if (link.state === 'active') drifts.push({ link, found, relinked, changes: attributeDrift(link.lastSent, {}), active: null });
       continue;
     }
-    const changes = attributeDrift(link.lastSent, found.attributes);
+    const changes = attributeDrift(link.lastSent, found.attributes, kept);
     const shouldBeActive = link.state === 'active';
     const active = found.active === shouldBeActive ? null : { before: String(found.active), after: String(shouldBeActive) };
     if (relinked || active || Object.keys(changes).length > 0) drifts.push({ link, found, relinked, changes, active });
