@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { idpCertificate } from './idp-certificate.js';
 import { e2eServer } from './server-config.js';
 
 const { demoApp } = e2eServer;
@@ -29,4 +30,39 @@ export async function consentInDemoApp(page: Page, authorizationUrl: string) {
   }
   await page.getByRole('button', { name: 'Allow' }).click();
   await expect(page).toHaveURL(/\/apps\/gotomeeting\/setup\/endpoint/);
+}
+
+const app = '/api/apps/gotomeeting';
+
+/** GoToMeeting from scratch for the Finance group, active, its first run over; returns the active members. */
+export async function financeOnGoToMeeting(page: Page) {
+  await page.goto('/apps');
+  const before = await api(page, 'GET', app);
+  if (before.configuration) {
+    if (before.configuration.state === 'active') await api(page, 'PUT', `${app}/configuration/activation`, { active: false });
+    await api(page, 'DELETE', `${app}/configuration`);
+  }
+  if (!before.sso) {
+    await api(page, 'PUT', `${app}/sso`, { entityId: 'https://sso.example.com/gotomeeting', ssoUrl: 'https://sso.example.com/saml', certificate: idpCertificate });
+  }
+  await api(page, 'POST', `${app}/configuration`);
+  const { authorizationUrl } = await api(page, 'POST', `${app}/configuration/authorization`, {});
+  await consentInDemoApp(page, authorizationUrl);
+  await api(page, 'PUT', `${app}/configuration/endpoint`, { endpointUrl: `${demoApp.url}/scim/v2/accounts/${demoApp.accountKey}` });
+  const finance = (await api(page, 'GET', '/api/directory/groups?q=finance@')).items[0].id as string;
+  await api(page, 'PUT', `${app}/configuration/scope`, { groups: [{ groupId: finance, accessLevel: 'organizer' }] });
+  await api(page, 'PUT', `${app}/configuration/deprovisioning`, {
+    app_off: { delay: '7d', action: 'suspend' },
+    suspended: { delay: 'next_sync', action: 'suspend' },
+    deleted: { delay: '7d', action: 'delete' },
+  });
+  await api(page, 'POST', `${app}/configuration/finish`);
+  await api(page, 'PUT', `${app}/configuration/activation`, { active: true });
+  await expect(async () => {
+    const { configuration } = await api(page, 'GET', app);
+    expect(configuration.currentRun).toBeNull();
+    expect(configuration.lastRun?.state).toBe('succeeded');
+  }).toPass({ timeout: 30_000 });
+  const members = (await api(page, 'GET', `/api/directory/groups/${finance}`)).members as { user: { primaryEmail: string; givenName: string; familyName: string; status: string } | null }[];
+  return members.flatMap((m) => (m.user && m.user.status === 'active' ? [m.user] : []));
 }

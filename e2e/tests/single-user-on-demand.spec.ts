@@ -1,48 +1,13 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { e2eServer } from '../support/server-config.js';
-import { idpCertificate } from '../support/idp-certificate.js';
-import { api, consentInDemoApp } from '../support/setup-api.js';
+import { api, financeOnGoToMeeting } from '../support/setup-api.js';
 
 // E-20 (issue 15, item 4): a super-admin picks one directory user, sees the plan for them and
 // why, provisions them now, and sees every SCIM request and answer of that run, secrets masked.
-const { demoApp } = e2eServer;
 const app = '/api/apps/gotomeeting';
 
 test.use({ storageState: e2eServer.superAdminState, viewport: { width: 1440, height: 900 } });
-
-/** GoToMeeting from scratch for the Finance group, active, its first run over. */
-async function financeOnGoToMeeting(page: Page) {
-  await page.goto('/apps');
-  const before = await api(page, 'GET', app);
-  if (before.configuration) {
-    if (before.configuration.state === 'active') await api(page, 'PUT', `${app}/configuration/activation`, { active: false });
-    await api(page, 'DELETE', `${app}/configuration`);
-  }
-  if (!before.sso) {
-    await api(page, 'PUT', `${app}/sso`, { entityId: 'https://sso.example.com/gotomeeting', ssoUrl: 'https://sso.example.com/saml', certificate: idpCertificate });
-  }
-  await api(page, 'POST', `${app}/configuration`);
-  const { authorizationUrl } = await api(page, 'POST', `${app}/configuration/authorization`, {});
-  await consentInDemoApp(page, authorizationUrl);
-  await api(page, 'PUT', `${app}/configuration/endpoint`, { endpointUrl: `${demoApp.url}/scim/v2/accounts/${demoApp.accountKey}` });
-  const finance = (await api(page, 'GET', '/api/directory/groups?q=finance@')).items[0].id as string;
-  await api(page, 'PUT', `${app}/configuration/scope`, { groups: [{ groupId: finance, accessLevel: 'organizer' }] });
-  await api(page, 'PUT', `${app}/configuration/deprovisioning`, {
-    app_off: { delay: '7d', action: 'suspend' },
-    suspended: { delay: 'next_sync', action: 'suspend' },
-    deleted: { delay: '7d', action: 'delete' },
-  });
-  await api(page, 'POST', `${app}/configuration/finish`);
-  await api(page, 'PUT', `${app}/configuration/activation`, { active: true });
-  await expect(async () => {
-    const { configuration } = await api(page, 'GET', app);
-    expect(configuration.currentRun).toBeNull();
-    expect(configuration.lastRun?.state).toBe('succeeded');
-  }).toPass({ timeout: 30_000 });
-  const members = (await api(page, 'GET', `/api/directory/groups/${finance}`)).members as { user: { primaryEmail: string; givenName: string; familyName: string; status: string } | null }[];
-  return members.flatMap((m) => (m.user && m.user.status === 'active' ? [m.user] : []));
-}
 
 test('a super-admin provisions one user now and sees the plan, why, the result and every request and answer', async ({ page }, testInfo) => {
   test.setTimeout(120_000);

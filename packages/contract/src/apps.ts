@@ -8,6 +8,7 @@ import {
   nextRunReasons,
   escrowKinds,
   deprovisionTriggers,
+  driftModes,
   syncRunStates,
   syncTriggers,
 } from './enums.js';
@@ -314,8 +315,14 @@ export const configurationSchema = z.object({
   quarantine: quarantineSchema.nullable(),
   /** E-16: the users whose failed operation waits to be tried again (the first few). */
   escrow: z.object({ total: z.number().int(), items: z.array(escrowedOperationSchema) }),
+  /** E-19: a reconciliation sets drifted accounts back, or only reports them. */
+  driftMode: z.enum(driftModes),
 });
 export type Configuration = z.infer<typeof configurationSchema>;
+
+/** E-19: the drift setting as a super-admin chooses it. */
+export const driftModeInputSchema = z.object({ mode: z.enum(driftModes) });
+export type DriftModeInput = z.infer<typeof driftModeInputSchema>;
 
 export const appDetailSchema = z.object({
   app: catalogEntrySchema,
@@ -381,3 +388,18 @@ export const deletionImpactSchema = z.object({
   runs: z.number().int(),
 });
 export type DeletionImpact = z.infer<typeof deletionImpactSchema>;
+
+/**
+ * M-6 for the drift setting (E-19): the accounts a switch to "correct" would set back at the next
+ * reconciliation, as the last reconciliation found them drifted (only reported). A switch to
+ * "report only" changes no account.
+ */
+export const driftImpactSchema = z.object({
+  /** When the drift was seen; null before the first reconciliation. */
+  seenAt: isoDateSchema.nullable(),
+  accounts: z.object({
+    count: z.number().int(),
+    users: z.array(z.object({ email: z.string(), changes: z.record(z.string(), z.object({ before: z.string().nullable(), after: z.string().nullable() })) })),
+  }),
+});
+export type DriftImpact = z.infer<typeof driftImpactSchema>;

@@ -46,7 +46,8 @@ export type DeprovisionAction = (typeof deprovisionActions)[number];
 /**
  * L-2: what started a run. `scheduled` is the daily reconciliation or a deprovisioning delay
  * that ended; `change` a directory change (E-11); `on_demand` one user provisioned now (E-20);
- * `retry` the users whose escrowed operations are due again (E-16); the others an admin's action.
+ * `retry` the users whose escrowed operations are due again (E-16); `reconcile` a full run that
+ * also reads what the app holds (E-19: daily, or "Reconcile now"); the others an admin's action.
  */
 export const syncTriggers = [
   'scheduled',
@@ -59,6 +60,7 @@ export const syncTriggers = [
   'reauthorization',
   'on_demand',
   'retry',
+  'reconcile',
 ] as const;
 export type SyncTrigger = (typeof syncTriggers)[number];
 
@@ -95,6 +97,14 @@ export type UsageEventKind = (typeof usageEventKinds)[number];
 
 export const accountStates = ['active', 'suspended'] as const;
 export type AccountState = (typeof accountStates)[number];
+
+/** E-19 ownership: how an account came to be autoprov's; accounts with neither are never touched. */
+export const accountOrigins = ['created', 'adopted'] as const;
+export type AccountOrigin = (typeof accountOrigins)[number];
+
+/** E-19: what a reconciliation does with a linked account that drifted in the app. */
+export const driftModes = ['correct', 'report'] as const;
+export type DriftMode = (typeof driftModes)[number];
 
 /**
  * L-7: what super-admins are alerted about. `quarantined` (E-17) is raised once quarantine

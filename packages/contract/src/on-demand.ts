@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema, isoDateSchema } from './common.js';
 import { accountStates, deprovisionActions, deprovisionTriggers, userStatuses } from './enums.js';
 import { syncRunSchema } from './apps.js';
+import { reportResults } from './reports.js';
 
 // E-20: one user provisioned on demand, with the plan for them and every SCIM exchange of the run.
 
@@ -68,7 +69,7 @@ export const onDemandRunSchema = z.object({
   /** More exchanges happened than are kept (the cap per run). */
   truncated: z.boolean(),
   /** The report lines of the run (what was done for the user). */
-  lines: z.array(z.object({ action: z.string(), result: z.enum(['succeeded', 'failed', 'planned']), reason: z.string().nullable() })),
+  lines: z.array(z.object({ action: z.string(), result: z.enum(reportResults), reason: z.string().nullable() })),
 });
 export type OnDemandRun = z.infer<typeof onDemandRunSchema>;
 

@@ -68,8 +68,9 @@ export type UsageLogSummary = z.infer<typeof usageLogSummarySchema>;
 
 export const syncRunPageSchema = z.object({ items: z.array(syncRunSchema), nextCursor: z.string().nullable() });
 
-export const reportResults = ['succeeded', 'failed', 'planned'] as const;
-export const reportActions = ['create', 'adopt', 'update', 'suspend', 'unsuspend', 'delete', 'team'] as const;
+/** `reported`: seen and written down, nothing sent (E-19 drift in report-only mode, accounts not managed). */
+export const reportResults = ['succeeded', 'failed', 'planned', 'reported'] as const;
+export const reportActions = ['create', 'adopt', 'update', 'suspend', 'unsuspend', 'delete', 'team', 'drift_corrected', 'drift_found', 'not_managed'] as const;
 
 export const reportFilterSchema = z.object({
   result: z.enum(['', ...reportResults]).optional().transform(unset),
@@ -109,7 +110,7 @@ export const reportPageSchema = z.object({
 });
 export type ReportPage = z.infer<typeof reportPageSchema>;
 
-export const reportResultLabels: Record<(typeof reportResults)[number], string> = { succeeded: 'Succeeded', failed: 'Failed', planned: 'Planned (dry run)' };
+export const reportResultLabels: Record<(typeof reportResults)[number], string> = { succeeded: 'Succeeded', failed: 'Failed', planned: 'Planned (dry run)', reported: 'Reported only' };
 
 export const reportActionLabels: Record<(typeof reportActions)[number], string> = {
   create: 'Created',
@@ -119,6 +120,9 @@ export const reportActionLabels: Record<(typeof reportActions)[number], string> 
   unsuspend: 'Unsuspended',
   delete: 'Deleted',
   team: 'Team membership',
+  drift_corrected: 'Drift corrected',
+  drift_found: 'Drift found (report only)',
+  not_managed: 'Not managed by autoprov',
 };
 
 /** Report fields that are not app attributes: what the engine sends besides the mapping. */

@@ -85,6 +85,19 @@ for (const size of sizes) {
   const after = (await sinkCall('/__stats')) as { writes: number };
   rows.push([`(c) no-change sync, ${size.toLocaleString('en')} users`, `${((performance.now() - again) / 1000).toFixed(2)} s, ${after.writes - before.writes} write requests`]);
 
+  // (f) E-19: a reconciliation with nothing drifted: the no-change sync, plus reading every
+  // account the app holds (pages of 500) and comparing each with its link.
+  const beforeReconcile = (await sinkCall('/__stats')) as { requests: number; writes: number };
+  globalThis.gc?.();
+  peakRss = process.memoryUsage().rss;
+  const reconcileStarted = performance.now();
+  const reconcileRun = f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'reconcile' }))).get()!;
+  const afterReconcile = (await sinkCall('/__stats')) as { requests: number; writes: number };
+  rows.push([
+    `(f) reconciliation, nothing drifted, ${size.toLocaleString('en')} accounts`,
+    `${((performance.now() - reconcileStarted) / 1000).toFixed(2)} s, ${afterReconcile.requests - beforeReconcile.requests} requests (${afterReconcile.writes - beforeReconcile.writes} writes), peak ${mb(peakRss)}, ${reconcileRun.state} ${JSON.stringify(reconcileRun.counts)}`,
+  ]);
+
   // (d) one directory change to the app, through the scheduler as in production.
   const scheduler = new ProvisioningScheduler(f.deps, { pollMs: 50 });
   f.db.update(appConfigurations).set({ lastFullSyncAt: new Date(), directoryCursor: latestChangeId(f.db) }).run();

@@ -110,7 +110,7 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
         const now = clock.now();
         const adopted = action === 'adopt';
         ctx.writes.write(() => {
-          linkAccount(db, key, { userName: op.userName, remoteId: remote.id, lastSent: op.attributes }, now);
+          linkAccount(db, key, { userName: op.userName, remoteId: remote.id, lastSent: op.attributes, origin: adopted ? 'adopted' : 'created' }, now);
           // An account found in the app is adopted, not created: the summary, the report and the usage log agree.
           record({ action, result: 'succeeded', ...sentBy(op) }, adopted ? 'user_adopted' : 'user_created');
         });
@@ -214,7 +214,7 @@ async function withRelink(
       remote = await ctx.app.createUser('attributes' in op ? op.attributes : op.lastSent);
       outcome = 'recreated';
     }
-    relinkAccount(ctx.deps.db, { configurationId: ctx.configurationId, directoryUserId: op.userId }, remote.id, ctx.deps.clock.now());
+    relinkAccount(ctx.deps.db, { configurationId: ctx.configurationId, directoryUserId: op.userId }, remote.id, ctx.deps.clock.now(), outcome === 'recreated' ? 'created' : undefined);
     await call(remote.id);
     return outcome;
   }

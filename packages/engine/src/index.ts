@@ -15,3 +15,4 @@ export * from './exchanges.js';
 export * from './on-demand.js';
 export * from './escrow.js';
 export * from './quarantine.js';
+export * from './drift.js';

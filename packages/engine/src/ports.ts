@@ -20,6 +20,9 @@ export interface RemoteAccount {
   id: string;
   userName: string;
   active: boolean;
+  externalId?: string | null;
+  /** E-19: what the account holds for the attributes asked of `listUsers`. */
+  attributes?: AppAttributes;
 }
 
 /**
@@ -31,8 +34,11 @@ export interface AppPort {
   findUserByUserName(userName: string, options?: { thorough?: boolean }): Promise<RemoteAccount | null>;
   /** The account with this id, or null when the app says it does not exist (404). */
   getUser(remoteId: string): Promise<RemoteAccount | null>;
-  /** Every account in the app, page by page: one read instead of a search per user on large runs. */
-  listUsers(): AsyncIterable<RemoteAccount>;
+  /**
+   * Every account in the app, page by page (within the app's pacing): one read instead of a
+   * search per user on large runs. With `attributes`, each account says what it holds for them (E-19).
+   */
+  listUsers(options?: { attributes?: string[] }): AsyncIterable<RemoteAccount>;
   createUser(attributes: AppAttributes): Promise<RemoteAccount>;
   /** Sends exactly `changed` (E-4); `attributes` is the whole desired state, for apps with PUT only. */
   updateUser(remoteId: string, changed: AppAttributes, attributes: AppAttributes): Promise<void>;

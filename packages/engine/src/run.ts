@@ -6,6 +6,7 @@ import type { Operation } from './model.js';
 import { countDeprovisions, exceedsDeletionGuard } from './plan.js';
 import { planSourceFor, type PlannedChunk } from './plan-source.js';
 import { recordRunHealth, type RunHealth } from './quarantine.js';
+import { reconcileAccounts } from './reconcile.js';
 import type { EngineDeps } from './engine-deps.js';
 import { AppCallError, type AlertSignal, type AppForOptions, type AppPort, type RemoteAccount } from './ports.js';
 import {
@@ -163,6 +164,15 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
       await syncTeams(ctx, source.users ?? [], only, count);
     }
 
+    // E-19: a reconciliation then reads what the app holds and sets drifted accounts back (the
+    // plan has just brought the links in step with the directory).
+    if (request.trigger === 'reconcile' && !only) {
+      batcher?.flush();
+      const app = await deps.appFor(row.id, appOptions);
+      const add = (key: string, by = 1) => (counts[key] = (counts[key] ?? 0) + by);
+      const { attempted } = await reconcileAccounts({ db, clock, app, runId, configurationId: row.id, appKey: row.appKey, mode: row.driftMode, count: add });
+      totals.appCalls += attempted;
+    }
     if (totals.withheld) counts.deprovisioning_withheld = 1;
     if (batcher && batcher.errors.length > 0) counts.unrecorded = batcher.errors.length;
     const failed = counts.failed ?? 0;

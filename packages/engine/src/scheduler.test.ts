@@ -69,7 +69,7 @@ describe('runs the scheduler starts', () => {
     f.clock.advance(day + 1);
     scheduler.tick();
     await scheduler.idle(f.configurationId);
-    expect(runs().at(-1)).toMatchObject({ trigger: 'scheduled', counts: { suspended: 1 } });
+    expect(runs().at(-1)).toMatchObject({ trigger: 'reconcile', counts: { suspended: 1 } });
   });
 
   it('a run cut off by a restart is a Failure of its own (L-5 counts it)', async () => {

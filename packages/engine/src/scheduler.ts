@@ -206,8 +206,9 @@ export class ProvisioningScheduler {
         continue;
       }
       // A full run covers the escrowed users too.
+      // E-19: the daily full run is a reconciliation (it also reads what the app holds).
       if (next.at && next.at <= now) {
-        this.requestRun(config.id, 'scheduled');
+        this.requestRun(config.id, next.reason === 'daily_sync' ? 'reconcile' : 'scheduled');
         continue;
       }
       if ((this.deps.directory.changesSince?.(config.directoryCursor).upTo ?? config.directoryCursor) > config.directoryCursor) this.requestRun(config.id, 'change');

@@ -1,9 +1,12 @@
 import { ScimError, type ScimClient, type ScimResource } from '@autoprov/scim-client';
 import { AppCallError, type AppPort, type RemoteAccount } from './ports.js';
-import { toPatchOperations, toScimUser } from './scim-resource.js';
+import { fromScimUser, toPatchOperations, toScimUser } from './scim-resource.js';
 
-function remote(r: ScimResource): RemoteAccount {
-  return { id: r.id, userName: String(r.userName ?? ''), active: r.active !== false };
+function remote(r: ScimResource, attributes?: string[]): RemoteAccount {
+  const account: RemoteAccount = { id: r.id, userName: String(r.userName ?? ''), active: r.active !== false };
+  if (typeof r.externalId === 'string') account.externalId = r.externalId;
+  if (attributes) account.attributes = fromScimUser(r, attributes);
+  return account;
 }
 
 async function call<T>(work: () => Promise<T>): Promise<T> {
@@ -32,10 +35,10 @@ export function scimAppPort(client: ScimClient): AppPort {
           throw err;
         }
       }),
-    listUsers: () => ({
+    listUsers: (options) => ({
       async *[Symbol.asyncIterator]() {
         try {
-          for await (const r of client.listUsers(500)) yield remote(r);
+          for await (const r of client.listUsers(500)) yield remote(r, options?.attributes);
         } catch (err) {
           if (!(err instanceof ScimError)) throw err;
           throw new AppCallError(err.kind === 'bad_response' ? 'bad_request' : err.kind, err.reason);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENTERPRISE_USER_SCHEMA, toPatchOperations, toScimUser } from './scim-resource.js';
+import { ENTERPRISE_USER_SCHEMA, fromScimUser, toPatchOperations, toScimUser } from './scim-resource.js';
 
 describe('SCIM resources', () => {
   it('builds a User with nested, multi-valued and extension attributes and the role (E-7)', () => {
@@ -29,5 +29,20 @@ describe('SCIM resources', () => {
       { op: 'remove', path: 'title' },
       { op: 'replace', path: 'roles', value: [{ value: 'organizer', primary: true }] },
     ]);
+  });
+});
+
+describe('fromScimUser (E-19)', () => {
+  it('reads back every attribute toScimUser writes, and null for what the account does not hold', () => {
+    const attributes = {
+      userName: 'ada@example.com',
+      'name.givenName': 'Ada',
+      'emails[type eq "work"].value': 'ada@example.com',
+      'phoneNumbers[type eq "work"].value': null,
+      [`${ENTERPRISE_USER_SCHEMA}:department`]: 'Maths',
+      accessLevel: 'admin',
+    };
+    expect(fromScimUser({ id: 'r1', ...toScimUser(attributes) }, Object.keys(attributes))).toEqual(attributes);
+    expect(fromScimUser({ id: 'r1', roles: [{ value: 'organizer' }, { value: 'admin', primary: true }] }, ['accessLevel', 'title'])).toEqual({ accessLevel: 'admin', title: null });
   });
 });

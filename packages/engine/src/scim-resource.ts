@@ -60,3 +60,37 @@ export function toPatchOperations(changed: AppAttributes): PatchOperation[] {
     return value == null || value === '' ? { op: 'remove', path } : { op: 'replace', path, value };
   });
 }
+
+const text = (value: unknown): string | null => {
+  if (value == null || value === '') return null;
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
+};
+
+/** Reads one mapped attribute (a SCIM path, as `place` writes it) back from a User resource. */
+function pick(resource: Json, path: string): string | null {
+  if (path === ACCESS_LEVEL) {
+    const roles = Array.isArray(resource.roles) ? (resource.roles as Json[]) : [];
+    return text((roles.find((r) => r.primary === true) ?? roles[0])?.value);
+  }
+  if (path.startsWith(`${ENTERPRISE_USER_SCHEMA}:`)) {
+    const ext = resource[ENTERPRISE_USER_SCHEMA] as Json | undefined;
+    return text(ext?.[path.slice(ENTERPRISE_USER_SCHEMA.length + 1)]);
+  }
+  const mv = multiValued.exec(path);
+  if (mv) {
+    const [, attribute, type, sub] = mv as unknown as [string, string, string, string];
+    const list = Array.isArray(resource[attribute]) ? (resource[attribute] as Json[]) : [];
+    return text(list.find((i) => i.type === type)?.[sub]);
+  }
+  const [head, ...rest] = path.split('.');
+  if (rest.length === 0) return text(resource[head!]);
+  const parent = resource[head!];
+  return parent && typeof parent === 'object' ? text((parent as Json)[rest.join('.')]) : null;
+}
+
+/** E-19: what an account in the app holds, for the attributes autoprov sets (the inverse of toScimUser). */
+export function fromScimUser(resource: Json, paths: Iterable<string>): AppAttributes {
+  const attributes: AppAttributes = {};
+  for (const path of paths) attributes[path] = pick(resource, path);
+  return attributes;
+}

@@ -40,6 +40,7 @@ export const triggerLabels: Record<SyncTrigger, string> = {
   reauthorization: 'Re-authorization',
   on_demand: 'One user on demand',
   retry: 'Retry of failed operations',
+  reconcile: 'Reconciliation',
 };
 
 export const countLabels: Record<string, string> = {
@@ -58,6 +59,9 @@ export const countLabels: Record<string, string> = {
   planned_deprovisions: 'planned suspensions or deletions',
   teams_updated: 'teams updated',
   waiting_for_change: 'refused before, waiting for a change',
+  drift_corrected: 'drift corrected',
+  drift_found: 'drift found (report only)',
+  not_managed: 'not managed by autoprov',
 };
 
 export function countsText(counts: Record<string, number>): string {

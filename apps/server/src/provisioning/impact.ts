@@ -1,13 +1,15 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import {
   impactListCap,
   type AvailabilityInput,
   type DeletionImpact,
   type DeprovisioningInput,
+  type DriftImpact,
+  type DriftModeInput,
   type Impact,
   type ScopeInput,
 } from '@autoprov/contract';
-import { deprovisionTimers, orgUnits, provisionedAccounts, syncRuns, type ConfigurationRow } from '@autoprov/db';
+import { deprovisionTimers, orgUnits, provisionedAccounts, syncReportLines, syncRuns, type ConfigurationRow } from '@autoprov/db';
 import { builtInDirectory } from '@autoprov/directory';
 import { previewImpact, type ImpactEntry, type ImpactSide } from '@autoprov/engine';
 import type { ServerDeps } from '../deps.js';
@@ -95,4 +97,28 @@ export async function deletionImpact(deps: Deps, row: ConfigurationRow): Promise
       }),
     ),
   };
+}
+
+/**
+ * M-6 for the drift setting (E-19): switching from "report only" to "correct" sets back, at the
+ * next reconciliation, the accounts the last reconciliation found drifted (a live answer would
+ * read the whole app). Any other switch changes no account.
+ */
+export function driftImpact({ db }: Deps, row: ConfigurationRow, input: DriftModeInput): DriftImpact {
+  const last = db
+    .select()
+    .from(syncRuns)
+    .where(and(eq(syncRuns.configurationId, row.id), eq(syncRuns.trigger, 'reconcile'), eq(syncRuns.dryRun, false), isNotNull(syncRuns.endedAt)))
+    .orderBy(desc(syncRuns.endedAt))
+    .limit(1)
+    .get();
+  const seenAt = last?.endedAt ? iso(last.endedAt) : null;
+  if (!last || input.mode !== 'correct' || row.driftMode === 'correct') return { seenAt, accounts: { count: 0, users: [] } };
+  const lines = db
+    .select({ email: syncReportLines.userEmail, changes: syncReportLines.changes })
+    .from(syncReportLines)
+    .where(and(eq(syncReportLines.runId, last.id), eq(syncReportLines.action, 'drift_found')))
+    .orderBy(syncReportLines.userEmail)
+    .all();
+  return { seenAt, accounts: { count: lines.length, users: lines.slice(0, impactListCap).map((l) => ({ email: l.email, changes: l.changes ?? {} })) } };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import { AppError, defaultDeprovisioning } from '@autoprov/contract';
+import { AppError, defaultDeprovisioning, type DriftMode } from '@autoprov/contract';
 import {
   appConfigurations,
   deprovisionTimers,
@@ -86,6 +86,17 @@ export function setActive(deps: Deps, row: ConfigurationRow, active: boolean, ac
     audit(tx, now, row.appKey, actor, active ? 'Provisioning activated' : 'Provisioning disabled', active ? undefined : 'The configuration is kept; accounts in the app are left as they are.');
   });
   return requireConfiguration(deps.db, row.appKey);
+}
+
+/** E-19: a reconciliation sets drifted accounts back, or only reports them. */
+export function setDriftMode({ db, clock }: Deps, row: ConfigurationRow, mode: DriftMode, actor: Actor) {
+  if (row.driftMode === mode) return;
+  const now = clock.now();
+  db.transaction((tx) => {
+    update(tx, row.id, { driftMode: mode }, now);
+    const words = mode === 'correct' ? 'Correct: accounts changed in the app are set back to what the directory says' : 'Report only: drift is listed in the report, nothing is changed';
+    audit(tx, now, row.appKey, actor, 'Drift setting changed', words);
+  });
 }
 
 /**

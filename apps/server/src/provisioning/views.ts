@@ -166,6 +166,7 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: Aut
         }
       : null,
     escrow: escrowView(db, row.id),
+    driftMode: row.driftMode,
   };
 }
 

@@ -19,7 +19,7 @@ import { appDetail, findConfiguration, getRun, listApps, requireConfiguration } 
 import { requireEntry } from '../provisioning/catalog.js';
 import { saveSso, setAvailability } from '../provisioning/app-settings.js';
 import { draftFor, finishSetup, reachStep, saveDeprovisioning, saveEndpoint, saveMapping, saveScope } from '../provisioning/wizard.js';
-import { deleteConfiguration, setActive } from '../provisioning/lifecycle.js';
+import { deleteConfiguration, setActive, setDriftMode } from '../provisioning/lifecycle.js';
 import { audit } from '../provisioning/audit-trail.js';
 import { checkEndpoint } from '../provisioning/endpoint-check.js';
 import { mappingPreview } from '../provisioning/mapping-preview.js';
@@ -235,6 +235,22 @@ export function appsRoutes(deps: ServerDeps) {
     const runId = deps.provisioning.retryUser(row.id, userId);
     audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Failed operation retried', escrowed.userEmail);
     return { runId };
+  });
+  // E-19: a reconciliation now (a full run that also reads what the app holds), and its setting.
+  on(routes.reconcileNow, (c, { params: { key } }) => {
+    const row = configurationOf(key);
+    if (row.state === 'needs_reauthorization') throw new AppError('conflict', 'Re-authorize autoprov first: the app no longer accepts its authorization.');
+    if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: activate it first.');
+    if (row.heldRunId) throw new AppError('conflict', 'A run is held by the deletion guard: allow or cancel it first.');
+    const runId = deps.provisioning.requestRun(row.id, 'reconcile');
+    const what = row.driftMode === 'correct' ? 'Accounts changed in the app are set back.' : 'Drift is reported only.';
+    audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Reconciliation started', what);
+    return { runId };
+  });
+  on(routes.driftPreview, (_c, { params: { key }, body }) => impact.driftImpact(deps, configurationOf(key), body));
+  on(routes.setDriftMode, (c, { params: { key }, body }) => {
+    setDriftMode(deps, configurationOf(key), body.mode, actorOf(c.var.session));
+    return detail(key);
   });
   on(routes.cancelHeldRun, (c, { params: { key } }) => {
     const row = configurationOf(key);

@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
+  accountOrigins,
   accountStates,
   configurationStates,
   deprovisionActions,
   deprovisionTriggers,
+  driftModes,
   syncRunStates,
   syncTriggers,
   usageEventKinds,
@@ -34,6 +36,8 @@ export const appConfigurations = sqliteTable(
     deprovisioning: text('deprovisioning', { mode: 'json' }).$type<DeprovisioningInput>(),
     /** E-14: set when the deletion guard stopped a run; cleared by allow or cancel. */
     heldRunId: text('held_run_id'),
+    /** E-19: a reconciliation sets drifted accounts back (`correct`) or only reports them. */
+    driftMode: text('drift_mode', { enum: driftModes }).notNull().default('correct'),
     /** The last directory change the engine has taken into account (E-11). */
     directoryCursor: integer('directory_cursor').notNull().default(0),
     lastFullSyncAt: timestamp('last_full_sync_at'),
@@ -96,6 +100,8 @@ export const provisionedAccounts = sqliteTable(
     userName: text('user_name').notNull(),
     remoteId: text('remote_id'),
     state: text('state', { enum: accountStates }).notNull().default('active'),
+    /** E-19 ownership: autoprov created the account, or adopted one it found with the same userName (E-3). */
+    origin: text('origin', { enum: accountOrigins }).notNull().default('created'),
     lastSent: text('last_sent', { mode: 'json' }).$type<Record<string, string | null>>().notNull().default({}),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
@@ -182,7 +188,7 @@ export const syncReportLines = sqliteTable(
     directoryUserId: text('directory_user_id').notNull(),
     userEmail: text('user_email').notNull(),
     action: text('action').notNull(),
-    result: text('result', { enum: ['succeeded', 'failed', 'planned'] }).notNull(),
+    result: text('result', { enum: ['succeeded', 'failed', 'planned', 'reported'] }).notNull(),
     changes: text('changes', { mode: 'json' }).$type<Record<string, { before: string | null; after: string | null }>>(),
     reason: text('reason'),
     /** E-16: a failed operation's attempt number, and when it is tried again (null: not by the schedule). */

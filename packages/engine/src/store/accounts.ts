@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, isNotNull, lte, notExists, sql } from 'drizzle-orm';
 import { deprovisionTimers, escrowedOperations, provisionedAccounts, type AppDatabase } from '@autoprov/db';
+import type { AccountOrigin } from '@autoprov/contract';
 import type { AppAttributes, DeprovisionTimer, ProvisionedAccount } from '../model.js';
 
 /** Runs `query` for all rows, or for the given user ids in chunks (SQLite caps bound parameters). */
@@ -132,9 +133,12 @@ export function removeTimer(db: AppDatabase, key: UserKey) {
   db.delete(deprovisionTimers).where(whereTimer(key)).run();
 }
 
-/** The user's account in the app, created or adopted: the link holds what was sent (E-3, E-4). */
-export function linkAccount(db: AppDatabase, key: UserKey, account: { userName: string; remoteId: string; lastSent: AppAttributes }, at: Date) {
-  const values = { userName: account.userName, remoteId: account.remoteId, state: 'active' as const, lastSent: account.lastSent, updatedAt: at };
+/**
+ * The user's account in the app, created or adopted: the link holds what was sent (E-3, E-4) and
+ * how the account became autoprov's (E-19 ownership).
+ */
+export function linkAccount(db: AppDatabase, key: UserKey, account: { userName: string; remoteId: string; lastSent: AppAttributes; origin: AccountOrigin }, at: Date) {
+  const values = { userName: account.userName, remoteId: account.remoteId, state: 'active' as const, origin: account.origin, lastSent: account.lastSent, updatedAt: at };
   db.insert(provisionedAccounts)
     .values({ ...key, ...values, createdAt: at })
     .onConflictDoUpdate({ target: [provisionedAccounts.configurationId, provisionedAccounts.directoryUserId], set: values })
@@ -150,9 +154,12 @@ export function markAccountSuspended(db: AppDatabase, key: UserKey, at: Date) {
   db.update(provisionedAccounts).set({ state: 'suspended', updatedAt: at }).where(whereLink(key)).run();
 }
 
-/** The account was found under another id, or made again: the link follows it. */
-export function relinkAccount(db: AppDatabase, key: UserKey, remoteId: string, at: Date) {
-  db.update(provisionedAccounts).set({ remoteId, updatedAt: at }).where(whereLink(key)).run();
+/** The account was found under another id, or made again (then autoprov created it): the link follows it. */
+export function relinkAccount(db: AppDatabase, key: UserKey, remoteId: string, at: Date, origin?: AccountOrigin) {
+  db.update(provisionedAccounts)
+    .set({ remoteId, ...(origin ? { origin } : {}), updatedAt: at })
+    .where(whereLink(key))
+    .run();
 }
 
 export function unlinkAccount(db: AppDatabase, key: UserKey) {

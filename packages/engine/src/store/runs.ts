@@ -71,7 +71,7 @@ export interface ReportLine {
   directoryUserId: string;
   userEmail: string;
   action: string;
-  result: 'succeeded' | 'failed' | 'planned';
+  result: 'succeeded' | 'failed' | 'planned' | 'reported';
   changes?: Record<string, FieldChange> | null;
   reason?: string | null;
   /** E-16: a failed operation's attempt number and when it is tried again. */
@@ -83,6 +83,13 @@ export function writeReportLine(db: AppDatabase, runId: string, line: ReportLine
   db.insert(syncReportLines)
     .values({ runId, ...line, changes: line.changes ?? null, reason: line.reason ?? null })
     .run();
+}
+
+/** Many lines in one transaction (E-19 lists every account not managed by autoprov). */
+export function writeReportLines(db: AppDatabase, runId: string, lines: ReportLine[]) {
+  db.transaction(() => {
+    for (const line of lines) writeReportLine(db, runId, line);
+  });
 }
 
 /** A Failure event of a whole run (no user): it stopped, or was cut off by a restart. */

@@ -7,6 +7,7 @@ import {
   type AvailabilityInput,
   type BearerTokenInput,
   type DeprovisioningInput,
+  type DriftModeInput,
   type MappingInput,
   type OAuthClientInput,
   type ReportFilter,
@@ -119,6 +120,11 @@ export function useRetryEscrowed(key: string) {
     },
   });
 }
+/** E-19: a full run that also reads what the app holds and sets drifted accounts back. */
+export const useReconcileNow = (key: string) => useRunStarter(key, () => api(routes.reconcileNow, { params: { key } }));
+/** E-19 and M-6: the drift setting, with what a switch would do first. */
+export const fetchDriftImpact = (key: string, input: DriftModeInput) => api(routes.driftPreview, { params: { key }, body: input });
+export const useSetDriftMode = (key: string) => useAppChange(key, (input: DriftModeInput) => api(routes.setDriftMode, { params: { key }, body: input }));
 
 export const useRun = (key: string, runId: string | null) =>
   useQuery({

@@ -8,6 +8,7 @@ import { useCanWrite } from '../../../lib/session';
 import { fetchAvailabilityImpact, useApp, useImpactPreview, useSetAvailability } from '../../../lib/api/apps';
 import { ImpactDialog, impactSentence, levelLabelOf } from './impact-summary';
 import { AuditList } from '../../../components/audit-list';
+import { DriftSetting } from './drift-setting';
 import { ProvisioningSection } from './provisioning-section';
 import { SettingsSummary } from './settings-summary';
 import { SyncHistory } from './sync-history';
@@ -32,6 +33,7 @@ export function AppPage() {
       <div className="sections">
         <ProvisioningSection detail={detail} />
         {detail.configuration ? <SettingsSummary detail={detail} configuration={detail.configuration} /> : null}
+        {detail.configuration?.setupComplete ? <DriftSetting detail={detail} configuration={detail.configuration} /> : null}
         {detail.configuration?.setupComplete ? <SyncHistory appKey={detail.app.key} /> : null}
         <VendorNotes detail={detail} />
         <SsoSection detail={detail} />

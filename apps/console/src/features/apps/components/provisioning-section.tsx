@@ -11,6 +11,7 @@ import {
   useCarryOutTimers,
   useDeleteConfiguration,
   useDeletionImpact,
+  useReconcileNow,
   useRun,
   useSetActive,
   useStartAuthorization,
@@ -36,6 +37,7 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
   const setActive = useSetActive(key);
   const remove = useDeleteConfiguration(key);
   const syncNow = useSyncNow(key);
+  const reconcile = useReconcileNow(key);
   const allow = useAllowHeldRun(key);
   const cancel = useCancelHeldRun(key);
   const reauthorize = useStartAuthorization(key);
@@ -43,7 +45,7 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
   const deletion = useDeletionImpact(key, dialog === 'delete');
   const [runId, setRunId] = useState<string | null>(null);
   const run = useRun(key, runId);
-  const failure = setActive.error ?? remove.error ?? syncNow.error ?? allow.error ?? cancel.error ?? reauthorize.error ?? startSetup.error ?? carryOut.error;
+  const failure = setActive.error ?? remove.error ?? syncNow.error ?? reconcile.error ?? allow.error ?? cancel.error ?? reauthorize.error ?? startSetup.error ?? carryOut.error;
 
   const heading = (
     <h2 id="provisioning-heading">
@@ -186,6 +188,28 @@ export function ProvisioningSection({ detail }: { detail: AppDetail }) {
               onClick={() => syncNow.mutate({ dryRun: true }, { onSuccess: (r) => setRunId(r.runId) })}
             >
               Dry run
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              disabled={!active || Boolean(config.currentRun) || reconcile.isPending}
+              onClick={() =>
+                reconcile.mutate(
+                  { dryRun: false },
+                  {
+                    onSuccess: (r) => {
+                      setRunId(r.runId);
+                      notify.done(
+                        config.driftMode === 'correct'
+                          ? `Reconciliation started: ${detail.app.name}'s accounts are read and any changed by hand are set back.`
+                          : `Reconciliation started: ${detail.app.name}'s accounts are read and any drift is reported, not changed.`,
+                      );
+                    },
+                  },
+                )
+              }
+            >
+              Reconcile now
             </button>
             <Link className="button" to={paths.onDemand(key)}>
               Provision a user now

@@ -195,7 +195,7 @@ export function ReportPage() {
 }
 
 /** The fields of one line by their catalog label (the SCIM path beside it), values in words. */
-function Changes({ changes, entry }: { changes: ReportLine['changes']; entry: Pick<CatalogEntry, 'attributes' | 'accessLevels'> | undefined }) {
+export function Changes({ changes, entry }: { changes: ReportLine['changes']; entry: Pick<CatalogEntry, 'attributes' | 'accessLevels'> | undefined }) {
   if (!changes) return null;
   return (
     <dl className="changes">

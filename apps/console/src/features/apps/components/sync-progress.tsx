@@ -3,7 +3,7 @@ import { countsText, runStateLabels } from '../../../lib/labels';
 
 /** L-4: how far the run has gone, for sighted users and screen readers alike. */
 export function SyncProgress({ run }: { run: SyncRun }) {
-  const label = run.dryRun ? 'Dry run' : 'Sync';
+  const label = run.dryRun ? 'Dry run' : run.trigger === 'reconcile' ? 'Reconciliation' : 'Sync';
   if (run.state === 'pending') {
     return (
       <p role="status" className="notice">

@@ -1,0 +1,138 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { appConfigurations, provisionedAccounts, syncReportLines, syncRuns } from '@autoprov/db';
+import { changeUserStatus, listUsers, systemActor } from '@autoprov/directory';
+import { ScimClient, staticToken } from '@autoprov/scim-client';
+import { executeRun } from './run.js';
+import { engineFixture } from './test-support.js';
+import { demoAppTarget, scimmyTarget, type Target } from './testing/targets.js';
+
+// E-19 against two SCIM services on 127.0.0.1: the built-in demo app and SCIMMY. "Someone else"
+// changes accounts by hand through the app's own SCIM API; a reconciliation reads what the app
+// holds and sets autoprov's accounts back, and never touches the others.
+describe.each([
+  ['the demo app', demoAppTarget],
+  ['SCIMMY', scimmyTarget],
+])('drift and ownership against %s (E-19)', (_name, makeTarget) => {
+  let target: Target;
+  let f: ReturnType<typeof engineFixture>;
+  let someoneElse: ScimClient;
+
+  beforeAll(async () => {
+    target = await makeTarget();
+  });
+  afterAll(() => target.close());
+  beforeEach(() => {
+    target.clear();
+    f = engineFixture({ baseUrl: target.baseUrl, token: target.token });
+    someoneElse = new ScimClient({ baseUrl: target.baseUrl, tokens: staticToken(target.token, target.baseUrl), backoffMs: 2, requestsPerSecond: 100_000 });
+  });
+
+  const runRow = async (trigger: 'manual' | 'reconcile') => f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger }))).get()!;
+  const lines = (runId: string) => f.db.select().from(syncReportLines).where(eq(syncReportLines.runId, runId)).all();
+  const linkOf = (userId: string) => f.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.directoryUserId, userId)).get()!;
+  const inScope = () => listUsers(f.db, { page: 1, pageSize: 100, status: 'active' }).items.filter((u) => u.primaryEmail.endsWith('@example.com'));
+  const byUserName = (userName: string) => target.users().filter((u) => String(u.userName).toLowerCase() === userName.toLowerCase());
+  const nameOf = (u: Record<string, unknown> | undefined) => u?.name as { givenName?: string; familyName?: string } | undefined;
+
+  it('a reconciliation of an app that holds what autoprov set finds no drift, and the links record that autoprov created them', async () => {
+    expect((await runRow('manual')).counts).toEqual({ created: 200 });
+    const reconcile = await runRow('reconcile');
+    expect(reconcile).toMatchObject({ state: 'succeeded', counts: {} });
+    expect(lines(reconcile.id)).toEqual([]);
+    expect(new Set(f.db.select().from(provisionedAccounts).all().map((l) => l.origin))).toEqual(new Set(['created']));
+  });
+
+  it('an account deleted in the app is made again and relinked; one renamed in the app is set back, with before → after', async () => {
+    await runRow('manual');
+    const [deleted, renamed] = inScope();
+    await someoneElse.deleteUser(linkOf(deleted!.id).remoteId!);
+    await someoneElse.patchUser(linkOf(renamed!.id).remoteId!, [
+      { op: 'replace', path: 'userName', value: 'renamed.by.hand@example.com' },
+      { op: 'replace', path: 'name.familyName', value: 'ByHand' },
+    ]);
+
+    const reconcile = await runRow('reconcile');
+    expect(reconcile).toMatchObject({ state: 'succeeded', counts: { drift_corrected: 2 } });
+    const again = byUserName(deleted!.primaryEmail);
+    expect(again).toHaveLength(1);
+    expect(linkOf(deleted!.id)).toMatchObject({ remoteId: again[0]!.id, origin: 'created' });
+    const back = target.userById(linkOf(renamed!.id).remoteId!)!;
+    expect(back.userName).toBe(renamed!.primaryEmail);
+    expect(nameOf(back)?.familyName).toBe(renamed!.familyName);
+
+    const lineOf = (userId: string) => lines(reconcile.id).find((l) => l.directoryUserId === userId)!;
+    expect(lineOf(deleted!.id)).toMatchObject({ action: 'drift_corrected', result: 'succeeded', reason: expect.stringMatching(/gone from the app/) });
+    expect(lineOf(renamed!.id)).toMatchObject({
+      action: 'drift_corrected',
+      result: 'succeeded',
+      changes: {
+        userName: { before: 'renamed.by.hand@example.com', after: renamed!.primaryEmail },
+        'name.familyName': { before: 'ByHand', after: renamed!.familyName },
+      },
+    });
+    // Set back: the next reconciliation finds nothing.
+    expect(lines((await runRow('reconcile')).id)).toEqual([]);
+  });
+
+  it('an account re-activated in the app while the directory says suspended is suspended again', async () => {
+    await runRow('manual');
+    const user = inScope()[0]!;
+    changeUserStatus(f.db, f.clock, systemActor, user.id, 'suspend');
+    expect((await runRow('manual')).counts).toEqual({ suspended: 1 });
+    await someoneElse.patchUser(linkOf(user.id).remoteId!, [{ op: 'replace', path: 'active', value: true }]);
+    expect(target.userById(linkOf(user.id).remoteId!)!.active).toBe(true);
+
+    const reconcile = await runRow('reconcile');
+    expect(reconcile.counts).toEqual({ drift_corrected: 1 });
+    expect(target.userById(linkOf(user.id).remoteId!)!.active).toBe(false);
+    expect(lines(reconcile.id)).toEqual([
+      expect.objectContaining({ action: 'drift_corrected', changes: { active: { before: 'true', after: 'false' } }, reason: expect.stringMatching(/re-activated in the app while the directory says suspended/) }),
+    ]);
+  });
+
+  it('report only: a drifted account is reported with before → after and left as the app holds it', async () => {
+    await runRow('manual');
+    f.db.update(appConfigurations).set({ driftMode: 'report' }).where(eq(appConfigurations.id, f.configurationId)).run();
+    const user = inScope()[0]!;
+    const remoteId = linkOf(user.id).remoteId!;
+    await someoneElse.patchUser(remoteId, [{ op: 'replace', path: 'name.givenName', value: 'Changed' }]);
+
+    const reconcile = await runRow('reconcile');
+    expect(reconcile.counts).toEqual({ drift_found: 1 });
+    expect(lines(reconcile.id)).toEqual([
+      expect.objectContaining({ action: 'drift_found', result: 'reported', changes: { 'name.givenName': { before: 'Changed', after: user.givenName } } }),
+    ]);
+    expect(nameOf(target.userById(remoteId))?.givenName).toBe('Changed');
+  });
+
+  it('an account someone else created in the app is never modified or deleted, and is listed as not managed by autoprov', async () => {
+    const theirs = await someoneElse.createUser({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'contractor.by.hand@example.com',
+      name: { givenName: 'Con', familyName: 'Tractor' },
+      active: true,
+    });
+    const before = target.userById(theirs.id)!;
+    await runRow('manual');
+    const reconcile = await runRow('reconcile');
+    expect(reconcile.counts).toEqual({ not_managed: 1 });
+    expect(lines(reconcile.id)).toEqual([
+      expect.objectContaining({ userEmail: 'contractor.by.hand@example.com', action: 'not_managed', result: 'reported', reason: expect.stringMatching(/Not managed by autoprov/) }),
+    ]);
+    await runRow('manual');
+    expect(target.userById(theirs.id)).toEqual(before);
+    expect(f.db.select().from(provisionedAccounts).all().some((l) => l.remoteId === theirs.id)).toBe(false);
+  });
+
+  it('an account autoprov adopted (E-3) is recorded as adopted, is its own to keep right, and is not listed as not managed', async () => {
+    const user = inScope()[0]!;
+    const found = await someoneElse.createUser({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: user.primaryEmail, active: true });
+    expect((await runRow('manual')).counts).toEqual({ created: 199, adopted: 1 });
+    expect(linkOf(user.id)).toMatchObject({ remoteId: found.id, origin: 'adopted' });
+    await someoneElse.patchUser(found.id, [{ op: 'replace', path: 'name.familyName', value: 'ByHand' }]);
+    const reconcile = await runRow('reconcile');
+    expect(reconcile.counts).toEqual({ drift_corrected: 1 });
+    expect(nameOf(target.userById(found.id))?.familyName).toBe(user.familyName);
+  });
+});
