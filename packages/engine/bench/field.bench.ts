@@ -19,7 +19,7 @@ import { engineFixture } from '../src/test-support.js';
 
 const size = Number(process.env.BENCH_SIZE ?? 100_000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const rates = (process.env.BENCH_RATES ?? '3,20').split(',').map(Number);
+const rates = (process.env.BENCH_RATES ?? '3,20').split(',').filter(Boolean).map(Number);
 const kinds = (process.env.BENCH_KINDS ?? 'window,bucket').split(',');
 const limitedUsers = 2000;
 const sinkScript = fileURLToPath(new URL('./scim-sink.mjs', import.meta.url));

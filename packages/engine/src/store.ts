@@ -166,10 +166,37 @@ export interface ReportLine {
   reason?: string | null;
 }
 
+/**
+ * The statements written once per user of a run, prepared once per database: building and
+ * compiling them for every row was most of a large first sync's CPU (see BENCHMARKS.md).
+ */
+function prepareWrites(db: AppDatabase) {
+  const p = sql.placeholder;
+  return {
+    reportLine: db
+      .insert(syncReportLines)
+      .values({ runId: p('runId'), directoryUserId: p('directoryUserId'), userEmail: p('userEmail'), action: p('action'), result: p('result'), changes: p('changes'), reason: p('reason') })
+      .prepare(),
+    event: db
+      .insert(usageEvents)
+      .values({ occurredAt: p('at'), appKey: p('appKey'), kind: p('kind'), directoryUserId: p('directoryUserId'), userEmail: p('userEmail'), runId: p('runId'), detail: p('detail') })
+      .prepare(),
+    eventDay: db
+      .insert(usageEventDays)
+      .values({ day: p('day'), appKey: p('appKey'), kind: p('kind'), count: 1 })
+      .onConflictDoUpdate({ target: [usageEventDays.day, usageEventDays.appKey, usageEventDays.kind], set: { count: sql`${usageEventDays.count} + 1` } })
+      .prepare(),
+  };
+}
+const preparedWrites = new WeakMap<AppDatabase, ReturnType<typeof prepareWrites>>();
+function writes(db: AppDatabase) {
+  let prepared = preparedWrites.get(db);
+  if (!prepared) preparedWrites.set(db, (prepared = prepareWrites(db)));
+  return prepared;
+}
+
 export function writeReportLine(db: AppDatabase, runId: string, line: ReportLine) {
-  db.insert(syncReportLines)
-    .values({ runId, ...line, changes: line.changes ?? null, reason: line.reason ?? null })
-    .run();
+  writes(db).reportLine.run({ runId, ...line, changes: line.changes ?? null, reason: line.reason ?? null });
 }
 
 /** A Failure event of a whole run (no user): it stopped, or was cut off by a restart. */
@@ -183,21 +210,17 @@ export function writeUsageEvent(
   db: AppDatabase,
   event: { appKey: string; kind: UsageEventKind; directoryUserId: string | null; userEmail: string | null; runId: string; detail?: string | null; at: Date },
 ) {
-  db.insert(usageEvents)
-    .values({
-      occurredAt: event.at,
-      appKey: event.appKey,
-      kind: event.kind,
-      directoryUserId: event.directoryUserId,
-      userEmail: event.userEmail,
-      runId: event.runId,
-      detail: event.detail ?? null,
-    })
-    .run();
-  db.insert(usageEventDays)
-    .values({ day: event.at.toISOString().slice(0, 10), appKey: event.appKey, kind: event.kind, count: 1 })
-    .onConflictDoUpdate({ target: [usageEventDays.day, usageEventDays.appKey, usageEventDays.kind], set: { count: sql`${usageEventDays.count} + 1` } })
-    .run();
+  const prepared = writes(db);
+  prepared.event.run({
+    at: event.at,
+    appKey: event.appKey,
+    kind: event.kind,
+    directoryUserId: event.directoryUserId,
+    userEmail: event.userEmail,
+    runId: event.runId,
+    detail: event.detail ?? null,
+  });
+  prepared.eventDay.run({ day: event.at.toISOString().slice(0, 10), appKey: event.appKey, kind: event.kind });
 }
 
 /** L-1: the usage log keeps 30 days; older events and their daily counts go. */
