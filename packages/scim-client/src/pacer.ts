@@ -55,7 +55,7 @@ const MISJUDGED = 0.95;
 const CALM_MS = 180_000;
 /** The probe's first slope, a share of the limit per second (3% a minute); it doubles each minute. */
 const PROBE = 0.0005;
-/** What the app accepted is measured over this much of the recent past (never across a pause). */
+/** What the app accepted is measured over this much of the recent past (time paused or idle left out). */
 const WINDOW_MS = 30_000;
 /** Rounding slack: a token short by a rounding error is a token (not a 1 ms timer per request). */
 const EPSILON = 1e-9;
@@ -78,8 +78,12 @@ export class Pacer {
   private calmSince = 0;
   /** When successes started counting (the first request). */
   private measuredFrom: number | null = null;
-  /** Recent pauses [start, end): time paused is not time the app could accept anything in. */
-  private pauses: [number, number][] = [];
+  /**
+   * Recent spells [start, end) paused or idle (nothing asked): not time the app could accept
+   * anything in, so not counted when measuring what it accepted.
+   */
+  private gaps: [number, number][] = [];
+  private idleSince: number | null = null;
   /** Times of recent successes (oldest first from `head`): a sliding window of what the app accepted. */
   private successTimes: number[] = [];
   private head = 0;
@@ -121,6 +125,10 @@ export class Pacer {
   }
 
   async run<T>(task: (permit: PacerPermit) => Promise<T>): Promise<T> {
+    if (this.idleSince !== null) {
+      this.gap(this.idleSince, this.clock.now());
+      this.idleSince = null;
+    }
     const permit = await new Promise<PacerPermit>((resolve) => {
       this.waiting.push(resolve);
       this.pump();
@@ -129,8 +137,15 @@ export class Pacer {
       return await task(permit);
     } finally {
       this.inFlight--;
+      if (this.inFlight === 0 && this.waiting.length === 0) this.idleSince = this.clock.now();
       this.pump();
     }
+  }
+
+  private gap(start: number, end: number): void {
+    if (end <= start) return;
+    if (this.gaps.length >= 64) this.gaps = this.gaps.filter(([, until]) => until > this.clock.now() - WINDOW_MS);
+    this.gaps.push([start, end]);
   }
 
   /**
@@ -183,22 +198,29 @@ export class Pacer {
       this.current = Math.max(this.floor, HOLD * this.ceiling);
     }
     this.calmSince = this.pausedUntil;
-    this.pauses = this.pauses.filter(([, end]) => end > now - WINDOW_MS);
-    this.pauses.push([now, this.pausedUntil]);
+    this.gap(now, this.pausedUntil);
     this.raisedAt = this.pausedUntil;
     this.pump();
   }
 
   /**
    * Successes a second over the recent window (at least a second long, so a burst does not read
-   * as a high rate), or null with none. Time paused is not counted (successes then were of
-   * requests sent before the pause).
+   * as a high rate), or null with none. Time paused or idle is left out: nothing was asked of
+   * the app then (a run that reads its directory between two requests is not a slow app).
    */
   private accepted(now: number): number | null {
     const from = Math.max(now - WINDOW_MS, this.measuredFrom ?? now);
     this.forget(from);
     const count = this.successTimes.length - this.head;
-    const paused = this.pauses.reduce((sum, [start, end]) => sum + Math.max(0, Math.min(end, now) - Math.max(start, from)), 0);
+    // Gaps may overlap (idle during a pause): counted once, in time order.
+    let paused = 0;
+    let upTo = from;
+    for (const [start, end] of [...this.gaps].sort((a, b) => a[0] - b[0])) {
+      const s = Math.max(start, upTo);
+      const e = Math.min(end, now);
+      if (e > s) paused += e - s;
+      upTo = Math.max(upTo, e);
+    }
     return count === 0 ? null : count / Math.max(1, (now - from - paused) / 1000);
   }
 
