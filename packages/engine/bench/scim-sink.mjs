@@ -1,11 +1,41 @@
 // A minimal SCIM 2.0 sink for benchmarks: it keeps users in memory and answers as fast as it
 // can. It runs in its own process so its work is not counted in the engine's memory.
+// With SINK_LIMIT=R it is a rate-limited app: SINK_LIMIT_KIND `window` (R requests in each
+// calendar second) or `bucket` (R a second, bursts of R), answering 429 with a Retry-After of
+// SINK_RETRY_AFTER seconds (default 10) beyond the limit.
 import { createServer } from 'node:http';
+
+const limit = Number(process.env.SINK_LIMIT ?? 0);
+const retryAfter = String(process.env.SINK_RETRY_AFTER ?? 10);
+const admit = (() => {
+  if (!limit) return () => true;
+  if (process.env.SINK_LIMIT_KIND === 'bucket') {
+    let tokens = limit;
+    let at = Date.now();
+    return () => {
+      const now = Date.now();
+      tokens = Math.min(limit, tokens + ((now - at) / 1000) * limit);
+      at = now;
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    };
+  }
+  let window = 0;
+  let count = 0;
+  return () => {
+    const w = Math.floor(Date.now() / 1000);
+    if (w !== window) [window, count] = [w, 0];
+    if (count >= limit) return false;
+    count++;
+    return true;
+  };
+})();
 
 const users = new Map(); // id -> user
 const byUserName = new Map(); // lower-cased userName -> id
 let nextId = 1;
-const stats = { requests: 0, writes: 0 };
+const stats = { requests: 0, writes: 0, refused: 0 };
 const patchLog = []; // [time, id] of recent PATCHes, for latency measurements
 
 const send = (res, status, body) => {
@@ -27,7 +57,13 @@ const server = createServer((req, res) => {
       byUserName.clear();
       stats.requests = 0;
       stats.writes = 0;
+      stats.refused = 0;
       return send(res, 204);
+    }
+    if (!admit()) {
+      stats.refused++;
+      res.writeHead(429, { 'content-type': 'application/scim+json', 'retry-after': retryAfter });
+      return res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429', detail: 'Too many requests' }));
     }
     stats.requests++;
     if (req.method !== 'GET') stats.writes++;
