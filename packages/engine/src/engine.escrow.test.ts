@@ -87,8 +87,9 @@ describe('escrow and quarantine (E-16, E-17)', () => {
     // Ten minutes of fake time, the scheduler looking every 5 s (120 looks).
     await live(f, scheduler, 10 * minute);
     const during = runs().slice(2);
-    // The due run, then the escrow schedule (1 min, then 5 min), then quarantine: no run per look.
-    expect(during.map((r) => r.trigger)).toEqual(['scheduled', 'retry', 'retry']);
+    // The due run (the daily one, a reconciliation since E-19), then the escrow schedule (1 min,
+    // then 5 min), then quarantine: no run per look.
+    expect(during.map((r) => r.trigger)).toEqual(['reconcile', 'retry', 'retry']);
     expect(failures().map((e) => [e.userEmail, e.runId])).toEqual(during.map((r) => [someone.primaryEmail, r.id]));
     expect(escrow()).toEqual([expect.objectContaining({ directoryUserId: someone.id, operation: 'suspend', kind: 'transient', attempts: 3 })]);
     expect(gateway.stats.requests - requestsBefore).toBeLessThan(40);
@@ -204,7 +205,7 @@ describe('a permanent refusal (E-16)', () => {
       scheduler.tick();
       await scheduler.idle(f.configurationId);
     }
-    expect(runs().map((r) => r.trigger)).toEqual(['scheduled', 'scheduled', 'scheduled', 'scheduled']);
+    expect(runs().map((r) => r.trigger)).toEqual(['scheduled', 'reconcile', 'reconcile', 'reconcile']);
     expect(failures()).toHaveLength(200);
 
     // One user's data changes: that user is tried again (and refused again: one more Failure).

@@ -109,7 +109,7 @@ export class ServerMetrics {
       return {
         findUserByUserName: (userName, o) => port.findUserByUserName(userName, o),
         getUser: (remoteId) => port.getUser(remoteId),
-        listUsers: () => port.listUsers(),
+        listUsers: (o) => port.listUsers(o),
         createUser: (attributes) => count('create', () => port.createUser(attributes)),
         updateUser: (remoteId, changed, attributes) => count('update', () => port.updateUser(remoteId, changed, attributes)),
         setActive: (remoteId, active, attributes) => count(active ? 'reactivate' : 'deactivate', () => port.setActive(remoteId, active, attributes)),
