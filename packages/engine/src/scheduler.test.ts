@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deprovisionTimers, syncRuns, usageEvents } from '@autoprov/db';
 import { changeUserStatus, listUsers, systemActor } from '@autoprov/directory';
 import { nextRunOf, ProvisioningScheduler } from './scheduler.js';
+import { createRun } from './store.js';
 import { day, engineFixture } from './test-support.js';
 import { scimmyTarget, type Target } from './testing/targets.js';
 
@@ -70,6 +71,16 @@ describe('runs the scheduler starts', () => {
     scheduler.tick();
     await scheduler.idle(f.configurationId);
     expect(runs().at(-1)).toMatchObject({ trigger: 'reconcile', counts: { suspended: 1 } });
+  });
+
+  it('a run another process queued (a web-only process writes a pending row) starts at the next look', async () => {
+    const scheduler = new ProvisioningScheduler(f.deps);
+    scheduler.tick();
+    await scheduler.idle(f.configurationId);
+    const queued = createRun(f.db, f.configurationId, 'manual', false, f.clock.now());
+    scheduler.tick();
+    await scheduler.idle(f.configurationId);
+    expect(runs().find((r) => r.id === queued)).toMatchObject({ trigger: 'manual', state: 'succeeded' });
   });
 
   it('a run cut off by a restart is a Failure of its own (L-5 counts it)', async () => {

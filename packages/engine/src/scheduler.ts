@@ -196,6 +196,8 @@ export class ProvisioningScheduler {
     this.options.onLook?.();
     const { db, clock } = this.deps;
     const now = clock.now();
+    // A run another process queued (a web-only process writes pending rows, issue 16) starts here.
+    for (const configurationId of configurationsWithPendingRuns(db)) if (!this.running.has(configurationId)) void this.drain(configurationId);
     for (const config of schedulableConfigurations(db)) {
       if (this.running.has(config.id)) continue;
       const health = healthOf(db, config.id);
