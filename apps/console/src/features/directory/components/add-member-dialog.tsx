@@ -1,53 +1,60 @@
 import { useState } from 'react';
-import type { AddGroupMember } from '@autoprov/contract';
+import { addGroupMemberSchema, type AddGroupMember } from '@autoprov/contract';
+import type { FieldError } from 'react-hook-form';
+import type { z } from 'zod';
 import { GroupSearch } from '../../../components/group-search';
 import { Dialog } from '../../../components/ui/dialog';
+import { Field } from '../../../components/ui/field';
 import { SearchCombobox } from '../../../components/ui/search-combobox';
 import { FormAlert } from '../../../components/ui/states';
-import { ApiError } from '../../../lib/api-client';
+import { useSchemaForm } from '../../../lib/use-schema-form';
 import { useAddGroupMember } from '../api/groups';
 import { useUsers } from '../../../lib/api/users';
 import { useDebounced } from '../../../lib/use-debounced';
 
 type Kind = AddGroupMember['kind'];
+type MemberInput = z.input<typeof addGroupMemberSchema>;
 
 /** Adds a user, a nested group or someone outside the organisation to a group. */
 export function AddMemberDialog({ groupId, open, onClose }: { groupId: string; open: boolean; onClose: () => void }) {
-  const [kind, setKind] = useState<Kind>('user');
   const [search, setSearch] = useState('');
-  const [chosen, setChosen] = useState<{ id: string; label: string } | null>(null);
-  const [email, setEmail] = useState('');
-  const [alert, setAlert] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<string | null>(null);
   const q = useDebounced(search);
   const users = useUsers({ q: q || undefined, pageSize: 8, status: 'active' });
   const add = useAddGroupMember(groupId);
+  const { form, alert, setAlert, onSubmit } = useSchemaForm<MemberInput, AddGroupMember>({
+    schema: addGroupMemberSchema,
+    defaultValues: { kind: 'user' },
+    serverFields: ['email', 'userId', 'groupId'],
+    submit: (member) => add.mutateAsync(member),
+    onSuccess: () => close(),
+  });
+  const kind = form.watch('kind') as Kind;
+  // The form's values are one of three shapes; each field's error is read whichever is chosen.
+  const errors = form.formState.errors as Partial<Record<'email' | 'userId' | 'groupId', FieldError>>;
+  // The schema's own words for a missing id are a type error's; the dialog says what to do.
+  const pickError = errors.userId ?? errors.groupId;
+  const pickMessage = pickError ? (pickError.type === 'server' ? pickError.message : `Choose a ${kind} first.`) : null;
 
   const close = () => {
     setSearch('');
     setChosen(null);
-    setEmail('');
     setAlert(null);
+    form.reset({ kind: 'user' });
     onClose();
   };
-
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    setAlert(null);
-    let member: AddGroupMember;
-    if (kind === 'external') member = { kind, email: email.trim() };
-    else if (!chosen) return setAlert(`Choose a ${kind} first.`);
-    else member = kind === 'user' ? { kind, userId: chosen.id } : { kind, groupId: chosen.id };
-    try {
-      await add.mutateAsync(member);
-      close();
-    } catch (err) {
-      setAlert(err instanceof ApiError ? Object.values(err.fields)[0] ?? err.message : 'Something went wrong.');
-    }
+  const pick = (field: 'userId' | 'groupId', id: string, label: string) => {
+    form.setValue(field, id, { shouldValidate: form.formState.isSubmitted });
+    setChosen(label);
+  };
+  const chooseKind = (k: Kind) => {
+    form.reset(k === 'user' ? { kind: k } : k === 'group' ? { kind: k } : { kind: k });
+    setChosen(null);
   };
 
   return (
     <Dialog open={open} title="Add member" onClose={close}>
-      <form onSubmit={submit} className="stack">
+      <form onSubmit={onSubmit} className="stack" noValidate>
         <FormAlert message={alert} />
         <fieldset>
           <legend>Kind of member</legend>
@@ -58,20 +65,16 @@ export function AddMemberDialog({ groupId, open, onClose }: { groupId: string; o
                 name="kind"
                 value={k}
                 checked={kind === k}
-                onChange={() => {
-                  setKind(k);
-                  setChosen(null);
-                }}
+                onChange={() => chooseKind(k)}
               />{' '}
               {k === 'user' ? 'User' : k === 'group' ? 'Group' : 'Someone outside the organisation'}
             </label>
           ))}
         </fieldset>
         {kind === 'external' ? (
-          <label>
-            E-mail address
-            <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-          </label>
+          <Field label="E-mail address" error={errors.email}>
+            {(a11y) => <input type="email" autoComplete="off" {...a11y} {...form.register('email')} />}
+          </Field>
         ) : (
           <>
             {kind === 'user' ? (
@@ -84,14 +87,19 @@ export function AddMemberDialog({ groupId, open, onClose }: { groupId: string; o
                 loading={users.isFetching || q !== search}
                 noMatch={(t) => `No active user matches “${t}”.`}
                 onPick={(o) => {
-                  setChosen({ id: o.id, label: `${o.label} <${o.detail ?? ''}>` });
+                  pick('userId', o.id, `${o.label} <${o.detail ?? ''}>`);
                   setSearch('');
                 }}
               />
             ) : (
-              <GroupSearch hidden={new Set([groupId])} onPick={(g) => setChosen({ id: g.id, label: `${g.name} <${g.email}>` })} />
+              <GroupSearch hidden={new Set([groupId])} onPick={(g) => pick('groupId', g.id, `${g.name} <${g.email}>`)} />
             )}
-            {chosen ? <p role="status">Chosen: {chosen.label}</p> : null}
+            {chosen ? <p role="status">Chosen: {chosen}</p> : null}
+            {pickMessage ? (
+              <p className="field-error" role="alert">
+                {pickMessage}
+              </p>
+            ) : null}
           </>
         )}
         <div className="actions">
