@@ -3,8 +3,6 @@ import { useSearchParams } from 'react-router';
 import { endpointInputSchema, type EndpointInput } from '@autoprov/contract';
 import { Field } from '../../../../components/ui/field';
 import { FormAlert } from '../../../../components/ui/states';
-import { ApiError } from '../../../../lib/api-client';
-import { applyServerErrors } from '../../../../lib/form-errors';
 import { useCheckEndpoint, useSaveEndpoint } from '../../../../lib/api/apps';
 import { useSchemaForm } from '../../../../lib/use-schema-form';
 import { FormActions } from '../../../../components/ui/form-actions';
@@ -28,7 +26,7 @@ export function EndpointStep({ detail, configuration, next, back }: StepProps) {
   // W-2: back from the app's consent page, the screen says it worked.
   const [search] = useSearchParams();
   const justAuthorized = search.get('authorized') === '1' && configuration.authorization === 'oauth';
-  const { form, alert, setAlert, onSubmit: submit } = useSchemaForm({
+  const { form, alert, fail, onSubmit: submit } = useSchemaForm({
     schema: endpointInputSchema,
     // A custom app starts from the address its authorization was given for (S-5).
     defaultValues: remembered ?? { endpointUrl: configuration.endpointUrl ?? detail.app.endpointTemplate ?? configuration.authorizedOrigin ?? '' },
@@ -44,8 +42,8 @@ export function EndpointStep({ detail, configuration, next, back }: StepProps) {
     try {
       setChecked((await check.mutateAsync(endpointUrl)).message);
     } catch (err) {
-      if (err instanceof ApiError) applyServerErrors(err, ['endpointUrl'], form.setError);
-      else setAlert('The connection could not be tested.');
+      // Like Save: the reason goes next to the field, or above the form when it names no field.
+      fail(err);
     }
   });
 
