@@ -73,7 +73,7 @@ describe('E-20 one user on demand', () => {
     expect(p.operations).toEqual([]);
   });
 
-  it('runs for that user only, through the executor, and keeps every request and answer with the token masked', async () => {
+  it('runs for that user only, through the same run as every other (run.ts, apply.ts), and keeps every request and answer with the token masked', async () => {
     const { app, f, scheduler, someUser, accessToken } = await setUp();
     const user = someUser();
     const cursorBefore = f.configuration().directoryCursor;

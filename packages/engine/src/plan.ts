@@ -106,7 +106,7 @@ function deprovisionTrigger(user: DirectoryUserView, configuration: PlanConfigur
 
 /**
  * The pure heart of a run: directory snapshot + links + timers + configuration → operations.
- * Nothing here reads or writes anything; the executor carries the operations out.
+ * Nothing here reads or writes anything; apply.ts carries the operations out.
  */
 export function plan(input: PlanInput): Plan {
   const { now, configuration, users, accounts, timers } = input;

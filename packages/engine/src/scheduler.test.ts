@@ -18,7 +18,7 @@ describe('nextRunOf (L-5: when the next run is, and why)', () => {
 
   it('otherwise the daily full sync, a day after the last one', () => {
     expect(nextRunOf(active, null, now)).toEqual({ at: at(22 * 60 * 60 * 1000), reason: 'daily_sync' });
-    expect(nextRunOf(active, null, now, 60 * 60 * 1000)).toEqual({ at: at(-60 * 60 * 1000), reason: 'daily_sync' });
+    expect(nextRunOf({ ...active, lastFullSyncAt: at(-day - 60_000) }, null, now)).toEqual({ at: at(-60_000), reason: 'daily_sync' });
   });
 
   it('a deprovisioning delay that ends before the daily sync comes first', () => {

@@ -26,16 +26,14 @@ import {
 export interface SchedulerOptions {
   /** How often to look for directory changes and due timers (E-11: within seconds). */
   pollMs?: number;
-  /** How often a full reconciliation runs (E-11: daily by default). */
-  fullSyncEveryMs?: number;
   /** Called at each look, so the process can say the scheduler is alive (readiness). */
   onLook?: () => void;
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
 
-/** E-11: a full reconciliation runs daily unless the scheduler is told otherwise. */
-export const defaultFullSyncEveryMs = dayMs;
+/** E-11: a full reconciliation runs daily; the app page's "next run" reads the same period. */
+export const fullSyncEveryMs = dayMs;
 
 export interface NextRun {
   /** When the scheduler starts the next run (now or in the past: at its next look); null: none. */
@@ -52,7 +50,6 @@ export function nextRunOf(
   config: { state: ConfigurationState; heldRunId: string | null; lastFullSyncAt: Date | null },
   earliestTimer: Date | null,
   now: Date,
-  fullSyncEveryMs = defaultFullSyncEveryMs,
   health: Pick<HealthState, 'quarantinedAt' | 'nextProbeAt' | 'backoffUntil'> | null = null,
 ): NextRun {
   if (config.state === 'needs_reauthorization') return { at: null, reason: 'needs_reauthorization' };
@@ -60,7 +57,7 @@ export function nextRunOf(
   if (config.heldRunId) return { at: null, reason: 'held' };
   // E-17: a quarantined app gets probes only; the full sync waits until it answers.
   if (health?.quarantinedAt) return { at: health.nextProbeAt ?? now, reason: 'quarantined' };
-  const next = scheduledRunOf(config.lastFullSyncAt, earliestTimer, now, fullSyncEveryMs);
+  const next = scheduledRunOf(config.lastFullSyncAt, earliestTimer, now);
   // A run that could not reach the app holds the schedule back (no run every few seconds).
   if (health?.backoffUntil && next.at && next.at < health.backoffUntil) return { ...next, at: health.backoffUntil };
   return next;
@@ -68,7 +65,7 @@ export function nextRunOf(
 
 type HealthState = NonNullable<ReturnType<typeof healthOf>>;
 
-function scheduledRunOf(lastFullSyncAt: Date | null, earliestTimer: Date | null, now: Date, fullSyncEveryMs: number): NextRun {
+function scheduledRunOf(lastFullSyncAt: Date | null, earliestTimer: Date | null, now: Date): NextRun {
   if (!lastFullSyncAt) return { at: now, reason: 'first_sync' };
   const fullDue = new Date(lastFullSyncAt.getTime() + fullSyncEveryMs);
   if (earliestTimer && earliestTimer < fullDue) return { at: earliestTimer, reason: 'deprovisioning_due' };
@@ -201,7 +198,7 @@ export class ProvisioningScheduler {
     for (const config of schedulableConfigurations(db)) {
       if (this.running.has(config.id)) continue;
       const health = healthOf(db, config.id);
-      const next = nextRunOf(config, earliestTimerOf(db, config.id), now, this.options.fullSyncEveryMs, health);
+      const next = nextRunOf(config, earliestTimerOf(db, config.id), now, health);
       // E-17: a quarantined app is only probed, on its own slowing schedule; changes wait.
       if (health?.quarantinedAt) {
         if (next.at && next.at <= now) void this.probe(config.id);

@@ -18,7 +18,7 @@ export const day = 24 * 60 * 60 * 1000;
 
 /**
  * A freshly migrated database with the demo organisation and one app configuration pointing
- * at `baseUrl` with `token`, plus the executor's dependencies.
+ * at `baseUrl` with `token`, plus what a run needs (EngineDeps).
  */
 export function engineFixture(options: {
   baseUrl: string;

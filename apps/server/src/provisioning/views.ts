@@ -131,7 +131,7 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: Aut
     .get();
   // L-5: the scheduler's own rule, so the page says what will really happen (E-16, E-17 included).
   const health = healthOf(db, row.id);
-  const nextRun = nextRunOf(row, earliestTimerOf(db, row.id), now, undefined, health);
+  const nextRun = nextRunOf(row, earliestTimerOf(db, row.id), now, health);
   // A run already due starts at the scheduler's next look: "now", not a time in the past.
   const nextRunAt = nextRun.at ? new Date(Math.max(now.getTime(), nextRun.at.getTime())).toISOString() : null;
   return {
