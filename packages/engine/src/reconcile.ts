@@ -73,7 +73,7 @@ function describe(drift: AccountDrift): { changes: Record<string, FieldChange>; 
   const changes = { ...drift.changes, ...(drift.active ? { active: drift.active } : {}) };
   if (!drift.found) return { changes, reason: 'The account was gone from the app.' };
   const what: string[] = [];
-  if (drift.relinked) what.push(`the account was made again in the app (now ${drift.found.id})`);
+  if (drift.relinked) what.push(`the account was made again in the app (now ${drift.found.id}, adopted)`);
   if (drift.active?.after === 'false') what.push('the account was re-activated in the app while the directory says suspended');
   if (drift.active?.after === 'true') what.push('the account was suspended in the app while the directory says active');
   if (Object.keys(drift.changes).length > 0) what.push('attributes were changed in the app');
@@ -99,7 +99,8 @@ async function correct(ctx: ReconcileContext, drift: AccountDrift) {
       event = 'user_created';
     } else {
       const remoteId = drift.found.id;
-      if (drift.relinked) relinkAccount(db, key, remoteId, clock.now());
+      // Made again by hand: autoprov did not create this account, it adopts it (E-3, E-19 ownership).
+      if (drift.relinked) relinkAccount(db, key, remoteId, clock.now(), 'adopted');
       const setBack = Object.fromEntries(Object.entries(drift.changes).map(([path, c]) => [path, c.after]));
       if (Object.keys(setBack).length > 0) await app.updateUser(remoteId, setBack, link.lastSent);
       if (drift.active) {
