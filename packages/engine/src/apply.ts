@@ -128,6 +128,7 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
           if (op.kind === 'unsuspend') removeTimer(db, key);
           // The account was gone from the app and was made again: that is a creation, counted as one.
           if (relinked === 'recreated') record({ action: 'create', result: 'succeeded', changes: fieldsOf(op.attributes), reason: 'The account was no longer in the app: created again.' }, 'user_created');
+          else if (relinked === 'relinked') record({ action: op.kind, result: 'succeeded', changes: sentBy(op).changes, reason: relinkedReason }, eventOf[op.kind]!);
           else record({ action: op.kind, result: 'succeeded', ...sentBy(op) }, eventOf[op.kind]!);
         });
         if (relinked === 'recreated') return 'created';
@@ -188,12 +189,17 @@ async function clashingAccount(ctx: ApplyContext, userName: string, failure: unk
   return found;
 }
 
+/** What the report line of an operation says when the account was found under another id. */
+const relinkedReason = 'The account had been made again in the app under another id: autoprov adopted it (E-3) and set it to what the directory says.';
+
 /**
  * A call on a linked account failed. Whatever the status (a gone account comes back as 404 from
  * most apps, 500 or 400 from some), the app is read before deciding: by id, then by userName.
- * The account is there: the failure stands. Found under another id: relinked. Gone (the app said
- * 404 to the read by id, and no account has the userName): made again. Says which happened, so
- * that a recreated account is counted as created.
+ * The account is there: the failure stands, unless it was a rename onto a userName another
+ * account holds (then a conflict, see `renameClash`). Found under another id (made again by
+ * hand): relinked, and adopted as E-3 adopts (it is set to hold exactly what autoprov sends).
+ * Gone (the app said 404 to the read by id, and no account has the userName): made again. Says
+ * which happened, so that a recreated account is counted as created.
  */
 async function withRelink(
   ctx: ApplyContext,
@@ -206,18 +212,48 @@ async function withRelink(
   } catch (failure) {
     if (!(failure instanceof AppCallError) || failure.kind === 'unauthorized') throw failure;
     const where = await whereIsAccount(ctx, op, failure);
-    if (where === 'there') throw failure;
-    let outcome: 'relinked' | 'recreated' = 'relinked';
-    let remote = where === 'gone' ? null : where;
-    if (!remote) {
+    if (where === 'there') throw (await renameClash(ctx, op, failure)) ?? failure;
+    const key = { configurationId: ctx.configurationId, directoryUserId: op.userId };
+    if (where === 'gone') {
       if (op.kind === 'suspend') return null; // nothing left to suspend
-      remote = await ctx.app.createUser('attributes' in op ? op.attributes : op.lastSent);
-      outcome = 'recreated';
+      const made = await ctx.app.createUser('attributes' in op ? op.attributes : op.lastSent);
+      relinkAccount(ctx.deps.db, key, made.id, ctx.deps.clock.now(), 'created');
+      await call(made.id);
+      return 'recreated';
     }
-    relinkAccount(ctx.deps.db, { configurationId: ctx.configurationId, directoryUserId: op.userId }, remote.id, ctx.deps.clock.now(), outcome === 'recreated' ? 'created' : undefined);
-    await call(remote.id);
-    return outcome;
+    // E-19 ownership: autoprov did not make this account, so it is adopted, not created.
+    relinkAccount(ctx.deps.db, key, where.id, ctx.deps.clock.now(), 'adopted');
+    // An update or unsuspension of an adopted account: it holds exactly what autoprov sends, active.
+    if (op.kind === 'update' || op.kind === 'unsuspend') await ctx.app.overwriteUser(where.id, op.attributes);
+    else await call(where.id);
+    return 'relinked';
   }
+}
+
+/**
+ * An update that renames the account failed, and the account is still there. Apps say "this
+ * userName is taken" in many ways (409, or 500 with words, issue 15 item 2), so the app is read:
+ * when another account holds the new userName, the failure is a conflict, whatever the status.
+ * A conflict is a refusal, not the app being down: E-16 escrows it as permanent, and it is tried
+ * again when the user's data changes what autoprov sends (or a super-admin asks).
+ */
+async function renameClash(ctx: ApplyContext, op: Extract<Operation, { remoteId: string }>, failure: AppCallError): Promise<AppCallError | null> {
+  if (op.kind !== 'update' && op.kind !== 'unsuspend') return null;
+  const userName = op.changes.userName?.after;
+  if (!userName) return null;
+  let holder: RemoteAccount | null = null;
+  try {
+    // A declared conflict is worth a full read on a server whose filter compares case-exactly.
+    holder = await ctx.app.findUserByUserName(userName, { thorough: failure.kind === 'conflict' });
+  } catch (err) {
+    if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
+    return null; // the app cannot be read: the first failure is the one to report
+  }
+  if (!holder || holder.id === op.remoteId) return null;
+  return new AppCallError(
+    'conflict',
+    `The userName ${userName} is already held by another account in the app (id ${holder.id}), so this account cannot be renamed to it; it is tried again when the user's data changes. The app said: ${failure.reason}`,
+  );
 }
 
 /** Reads the app about a linked account after a failure: still there, found elsewhere, or gone. */

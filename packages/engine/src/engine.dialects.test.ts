@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { provisionedAccounts, syncReportLines, syncRuns, usageEvents } from '@autoprov/db';
+import { escrowedOperations, provisionedAccounts, syncReportLines, syncRuns, usageEvents } from '@autoprov/db';
 import { changeUserStatus, listUsers, systemActor, updateUser } from '@autoprov/directory';
 import { startFiveHundredGateway, startScimmyServer } from '@autoprov/scim-client/testing';
 import { executeRun } from './run.js';
@@ -65,6 +65,36 @@ describe('"not found" said with a 500 (issue 15, item 2)', () => {
     expect(accountsOf(gone!.primaryEmail)).toHaveLength(1);
   });
 
+  it('a linked account deleted and made again by hand under another id (same userName) is relinked and adopted, updated once, not duplicated (E-3, E-10, E-19)', async () => {
+    expect((await run()).counts).toEqual({ created: 200 });
+    const u = inScope()[3]!;
+    const old = linkOf(u.id).remoteId!;
+    scim.users.delete(old);
+    scim.users.set('made-by-hand', { id: 'made-by-hand', schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: u.primaryEmail, active: true });
+    updateUser(f.db, f.clock, systemActor, u.id, { givenName: 'Relinked' });
+
+    const second = await run();
+    // The PATCH on the old id was answered with 500; the read by id said 404, the read by userName found the new account.
+    expect(gateway.stats.missingAs500).toBeGreaterThanOrEqual(1);
+    expect(second).toMatchObject({ state: 'succeeded', counts: { updated: 1 } });
+    expect(linkOf(u.id)).toMatchObject({ remoteId: 'made-by-hand', origin: 'adopted' });
+    // Adopted as E-3 adopts: it holds what autoprov sends, not only the changed field.
+    expect(accountsOf(u.primaryEmail)).toEqual([
+      expect.objectContaining({ id: 'made-by-hand', active: true, name: expect.objectContaining({ givenName: 'Relinked', familyName: u.familyName }) }),
+    ]);
+    expect(lineOf(second.id, u.id)).toMatchObject({
+      action: 'update',
+      result: 'succeeded',
+      changes: { 'name.givenName': { before: u.givenName, after: 'Relinked' } },
+      reason: expect.stringMatching(/made again in the app under another id: autoprov adopted it/),
+    });
+    expect(failures()).toEqual([]);
+
+    // Nothing left to do, and still one account.
+    expect((await run()).counts).toEqual({});
+    expect(accountsOf(u.primaryEmail)).toHaveLength(1);
+  });
+
   it('a 5xx on an account that is still in the app stays a failure: nothing is made again', async () => {
     await run();
     const u = inScope()[2]!;
@@ -107,5 +137,55 @@ describe('"already exists" said with a 500 (issue 15, item 2)', () => {
     expect(lineOf(first.id, raced!.id)).toMatchObject({ action: 'adopt', result: 'succeeded' });
     expect(accountsOf(broken!.primaryEmail)).toEqual([]);
     expect(lineOf(first.id, broken!.id)).toMatchObject({ action: 'create', result: 'failed' });
+  });
+});
+
+// Issue 15, item 2: a rename onto a userName another account holds, said as SCIM says it (409)
+// and as the gateway does (500 with words): a conflict, refused for good until the user changes.
+describe.each([
+  ['409, as SCIM says it', () => scim.baseUrl],
+  ['500 with words, as the gateway says it', () => gateway.baseUrl],
+])('a userName clash on an update, said with %s (issue 15, item 2, E-16)', (_dialect, baseUrlOf) => {
+  beforeEach(() => {
+    f = engineFixture({ baseUrl: baseUrlOf(), token: 'good' });
+  });
+  const escrowOf = (userId: string) => f.db.select().from(escrowedOperations).where(eq(escrowedOperations.directoryUserId, userId)).get();
+
+  it('is a conflict naming the clash: one Failure, escrowed as permanent, left alone until the user changes, never a second account', async () => {
+    expect((await run()).counts).toEqual({ created: 200 });
+    const u = inScope()[4]!;
+    const remoteId = linkOf(u.id).remoteId!;
+    const theirs = { id: 'theirs', schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'taken.by.hand@example.com', active: true };
+    scim.users.set(theirs.id, theirs);
+    updateUser(f.db, f.clock, systemActor, u.id, { primaryEmail: 'taken.by.hand@example.com' });
+    const clashesBefore = gateway.stats.clashAs500;
+
+    const second = await run();
+    if (baseUrlOf() === gateway.baseUrl) expect(gateway.stats.clashAs500).toBeGreaterThan(clashesBefore);
+    expect(second.counts).toEqual({ failed: 1 });
+    const clash = /The userName taken\.by\.hand@example\.com is already held by another account in the app \(id theirs\)/;
+    expect(lineOf(second.id, u.id)).toMatchObject({ action: 'update', result: 'failed', reason: expect.stringMatching(clash), nextAttemptAt: null });
+    expect(failures()).toEqual([expect.objectContaining({ directoryUserId: u.id, detail: expect.stringMatching(clash) })]);
+    // A refusal, not the app being down: no retry on the transient schedule.
+    expect(escrowOf(u.id)).toMatchObject({ operation: 'update', kind: 'permanent', nextAttemptAt: null, attempts: 1 });
+    expect(scim.users.get(theirs.id)).toEqual(theirs);
+    expect(scim.users.get(remoteId)).toMatchObject({ userName: u.primaryEmail });
+
+    // Later runs leave it alone: the same update would be refused again.
+    expect((await run()).counts).toEqual({ waiting_for_change: 1 });
+    expect(failures()).toHaveLength(1);
+
+    // The user's data changes what autoprov sends: tried again, and refused again while the clash lasts.
+    updateUser(f.db, f.clock, systemActor, u.id, { givenName: 'Changed' });
+    expect((await run()).counts).toEqual({ failed: 1 });
+    expect(escrowOf(u.id)).toMatchObject({ kind: 'permanent', attempts: 2 });
+
+    // A userName nobody holds: the rename goes through on the same account, and the escrow is settled.
+    updateUser(f.db, f.clock, systemActor, u.id, { primaryEmail: 'free.again@example.com' });
+    expect((await run()).counts).toEqual({ updated: 1 });
+    expect(scim.users.get(remoteId)).toMatchObject({ userName: 'free.again@example.com', name: expect.objectContaining({ givenName: 'Changed' }) });
+    expect(escrowOf(u.id)).toBeUndefined();
+    expect(accountsOf('taken.by.hand@example.com')).toEqual([theirs]);
+    expect(linkOf(u.id).remoteId).toBe(remoteId);
   });
 });

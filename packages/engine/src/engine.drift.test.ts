@@ -75,6 +75,49 @@ describe.each([
     expect(lines((await runRow('reconcile')).id)).toEqual([]);
   });
 
+  it('an account deleted in the app and made again by hand under another id with the same userName is relinked, adopted and set back; no second account (E-3, E-10)', async () => {
+    await runRow('manual');
+    const [user, suspended] = inScope();
+    changeUserStatus(f.db, f.clock, systemActor, suspended!.id, 'suspend');
+    expect((await runRow('manual')).counts).toEqual({ suspended: 1 });
+    const remake = async (u: typeof user) => {
+      const old = linkOf(u!.id).remoteId!;
+      await someoneElse.deleteUser(old);
+      const made = await someoneElse.createUser({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: u!.primaryEmail,
+        name: { givenName: u!.givenName, familyName: 'ByHand' },
+        active: true,
+      });
+      expect(made.id).not.toBe(old);
+      return made.id;
+    };
+    const again = await remake(user);
+    const suspendedAgain = await remake(suspended);
+
+    const reconcile = await runRow('reconcile');
+    expect(reconcile).toMatchObject({ state: 'succeeded', counts: { drift_corrected: 2 } });
+    const lineOf = (userId: string) => lines(reconcile.id).find((l) => l.directoryUserId === userId);
+    expect(lineOf(user!.id)).toMatchObject({
+      action: 'drift_corrected',
+      result: 'succeeded',
+      changes: expect.objectContaining({ 'name.familyName': { before: 'ByHand', after: user!.familyName } }),
+      reason: expect.stringContaining(`the account was made again in the app (now ${again}, adopted)`),
+    });
+    expect(lineOf(suspended!.id)).toMatchObject({ result: 'succeeded', changes: expect.objectContaining({ active: { before: 'true', after: 'false' } }) });
+    // The link follows the account; autoprov did not create it, so it is adopted (E-19 ownership).
+    expect(linkOf(user!.id)).toMatchObject({ remoteId: again, origin: 'adopted' });
+    expect(linkOf(suspended!.id)).toMatchObject({ remoteId: suspendedAgain, origin: 'adopted', state: 'suspended' });
+    expect(byUserName(user!.primaryEmail)).toEqual([expect.objectContaining({ id: again, active: true })]);
+    expect(byUserName(suspended!.primaryEmail)).toEqual([expect.objectContaining({ id: suspendedAgain, active: false })]);
+    expect(nameOf(target.userById(again))?.familyName).toBe(user!.familyName);
+
+    // Set back and relinked: the next reconciliation finds nothing, and a run makes nothing.
+    expect(lines((await runRow('reconcile')).id)).toEqual([]);
+    expect((await runRow('manual')).counts).toEqual({});
+    expect(byUserName(user!.primaryEmail)).toHaveLength(1);
+  });
+
   it('an account re-activated in the app while the directory says suspended is suspended again', async () => {
     await runRow('manual');
     const user = inScope()[0]!;

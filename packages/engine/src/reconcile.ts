@@ -73,7 +73,7 @@ function describe(drift: AccountDrift): { changes: Record<string, FieldChange>; 
   const changes = { ...drift.changes, ...(drift.active ? { active: drift.active } : {}) };
   if (!drift.found) return { changes, reason: 'The account was gone from the app.' };
   const what: string[] = [];
-  if (drift.relinked) what.push(`the account was made again in the app (now ${drift.found.id})`);
+  if (drift.relinked) what.push(`the account was made again in the app (now ${drift.found.id}, adopted)`);
   if (drift.active?.after === 'false') what.push('the account was re-activated in the app while the directory says suspended');
   if (drift.active?.after === 'true') what.push('the account was suspended in the app while the directory says active');
   if (Object.keys(drift.changes).length > 0) what.push('attributes were changed in the app');
@@ -97,9 +97,18 @@ async function correct(ctx: ReconcileContext, drift: AccountDrift) {
       const made = await app.createUser(link.lastSent);
       relinkAccount(db, key, made.id, clock.now(), 'created');
       event = 'user_created';
+    } else if (drift.relinked) {
+      // Made again by hand: autoprov did not create this account, it adopts it (E-19 ownership),
+      // and as E-3 adopts: it is made to hold exactly what autoprov set. A PATCH of single paths
+      // would miss what a hand-made account lacks (a replace of `emails[type eq "work"].value`
+      // with no such e-mail is refused by strict servers, RFC 7644 §3.5.2.3 noTarget).
+      const remoteId = drift.found.id;
+      relinkAccount(db, key, remoteId, clock.now(), 'adopted');
+      await app.overwriteUser(remoteId, link.lastSent);
+      if (link.state === 'suspended') await app.setActive(remoteId, false, link.lastSent);
+      if (drift.active) event = drift.active.after === 'true' ? 'user_unsuspended' : 'user_suspended';
     } else {
       const remoteId = drift.found.id;
-      if (drift.relinked) relinkAccount(db, key, remoteId, clock.now());
       const setBack = Object.fromEntries(Object.entries(drift.changes).map(([path, c]) => [path, c.after]));
       if (Object.keys(setBack).length > 0) await app.updateUser(remoteId, setBack, link.lastSent);
       if (drift.active) {

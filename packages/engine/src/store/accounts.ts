@@ -154,10 +154,13 @@ export function markAccountSuspended(db: AppDatabase, key: UserKey, at: Date) {
   db.update(provisionedAccounts).set({ state: 'suspended', updatedAt: at }).where(whereLink(key)).run();
 }
 
-/** The account was found under another id, or made again (then autoprov created it): the link follows it. */
-export function relinkAccount(db: AppDatabase, key: UserKey, remoteId: string, at: Date, origin?: AccountOrigin) {
+/**
+ * The link follows the account to another id: one autoprov made again (`created`), or one found
+ * under another id, made again by hand (`adopted`: autoprov did not create it, E-19 ownership).
+ */
+export function relinkAccount(db: AppDatabase, key: UserKey, remoteId: string, at: Date, origin: AccountOrigin) {
   db.update(provisionedAccounts)
-    .set({ remoteId, ...(origin ? { origin } : {}), updatedAt: at })
+    .set({ remoteId, origin, updatedAt: at })
     .where(whereLink(key))
     .run();
 }

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A gateway on 127.0.0.1 in front of a SCIM server that speaks a dialect some real gateways do
- * (issue 15, item 2): a write on an account that no longer exists, and a userName clash, come
- * back as HTTP 500 with a message in words instead of 404 and 409. Everything else, reads
- * included, passes through unchanged. It can also be taken down (E-16, E-17): while `outage`
+ * (issue 15, item 2): a write on an account that no longer exists, and a userName clash (on a
+ * create, or on a PATCH or PUT that renames an account), come back as HTTP 500 with a message in
+ * words instead of 404 and 409. Everything else, reads included, passes through unchanged. It can also be taken down (E-16, E-17): while `outage`
  * is set, every request is answered with that status and nothing reaches the server.
  */
 export async function startFiveHundredGateway(upstreamBaseUrl: string) {
@@ -46,7 +46,9 @@ export async function startFiveHundredGateway(upstreamBaseUrl: string) {
         res.writeHead(500, { 'content-type': 'application/json' });
         return void res.end(JSON.stringify({ message: `Internal Server Error: the object ${path.split('?')[0]} does not exist` }));
       }
-      if (answer.status === 409 && method === 'POST' && path.startsWith('/Users')) {
+      // A userName clash, on a create or on a rename (PATCH or PUT of an account).
+      const write = (method === 'POST' && path.startsWith('/Users')) || (/^\/Users\/[^/?]+/.test(path) && (method === 'PATCH' || method === 'PUT'));
+      if (answer.status === 409 && write) {
         stats.clashAs500++;
         res.writeHead(500, { 'content-type': 'application/json' });
         return void res.end(JSON.stringify({ message: 'Internal Server Error: duplicate key value violates unique constraint "user_name"' }));
