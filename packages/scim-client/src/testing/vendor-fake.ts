@@ -127,7 +127,8 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
   const users = new Map<string, Json>();
   const groups = new Map<string, Json>();
   /** Every request as it arrived, and every refusal by reason, for the tests to read. */
-  const requests: { method: string; path: string; userAgent: string | null }[] = [];
+  /** `at`: the rate windows' clock when the request arrived (null without rate windows). */
+  const requests: { method: string; path: string; userAgent: string | null; at: number | null }[] = [];
   const refused = new Map<string, number>();
   const accepted: { at: number; limits: object[] }[] = [];
   const allowedOperators = (rules.filterOperators ?? operators).map((o) => o.toLowerCase());
@@ -294,7 +295,7 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
       const method = req.method ?? 'GET';
       const url = new URL(req.url ?? '/', 'http://fake');
       const userAgent = req.headers['user-agent'] ?? null;
-      requests.push({ method, path: `${url.pathname}${url.search}`, userAgent });
+      requests.push({ method, path: `${url.pathname}${url.search}`, userAgent, at: rules.rateWindows?.now() ?? null });
       const text = await readBody(req);
       try {
         if (rules.requiresUserAgent && !userAgent) throw new Refusal(403, 'A User-Agent header is required.');
