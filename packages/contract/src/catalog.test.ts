@@ -29,8 +29,12 @@ describe('the catalog of real apps (issue 15 item 3)', () => {
     // Slack: 180 per minute for each operation, 600 writes a minute for the whole organisation.
     for (const operation of ['POST /Users', 'PUT /Users', 'PATCH /Users', 'DELETE /Users']) expect(mostOf('slack', operation, 60), operation).toBeLessThanOrEqual(180);
     expect(mostIn('slack', 60)).toBeLessThanOrEqual(600 / 2 + catalogEntry('slack')!.limits.burst);
-    // GitHub EMU: 1,000 users per hour.
-    expect(catalogEntry('github-emu')!.limits.ratePerSecond * 3600).toBeCloseTo(1000);
+    // GitHub EMU: 1,000 users per hour, counted as requests: the burst as well as the rate.
+    expect(mostIn('github-emu', 3600)).toBeLessThanOrEqual(1000);
+    expect(catalogEntry('github-emu')!.limits.perOperation).toBeUndefined();
+    // Zoom: 60 a second for the SCIM operations labelled Medium (Business and above), shared by
+    // every app on the account: autoprov keeps a third of it for the others.
+    expect(mostIn('zoom', 1)).toBeLessThanOrEqual((60 * 2) / 3);
     // Miro, per 30 s.
     const miro: [string, number][] = [
       ['GET /Users', 200],
@@ -57,5 +61,15 @@ describe('the catalog of real apps (issue 15 item 3)', () => {
     expect(new Set(multi.map((a) => a.path.split('[')[0])).size).toBe(multi.length);
     expect(catalogEntry('slack')!.quirks).toEqual({ deleteDeactivates: true });
     expect(catalogEntry('miro')!.quirks).toEqual({ groupPatchMaxMembers: 8000 });
+    expect(catalogEntry('github-emu')!.quirks).toEqual({ requiresUserAgent: true });
+    expect(catalogEntry('atlassian')!.quirks).toEqual({ pageSize: 100, filterOperators: ['eq'] });
+  });
+
+  it('says so where a vendor documents no limit or endpoint, rather than inventing one', () => {
+    expect(catalogEntry('dropbox')!.endpointTemplate).toBeNull();
+    expect(catalogEntry('dropbox')!.quirks).toEqual({});
+    expect(catalogEntry('dropbox')!.notes.join(' ')).toMatch(/documents no public SCIM endpoint/);
+    expect(catalogEntry('dropbox')!.notes.join(' ')).toMatch(/publishes no SCIM request limit/);
+    expect(catalogEntry('atlassian')!.notes.join(' ')).toMatch(/publishes no request limit/);
   });
 });

@@ -206,11 +206,21 @@ function vendorApps(): CatalogEntry[] {
       oauth: null,
       endpointHelp:
         "Replace {Enterprise} with your enterprise's slug (the name after github.com/enterprises/). The token is a personal access token (classic) of the setup user, with the scim:enterprise scope.",
-      // GitHub: at most 1,000 users provisioned per hour. Requests here are paced per app, not
-      // per user, so the pace is 1,000 requests per hour: within the limit whatever each user needs.
-      limits: { ratePerSecond: 1000 / 3600, burst: 10, concurrency: 1 },
-      quirks: {},
-      notes: ['GitHub provisions at most 1,000 users per hour: autoprov sends at most 1,000 requests per hour, so a first sync of a large organisation takes hours.'],
+      // docs.github.com, "Provisioning users and groups with SCIM using the REST API": at most
+      // 1,000 users provisioned per hour. Requests are paced per app, not per user, so at most
+      // 1,000 requests in any hour, whatever each user needs: `burst + rate × 3,600 s` =
+      // 1 + 990 = 991, a margin for requests that reach GitHub closer together than they left
+      // (a burst of 10 on top of 1,000 an hour would allow 1,010). GitHub
+      // answers a rate limit with 403 or 429 and Retry-After ("Rate limits for the REST API"):
+      // the SCIM client takes such a 403 as "too many", not as a refused token.
+      limits: { ratePerSecond: 990 / 3600, burst: 1, concurrency: 1 },
+      // "REST API endpoints for provisioning users with SCIM require a User-Agent header."
+      quirks: { requiresUserAgent: true },
+      notes: [
+        'GitHub provisions at most 1,000 users per hour: autoprov sends at most 1,000 requests in any hour, so a first sync of a large organisation takes hours.',
+        'Every request needs a User-Agent header.',
+        'GitHub refuses requests past a rate limit with 403 or 429 and says when to come back: autoprov waits, and does not take it for a revoked token.',
+      ],
     },
     {
       key: 'aws-iam-identity-center',
@@ -271,11 +281,19 @@ function vendorApps(): CatalogEntry[] {
       takesGroups: true,
       oauth: null,
       endpointHelp: 'The token comes from a Server-to-Server OAuth app in the Zoom App Marketplace, with the SCIM scopes; the address is the same for every account.',
-      // Zoom's limits are per account and by plan: Pro allows 20 requests/s for "Medium" APIs,
-      // Business and above 60/s. Pro's, so a Pro account is never refused; raise it for Business+.
+      // developers.zoom.us/docs/api/scim2: SCIM2 needs a Business or Education account; each
+      // operation has a rate-limit label (Light or Medium). developers.zoom.us/docs/api/rate-limits:
+      // per second, per account, shared by every app on it; Business and above allow 60 Medium
+      // and 80 Light requests a second. Any second holds at most `burst + rate` = 40 here: within
+      // the lower of the two, with a third of it left to the account's other apps. (An older
+      // SCIM2 reference, marketplace.zoom.us/docs/api-reference/scim-api, said 1 request a second
+      // per endpoint; the current one does not: a 429 slows autoprov down if it still applies.)
       limits: { ratePerSecond: 20, burst: 20, concurrency: 4 },
       quirks: {},
-      notes: ['Zoom limits requests per account by plan (Pro 20 per second, Business and above 60), shared by every app on the account: autoprov uses the Pro limit; raise it for a Business plan.'],
+      notes: [
+        'Zoom\'s SCIM API needs a Business or Education account. Zoom limits requests per second for the whole account, shared by every app on it (60 a second for the SCIM operations labelled Medium, 80 for Light): autoprov sends at most 40 in any second.',
+        'Zoom answers 429 without saying when to come back: autoprov backs off and retries.',
+      ],
     },
     {
       key: 'miro',
@@ -342,10 +360,21 @@ function vendorApps(): CatalogEntry[] {
       oauth: null,
       endpointHelp:
         'In admin.atlassian.com, Security → Identity providers → your directory → Set up user provisioning gives the directory base URL (with its directory id) and the API key.',
-      // Atlassian answers 429 past its limits but publishes no number for SCIM: conservative.
+      // developer.atlassian.com/cloud/admin/user-provisioning/rest (the user provisioning REST
+      // API) publishes no request limit; Atlassian's admin APIs answer 429 past theirs
+      // (developer.atlassian.com/cloud/admin/organization/rest/intro). Not published: conservative.
       limits: { ratePerSecond: 10, burst: 10, concurrency: 4 },
-      quirks: {},
-      notes: ['Atlassian publishes no SCIM request limit: autoprov starts at 10 requests per second and slows down when told to.', 'Product access is given by groups: map directory groups to the Atlassian groups that grant it.'],
+      // The same API's Get users: filtering by one exact match (`eq`) on userName or externalId,
+      // no sorting; support.atlassian.com ("Fetch all Atlassian Cloud users via user provisioning
+      // SCIM API"): at most 100 users a page, the next ones by startIndex.
+      quirks: { pageSize: 100, filterOperators: ['eq'] },
+      notes: [
+        'Atlassian publishes no request limit for its user provisioning API: autoprov starts at 10 requests per second and slows down when told to (429).',
+        'A list page holds at most 100 accounts: autoprov reads page after page.',
+        'Filters may only be one exact match (eq): autoprov sends no other.',
+        'An account can only be created with an e-mail address on a domain the organisation has verified.',
+        'Product access is given by groups: map directory groups to the Atlassian groups that grant it.',
+      ],
     },
     {
       key: 'dropbox',
@@ -364,11 +393,16 @@ function vendorApps(): CatalogEntry[] {
       defaultAccessLevel: 'member',
       takesGroups: true,
       oauth: null,
-      endpointHelp: "Dropbox gives its SCIM base URL and a token to identity-provider integrations from the Admin console; the address is the one before /Users.",
-      // Not published for SCIM: conservative.
+      endpointHelp: "Dropbox publishes no SCIM address: ask Dropbox for your team's SCIM base URL (the address before /Users) and its token.",
+      // No Dropbox documentation of a SCIM endpoint, quirk or limit could be found (Dropbox's
+      // developer and help pages were searched): no template, nothing beyond SCIM 2.0 to
+      // respect, and a conservative pace; a 429 slows it further.
       limits: { ratePerSecond: 5, burst: 5, concurrency: 2 },
       quirks: {},
-      notes: ['Dropbox publishes no SCIM request limit: autoprov starts at 5 requests per second and slows down when told to.'],
+      notes: [
+        'Dropbox documents no public SCIM endpoint: the admin types the address Dropbox gives.',
+        'Dropbox publishes no SCIM request limit: autoprov starts at 5 requests per second and slows down when told to.',
+      ],
     },
   ];
 }

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { catalogEntry } from '@autoprov/contract';
+import { catalogEntry, userInputSchema } from '@autoprov/contract';
 import { provisionedAccounts, provisionedTeams, syncRuns, teamMappings, usageEvents } from '@autoprov/db';
-import { changeUserStatus, listGroups, readSnapshot, systemActor } from '@autoprov/directory';
+import { changeUserStatus, createUser, listGroups, listUsers, readSnapshot, systemActor } from '@autoprov/directory';
 import { createAppChannel, USER_AGENT, type AppLimits } from '@autoprov/scim-client';
-import { startAwsIdentityCenterFake, startMiroFake, startSlackFake, virtualClock, type VendorFake } from '@autoprov/scim-client/testing';
+import { startAwsIdentityCenterFake, startGitHubEmuFake, startMiroFake, startSlackFake, startZoomFake, virtualClock, type VendorFake } from '@autoprov/scim-client/testing';
 import { executeRun } from './run.js';
 import { engineFixture } from './test-support.js';
 
@@ -21,6 +21,16 @@ const runOf = async (f: ReturnType<typeof engineFixture>, allowMassDeprovisionin
   f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual', allowMassDeprovisioning }))).get()!;
 const failures = (f: ReturnType<typeof engineFixture>) => f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure')).all();
 const inScope = (f: ReturnType<typeof engineFixture>) => readSnapshot(f.db).users.filter((u) => u.status === 'active' && u.primaryEmail.endsWith('@example.com'));
+/** The most requests the fake saw in any window of `windowMs` (by its clock). */
+const mostInAnyWindow = (requests: { at: number | null }[], windowMs: number) => {
+  const times = requests.map((r) => r.at!).sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i]! - times[j]! >= windowMs) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+};
 
 describe('AWS IAM Identity Center', () => {
   it('a first sync with every group as one team: pages of 50, eq filters, one e-mail, a User-Agent, team changes of at most 100', async () => {
@@ -138,6 +148,73 @@ describe('Miro', () => {
       expect(failures(f)).toEqual([]);
       // 45 deletions at 20 per 30 s take more than a minute of (fake) time.
       expect(clock.now() - start).toBeGreaterThan(60_000);
+    } finally {
+      await channel.close();
+    }
+  });
+});
+
+describe('GitHub Enterprise Managed Users', () => {
+  it("with the catalog's limits, a first sync of more than 1,000 users never sends more than 1,000 requests in an hour: no refusal", async () => {
+    const clock = virtualClock();
+    fake = await startGitHubEmuFake('ghp-token', clock.now);
+    const channel = createAppChannel(new URL(fake.baseUrl).origin, catalogEntry('github-emu')!.limits, { clock });
+    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'ghp-token', appKey: 'github-emu', client: { channel } });
+    try {
+      // More people than GitHub provisions in an hour.
+      const orgUnitId = listUsers(f.db, { page: 1, pageSize: 1, status: 'active' }).items[0]!.orgUnitId;
+      for (let i = inScope(f).length; i < 1100; i++) {
+        createUser(f.db, f.clock, systemActor, userInputSchema.parse({ primaryEmail: `hire.${i}@example.com`, givenName: 'Hire', familyName: String(i), orgUnitId }));
+      }
+      const users = inScope(f);
+      expect(users.length).toBe(1100);
+
+      const run = await runOf(f);
+      expect(run).toMatchObject({ state: 'succeeded', counts: { created: users.length } });
+      expect(fake.refused).toEqual(new Map());
+      expect(failures(f)).toEqual([]);
+      // GitHub's limit counts users; autoprov keeps every request within it, whatever they are.
+      expect(mostInAnyWindow(fake.requests, 3_600_000)).toBeLessThanOrEqual(1000);
+      expect(clock.now()).toBeGreaterThan(3_600_000);
+      expect(fake.requests.every((r) => r.userAgent === USER_AGENT)).toBe(true);
+    } finally {
+      await channel.close();
+    }
+  }, 120_000);
+});
+
+describe('Zoom', () => {
+  it("with the catalog's limits, a first sync with every group as a team stays within 60 requests a second: no 429", async () => {
+    const clock = virtualClock();
+    fake = await startZoomFake('zoom-token', clock.now);
+    const channel = createAppChannel(new URL(fake.baseUrl).origin, catalogEntry('zoom')!.limits, { clock });
+    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'zoom-token', appKey: 'zoom', client: { channel } });
+    try {
+      for (const g of listGroups(f.db, { page: 1, pageSize: 100 }).items) {
+        f.db.insert(teamMappings).values({ configurationId: f.configurationId, groupId: g.id, teamName: g.name }).run();
+      }
+      const users = inScope(f);
+      const run = await runOf(f);
+      expect(run).toMatchObject({ state: 'succeeded', counts: { created: users.length } });
+      expect(users.length).toBeGreaterThan(60);
+      expect(fake.refused).toEqual(new Map());
+      expect(failures(f)).toEqual([]);
+      expect(mostInAnyWindow(fake.requests, 1000)).toBeLessThanOrEqual(60);
+    } finally {
+      await channel.close();
+    }
+  });
+
+  it('limits set too high by hand: Zoom answers 429 with no Retry-After, the client backs off, and every account still arrives', async () => {
+    const clock = virtualClock();
+    fake = await startZoomFake('zoom-token', clock.now);
+    const channel = createAppChannel(new URL(fake.baseUrl).origin, { ratePerSecond: 500, burst: 200, concurrency: 8 }, { clock });
+    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'zoom-token', appKey: 'zoom', client: { channel } });
+    try {
+      const run = await runOf(f);
+      expect(fake.refused.get('tooManyRequests')).toBeGreaterThan(0);
+      expect(run).toMatchObject({ state: 'succeeded', counts: { created: inScope(f).length } });
+      expect(failures(f)).toEqual([]);
     } finally {
       await channel.close();
     }

@@ -1,8 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAppChannel } from './channel.js';
 import { ScimClient, type ScimQuirks } from './client.js';
 import { ScimError } from './errors.js';
-import { startAwsIdentityCenterFake, startMiroFake, startVendorFake, type VendorFake } from './testing/index.js';
+import { startAwsIdentityCenterFake, startGitHubEmuFake, startMiroFake, startVendorFake, startZoomFake, virtualClock, type VendorFake } from './testing/index.js';
 import { staticToken } from './tokens.js';
 import { USER_AGENT } from './transport.js';
 
@@ -170,6 +171,73 @@ describe('Miro quirks', () => {
       await clientOf(fake, { groupPatchMaxMembers: 8000 }).patchGroupMembers(g.id, ids, []);
       expect((fake.groups.get(g.id)!.members as unknown[]).length).toBe(8_001);
     } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('GitHub Enterprise Managed Users quirks', () => {
+  /** A user as GitHub requires it: schemas, externalId, userName, active, displayName, emails. */
+  const member = (i: number) => ({
+    ...person(i),
+    externalId: `ext-${i}`,
+    active: true,
+    emails: [{ type: 'work', value: `user${i}@example.com`, primary: true }],
+  });
+
+  it("requires a User-Agent and GitHub's user attributes; refusals come in GitHub's scim-error shape", async () => {
+    const fake = await startGitHubEmuFake('t', () => 0);
+    try {
+      const bare = await raw(`${fake.baseUrl}/Users`, { authorization: 'Bearer t' });
+      expect(bare).toMatchObject({ status: 403, body: { status: 403, documentation_url: expect.stringContaining('docs.github.com') } });
+
+      const client = clientOf(fake, { requiresUserAgent: true });
+      await expect(client.createUser(person(1))).rejects.toMatchObject({ kind: 'bad_request', status: 400, reason: 'Missing required attributes: externalId, active, emails.' });
+      await client.createUser(member(1));
+      expect(fake.users.size).toBe(1);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('past 1,000 creations in an hour GitHub answers 403 with Retry-After: the app pauses until then, and the account is created (not a refused token)', async () => {
+    const clock = virtualClock();
+    const fake = await startGitHubEmuFake('t', clock.now);
+    // Limits far above GitHub's (a super-admin's mistake), and a pause as long as GitHub asks.
+    const channel = createAppChannel(new URL(fake.baseUrl).origin, { ratePerSecond: 100, burst: 100, concurrency: 4 }, { clock, maxPauseMs: 2 * 3_600_000 });
+    try {
+      const client = new ScimClient({ baseUrl: fake.baseUrl, tokens: staticToken('t', fake.baseUrl), maxRetries: 0, channel });
+      await Promise.all(Array.from({ length: 1000 }, (_, i) => client.createUser(member(i))));
+      expect(fake.refused).toEqual(new Map());
+      const before = clock.now();
+      expect(before).toBeLessThan(60_000);
+
+      await client.createUser(member(1000));
+      expect(fake.refused.get('tooManyRequests')).toBe(1);
+      expect(fake.users.size).toBe(1001);
+      // It went once the first creation was an hour old, as Retry-After said.
+      expect(clock.now()).toBeGreaterThanOrEqual(3_600_000);
+    } finally {
+      await channel.close();
+      await fake.close();
+    }
+  });
+});
+
+describe('Zoom quirks', () => {
+  it('past 60 requests in a second Zoom answers 429 with no Retry-After: the client backs off on its own and gets there', async () => {
+    const clock = virtualClock();
+    const fake = await startZoomFake('t', clock.now);
+    const channel = createAppChannel(new URL(fake.baseUrl).origin, { ratePerSecond: 1000, burst: 100, concurrency: 8 }, { clock });
+    try {
+      const client = new ScimClient({ baseUrl: fake.baseUrl, tokens: staticToken('t', fake.baseUrl), maxRetries: 0, backoffMs: 100, maxBackoffMs: 2000, channel });
+      await Promise.all(Array.from({ length: 150 }, (_, i) => client.createUser(person(i))));
+      expect(fake.refused.get('tooManyRequests')).toBeGreaterThan(0);
+      expect(fake.users.size).toBe(150);
+      const refusal = await raw(`${fake.baseUrl}/Users/nobody`, { authorization: 'Bearer t' });
+      expect(refusal.body).toEqual({ code: 404, message: 'User nobody not found.' });
+    } finally {
+      await channel.close();
       await fake.close();
     }
   });

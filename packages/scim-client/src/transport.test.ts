@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAppChannel } from './channel.js';
 import { ScimClient } from './client.js';
 import type { ScimError } from './errors.js';
+import { virtualClock } from './testing/index.js';
 import { CredentialOriginError, oauthRefreshToken, staticToken, type TokenProvider } from './tokens.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
@@ -103,6 +104,34 @@ describe('transport (E-8)', () => {
     expect(refreshes).toBe(1);
     valid = 'something-else';
     await expect(client.findUserByUserName('a@example.com')).rejects.toMatchObject({ kind: 'unauthorized' });
+  });
+
+  it('E-18: a 403 that says when to come back (GitHub\'s rate limits) is a pause, not a refused token', async () => {
+    // docs.github.com "Rate limits for the REST API": 403 or 429; Retry-After, or
+    // x-ratelimit-remaining 0 and x-ratelimit-reset (epoch seconds).
+    const s = await serve((_req, res, hit) => {
+      if (hit === 1) return json(res, 403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '20' });
+      if (hit === 2) return json(res, 403, { message: 'API rate limit exceeded.' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 60) });
+      json(res, 200, list([]));
+    });
+    const clock = virtualClock();
+    const channel = createAppChannel(new URL(s.url).origin, { concurrency: 1, ratePerSecond: 100, burst: 100 }, { clock });
+    try {
+      const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t', s.url), ...fast, channel });
+      expect(await client.findUserByUserName('a@example.com')).toBeNull();
+      expect(s.hits()).toBe(3);
+      // 20 s for Retry-After, then about a minute until the reset: waited on the app's word.
+      expect(clock.now()).toBeGreaterThanOrEqual(20_000 + 58_000);
+    } finally {
+      await channel.close();
+    }
+  });
+
+  it('E-9: a bare 403 (no Retry-After, rate-limit headers left) is still a refusal, reported at once and never retried', async () => {
+    const s = await serve((_req, res) => json(res, 403, { detail: 'Forbidden' }, { 'x-ratelimit-remaining': '4999' }));
+    const client = new ScimClient({ baseUrl: s.url, tokens: staticToken('t', s.url), ...fast });
+    await expect(client.getUser('1')).rejects.toMatchObject({ kind: 'unauthorized', status: 403 });
+    expect(s.hits()).toBe(1);
   });
 
   it('refuses an endpoint with an unreplaced placeholder, in words', () => {

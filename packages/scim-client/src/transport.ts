@@ -182,7 +182,7 @@ export function createTransport(options: TransportOptions) {
           // E-18: the app's answer paces every request to it, not just this one.
           if (throttling(answer)) {
             const fallback = Math.min(maxBackoffMs, backoffMs * 2 ** throttles);
-            channel.pacer.throttled(permit, retryAfterMs(header(answer.headers, 'retry-after')), fallback);
+            channel.pacer.throttled(permit, comeBackInMs(answer), fallback);
           } else if (answer.status < 500) channel.pacer.succeeded();
           return answer;
         });
@@ -207,7 +207,8 @@ export function createTransport(options: TransportOptions) {
         throw new ScimError('bad_response', `The app redirected the request (HTTP ${res.status}): check the endpoint URL.`, res.status);
       }
       const { reason, scimType } = reasonFrom(parsed, res.status);
-      const kind = kindOfStatus(res.status, scimType);
+      // A 403 that says when to come back is "too many" (GitHub), not a refused token (E-9).
+      const kind = throttling(res) ? 'transient' : kindOfStatus(res.status, scimType);
       if (res.status === 401 && !refreshed) {
         refreshed = true;
         await options.tokens.refresh(url);
@@ -220,7 +221,7 @@ export function createTransport(options: TransportOptions) {
         continue;
       }
       if (kind === 'transient' && attempt < maxRetries) {
-        const hinted = retryAfterMs(header(res.headers, 'retry-after'));
+        const hinted = comeBackInMs(res);
         await sleep(hinted != null ? Math.min(hinted, maxBackoffMs) : jitter(backoffMs, maxBackoffMs, attempt));
         continue;
       }
@@ -236,9 +237,26 @@ export function createTransport(options: TransportOptions) {
   return { request, close, baseUrl: base };
 }
 
-/** "Too many": 429, or 503 with a Retry-After (the app says when to come back). */
+/**
+ * "Too many": 429; 503 with a Retry-After (the app says when to come back); 403 with a
+ * Retry-After or `x-ratelimit-remaining: 0`, as GitHub answers past a primary or secondary rate
+ * limit (docs.github.com, "Rate limits for the REST API": 403 or 429, then wait Retry-After, or
+ * until `x-ratelimit-reset`). A bare 403 stays a refusal (E-9).
+ */
 function throttling(answer: Answer): boolean {
-  return answer.status === 429 || (answer.status === 503 && header(answer.headers, 'retry-after') !== null);
+  if (answer.status === 429) return true;
+  if (answer.status === 503) return header(answer.headers, 'retry-after') !== null;
+  if (answer.status === 403) return header(answer.headers, 'retry-after') !== null || header(answer.headers, 'x-ratelimit-remaining') === '0';
+  return false;
+}
+
+/** How long a "too many" answer asks to wait: Retry-After, else until `x-ratelimit-reset` (epoch seconds) when none is left. */
+function comeBackInMs(answer: Answer): number | null {
+  const retryAfter = retryAfterMs(header(answer.headers, 'retry-after'));
+  if (retryAfter !== null) return retryAfter;
+  const reset = Number(header(answer.headers, 'x-ratelimit-reset'));
+  if (header(answer.headers, 'x-ratelimit-remaining') !== '0' || !Number.isFinite(reset) || reset <= 0) return null;
+  return Math.max(0, reset * 1000 - Date.now());
 }
 
 interface Answer {

@@ -1,4 +1,4 @@
 export { startScimmyServer } from './scimmy-server.js';
 export { startFiveHundredGateway } from './five-hundred-gateway.js';
-export { startAwsIdentityCenterFake, startMiroFake, startSlackFake, startVendorFake, type VendorFake, type VendorFakeRules } from './vendor-fake.js';
+export { startAwsIdentityCenterFake, startGitHubEmuFake, startMiroFake, startSlackFake, startVendorFake, startZoomFake, type VendorFake, type VendorFakeRules } from './vendor-fake.js';
 export { virtualClock } from './virtual-clock.js';

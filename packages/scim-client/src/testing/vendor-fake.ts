@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 /**
  * A SCIM 2.0 service on 127.0.0.1 that refuses what a real vendor refuses, as its documentation
  * says (issue 15 item 3), so a test proves autoprov gets the job done within those rules. Each
- * rule is off unless asked; `startAwsIdentityCenterFake`, `startSlackFake` and `startMiroFake`
- * set them as the vendor documents them. Users and groups live in memory.
+ * rule is off unless asked; `startAwsIdentityCenterFake`, `startSlackFake`, `startMiroFake`,
+ * `startGitHubEmuFake` and `startZoomFake` set them as the vendor documents them. Users and
+ * groups live in memory.
  */
 export interface VendorFakeRules {
   /** Member changes in one group request above this are refused. */
@@ -27,8 +28,19 @@ export interface VendorFakeRules {
    * Requests allowed per window (`windowMs`) for operations (`METHOD /Resource`; the ones listed
    * together share the count), on a clock the test controls; past them, 429 with Retry-After
    * (seconds). `overBytes`: the limit counts only requests whose body is larger (Miro).
+   * `status`: how the vendor refuses (GitHub 403, the others 429); `retryAfter: false`: without
+   * a Retry-After header (Zoom documents none); `message`: the vendor's words.
    */
-  rateWindows?: { windowMs: number; limits: { operations: string[]; limit: number; overBytes?: number }[]; now: () => number };
+  rateWindows?: {
+    windowMs: number;
+    limits: { operations: string[]; limit: number; overBytes?: number }[];
+    now: () => number;
+    status?: 403 | 429;
+    retryAfter?: boolean;
+    message?: string;
+  };
+  /** Attributes a user must carry on POST and PUT (GitHub: schemas, externalId, active, displayName, emails); else 400. */
+  requiredAttributes?: string[];
   /** The vendor's error body for a status and a message. */
   errorBody?: (status: number, detail: string, scimType?: string) => unknown;
 }
@@ -49,6 +61,8 @@ class Refusal extends Error {
     message: string,
     readonly scimType?: string,
     readonly headers: Record<string, string> = {},
+    /** Refused as too many (whatever the status the vendor uses for it). */
+    readonly rateLimited = false,
   ) {
     super(message);
   }
@@ -113,7 +127,8 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
   const users = new Map<string, Json>();
   const groups = new Map<string, Json>();
   /** Every request as it arrived, and every refusal by reason, for the tests to read. */
-  const requests: { method: string; path: string; userAgent: string | null }[] = [];
+  /** `at`: the rate windows' clock when the request arrived (null without rate windows). */
+  const requests: { method: string; path: string; userAgent: string | null; at: number | null }[] = [];
   const refused = new Map<string, number>();
   const accepted: { at: number; limits: object[] }[] = [];
   const allowedOperators = (rules.filterOperators ?? operators).map((o) => o.toLowerCase());
@@ -128,6 +143,11 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
     }
   }
 
+  function checkRequired(user: Json) {
+    const missing = (rules.requiredAttributes ?? []).filter((name) => user[name] === undefined || user[name] === null || user[name] === '');
+    if (missing.length > 0) throw new Refusal(400, `Missing required attributes: ${missing.join(', ')}.`, 'invalidValue');
+  }
+
   function checkUserName(userName: unknown, self: string | null) {
     if (typeof userName !== 'string' || !userName) throw new Refusal(400, 'userName is required.', 'invalidValue');
     const clash = [...users.values()].find((u) => u.id !== self && String(u.userName).toLowerCase() === userName.toLowerCase());
@@ -137,7 +157,7 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
   /** Vendor windows: a request over any limit it counts toward is refused with 429. */
   function pace(method: string, resource: string, bodyBytes: number) {
     if (!rules.rateWindows) return;
-    const { windowMs, limits, now } = rules.rateWindows;
+    const { windowMs, limits, now, status = 429, retryAfter: withRetryAfter = true, message = 'Too many requests.' } = rules.rateWindows;
     const at = now();
     const operation = `${method} /${resource}`;
     while (accepted.length > 0 && accepted[0]!.at <= at - windowMs) accepted.shift();
@@ -146,7 +166,7 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
       const seen = accepted.filter((a) => a.limits.includes(limit));
       if (seen.length >= limit.limit) {
         const retryAfter = Math.max(1, Math.ceil((seen[0]!.at + windowMs - at) / 1000));
-        throw new Refusal(429, 'Too many requests.', undefined, { 'retry-after': String(retryAfter) });
+        throw new Refusal(status, message, undefined, withRetryAfter ? { 'retry-after': String(retryAfter) } : {}, true);
       }
     }
     accepted.push({ at, limits: counting });
@@ -196,6 +216,7 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
       if (method === 'GET') return { status: 200, body: list(filtered([...store.values()], url), url) };
       if (method !== 'POST' || !body) throw new Refusal(405, `${method} is not allowed here.`);
       if (resource === 'Users') {
+        checkRequired(body);
         checkUserName(body.userName, null);
         checkSingleValued(body);
         const user: Json = { ...body, id: randomUUID(), schemas: [USER], active: body.active !== false };
@@ -220,6 +241,7 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
       return { status: 204 };
     }
     if (method === 'PUT' && resource === 'Users' && body) {
+      checkRequired(body);
       checkUserName(body.userName, found.id as string);
       checkSingleValued(body);
       const next: Json = { ...body, id: found.id, schemas: [USER], active: body.active !== false };
@@ -273,7 +295,7 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
       const method = req.method ?? 'GET';
       const url = new URL(req.url ?? '/', 'http://fake');
       const userAgent = req.headers['user-agent'] ?? null;
-      requests.push({ method, path: `${url.pathname}${url.search}`, userAgent });
+      requests.push({ method, path: `${url.pathname}${url.search}`, userAgent, at: rules.rateWindows?.now() ?? null });
       const text = await readBody(req);
       try {
         if (rules.requiresUserAgent && !userAgent) throw new Refusal(403, 'A User-Agent header is required.');
@@ -282,7 +304,7 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
         send(res, answer.status, answer.body);
       } catch (err) {
         if (!(err instanceof Refusal)) throw err;
-        refuse(err.status === 429 ? 'tooManyRequests' : (err.scimType ?? String(err.status)));
+        refuse(err.rateLimited ? 'tooManyRequests' : (err.scimType ?? String(err.status)));
         send(res, err.status, errorBody(err.status, err.message, err.scimType), err.headers);
       }
     })().catch((err: unknown) => send(res, 500, scimError(500, String(err))));
@@ -372,5 +394,59 @@ export function startMiroFake(token: string, now: () => number = () => performan
         { operations: ['PATCH /Groups'], limit: 5, overBytes: 500 },
       ],
     },
+  });
+}
+
+/**
+ * GitHub Enterprise Managed Users (docs.github.com, "Provisioning users and groups with SCIM
+ * using the REST API" and "REST API endpoints for SCIM"): at most 1,000 users provisioned per
+ * hour (counted here as creations in any hour); past it a rate-limit refusal, answered as GitHub
+ * answers its secondary limits ("Rate limits for the REST API": 403 or 429 with Retry-After;
+ * 403 here, the one a client could take for a refused token). Every request needs a User-Agent;
+ * a user needs schemas, externalId, userName, active, displayName and emails. Errors: GitHub's
+ * `scim-error` (`schemas`, `status`, `detail`, `message`, `documentation_url`).
+ */
+export function startGitHubEmuFake(token: string, now: () => number) {
+  return startVendorFake({
+    token,
+    requiresUserAgent: true,
+    requiredAttributes: ['schemas', 'externalId', 'userName', 'active', 'displayName', 'emails'],
+    rateWindows: {
+      windowMs: 3_600_000,
+      now,
+      status: 403,
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      limits: [{ operations: ['POST /Users'], limit: 1000 }],
+    },
+    errorBody: (status, detail, scimType) => ({
+      schemas: [ERROR],
+      status,
+      detail,
+      message: detail,
+      documentation_url: 'https://docs.github.com/enterprise-cloud@latest/rest/enterprise-admin/scim',
+      ...(scimType ? { scimType } : {}),
+    }),
+  });
+}
+
+/**
+ * Zoom (developers.zoom.us/docs/api/scim2 and /docs/api/rate-limits): the SCIM2 API needs a
+ * Business or Education account; limits are per second for the whole account, by each
+ * operation's label (Business and above: Light 80, Medium 60; the SCIM2 operations are Light or
+ * Medium). Every SCIM2 request counts here toward 60 a second, the lower of the two. Past it,
+ * 429 without Retry-After (Zoom's API description declares none): the client's own backoff
+ * paces the retry. Errors: `{ code, message }`.
+ */
+export function startZoomFake(token: string, now: () => number) {
+  const everything = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => [`${m} /Users`, `${m} /Groups`]);
+  return startVendorFake({
+    token,
+    rateWindows: {
+      windowMs: 1000,
+      now,
+      retryAfter: false,
+      limits: [{ operations: everything, limit: 60 }],
+    },
+    errorBody: (status, message) => ({ code: status, message }),
   });
 }
