@@ -1,16 +1,19 @@
 // A provisioning engine in a process of its own, so a test can SIGKILL it mid-run (E-10).
 import { openDatabase } from '@autoprov/db';
-import { builtInDirectory, systemClock } from '@autoprov/directory';
+import { builtInDirectory } from '@autoprov/directory';
 import { ScimClient, staticToken } from '@autoprov/scim-client';
 import { executeRun } from '../run.js';
 import { ProvisioningScheduler } from '../scheduler.js';
 import { scimAppPort } from '../scim-app.js';
 
-const [file, baseUrl, token, configurationId, mode] = process.argv.slice(2) as [string, string, string, string, 'run' | 'recover'];
+const [file, baseUrl, token, configurationId, mode, startedAt] = process.argv.slice(2) as [string, string, string, string, 'run' | 'recover', string];
+// The test's clock goes on here (timers set on its fake date must not fall due by the calendar).
+const offset = Date.parse(startedAt) - Date.now();
+const clock = { now: () => new Date(Date.now() + offset) };
 const { db, close } = openDatabase(file);
 const deps = {
   db,
-  clock: systemClock,
+  clock,
   directory: builtInDirectory(db),
   appFor: async () => scimAppPort(new ScimClient({ baseUrl, tokens: staticToken(token, baseUrl), concurrency: 4, requestsPerSecond: 100_000 })),
   concurrency: 4,
