@@ -83,7 +83,7 @@ describe('faults (E-8, E-10)', () => {
   it('a target that answers 429, 503 or hangs for 20% of requests still ends with every user right and no duplicates', async () => {
     const f = engineFixture({ baseUrl: proxy.url, token: 'good' });
     f.deps.appFor = async () =>
-      scimAppPort(new ScimClient({ baseUrl: proxy.url, tokens: staticToken('good', proxy.url), timeoutMs: 250, backoffMs: 2, maxBackoffMs: 10, maxRetries: 1, requestsPerSecond: 100_000 }));
+      scimAppPort(new ScimClient({ baseUrl: proxy.url, tokens: staticToken('good', proxy.url), timeoutMs: 1000, backoffMs: 2, maxBackoffMs: 10, maxRetries: 1, requestsPerSecond: 100_000 }));
     const first = f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' }))).get()!;
     const failures = f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure')).all();
     // With one retry some users fail this run: each failure is counted and logged with its reason.
@@ -94,7 +94,7 @@ describe('faults (E-8, E-10)', () => {
     // The next runs finish the job (a run that has nothing left to do is the sign); nothing is
     // ever created twice.
     let converged = false;
-    for (let i = 0; i < 8 && !converged; i++) {
+    for (let i = 0; i < 12 && !converged; i++) {
       const id = await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' });
       converged = Object.keys(f.db.select().from(syncRuns).where(eq(syncRuns.id, id)).get()!.counts).length === 0;
     }
