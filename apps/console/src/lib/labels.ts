@@ -58,16 +58,17 @@ export const countLabels: Record<string, string> = {
   delete: 'to delete',
   planned_deprovisions: 'planned suspensions or deletions',
   teams_updated: 'teams updated',
-  waiting_for_change: 'refused before, waiting for a change',
   drift_corrected: 'drift corrected',
   drift_found: 'drift found (report only)',
   not_managed: 'not managed by autoprov',
+  waiting_for_change: 'refused before, waiting for a change',
 };
 
+/** A run's counts in words, always in the order above: what was done first, what waits last. */
 export function countsText(counts: Record<string, number>): string {
-  const parts = Object.entries(counts)
-    .filter(([k]) => countLabels[k])
-    .map(([k, n]) => `${n.toLocaleString()} ${countLabels[k]}`);
+  const parts = Object.entries(countLabels)
+    .filter(([k]) => counts[k] !== undefined)
+    .map(([k, label]) => `${counts[k]!.toLocaleString()} ${label}`);
   return parts.length ? parts.join(', ') : 'no changes';
 }
 
