@@ -1,6 +1,7 @@
 import { errors, type Dispatcher } from 'undici';
 import { createAppChannel, type AppChannel } from './channel.js';
 import { kindOfStatus, reasonFrom, ScimError } from './errors.js';
+import { BodyTooLargeError, headerOf, readCappedText } from './http-body.js';
 import { operationOf } from './operation-limits.js';
 import type { TokenProvider } from './tokens.js';
 
@@ -134,26 +135,13 @@ export function createTransport(options: TransportOptions) {
 
   /** The body, refused as soon as it passes the limit: a runaway answer is never held whole. */
   async function readText(res: Dispatcher.ResponseData, deadline: number): Promise<string> {
-    const length = Number(header(res.headers, 'content-length') ?? '0');
-    if (length > maxBodyBytes) {
-      res.body.destroy();
-      throw new ScimError('bad_response', `The app sent ${length} bytes in one answer; the limit is ${maxBodyBytes}.`, res.statusCode);
+    try {
+      return await readCappedText(res, maxBodyBytes, deadline);
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) throw err;
+      const reason = err.declared !== null ? `The app sent ${err.declared} bytes in one answer; the limit is ${maxBodyBytes}.` : `The app sent more than ${maxBodyBytes} bytes in one answer.`;
+      throw new ScimError('bad_response', reason, res.statusCode);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        res.body.destroy();
-        throw new ScimError('bad_response', `The app sent more than ${maxBodyBytes} bytes in one answer.`, res.statusCode);
-      }
-      if (performance.now() > deadline) {
-        res.body.destroy();
-        throw new errors.BodyTimeoutError('The app did not finish its answer in time.');
-      }
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks, size).toString('utf8');
   }
 
   function parseBody(text: string): unknown {
@@ -182,7 +170,7 @@ export function createTransport(options: TransportOptions) {
           // E-18: the app's answer paces every request to it, not just this one.
           if (throttling(answer)) {
             const fallback = Math.min(maxBackoffMs, backoffMs * 2 ** throttles);
-            channel.pacer.throttled(permit, retryAfterMs(header(answer.headers, 'retry-after')), fallback);
+            channel.pacer.throttled(permit, retryAfterMs(headerOf(answer.headers, 'retry-after')), fallback);
           } else if (answer.status < 500) channel.pacer.succeeded();
           return answer;
         });
@@ -201,7 +189,7 @@ export function createTransport(options: TransportOptions) {
         if (parsed && typeof parsed === 'object' && '__unparsed' in parsed) {
           throw new ScimError('bad_response', 'The app answered with something that is not JSON: is this a SCIM endpoint?', res.status);
         }
-        return { status: res.status, body: parsed, etag: header(res.headers, 'etag') };
+        return { status: res.status, body: parsed, etag: headerOf(res.headers, 'etag') };
       }
       if (res.status >= 300 && res.status < 400) {
         throw new ScimError('bad_response', `The app redirected the request (HTTP ${res.status}): check the endpoint URL.`, res.status);
@@ -220,7 +208,7 @@ export function createTransport(options: TransportOptions) {
         continue;
       }
       if (kind === 'transient' && attempt < maxRetries) {
-        const hinted = retryAfterMs(header(res.headers, 'retry-after'));
+        const hinted = retryAfterMs(headerOf(res.headers, 'retry-after'));
         await sleep(hinted != null ? Math.min(hinted, maxBackoffMs) : jitter(backoffMs, maxBackoffMs, attempt));
         continue;
       }
@@ -238,7 +226,7 @@ export function createTransport(options: TransportOptions) {
 
 /** "Too many": 429, or 503 with a Retry-After (the app says when to come back). */
 function throttling(answer: Answer): boolean {
-  return answer.status === 429 || (answer.status === 503 && header(answer.headers, 'retry-after') !== null);
+  return answer.status === 429 || (answer.status === 503 && headerOf(answer.headers, 'retry-after') !== null);
 }
 
 interface Answer {
@@ -247,10 +235,6 @@ interface Answer {
   text: string;
 }
 
-function header(headers: Answer['headers'], name: string): string | null {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : value) ?? null;
-}
 
 function jitter(base: number, cap: number, attempt: number): number {
   return Math.random() * Math.min(cap, base * 2 ** attempt);
