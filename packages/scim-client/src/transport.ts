@@ -1,6 +1,7 @@
 import { errors, type Dispatcher } from 'undici';
 import { createAppChannel, type AppChannel } from './channel.js';
 import { kindOfStatus, reasonFrom, ScimError } from './errors.js';
+import { BodyTooLargeError, headerOf, readCappedText } from './http-body.js';
 import { operationOf } from './operation-limits.js';
 import type { TokenProvider } from './tokens.js';
 
@@ -134,26 +135,13 @@ export function createTransport(options: TransportOptions) {
 
   /** The body, refused as soon as it passes the limit: a runaway answer is never held whole. */
   async function readText(res: Dispatcher.ResponseData, deadline: number): Promise<string> {
-    const length = Number(header(res.headers, 'content-length') ?? '0');
-    if (length > maxBodyBytes) {
-      res.body.destroy();
-      throw new ScimError('bad_response', `The app sent ${length} bytes in one answer; the limit is ${maxBodyBytes}.`, res.statusCode);
+    try {
+      return await readCappedText(res, maxBodyBytes, deadline);
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) throw err;
+      const reason = err.declared !== null ? `The app sent ${err.declared} bytes in one answer; the limit is ${maxBodyBytes}.` : `The app sent more than ${maxBodyBytes} bytes in one answer.`;
+      throw new ScimError('bad_response', reason, res.statusCode);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBodyBytes) {
-        res.body.destroy();
-        throw new ScimError('bad_response', `The app sent more than ${maxBodyBytes} bytes in one answer.`, res.statusCode);
-      }
-      if (performance.now() > deadline) {
-        res.body.destroy();
-        throw new errors.BodyTimeoutError('The app did not finish its answer in time.');
-      }
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks, size).toString('utf8');
   }
 
   function parseBody(text: string): unknown {
@@ -201,7 +189,7 @@ export function createTransport(options: TransportOptions) {
         if (parsed && typeof parsed === 'object' && '__unparsed' in parsed) {
           throw new ScimError('bad_response', 'The app answered with something that is not JSON: is this a SCIM endpoint?', res.status);
         }
-        return { status: res.status, body: parsed, etag: header(res.headers, 'etag') };
+        return { status: res.status, body: parsed, etag: headerOf(res.headers, 'etag') };
       }
       if (res.status >= 300 && res.status < 400) {
         throw new ScimError('bad_response', `The app redirected the request (HTTP ${res.status}): check the endpoint URL.`, res.status);
@@ -245,17 +233,17 @@ export function createTransport(options: TransportOptions) {
  */
 function throttling(answer: Answer): boolean {
   if (answer.status === 429) return true;
-  if (answer.status === 503) return header(answer.headers, 'retry-after') !== null;
-  if (answer.status === 403) return header(answer.headers, 'retry-after') !== null || header(answer.headers, 'x-ratelimit-remaining') === '0';
+  if (answer.status === 503) return headerOf(answer.headers, 'retry-after') !== null;
+  if (answer.status === 403) return headerOf(answer.headers, 'retry-after') !== null || headerOf(answer.headers, 'x-ratelimit-remaining') === '0';
   return false;
 }
 
 /** How long a "too many" answer asks to wait: Retry-After, else until `x-ratelimit-reset` (epoch seconds) when none is left. */
 function comeBackInMs(answer: Answer): number | null {
-  const retryAfter = retryAfterMs(header(answer.headers, 'retry-after'));
+  const retryAfter = retryAfterMs(headerOf(answer.headers, 'retry-after'));
   if (retryAfter !== null) return retryAfter;
-  const reset = Number(header(answer.headers, 'x-ratelimit-reset'));
-  if (header(answer.headers, 'x-ratelimit-remaining') !== '0' || !Number.isFinite(reset) || reset <= 0) return null;
+  const reset = Number(headerOf(answer.headers, 'x-ratelimit-reset'));
+  if (headerOf(answer.headers, 'x-ratelimit-remaining') !== '0' || !Number.isFinite(reset) || reset <= 0) return null;
   return Math.max(0, reset * 1000 - Date.now());
 }
 
@@ -265,10 +253,6 @@ interface Answer {
   text: string;
 }
 
-function header(headers: Answer['headers'], name: string): string | null {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : value) ?? null;
-}
 
 function jitter(base: number, cap: number, attempt: number): number {
   return Math.random() * Math.min(cap, base * 2 ** attempt);

@@ -3,8 +3,10 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeEverything, type DemoApp } from '@autoprov/demo-app';
-import { directoryGroups } from '@autoprov/db';
+import { directoryGroups, directoryUsers } from '@autoprov/db';
 import { listUsers, systemActor, systemClock, updateUser } from '@autoprov/directory';
+import { startFiveHundredGateway, startScimmyServer } from '@autoprov/scim-client/testing';
+import { idpCertificate } from '../test/idp-certificate.js';
 import { serverWithGoToMeeting, startDemoApp } from '../test/demo-app-setup.js';
 import { publicUrl, testServer } from '../test/harness.js';
 import { startSmtpInbox } from '../testing/smtp-inbox.js';
@@ -51,11 +53,16 @@ async function startReceiver() {
 let demo: DemoApp;
 let smtp: Awaited<ReturnType<typeof startSmtpInbox>>;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
+// A custom SCIM app (SCIMMY) behind a gateway that can refuse chosen requests with 400 or be taken down with 503.
+let scim: Awaited<ReturnType<typeof startScimmyServer>>;
+let gateway: Awaited<ReturnType<typeof startFiveHundredGateway>>;
 beforeAll(async () => {
-  [demo, smtp, receiver] = await Promise.all([startDemoApp(), startSmtpInbox(), startReceiver()]);
+  [demo, smtp, receiver, scim] = await Promise.all([startDemoApp(), startSmtpInbox(), startReceiver(), startScimmyServer({ token: 'alerts-token' })]);
+  gateway = await startFiveHundredGateway(scim.baseUrl);
 });
 afterAll(async () => {
-  await Promise.all([demo.close(), smtp.close(), receiver.close()]);
+  await gateway.close();
+  await Promise.all([demo.close(), smtp.close(), receiver.close(), scim.close()]);
 });
 
 const settingsFor = (overrides: Record<string, unknown> = {}) => ({
@@ -69,6 +76,40 @@ const settingsFor = (overrides: Record<string, unknown> = {}) => ({
   webhookUrl: receiver.url,
   ...overrides,
 });
+
+/**
+ * A server with the custom SCIM app set up through the API against the gateway, managers in
+ * scope, alerts going to the inbox and the receiver, activated and its first run over.
+ */
+async function serverWithCustomScim() {
+  scim.users.clear();
+  gateway.outage(null);
+  gateway.refuse(null);
+  const server = testServer({ appBackoffMs: 2 });
+  const su = await server.signedIn('super_admin');
+  const api = '/api/apps/custom-scim';
+  const groupId = (email: string) => server.db.select().from(directoryGroups).all().find((g) => g.email === email)!.id;
+  const scope = (...emails: string[]) => su.put(`${api}/configuration/scope`, { groups: emails.map((e) => ({ groupId: groupId(e), accessLevel: 'user' })) });
+  expect((await su.request('PUT', `${api}/sso`, { entityId: 'https://sso.example.com/custom', ssoUrl: 'https://sso.example.com/saml', certificate: idpCertificate })).status).toBe(200);
+  await su.post(`${api}/configuration`);
+  expect((await su.put(`${api}/configuration/bearer-token`, { token: 'alerts-token', endpointUrl: gateway.baseUrl })).status).toBe(200);
+  expect((await su.put(`${api}/configuration/endpoint`, { endpointUrl: gateway.baseUrl })).status).toBe(200);
+  await scope('managers@example.com');
+  expect((await su.post(`${api}/configuration/finish`)).status).toBe(200);
+  const saved = await su.put('/api/alerts/settings', settingsFor({ recipients: 'ops@example.com' }));
+  receiver.useSecret(saved.json.webhookSecret);
+  await su.put(`${api}/configuration/activation`, { active: true });
+  const configuration = async () => (await su.get(api)).json.configuration;
+  const configurationId = (await configuration()).id as string;
+  /** Every run and every alert delivery started so far is over. */
+  const settled = async () => {
+    await server.scheduler.idle(configurationId);
+    await server.alerts.idle();
+  };
+  await settled();
+  expect(scim.users.size).toBeGreaterThan(2);
+  return { server, su, api, scope, configuration, settled };
+}
 
 describe('alerts (L-7)', () => {
   it('goes out once per episode by e-mail and signed webhook, with a link, and is listed; a new episode goes out again', async () => {
@@ -212,5 +253,136 @@ describe('alerts (L-7)', () => {
     const down = await su.post('/api/alerts/test-email');
     expect(down.json.delivery).toMatchObject({ channel: 'email', ok: false, attempts: 1 });
     expect(down.json.delivery.error).toBeTruthy();
+  });
+
+  it('L-7, E-16: a partly failed run alerts once by e-mail and signed webhook and is listed; the episode lasts until a clean run, then a new one alerts again', async () => {
+    const { server, su, api, settled } = await serverWithCustomScim();
+    const mailsBefore = smtp.mails.length;
+    const hooksBefore = receiver.hooks.length;
+    const newMails = () => smtp.mails.slice(mailsBefore);
+    const newHooks = () => receiver.hooks.slice(hooksBefore);
+    const [a, b] = listUsers(server.db, { page: 1, pageSize: 200, status: 'active', q: '' }).items.filter((u) => [...scim.users.values()].some((r) => String(r.userName).toLowerCase() === u.primaryEmail.toLowerCase()));
+    expect(a && b).toBeTruthy();
+    const remoteIdOf = (email: string) => [...scim.users.values()].find((r) => String(r.userName).toLowerCase() === email.toLowerCase())!.id;
+    /** The app refuses every write to this user's account; the others go through. */
+    const refuseWritesTo = (email: string | null) => {
+      const path = email ? `/Users/${remoteIdOf(email)}` : null;
+      gateway.refuse(path ? (method, p) => method !== 'GET' && p.split('?')[0] === path : null);
+    };
+    let edits = 0;
+    /** Both users change in the directory; a manual run sends the two updates. Returns the run's state. */
+    const runWithTwoUpdates = async () => {
+      edits++;
+      for (const u of [a!, b!]) updateUser(server.db, systemClock, systemActor, u.id, { familyName: `Edit ${edits}` });
+      const { runId } = (await su.post(`${api}/configuration/sync`, { dryRun: false })).json;
+      await settled();
+      return (await su.get(`${api}/configuration/runs/${runId}`)).json;
+    };
+
+    // The app refuses A's update and takes B's: the run partly failed, and the episode opens.
+    refuseWritesTo(a!.primaryEmail);
+    const first = await runWithTwoUpdates();
+    expect(first.state).toBe('partly_failed');
+    expect(newMails().map((m) => m.subject)).toEqual(['[autoprov] Custom SCIM 2.0 app: Run partly failed']);
+    expect(newMails()[0]!.to).toEqual(['ops@example.com']);
+    expect(newMails()[0]!.body).toContain(`${publicUrl}/apps/custom-scim`);
+    expect(newMails()[0]!.body).toMatch(/1 of 2 operations failed/);
+    expect(newHooks()).toEqual([
+      { valid: true, body: expect.objectContaining({ kind: 'run_partly_failed', runId: first.id, app: { key: 'custom-scim', name: 'Custom SCIM 2.0 app' }, link: `${publicUrl}/apps/custom-scim` }) },
+    ]);
+    const listed = (await su.get('/api/alerts/notifications')).json.items;
+    expect(listed).toEqual([
+      expect.objectContaining({
+        kind: 'run_partly_failed',
+        appKey: 'custom-scim',
+        link: '/apps/custom-scim',
+        endedAt: null,
+        deliveries: expect.arrayContaining([expect.objectContaining({ channel: 'email', ok: true }), expect.objectContaining({ channel: 'webhook', ok: true })]),
+      }),
+    ]);
+
+    // A second partly failed run in the same episode (now B is refused): nothing new goes out.
+    refuseWritesTo(b!.primaryEmail);
+    expect((await runWithTwoUpdates()).state).toBe('partly_failed');
+    expect(newMails()).toHaveLength(1);
+    expect(newHooks()).toHaveLength(1);
+    expect((await su.get('/api/alerts/notifications')).json.items).toHaveLength(1);
+
+    // The app takes everything again: a clean run ends the episode, and says nothing by mail.
+    refuseWritesTo(null);
+    expect((await runWithTwoUpdates()).state).toBe('succeeded');
+    const [ended] = (await su.get('/api/alerts/notifications')).json.items;
+    expect(ended).toMatchObject({ kind: 'run_partly_failed', endedAt: expect.any(String) });
+    expect(newMails()).toHaveLength(1);
+
+    // A later partly failed run is a new episode: it alerts again.
+    refuseWritesTo(a!.primaryEmail);
+    const later = await runWithTwoUpdates();
+    expect(later.state).toBe('partly_failed');
+    expect(newMails().map((m) => m.subject)).toEqual(['[autoprov] Custom SCIM 2.0 app: Run partly failed', '[autoprov] Custom SCIM 2.0 app: Run partly failed']);
+    expect(newHooks().map((h) => [h.valid, h.body.kind, h.body.runId])).toEqual([
+      [true, 'run_partly_failed', first.id],
+      [true, 'run_partly_failed', later.id],
+    ]);
+    const open = (await su.get('/api/alerts/notifications')).json.items.map((n: { kind: string; endedAt: string | null }) => [n.kind, n.endedAt === null]);
+    expect(open).toEqual([
+      ['run_partly_failed', true],
+      ['run_partly_failed', false],
+    ]);
+    gateway.refuse(null);
+    await server.scheduler.stop();
+  });
+
+  it('L-7, E-17: quarantine alerts once by e-mail and signed webhook while the app stays down; leaving quarantine ends the episode, the next outage alerts again', async () => {
+    const { server, su, api, scope, configuration, settled } = await serverWithCustomScim();
+    const mailsBefore = smtp.mails.length;
+    const hooksBefore = receiver.hooks.length;
+    const newMails = () => smtp.mails.slice(mailsBefore);
+    const newHooks = () => receiver.hooks.slice(hooksBefore);
+    const quarantineEpisodes = async () =>
+      ((await su.get('/api/alerts/notifications')).json.items as { kind: string; endedAt: string | null }[]).filter((n) => n.kind === 'quarantined').map((n) => n.endedAt === null);
+
+    // The app answers 503 while Finance comes into scope: the run's creates all fail, the app is quarantined.
+    gateway.outage(503);
+    await scope('managers@example.com', 'finance@example.com');
+    await settled();
+    expect((await configuration()).quarantine).not.toBeNull();
+    expect(newMails().map((m) => m.subject)).toEqual(['[autoprov] Custom SCIM 2.0 app: Quarantined']);
+    expect(newMails()[0]!.body).toMatch(/because the app could not be reached/);
+    expect(newHooks()).toEqual([{ valid: true, body: expect.objectContaining({ kind: 'quarantined', app: { key: 'custom-scim', name: 'Custom SCIM 2.0 app' } }) }]);
+    expect(await quarantineEpisodes()).toEqual([true]);
+
+    // Still down: a probe that fails and a run an admin starts are the same episode: nothing new.
+    expect((await su.post(`${api}/configuration/quarantine/retry`)).json.ok).toBe(false);
+    const user = server.db.select().from(directoryUsers).all().find((u) => [...scim.users.values()].some((r) => String(r.userName).toLowerCase() === u.primaryEmail.toLowerCase()))!;
+    updateUser(server.db, systemClock, systemActor, user.id, { familyName: 'Still down' });
+    const { runId } = (await su.post(`${api}/configuration/sync`, { dryRun: false })).json;
+    await settled();
+    expect((await su.get(`${api}/configuration/runs/${runId}`)).json.state).toBe('failed');
+    expect((await configuration()).quarantine).not.toBeNull();
+    expect(newMails()).toHaveLength(1);
+    expect(newHooks()).toHaveLength(1);
+
+    // Back up: the probe takes it out of quarantine and the episode ends.
+    gateway.outage(null);
+    expect((await su.post(`${api}/configuration/quarantine/retry`)).json.ok).toBe(true);
+    await settled();
+    expect((await configuration()).quarantine).toBeNull();
+    expect(await quarantineEpisodes()).toEqual([false]);
+    expect(newMails()).toHaveLength(1);
+
+    // Down again while Meeting hosts come into scope: a new episode, a new alert.
+    gateway.outage(503);
+    await scope('managers@example.com', 'finance@example.com', 'meeting-hosts@example.com');
+    await settled();
+    expect((await configuration()).quarantine).not.toBeNull();
+    expect(newMails().map((m) => m.subject)).toEqual(['[autoprov] Custom SCIM 2.0 app: Quarantined', '[autoprov] Custom SCIM 2.0 app: Quarantined']);
+    expect(newHooks().map((h) => [h.valid, h.body.kind])).toEqual([
+      [true, 'quarantined'],
+      [true, 'quarantined'],
+    ]);
+    expect(await quarantineEpisodes()).toEqual([true, false]);
+    gateway.outage(null);
+    await server.scheduler.stop();
   });
 });

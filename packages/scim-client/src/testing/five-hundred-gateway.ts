@@ -5,15 +5,19 @@ import type { AddressInfo } from 'node:net';
  * A gateway on 127.0.0.1 in front of a SCIM server that speaks a dialect some real gateways do
  * (issue 15, item 2): a write on an account that no longer exists, and a userName clash (on a
  * create, or on a PATCH or PUT that renames an account), come back as HTTP 500 with a message in
- * words instead of 404 and 409. Everything else, reads included, passes through unchanged. It can also be taken down (E-16, E-17): while `outage`
- * is set, every request is answered with that status and nothing reaches the server.
+ * words instead of 404 and 409. Everything else, reads included, passes through unchanged. It
+ * can also be taken down (E-16, E-17): while `outage` is set, every request is answered with
+ * that status and nothing reaches the server. And it can refuse chosen requests with a 400, as
+ * an app refuses one user's data while taking the rest.
  */
 export async function startFiveHundredGateway(upstreamBaseUrl: string) {
   const upstream = upstreamBaseUrl.replace(/\/+$/, '');
-  const stats = { missingAs500: 0, clashAs500: 0, requests: 0, refusedByOutage: 0 };
+  const stats = { missingAs500: 0, clashAs500: 0, requests: 0, refusedByOutage: 0, refused: 0 };
   let outage: number | null = null;
   /** Called before a request is forwarded: a test makes the app change under autoprov's feet. */
   let beforeForward: ((method: string, path: string, body: string) => void | Promise<void>) | null = null;
+  /** Requests this says yes to are refused with a 400, the way an app refuses one user's data (E-16, L-7). */
+  let refuse: ((method: string, path: string, body: string) => boolean) | null = null;
 
   const readBody = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {
@@ -32,6 +36,11 @@ export async function startFiveHundredGateway(upstreamBaseUrl: string) {
         stats.refusedByOutage++;
         res.writeHead(outage, { 'content-type': 'application/json' });
         return void res.end(JSON.stringify({ message: `Service Unavailable: the app is down for maintenance (HTTP ${outage}).` }));
+      }
+      if (refuse?.(method, path, body)) {
+        stats.refused++;
+        res.writeHead(400, { 'content-type': 'application/scim+json' });
+        return void res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidValue', detail: 'The app refuses this user.' }));
       }
       await beforeForward?.(method, path, body);
       const answer = await fetch(`${upstream}${path}`, {
@@ -67,6 +76,10 @@ export async function startFiveHundredGateway(upstreamBaseUrl: string) {
     stats,
     beforeForward(hook: typeof beforeForward) {
       beforeForward = hook;
+    },
+    /** Refuses (400 invalidValue) the requests `which` picks, or, with null, none. */
+    refuse(which: typeof refuse) {
+      refuse = which;
     },
     /** Takes the app down (every request answered with `status`, e.g. 503) or, with null, back up. */
     outage(status: number | null) {

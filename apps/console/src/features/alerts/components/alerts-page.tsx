@@ -34,7 +34,7 @@ function Notifications() {
         <ErrorState error={list.error} onRetry={() => list.refetch()} />
       ) : list.data.items.length === 0 ? (
         <EmptyState title="No alerts yet">
-          <p>Super-admins are told here, by e-mail and by webhook when a configuration needs re-authorization, a run is held or partly fails.</p>
+          <p>Super-admins are told here, by e-mail and by webhook, when a configuration needs re-authorization, an app is quarantined, a run is held or a run partly fails: once each time, until it is over.</p>
         </EmptyState>
       ) : (
         <DataTable aria-labelledby="notifications-heading" rows={list.data.items} rowKey={(n) => n.id} columns={notificationColumns} />
