@@ -85,8 +85,18 @@ export interface CatalogEntry {
   oauth: { issuer: string; authorizationUrl: string; tokenUrl: string; scope: string } | null;
   /** Where to find the account key (W-3 help text). */
   endpointHelp: string;
-  /** E-18: what the app allows; each value says where it comes from. */
+  /** E-18: what the app allows; each value says where it comes from. A super-admin may set others (`requestLimitsOf`). */
   limits: CatalogLimits;
+  /** E-18: the vendor's page the limits come from; absent when the vendor publishes none (the limits are then conservative). */
+  limitsSource?: string;
+  /**
+   * E-18: what tells one of the app's tenants (organisations) from another, so that
+   * configurations of one tenant share its budget and those of two tenants do not. `endpoint`
+   * (the default): the address names the tenant (an account key, an enterprise, a directory id).
+   * `credential`: the address is the same for every organisation (Slack, Zoom, Miro), so the
+   * credential (the token, or the OAuth client) names it.
+   */
+  tenantBy?: 'endpoint' | 'credential';
   /** What the app refuses that SCIM allows (issue 15 item 3); none for a conformant app. */
   quirks: CatalogQuirks;
   /** The vendor's limits and quirks in words, for the app page (each from the vendor's documentation). */
@@ -174,6 +184,8 @@ function vendorApps(): CatalogEntry[] {
           { operations: ['DELETE /Users'], ratePerSecond: 2.9, burst: 5 },
         ],
       },
+      limitsSource: 'https://docs.slack.dev/reference/scim-api/rate-limits',
+      tenantBy: 'credential',
       quirks: { deleteDeactivates: true },
       notes: [
         'Slack allows 180 creates, 180 updates and 180 deletions per minute, and 600 writes per minute for the whole organisation, shared by every SCIM app: autoprov keeps each operation under its limit and uses at most half of the organisation\'s budget.',
@@ -274,6 +286,8 @@ function vendorApps(): CatalogEntry[] {
       // Zoom's limits are per account and by plan: Pro allows 20 requests/s for "Medium" APIs,
       // Business and above 60/s. Pro's, so a Pro account is never refused; raise it for Business+.
       limits: { ratePerSecond: 20, burst: 20, concurrency: 4 },
+      limitsSource: 'https://developers.zoom.us/docs/api/rate-limits/',
+      tenantBy: 'credential',
       quirks: {},
       notes: ['Zoom limits requests per account by plan (Pro 20 per second, Business and above 60), shared by every app on the account: autoprov uses the Pro limit; raise it for a Business plan.'],
     },
@@ -314,6 +328,8 @@ function vendorApps(): CatalogEntry[] {
           { operations: ['PATCH /Groups'], ratePerSecond: 0.13, burst: 1 },
         ],
       },
+      limitsSource: 'https://developers.miro.com/reference/rate-limits',
+      tenantBy: 'credential',
       quirks: { groupPatchMaxMembers: 8000 },
       notes: [
         'Miro counts requests per 30 seconds: 200 creates, 100 updates, 20 deletions, 5 group searches and 5 group changes: autoprov keeps each under its limit, so deleting many accounts takes a while.',
@@ -397,6 +413,7 @@ export const catalog: CatalogEntry[] = [
       burst: 10,
       concurrency: 4,
     },
+    limitsSource: 'https://developer.goto.com/guides/References/Ref-Rate-Limits',
     quirks: {},
     notes: ['GoTo allows 10 API requests per second by default.'],
   },
@@ -445,6 +462,23 @@ export const catalog: CatalogEntry[] = [
 
 export function catalogEntry(key: string): CatalogEntry | undefined {
   return catalog.find((entry) => entry.key === key);
+}
+
+/**
+ * E-18: the limits requests to an app are paced by: a super-admin's, over the catalog's (an
+ * unknown app gets a custom app's). Per-operation limits the super-admin left out stay the
+ * catalog's: the vendor's limits on some operations hold whatever the overall pace is set to.
+ */
+export function requestLimitsOf(appKey: string, override: CatalogLimits | null | undefined): CatalogLimits {
+  const published = (catalogEntry(appKey) ?? catalogEntry('custom-scim')!).limits;
+  if (!override) return published;
+  const perOperation = override.perOperation ?? published.perOperation;
+  return {
+    ratePerSecond: override.ratePerSecond,
+    burst: override.burst,
+    concurrency: override.concurrency,
+    ...(perOperation && perOperation.length > 0 ? { perOperation } : {}),
+  };
 }
 
 /** The catalog with the demo app's address replaced by where GoToMeeting really answers. */
