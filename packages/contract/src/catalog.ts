@@ -71,7 +71,10 @@ export interface CatalogEntry {
   key: string;
   name: string;
   description: string;
-  /** W-3: prefilled endpoint; `{AccountKey}` must be replaced. Null: the admin types it. */
+  /**
+   * W-3: prefilled endpoint; `{AccountKey}` must be replaced. Null: the admin types it. One with
+   * no placeholder is the same for every organisation (Slack, Zoom, Miro): see `sharedEndpoint`.
+   */
   endpointTemplate: string | null;
   /** `bearer`: a token made in the app's admin settings (most SCIM apps); `oauth`: its OAuth 2.0 server. */
   authorization: 'oauth' | 'oauth_or_bearer' | 'bearer';
@@ -89,14 +92,6 @@ export interface CatalogEntry {
   limits: CatalogLimits;
   /** E-18: the vendor's page the limits come from; absent when the vendor publishes none (the limits are then conservative). */
   limitsSource?: string;
-  /**
-   * E-18: what tells one of the app's tenants (organisations) from another, so that
-   * configurations of one tenant share its budget and those of two tenants do not. `endpoint`
-   * (the default): the address names the tenant (an account key, an enterprise, a directory id).
-   * `credential`: the address is the same for every organisation (Slack, Zoom, Miro), so the
-   * credential (the token, or the OAuth client) names it.
-   */
-  tenantBy?: 'endpoint' | 'credential';
   /** What the app refuses that SCIM allows (issue 15 item 3); none for a conformant app. */
   quirks: CatalogQuirks;
   /** The vendor's limits and quirks in words, for the app page (each from the vendor's documentation). */
@@ -185,7 +180,6 @@ function vendorApps(): CatalogEntry[] {
         ],
       },
       limitsSource: 'https://docs.slack.dev/reference/scim-api/rate-limits',
-      tenantBy: 'credential',
       quirks: { deleteDeactivates: true },
       notes: [
         'Slack allows 180 creates, 180 updates and 180 deletions per minute, and 600 writes per minute for the whole organisation, shared by every SCIM app: autoprov keeps each operation under its limit and uses at most half of the organisation\'s budget.',
@@ -287,7 +281,6 @@ function vendorApps(): CatalogEntry[] {
       // Business and above 60/s. Pro's, so a Pro account is never refused; raise it for Business+.
       limits: { ratePerSecond: 20, burst: 20, concurrency: 4 },
       limitsSource: 'https://developers.zoom.us/docs/api/rate-limits/',
-      tenantBy: 'credential',
       quirks: {},
       notes: ['Zoom limits requests per account by plan (Pro 20 per second, Business and above 60), shared by every app on the account: autoprov uses the Pro limit; raise it for a Business plan.'],
     },
@@ -329,7 +322,6 @@ function vendorApps(): CatalogEntry[] {
         ],
       },
       limitsSource: 'https://developers.miro.com/reference/rate-limits',
-      tenantBy: 'credential',
       quirks: { groupPatchMaxMembers: 8000 },
       notes: [
         'Miro counts requests per 30 seconds: 200 creates, 100 updates, 20 deletions, 5 group searches and 5 group changes: autoprov keeps each under its limit, so deleting many accounts takes a while.',
@@ -462,6 +454,24 @@ export const catalog: CatalogEntry[] = [
 
 export function catalogEntry(key: string): CatalogEntry | undefined {
   return catalog.find((entry) => entry.key === key);
+}
+
+const comparable = (url: string) => {
+  try {
+    return new URL(url).toString().replace(/\/+$/, '');
+  } catch {
+    return url;
+  }
+};
+const sharedEndpoints = new Set(catalog.flatMap((e) => (e.endpointTemplate && !/\{[^}]*\}/.test(e.endpointTemplate) ? [comparable(e.endpointTemplate)] : [])));
+
+/**
+ * E-18: whether every organisation's SCIM service answers at this address (Slack's, Zoom's,
+ * Miro's: the catalog gives it with nothing to fill in). Then the address does not tell one
+ * tenant from another; the credential does.
+ */
+export function sharedEndpoint(endpointUrl: string): boolean {
+  return sharedEndpoints.has(comparable(endpointUrl));
 }
 
 /**
