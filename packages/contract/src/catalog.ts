@@ -90,8 +90,8 @@ export interface CatalogEntry {
   endpointHelp: string;
   /** E-18: what the app allows; each value says where it comes from. A super-admin may set others (`requestLimitsOf`). */
   limits: CatalogLimits;
-  /** E-18: the vendor's page the limits come from; absent when the vendor publishes none (the limits are then conservative). */
-  limitsSource?: string;
+  /** E-18: the vendor's page the limits come from; null when the vendor publishes none (the limits are then conservative). */
+  limitsSource: string | null;
   /** What the app refuses that SCIM allows (issue 15 item 3); none for a conformant app. */
   quirks: CatalogQuirks;
   /** The vendor's limits and quirks in words, for the app page (each from the vendor's documentation). */
@@ -215,6 +215,7 @@ function vendorApps(): CatalogEntry[] {
       // GitHub: at most 1,000 users provisioned per hour. Requests here are paced per app, not
       // per user, so the pace is 1,000 requests per hour: within the limit whatever each user needs.
       limits: { ratePerSecond: 1000 / 3600, burst: 10, concurrency: 1 },
+      limitsSource: 'https://docs.github.com/en/enterprise-cloud@latest/admin/managing-iam/provisioning-user-accounts-with-scim/provisioning-users-and-groups-with-scim-using-the-rest-api',
       quirks: {},
       notes: ['GitHub provisions at most 1,000 users per hour: autoprov sends at most 1,000 requests per hour, so a first sync of a large organisation takes hours.'],
     },
@@ -244,6 +245,7 @@ function vendorApps(): CatalogEntry[] {
         'In the IAM Identity Center console, Settings → Identity source → Automatic provisioning shows the SCIM endpoint (with your region and tenant id) and makes the access token.',
       // Not published as a number (the API answers 429 ThrottlingException): conservative.
       limits: { ratePerSecond: 10, burst: 10, concurrency: 4 },
+      limitsSource: null,
       quirks: { groupPatchMaxMembers: 100, pageSize: 50, filterOperators: ['eq', 'and'], singleValuedOnly: true, requiresUserAgent: true },
       notes: [
         'A group change carries at most 100 member changes: autoprov splits larger ones.',
@@ -352,6 +354,7 @@ function vendorApps(): CatalogEntry[] {
         'In admin.atlassian.com, Security → Identity providers → your directory → Set up user provisioning gives the directory base URL (with its directory id) and the API key.',
       // Atlassian answers 429 past its limits but publishes no number for SCIM: conservative.
       limits: { ratePerSecond: 10, burst: 10, concurrency: 4 },
+      limitsSource: null,
       quirks: {},
       notes: ['Atlassian publishes no SCIM request limit: autoprov starts at 10 requests per second and slows down when told to.', 'Product access is given by groups: map directory groups to the Atlassian groups that grant it.'],
     },
@@ -375,6 +378,7 @@ function vendorApps(): CatalogEntry[] {
       endpointHelp: "Dropbox gives its SCIM base URL and a token to identity-provider integrations from the Admin console; the address is the one before /Users.",
       // Not published for SCIM: conservative.
       limits: { ratePerSecond: 5, burst: 5, concurrency: 2 },
+      limitsSource: null,
       quirks: {},
       notes: ['Dropbox publishes no SCIM request limit: autoprov starts at 5 requests per second and slows down when told to.'],
     },
@@ -428,6 +432,7 @@ export const catalog: CatalogEntry[] = [
     // Not published by Workleap: conservative, about what SaaS SCIM APIs that do publish allow
     // for writes (Deel 5/s, Slack 10/s organisation-wide); a 429 slows it further.
     limits: { ratePerSecond: 5, burst: 5, concurrency: 4 },
+    limitsSource: null,
     quirks: {},
     notes: ['Workleap publishes no request limit: autoprov starts at 5 requests per second and slows down when told to.'],
   },
@@ -446,6 +451,7 @@ export const catalog: CatalogEntry[] = [
     // Unknown app: conservative, like the SaaS SCIM APIs that publish a limit (GoTo 10/s);
     // a super-admin can raise it for an app that takes more, and a 429 slows it further.
     limits: { ratePerSecond: 10, burst: 10, concurrency: 4 },
+    limitsSource: null,
     quirks: {},
     notes: [],
   },

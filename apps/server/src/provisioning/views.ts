@@ -210,7 +210,7 @@ export function appDetail(deps: Deps, key: string, authorizationOf: (row: Config
       takesGroups: entry.takesGroups,
       notes: entry.notes,
       limits: entry.limits,
-      limitsSource: entry.limitsSource ?? null,
+      limitsSource: entry.limitsSource,
     },
     sso: sso ? { entityId: sso.entityId, ssoUrl: sso.ssoUrl, certificate: sso.certificate, updatedAt: sso.updatedAt.toISOString() } : null,
     availability: availabilityRows(db, key),
