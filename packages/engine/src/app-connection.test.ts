@@ -296,11 +296,14 @@ describe('pacing per app (E-18)', () => {
     expect(tenantOf(goto, bearer('first'))).toBe(goto);
   });
 
-  it('a configuration without its own limits gets the catalog\'s: no more than its concurrency in flight', async () => {
+  it("a configuration without its own limits gets the catalog's: its burst, then its rate, and no more than its concurrency in flight (fake clock)", async () => {
+    const clock = new FakeClock();
     let inFlight = 0;
     let peak = 0;
+    const arrivals: number[] = [];
     const server = createServer((req, res) => {
       req.resume();
+      arrivals.push(clock.now());
       peak = Math.max(peak, ++inFlight);
       setTimeout(() => {
         inFlight--;
@@ -314,15 +317,16 @@ describe('pacing per app (E-18)', () => {
       const f = engineFixture({ baseUrl: url, token: 'unused', appKey: 'workleap' });
       const secrets = new SecretBox(randomBytes(32));
       storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 't', origin: new URL(url).origin });
-      const appFor = appConnector(f.db, secrets);
+      const appFor = appConnector(f.db, secrets, {}, undefined, { clock });
       const app = await appFor(f.configurationId);
-      const started = performance.now();
-      await Promise.all(Array.from({ length: 15 }, (_, i) => app.findUserByUserName(`u${i}@example.com`)));
-      const seconds = (performance.now() - started) / 1000;
+      let done = 0;
+      const all = Promise.all(Array.from({ length: 15 }, (_, i) => app.findUserByUserName(`u${i}@example.com`).then(() => done++)));
+      while (done < 15) await clock.advance(50);
+      await all;
       const { limits } = catalogEntry('workleap')!;
       expect(peak).toBeLessThanOrEqual(limits.concurrency);
-      // 15 requests at 5/s with a burst of 5: about two seconds, not at once.
-      expect(seconds).toBeGreaterThanOrEqual((15 - limits.burst) / limits.ratePerSecond - 0.1);
+      // 15 requests at 5/s with a burst of 5: the k-th past the burst waits k/5 s (pacer time), not all at once.
+      arrivals.forEach((at, i) => expect(at).toBeGreaterThanOrEqual(Math.max(0, i + 1 - limits.burst) * (1000 / limits.ratePerSecond)));
       await appFor.close();
     } finally {
       server.closeAllConnections();
