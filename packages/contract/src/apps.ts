@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { directoryAttributes, type CatalogEntry } from './catalog.js';
+import { directoryAttributes, type CatalogEntry, type CatalogLimits } from './catalog.js';
 import { idSchema, isoDateSchema } from './common.js';
 import {
   configurationStates,
@@ -242,6 +242,68 @@ export const availabilityRowSchema = z.object({
   effective: z.enum(['on', 'off']),
 });
 
+// ---- E-18: request limits ----
+
+/** The bounds a super-admin's limits stay within: slower than one request every 100 s is no pace, faster than 1,000/s no app takes. */
+export const requestLimitBounds = {
+  ratePerSecond: { min: 0.01, max: 1000 },
+  burst: { min: 1, max: 1000 },
+  concurrency: { min: 1, max: 64 },
+} as const;
+
+const rateSchema = z
+  .number({ error: 'Enter a number of requests per second' })
+  .min(requestLimitBounds.ratePerSecond.min, `At least ${requestLimitBounds.ratePerSecond.min} (one request every 100 seconds)`)
+  .max(requestLimitBounds.ratePerSecond.max, `At most ${requestLimitBounds.ratePerSecond.max} a second`);
+const burstSchema = z
+  .number({ error: 'Enter a number of requests' })
+  .int('A whole number')
+  .min(requestLimitBounds.burst.min, `At least ${requestLimitBounds.burst.min}`)
+  .max(requestLimitBounds.burst.max, `At most ${requestLimitBounds.burst.max}`);
+const concurrencySchema = z
+  .number({ error: 'Enter a number of requests' })
+  .int('A whole number')
+  .min(requestLimitBounds.concurrency.min, `At least ${requestLimitBounds.concurrency.min}`)
+  .max(requestLimitBounds.concurrency.max, `At most ${requestLimitBounds.concurrency.max}`);
+/** `METHOD /Resource`, as a vendor counts it (`POST /Users`, `PATCH /Groups`). */
+const operationNameSchema = z.string().regex(/^(GET|POST|PUT|PATCH|DELETE) \/[A-Za-z]+$/, 'An operation is a method and a resource, e.g. POST /Users');
+
+/**
+ * E-18: request limits as a super-admin sets them; the catalog's `CatalogLimits`, checked. Left
+ * out, `perOperation` keeps the catalog's limits on some operations; `[]` removes them.
+ */
+export const requestLimitsSchema = z
+  .object({
+    ratePerSecond: rateSchema,
+    burst: burstSchema,
+    concurrency: concurrencySchema,
+    perOperation: z
+      .array(z.object({ operations: z.array(operationNameSchema).min(1, 'Name at least one operation').max(10), ratePerSecond: rateSchema, burst: burstSchema }))
+      .max(20, 'At most 20 limits on operations')
+      .optional(),
+  })
+  .superRefine((limits, ctx) => {
+    const seen = new Set<string>();
+    limits.perOperation?.forEach((limit, i) =>
+      limit.operations.forEach((operation, j) => {
+        if (seen.has(operation)) ctx.addIssue({ code: 'custom', path: ['perOperation', i, 'operations', j], message: `${operation} has a limit already` });
+        seen.add(operation);
+      }),
+    );
+  }) satisfies z.ZodType<CatalogLimits>;
+export type RequestLimitsInput = z.input<typeof requestLimitsSchema>;
+
+const catalogLimitsSchema = z.object({
+  ratePerSecond: z.number(),
+  burst: z.number(),
+  concurrency: z.number(),
+  perOperation: z.array(z.object({ operations: z.array(z.string()), ratePerSecond: z.number(), burst: z.number() })).optional(),
+}) satisfies z.ZodType<CatalogLimits>;
+
+/** E-18 on the app page: the catalog's limits, a super-admin's (null: none), and what paces requests. */
+export const requestLimitsViewSchema = z.object({ override: catalogLimitsSchema.nullable(), effective: catalogLimitsSchema });
+export type RequestLimitsView = z.infer<typeof requestLimitsViewSchema>;
+
 const catalogEntrySchema = z.object({
   key: z.string(),
   name: z.string(),
@@ -256,6 +318,9 @@ const catalogEntrySchema = z.object({
   takesGroups: z.boolean(),
   /** The app's published limits and quirks in words (issue 15 item 3). */
   notes: z.array(z.string()),
+  /** E-18: the limits the catalog gives the app, and the vendor's page they come from (null: not published). */
+  limits: catalogLimitsSchema,
+  limitsSource: z.string().nullable(),
 });
 
 /** E-17: a quarantined configuration, as its page shows it. */
@@ -317,6 +382,8 @@ export const configurationSchema = z.object({
   escrow: z.object({ total: z.number().int(), items: z.array(escrowedOperationSchema) }),
   /** E-19: a reconciliation sets drifted accounts back, or only reports them. */
   driftMode: z.enum(driftModes),
+  /** E-18: the limits a super-admin set (null: the catalog's), and the ones requests are paced by. */
+  requestLimits: requestLimitsViewSchema,
 });
 export type Configuration = z.infer<typeof configurationSchema>;
 

@@ -71,7 +71,10 @@ export interface CatalogEntry {
   key: string;
   name: string;
   description: string;
-  /** W-3: prefilled endpoint; `{AccountKey}` must be replaced. Null: the admin types it. */
+  /**
+   * W-3: prefilled endpoint; `{AccountKey}` must be replaced. Null: the admin types it. One with
+   * no placeholder is the same for every organisation (Slack, Zoom, Miro): see `sharedEndpoint`.
+   */
   endpointTemplate: string | null;
   /** `bearer`: a token made in the app's admin settings (most SCIM apps); `oauth`: its OAuth 2.0 server. */
   authorization: 'oauth' | 'oauth_or_bearer' | 'bearer';
@@ -85,8 +88,10 @@ export interface CatalogEntry {
   oauth: { issuer: string; authorizationUrl: string; tokenUrl: string; scope: string } | null;
   /** Where to find the account key (W-3 help text). */
   endpointHelp: string;
-  /** E-18: what the app allows; each value says where it comes from. */
+  /** E-18: what the app allows; each value says where it comes from. A super-admin may set others (`requestLimitsOf`). */
   limits: CatalogLimits;
+  /** E-18: the vendor's page the limits come from; null when the vendor publishes none (the limits are then conservative). */
+  limitsSource: string | null;
   /** What the app refuses that SCIM allows (issue 15 item 3); none for a conformant app. */
   quirks: CatalogQuirks;
   /** The vendor's limits and quirks in words, for the app page (each from the vendor's documentation). */
@@ -174,6 +179,7 @@ function vendorApps(): CatalogEntry[] {
           { operations: ['DELETE /Users'], ratePerSecond: 2.9, burst: 5 },
         ],
       },
+      limitsSource: 'https://docs.slack.dev/reference/scim-api/rate-limits',
       quirks: { deleteDeactivates: true },
       notes: [
         'Slack allows 180 creates, 180 updates and 180 deletions per minute, and 600 writes per minute for the whole organisation, shared by every SCIM app: autoprov keeps each operation under its limit and uses at most half of the organisation\'s budget.',
@@ -214,6 +220,7 @@ function vendorApps(): CatalogEntry[] {
       // answers a rate limit with 403 or 429 and Retry-After ("Rate limits for the REST API"):
       // the SCIM client takes such a 403 as "too many", not as a refused token.
       limits: { ratePerSecond: 990 / 3600, burst: 1, concurrency: 1 },
+      limitsSource: 'https://docs.github.com/en/enterprise-cloud@latest/admin/managing-iam/provisioning-user-accounts-with-scim/provisioning-users-and-groups-with-scim-using-the-rest-api',
       // "REST API endpoints for provisioning users with SCIM require a User-Agent header."
       quirks: { requiresUserAgent: true },
       notes: [
@@ -248,6 +255,7 @@ function vendorApps(): CatalogEntry[] {
         'In the IAM Identity Center console, Settings → Identity source → Automatic provisioning shows the SCIM endpoint (with your region and tenant id) and makes the access token.',
       // Not published as a number (the API answers 429 ThrottlingException): conservative.
       limits: { ratePerSecond: 10, burst: 10, concurrency: 4 },
+      limitsSource: null,
       quirks: { groupPatchMaxMembers: 100, pageSize: 50, filterOperators: ['eq', 'and'], singleValuedOnly: true, requiresUserAgent: true },
       notes: [
         'A group change carries at most 100 member changes: autoprov splits larger ones.',
@@ -289,6 +297,7 @@ function vendorApps(): CatalogEntry[] {
       // SCIM2 reference, marketplace.zoom.us/docs/api-reference/scim-api, said 1 request a second
       // per endpoint; the current one does not: a 429 slows autoprov down if it still applies.)
       limits: { ratePerSecond: 20, burst: 20, concurrency: 4 },
+      limitsSource: 'https://developers.zoom.us/docs/api/rate-limits/',
       quirks: {},
       notes: [
         'Zoom\'s SCIM API needs a Business or Education account. Zoom limits requests per second for the whole account, shared by every app on it (60 a second for the SCIM operations labelled Medium, 80 for Light): autoprov sends at most 40 in any second.',
@@ -332,6 +341,7 @@ function vendorApps(): CatalogEntry[] {
           { operations: ['PATCH /Groups'], ratePerSecond: 0.13, burst: 1 },
         ],
       },
+      limitsSource: 'https://developers.miro.com/reference/rate-limits',
       quirks: { groupPatchMaxMembers: 8000 },
       notes: [
         'Miro counts requests per 30 seconds: 200 creates, 100 updates, 20 deletions, 5 group searches and 5 group changes: autoprov keeps each under its limit, so deleting many accounts takes a while.',
@@ -398,6 +408,7 @@ function vendorApps(): CatalogEntry[] {
       // developer and help pages were searched): no template, nothing beyond SCIM 2.0 to
       // respect, and a conservative pace; a 429 slows it further.
       limits: { ratePerSecond: 5, burst: 5, concurrency: 2 },
+      limitsSource: null,
       quirks: {},
       notes: [
         'Dropbox documents no public SCIM endpoint: the admin types the address Dropbox gives.',
@@ -431,6 +442,7 @@ export const catalog: CatalogEntry[] = [
       burst: 10,
       concurrency: 4,
     },
+    limitsSource: 'https://developer.goto.com/guides/References/Ref-Rate-Limits',
     quirks: {},
     notes: ['GoTo allows 10 API requests per second by default.'],
   },
@@ -453,6 +465,7 @@ export const catalog: CatalogEntry[] = [
     // Not published by Workleap: conservative, about what SaaS SCIM APIs that do publish allow
     // for writes (Deel 5/s, Slack 10/s organisation-wide); a 429 slows it further.
     limits: { ratePerSecond: 5, burst: 5, concurrency: 4 },
+    limitsSource: null,
     quirks: {},
     notes: ['Workleap publishes no request limit: autoprov starts at 5 requests per second and slows down when told to.'],
   },
@@ -471,6 +484,7 @@ export const catalog: CatalogEntry[] = [
     // Unknown app: conservative, like the SaaS SCIM APIs that publish a limit (GoTo 10/s);
     // a super-admin can raise it for an app that takes more, and a 429 slows it further.
     limits: { ratePerSecond: 10, burst: 10, concurrency: 4 },
+    limitsSource: null,
     quirks: {},
     notes: [],
   },
@@ -479,6 +493,41 @@ export const catalog: CatalogEntry[] = [
 
 export function catalogEntry(key: string): CatalogEntry | undefined {
   return catalog.find((entry) => entry.key === key);
+}
+
+const comparable = (url: string) => {
+  try {
+    return new URL(url).toString().replace(/\/+$/, '');
+  } catch {
+    return url;
+  }
+};
+const sharedEndpoints = new Set(catalog.flatMap((e) => (e.endpointTemplate && !/\{[^}]*\}/.test(e.endpointTemplate) ? [comparable(e.endpointTemplate)] : [])));
+
+/**
+ * E-18: whether every organisation's SCIM service answers at this address (Slack's, Zoom's,
+ * Miro's: the catalog gives it with nothing to fill in). Then the address does not tell one
+ * tenant from another; the credential does.
+ */
+export function sharedEndpoint(endpointUrl: string): boolean {
+  return sharedEndpoints.has(comparable(endpointUrl));
+}
+
+/**
+ * E-18: the limits requests to an app are paced by: a super-admin's, over the catalog's (an
+ * unknown app gets a custom app's). Per-operation limits the super-admin left out stay the
+ * catalog's: the vendor's limits on some operations hold whatever the overall pace is set to.
+ */
+export function requestLimitsOf(appKey: string, override: CatalogLimits | null | undefined): CatalogLimits {
+  const published = (catalogEntry(appKey) ?? catalogEntry('custom-scim')!).limits;
+  if (!override) return published;
+  const perOperation = override.perOperation ?? published.perOperation;
+  return {
+    ratePerSecond: override.ratePerSecond,
+    burst: override.burst,
+    concurrency: override.concurrency,
+    ...(perOperation && perOperation.length > 0 ? { perOperation } : {}),
+  };
 }
 
 /** The catalog with the demo app's address replaced by where GoToMeeting really answers. */

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { catalogEntry } from '@autoprov/contract';
-import type { AppDatabase } from '@autoprov/db';
+import { catalogEntry, requestLimitsOf, sharedEndpoint } from '@autoprov/contract';
+import type { AppDatabase, ConfigurationRow } from '@autoprov/db';
 import {
   checkBaseUrl,
   createAppChannel,
@@ -9,6 +10,7 @@ import {
   type AppLimits,
   oauthRefreshToken,
   originOf,
+  type PacerOptions,
   ScimClient,
   ScimError,
   staticToken,
@@ -52,32 +54,76 @@ export interface AppConnector {
 }
 
 /**
+ * E-18: the tenant whose budget a configuration spends. Its endpoint names it, unless every
+ * organisation's service answers at that address (Slack, Zoom, Miro): then the credential does
+ * (the token, or the OAuth client), so two organisations never share one budget. Only a digest
+ * is kept, in memory.
+ */
+export function tenantOf(endpointUrl: string, credentials: AppCredentials): string {
+  const endpoint = checkBaseUrl(endpointUrl).toString().replace(/\/+$/, '');
+  if (!sharedEndpoint(endpoint)) return endpoint;
+  const who = credentials.kind === 'bearer' ? `bearer ${credentials.token}` : `oauth ${credentials.tokenEndpoint} ${credentials.clientId}`;
+  return `${endpoint}#${createHash('sha256').update(who).digest('hex').slice(0, 32)}`;
+}
+
+/** The stricter of two limits: the lower pace (then the fewer in flight). */
+const stricter = (a: AppLimits, b: AppLimits) => (b.ratePerSecond < a.ratePerSecond || (b.ratePerSecond === a.ratePerSecond && b.concurrency < a.concurrency) ? b : a);
+const sameLimits = (a: AppLimits, b: AppLimits) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
  * Builds each configuration's app port from its stored endpoint and sealed credentials. One
  * client per configuration is kept, so its ServiceProviderConfig spans runs; new credentials
  * (re-authorization) make a new one. Connections and limits live in one channel per tenant
- * (the endpoint), shared by every configuration that talks to it, and closed when none does.
+ * (`tenantOf`), shared by every configuration that talks to it, and closed when none does.
+ * `limits` are the caller's own (tests, benchmarks), over the app's; `pacing` gives the pacer
+ * its clock (tests).
  */
-export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partial<TransportOptions> = {}, traffic?: AppTrafficObserver): AppConnector {
+export function appConnector(
+  db: AppDatabase,
+  secrets: SecretBox,
+  limits: Partial<TransportOptions> = {},
+  traffic?: AppTrafficObserver,
+  pacing: PacerOptions = {},
+): AppConnector {
   const cache = new Map<string, { key: string; tenant: string; port: AppPort }>();
   const channels = new Map<string, AppChannel>();
 
-  /** E-18: the catalog's limits for the app, unless the caller sets its own (tests, benchmarks). */
-  function limitsOf(appKey: string): AppLimits {
-    const published = catalogEntry(appKey)?.limits ?? catalogEntry('custom-scim')!.limits;
+  /** E-18: the configuration's limits (a super-admin's over the catalog's), unless the caller sets its own. */
+  function limitsOf(row: ConfigurationRow): AppLimits {
+    const own = requestLimitsOf(row.appKey, row.limitsOverride);
     return {
-      ratePerSecond: limits.requestsPerSecond ?? published.ratePerSecond,
-      burst: limits.burst ?? limits.requestsPerSecond ?? published.burst,
-      concurrency: limits.concurrency ?? published.concurrency,
+      ratePerSecond: limits.requestsPerSecond ?? own.ratePerSecond,
+      burst: limits.burst ?? limits.requestsPerSecond ?? own.burst,
+      concurrency: limits.concurrency ?? own.concurrency,
       // The vendor's limits on some operations hold whatever the overall pace is set to.
-      ...(published.perOperation ? { perOperation: published.perOperation } : {}),
+      ...(own.perOperation ? { perOperation: own.perOperation } : {}),
     };
   }
 
-  function channelFor(tenant: string, appKey: string): AppChannel {
+  /**
+   * The tenant's limits: those of the configuration asking, or a stricter one of another
+   * configuration of the same tenant (one budget, paced by the most careful of them), each as
+   * stored now, so a change is taken at the next connection without a restart.
+   */
+  function tenantLimits(tenant: string, row: ConfigurationRow): AppLimits {
+    let chosen = limitsOf(row);
+    for (const [id, other] of cache) {
+      if (id === row.id || other.tenant !== tenant) continue;
+      const stored = configurationRow(db, id);
+      if (stored?.sealedCredentials && !stored.deletedAt) chosen = stricter(chosen, limitsOf(stored));
+    }
+    return chosen;
+  }
+
+  function channelFor(tenant: string, endpoint: string, row: ConfigurationRow): AppChannel {
+    const wanted = tenantLimits(tenant, row);
     let channel = channels.get(tenant);
     if (!channel) {
-      channel = createAppChannel(new URL(tenant).origin, limitsOf(appKey));
+      channel = createAppChannel(new URL(endpoint).origin, wanted, pacing);
       channels.set(tenant, channel);
+    } else if (!sameLimits(channel.limits, wanted)) {
+      // Every client of the tenant, a run going on included, is paced by them from now on.
+      channel.setLimits(wanted);
     }
     return channel;
   }
@@ -102,10 +148,13 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
     const key = `${row.endpointUrl}|${row.sealedCredentials}`;
     const cached = cache.get(configurationId);
     const observed = options.onExchange !== undefined;
-    if (cached?.key === key && !observed) return cached.port;
+    if (cached?.key === key && !observed) {
+      channelFor(cached.tenant, row.endpointUrl, row);
+      return cached.port;
+    }
     const credentials = readCredentials(db, secrets, row);
     if (!credentials) throw new AppCallError('unauthorized', 'The stored authorization cannot be read (was the secret key changed?): re-authorize.');
-    const tenant = checkBaseUrl(row.endpointUrl).toString().replace(/\/+$/, '');
+    const tenant = tenantOf(row.endpointUrl, credentials);
     if (cached && cached.tenant !== tenant) drop(configurationId);
     const tokens = tokensFor(db, secrets, configurationId, credentials, () => {
       // The refreshed client stays valid: remember it under the new sealed value.
@@ -122,7 +171,7 @@ export function appConnector(db: AppDatabase, secrets: SecretBox, limits: Partia
         baseUrl: row.endpointUrl,
         tokens,
         ...limits,
-        channel: channelFor(tenant, appKey),
+        channel: channelFor(tenant, row.endpointUrl, row),
         // Issue 15 item 3: what this app refuses, from its catalog entry; the client respects it.
         quirks: catalogEntry(appKey)?.quirks,
         ...(onExchange ? { onExchange } : {}),

@@ -62,13 +62,26 @@ class Bucket {
 
 /** The per-operation limits of one app: a request waits for its operation's bucket, if it has one. */
 export class OperationLimits {
-  private readonly buckets = new Map<string, Bucket>();
+  private buckets = new Map<string, Bucket>();
 
-  constructor(limits: readonly OperationLimit[] = [], clock: PacerClock = systemPacerClock) {
+  constructor(
+    limits: readonly OperationLimit[] = [],
+    private readonly clock: PacerClock = systemPacerClock,
+  ) {
+    this.setLimits(limits);
+  }
+
+  /**
+   * E-18: new limits (a super-admin changed them) for the requests to come; a request already
+   * waiting for its operation's old bucket still goes when that one lets it.
+   */
+  setLimits(limits: readonly OperationLimit[] = []): void {
+    const buckets = new Map<string, Bucket>();
     for (const limit of limits) {
-      const bucket = new Bucket(limit, clock);
-      for (const operation of limit.operations) this.buckets.set(operation.toUpperCase(), bucket);
+      const bucket = new Bucket(limit, this.clock);
+      for (const operation of limit.operations) buckets.set(operation.toUpperCase(), bucket);
     }
+    this.buckets = buckets;
   }
 
   /** Resolves when a request of `operation` (see `operationOf`) may be sent. */

@@ -2,33 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ScimClient } from './client.js';
-import { Pacer, type PacerClock, type PacerPermit } from './pacer.js';
+import { Pacer, type PacerPermit } from './pacer.js';
+import { FakeClock } from './testing/fake-clock.js';
 import { staticToken } from './tokens.js';
 
-/** A clock that moves only when the test says, firing due timers in order. */
-class FakeClock implements PacerClock {
-  private t = 0;
-  private timers: { at: number; fn: () => void }[] = [];
-  now = () => this.t;
-  setTimer = (fn: () => void, ms: number) => {
-    const timer = { at: this.t + ms, fn };
-    this.timers.push(timer);
-    return () => void (this.timers = this.timers.filter((x) => x !== timer));
-  };
-  async advance(ms: number) {
-    const end = this.t + ms;
-    for (;;) {
-      await settle();
-      const next = this.timers.filter((x) => x.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!next) break;
-      this.timers = this.timers.filter((x) => x !== next);
-      this.t = next.at;
-      next.fn();
-    }
-    this.t = end;
-    await settle();
-  }
-}
 const settle = () => new Promise((r) => setImmediate(r));
 
 /** Queues `n` requests that finish at once; records when (fake time) each started. */
@@ -202,6 +179,60 @@ describe('Pacer (E-18), on a fake clock', () => {
     expect(pacer.rate).toBe(20);
     await clock.advance(20_000);
     await busy.all;
+  });
+
+  it('new limits (a super-admin changed them) pace the requests already waiting and those to come', async () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer({ ratePerSecond: 1, burst: 1, concurrency: 10 }, { clock });
+    const { started, all } = queue(pacer, clock, 21);
+    await clock.advance(0);
+    expect(started).toHaveLength(1);
+    pacer.setLimits({ ratePerSecond: 10, burst: 5, concurrency: 10 });
+    expect(pacer.limits).toEqual({ ratePerSecond: 10, burst: 5, concurrency: 10 });
+    await clock.advance(0);
+    // No burst saved up at the new rate: nothing accrued in no time.
+    expect(started).toHaveLength(1);
+    await clock.advance(1000);
+    expect(started).toHaveLength(11);
+    // Lower again: one a second from now on.
+    pacer.setLimits({ ratePerSecond: 1, burst: 1, concurrency: 10 });
+    await clock.advance(2000);
+    expect(started).toHaveLength(13);
+    expect(started.slice(11)).toEqual([2000, 3000]);
+    pacer.setLimits({ ratePerSecond: 100, burst: 100, concurrency: 10 });
+    await clock.advance(100);
+    await all;
+    expect(started).toHaveLength(21);
+  });
+
+  it('new limits keep a pause the app asked for (Retry-After holds app-wide), and the concurrency changes too', async () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer({ ratePerSecond: 10, burst: 10, concurrency: 1 }, { clock });
+    const refused = queue(pacer, clock, 1, (permit) => pacer.throttled(permit, 5000, 1000));
+    await clock.advance(0);
+    await refused.all;
+    pacer.setLimits({ ratePerSecond: 100, burst: 100, concurrency: 3 });
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const startedAt: number[] = [];
+    const all = Promise.all(
+      Array.from({ length: 6 }, () =>
+        pacer.run(async () => {
+          startedAt.push(clock.now());
+          await held;
+        }),
+      ),
+    );
+    await clock.advance(4999);
+    expect(startedAt).toEqual([]);
+    // The pause over: one goes, the rest at 100/s, but no more than 3 at once.
+    await clock.advance(1001);
+    expect(startedAt).toHaveLength(3);
+    expect(startedAt[0]).toBe(5000);
+    release();
+    await clock.advance(100);
+    await all;
+    expect(startedAt).toHaveLength(6);
   });
 });
 

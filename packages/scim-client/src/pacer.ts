@@ -90,16 +90,15 @@ export class Pacer {
   private successTimes: number[] = [];
   private head = 0;
   private raisedAt: number;
-  private readonly floor: number;
+  private floor: number;
+  private appLimits: AppLimits;
   private readonly waiting: ((permit: PacerPermit) => void)[] = [];
   private cancelTimer: (() => void) | null = null;
   private readonly clock: PacerClock;
   private readonly maxPauseMs: number;
 
-  constructor(
-    readonly limits: AppLimits,
-    options: PacerOptions = {},
-  ) {
+  constructor(limits: AppLimits, options: PacerOptions = {}) {
+    this.appLimits = limits;
     this.clock = options.clock ?? systemPacerClock;
     this.maxPauseMs = options.maxPauseMs ?? 120_000;
     this.current = limits.ratePerSecond;
@@ -109,6 +108,33 @@ export class Pacer {
     const now = this.clock.now();
     this.refilledAt = now;
     this.raisedAt = now;
+  }
+
+  /** The limits the app is paced by (the catalog's, or a super-admin's). */
+  get limits(): AppLimits {
+    return this.appLimits;
+  }
+
+  /**
+   * E-18: new limits (a super-admin changed them), taken at once by every request waiting or to
+   * come. The pace starts again from them: the limit found by an earlier refusal is forgotten (a
+   * raised limit may be what the app now allows); a pause the app asked for still holds.
+   */
+  setLimits(limits: AppLimits): void {
+    const now = this.clock.now();
+    // What accrued so far, at the old pace.
+    const from = Math.max(this.refilledAt, this.pausedUntil);
+    this.tokens = Math.min(this.capacity(), this.tokens + (Math.max(0, now - from) / 1000) * this.current);
+    this.refilledAt = now;
+    this.appLimits = limits;
+    this.floor = Math.min(limits.ratePerSecond, 0.05);
+    this.current = limits.ratePerSecond;
+    this.ceiling = null;
+    this.tokens = Math.min(this.tokens, this.capacity());
+    // A timer set for the old pace is early or late now.
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    this.pump();
   }
 
   /** The rate requests start at now (requests/s). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import { AppError, defaultDeprovisioning, type DriftMode } from '@autoprov/contract';
+import { AppError, defaultDeprovisioning, type CatalogLimits, type DriftMode } from '@autoprov/contract';
 import {
   appConfigurations,
   deprovisionTimers,
@@ -96,6 +96,27 @@ export function setDriftMode({ db, clock }: Deps, row: ConfigurationRow, mode: D
     update(tx, row.id, { driftMode: mode }, now);
     const words = mode === 'correct' ? 'Correct: accounts changed in the app are set back to what the directory says' : 'Report only: drift is listed in the report, nothing is changed';
     audit(tx, now, row.appKey, actor, 'Drift setting changed', words);
+  });
+}
+
+/** How limits read in the audit trail: `5/s, burst 10, 2 at once; POST /Users 2.9/s (burst 5)`. */
+export function limitsInWords(limits: CatalogLimits): string {
+  const overall = `${limits.ratePerSecond}/s, burst ${limits.burst}, ${limits.concurrency} at once`;
+  const operations = (limits.perOperation ?? []).map((l) => `${l.operations.join(' and ')} ${l.ratePerSecond}/s (burst ${l.burst})`);
+  return [overall, ...operations].join('; ');
+}
+
+/**
+ * E-18: the request limits a super-admin sets for the app (null: back to the catalog's). The
+ * engine paces the app by them from its next connection to it (the next run), no restart.
+ */
+export function setRequestLimits({ db, clock }: Deps, row: ConfigurationRow, limits: CatalogLimits | null, actor: Actor) {
+  if (JSON.stringify(limits) === JSON.stringify(row.limitsOverride ?? null)) return;
+  const now = clock.now();
+  db.transaction((tx) => {
+    update(tx, row.id, { limitsOverride: limits }, now);
+    if (limits) audit(tx, now, row.appKey, actor, 'Request limits changed', `${limitsInWords(limits)} (was ${row.limitsOverride ? limitsInWords(row.limitsOverride) : "the catalog's"})`);
+    else audit(tx, now, row.appKey, actor, "Request limits set back to the catalog's", `Was ${limitsInWords(row.limitsOverride!)}`);
   });
 }
 

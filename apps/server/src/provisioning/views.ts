@@ -2,6 +2,7 @@ import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
 import {
   AppError,
   deprovisioningRulesOf,
+  requestLimitsOf,
   wizardSteps,
   type AppDetail,
   type AppSummary,
@@ -167,6 +168,7 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: Aut
       : null,
     escrow: escrowView(db, row.id),
     driftMode: row.driftMode,
+    requestLimits: { override: row.limitsOverride ?? null, effective: requestLimitsOf(row.appKey, row.limitsOverride) },
   };
 }
 
@@ -207,6 +209,8 @@ export function appDetail(deps: Deps, key: string, authorizationOf: (row: Config
       defaultAccessLevel: entry.defaultAccessLevel,
       takesGroups: entry.takesGroups,
       notes: entry.notes,
+      limits: entry.limits,
+      limitsSource: entry.limitsSource,
     },
     sso: sso ? { entityId: sso.entityId, ssoUrl: sso.ssoUrl, certificate: sso.certificate, updatedAt: sso.updatedAt.toISOString() } : null,
     availability: availabilityRows(db, key),

@@ -19,7 +19,7 @@ import { appDetail, findConfiguration, getRun, listApps, requireConfiguration } 
 import { requireEntry } from '../provisioning/catalog.js';
 import { saveSso, setAvailability } from '../provisioning/app-settings.js';
 import { draftFor, finishSetup, reachStep, saveDeprovisioning, saveEndpoint, saveMapping, saveScope } from '../provisioning/wizard.js';
-import { deleteConfiguration, setActive, setDriftMode } from '../provisioning/lifecycle.js';
+import { deleteConfiguration, setActive, setDriftMode, setRequestLimits } from '../provisioning/lifecycle.js';
 import { audit } from '../provisioning/audit-trail.js';
 import { checkEndpoint } from '../provisioning/endpoint-check.js';
 import { mappingPreview } from '../provisioning/mapping-preview.js';
@@ -250,6 +250,15 @@ export function appsRoutes(deps: ServerDeps) {
   on(routes.driftPreview, (_c, { params: { key }, body }) => impact.driftImpact(deps, configurationOf(key), body));
   on(routes.setDriftMode, (c, { params: { key }, body }) => {
     setDriftMode(deps, configurationOf(key), body.mode, actorOf(c.var.session));
+    return detail(key);
+  });
+  // E-18: the app's request limits, or the catalog's again.
+  on(routes.setRequestLimits, (c, { params: { key }, body }) => {
+    setRequestLimits(deps, configurationOf(key), body, actorOf(c.var.session));
+    return detail(key);
+  });
+  on(routes.resetRequestLimits, (c, { params: { key } }) => {
+    setRequestLimits(deps, configurationOf(key), null, actorOf(c.var.session));
     return detail(key);
   });
   on(routes.cancelHeldRun, (c, { params: { key } }) => {

@@ -11,7 +11,7 @@ import {
   syncTriggers,
   usageEventKinds,
 } from '@autoprov/contract/enums';
-import type { DeprovisioningInput } from '@autoprov/contract';
+import type { CatalogLimits, DeprovisioningInput } from '@autoprov/contract';
 import { orgUnits } from './directory.js';
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -38,6 +38,8 @@ export const appConfigurations = sqliteTable(
     heldRunId: text('held_run_id'),
     /** E-19: a reconciliation sets drifted accounts back (`correct`) or only reports them. */
     driftMode: text('drift_mode', { enum: driftModes }).notNull().default('correct'),
+    /** E-18: the request limits a super-admin set for the app; null takes the catalog's. */
+    limitsOverride: text('limits_override', { mode: 'json' }).$type<CatalogLimits>(),
     /** The last directory change the engine has taken into account (E-11). */
     directoryCursor: integer('directory_cursor').notNull().default(0),
     lastFullSyncAt: timestamp('last_full_sync_at'),

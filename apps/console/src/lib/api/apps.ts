@@ -11,6 +11,7 @@ import {
   type MappingInput,
   type OAuthClientInput,
   type ReportFilter,
+  type RequestLimitsInput,
   type ScopeInput,
   type SsoSettingsInput,
   type WizardStep,
@@ -125,6 +126,9 @@ export const useReconcileNow = (key: string) => useRunStarter(key, () => api(rou
 /** E-19 and M-6: the drift setting, with what a switch would do first. */
 export const fetchDriftImpact = (key: string, input: DriftModeInput) => api(routes.driftPreview, { params: { key }, body: input });
 export const useSetDriftMode = (key: string) => useAppChange(key, (input: DriftModeInput) => api(routes.setDriftMode, { params: { key }, body: input }));
+export const useSetRequestLimits = (key: string) =>
+  useAppChange(key, (input: RequestLimitsInput) => api(routes.setRequestLimits, { params: { key }, body: input }));
+export const useResetRequestLimits = (key: string) => useAppChange(key, () => api(routes.resetRequestLimits, { params: { key } }));
 
 export const useRun = (key: string, runId: string | null) =>
   useQuery({

@@ -10,6 +10,7 @@ import { ImpactDialog, impactSentence, levelLabelOf } from './impact-summary';
 import { AuditList } from '../../../components/audit-list';
 import { DriftSetting } from './drift-setting';
 import { ProvisioningSection } from './provisioning-section';
+import { RequestLimits } from './request-limits';
 import { SettingsSummary } from './settings-summary';
 import { SyncHistory } from './sync-history';
 import { paths } from '../../../lib/paths';
@@ -36,6 +37,7 @@ export function AppPage() {
         {detail.configuration?.setupComplete ? <DriftSetting detail={detail} configuration={detail.configuration} /> : null}
         {detail.configuration?.setupComplete ? <SyncHistory appKey={detail.app.key} /> : null}
         <VendorNotes detail={detail} />
+        <RequestLimits detail={detail} configuration={detail.configuration} />
         <SsoSection detail={detail} />
         <AvailabilitySection detail={detail} />
         <section className="card" aria-labelledby="audit-heading">

@@ -40,6 +40,7 @@ function detail(driftMode: DriftMode): AppDetail {
       driftMode,
       quarantine: null,
       escrow: { total: 0, items: [] },
+      requestLimits: { override: null, effective: entry.limits },
     },
   };
 }

@@ -39,6 +39,7 @@ function detail(overrides: Partial<NonNullable<AppDetail['configuration']>> = {}
       accounts: 0,
       quarantine: null,
       escrow: { total: 0, items: [] },
+      requestLimits: { override: null, effective: entry.limits },
       driftMode: 'correct',
       ...overrides,
     },

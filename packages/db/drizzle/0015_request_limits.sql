@@ -1,0 +1,1 @@
+ALTER TABLE `app_configurations` ADD `limits_override` text;
