@@ -118,13 +118,13 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
       }
       case 'update':
       case 'unsuspend': {
-        const changed = Object.fromEntries(Object.entries(op.changes).map(([k, c]) => [k, c.after]));
         const relinked = await withRelink(ctx, op, async (remoteId) => {
-          if (Object.keys(changed).length > 0) await app.updateUser(remoteId, changed, op.attributes);
+          if (Object.keys(op.changes).length > 0) await app.updateUser(remoteId, op.changes, op.attributes);
           if (op.kind === 'unsuspend') await app.setActive(remoteId, true, op.attributes);
         });
         ctx.writes.write(() => {
-          markAccountActive(db, key, op.attributes, clock.now());
+          // The user's e-mail, as a create links it: a rename in the directory is recorded on the link.
+          markAccountActive(db, key, { lastSent: op.attributes, userName: userEmail }, clock.now());
           if (op.kind === 'unsuspend') removeTimer(db, key);
           // The account was gone from the app and was made again: that is a creation, counted as one.
           if (relinked === 'recreated') record({ action: 'create', result: 'succeeded', changes: fieldsOf(op.attributes), reason: 'The account was no longer in the app: created again.' }, 'user_created');

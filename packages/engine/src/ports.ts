@@ -1,6 +1,6 @@
 import type { TransportExchange } from '@autoprov/scim-client';
 import type { AlertKind } from '@autoprov/contract';
-import type { AppAttributes } from './model.js';
+import type { AppAttributes, FieldChange } from './model.js';
 
 /** What every failed call to an app is, for the engine (E-8, E-9). */
 export type AppFailureKind = 'transient' | 'not_found' | 'conflict' | 'bad_request' | 'unauthorized';
@@ -40,8 +40,11 @@ export interface AppPort {
    */
   listUsers(options?: { attributes?: string[] }): AsyncIterable<RemoteAccount>;
   createUser(attributes: AppAttributes): Promise<RemoteAccount>;
-  /** Sends exactly `changed` (E-4); `attributes` is the whole desired state, for apps with PUT only. */
-  updateUser(remoteId: string, changed: AppAttributes, attributes: AppAttributes): Promise<void>;
+  /**
+   * Sends exactly `changes` (E-4: `before` what the account holds, `after` what it is to hold);
+   * `attributes` is the whole state it is to hold, for apps with PUT only.
+   */
+  updateUser(remoteId: string, changes: Record<string, FieldChange>, attributes: AppAttributes): Promise<void>;
   setActive(remoteId: string, active: boolean, attributes: AppAttributes): Promise<void>;
   /** E-3 adoption: make an account found by userName hold exactly `attributes`, active. */
   overwriteUser(remoteId: string, attributes: AppAttributes): Promise<void>;

@@ -109,8 +109,8 @@ async function correct(ctx: ReconcileContext, drift: AccountDrift) {
       if (drift.active) event = drift.active.after === 'true' ? 'user_unsuspended' : 'user_suspended';
     } else {
       const remoteId = drift.found.id;
-      const setBack = Object.fromEntries(Object.entries(drift.changes).map(([path, c]) => [path, c.after]));
-      if (Object.keys(setBack).length > 0) await app.updateUser(remoteId, setBack, link.lastSent);
+      // `before` is what the account holds: a value it lacks is added, not replaced (E-4).
+      if (Object.keys(drift.changes).length > 0) await app.updateUser(remoteId, drift.changes, link.lastSent);
       if (drift.active) {
         const active = drift.active.after === 'true';
         await app.setActive(remoteId, active, link.lastSent);

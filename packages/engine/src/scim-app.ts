@@ -46,9 +46,9 @@ export function scimAppPort(client: ScimClient): AppPort {
       },
     }),
     createUser: (attributes) => call(async () => remote(await client.createUser(toScimUser(attributes)))),
-    updateUser: (remoteId, changed, attributes) =>
+    updateUser: (remoteId, changes, attributes) =>
       call(async () => {
-        if ((await client.serviceProviderConfig()).patch) await client.patchUser(remoteId, toPatchOperations(changed));
+        if ((await client.serviceProviderConfig()).patch) await client.patchUser(remoteId, toPatchOperations(changes, attributes));
         else await client.replaceUser(remoteId, toScimUser(attributes, true));
       }),
     setActive: (remoteId, active, attributes) =>

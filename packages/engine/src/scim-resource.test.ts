@@ -24,11 +24,59 @@ describe('SCIM resources', () => {
   });
 
   it('patches exactly what changed (E-4), removing what was emptied', () => {
-    expect(toPatchOperations({ 'name.givenName': 'Renamed', title: null, accessLevel: 'organizer' })).toEqual([
+    const changes = {
+      'name.givenName': { before: 'Ada', after: 'Renamed' },
+      title: { before: 'Engineer', after: null },
+      accessLevel: { before: 'admin', after: 'organizer' },
+    };
+    expect(toPatchOperations(changes, { 'name.givenName': 'Renamed', title: null, accessLevel: 'organizer' })).toEqual([
       { op: 'replace', path: 'name.givenName', value: 'Renamed' },
       { op: 'remove', path: 'title' },
       { op: 'replace', path: 'roles', value: [{ value: 'organizer', primary: true }] },
     ]);
+  });
+
+  describe('multi-valued entries (E-4, RFC 7644 §3.5.2.3: a replace through a filter matching nothing is noTarget)', () => {
+    const email = 'emails[type eq "work"].value';
+    const phone = 'phoneNumbers[type eq "work"].value';
+    const attributes = { userName: 'ada@example.com', [email]: 'ada@example.com', [phone]: '+33 1 70 00 10 01' };
+
+    it('replaces through the filter only when the account holds the entry before and after', () => {
+      expect(toPatchOperations({ [phone]: { before: '+33 1 70 00 10 00', after: '+33 1 70 00 10 01' } }, attributes)).toEqual([
+        { op: 'replace', path: phone, value: '+33 1 70 00 10 01' },
+      ]);
+    });
+
+    it('adds the entry the account lacks, as a create sends it (primary when it is the only one)', () => {
+      const ops = toPatchOperations({ [phone]: { before: null, after: '+33 1 70 00 10 01' }, 'name.givenName': { before: 'A', after: 'Ada' } }, { ...attributes, 'name.givenName': 'Ada' });
+      expect(ops).toEqual([
+        { op: 'add', path: 'phoneNumbers', value: [{ type: 'work', primary: true, value: '+33 1 70 00 10 01' }] },
+        { op: 'replace', path: 'name.givenName', value: 'Ada' },
+      ]);
+      // The very entry a POST carries: the app holds the same after a create or an update.
+      expect((ops[0]!.value as unknown[])[0]).toEqual((toScimUser(attributes).phoneNumbers as unknown[])[0]);
+    });
+
+    it('adds back a work e-mail removed by hand (drift: before is what the app holds)', () => {
+      expect(toPatchOperations({ [email]: { before: null, after: 'ada@example.com' } }, attributes)).toEqual([
+        { op: 'add', path: 'emails', value: [{ type: 'work', primary: true, value: 'ada@example.com' }] },
+      ]);
+    });
+
+    it('removes the whole entry when it is emptied, not only its value', () => {
+      expect(toPatchOperations({ [phone]: { before: '+33 1 70 00 10 01', after: null } }, { ...attributes, [phone]: null })).toEqual([
+        { op: 'remove', path: 'phoneNumbers[type eq "work"]' },
+      ]);
+    });
+
+    it('treats an entry with several mapped sub-attributes as one: added once, kept while any is held', () => {
+      const display = 'emails[type eq "work"].display';
+      const all = { [email]: 'ada@example.com', [display]: 'Ada' };
+      expect(toPatchOperations({ [email]: { before: null, after: 'ada@example.com' }, [display]: { before: null, after: 'Ada' } }, all)).toEqual([
+        { op: 'add', path: 'emails', value: [{ type: 'work', primary: true, value: 'ada@example.com', display: 'Ada' }] },
+      ]);
+      expect(toPatchOperations({ [display]: { before: 'Ada', after: null } }, { ...all, [display]: null })).toEqual([{ op: 'remove', path: display }]);
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { ACCESS_LEVEL, type AppAttributes } from './model.js';
+import { ACCESS_LEVEL, type AppAttributes, type FieldChange } from './model.js';
 
 export const CORE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -51,14 +51,57 @@ export function toScimUser(attributes: AppAttributes, active = true): Json {
   return resource;
 }
 
-/** E-4: a PATCH carrying exactly the changed attributes; an emptied one is removed. */
-export function toPatchOperations(changed: AppAttributes): PatchOperation[] {
-  return Object.entries(changed).map(([path, value]): PatchOperation => {
+const present = (value: string | null | undefined): value is string => value != null && value !== '';
+
+/**
+ * E-4: a PATCH carrying exactly the changes (`before` what the account holds, `after` what it is
+ * to hold; `attributes` the whole state it is to hold). A plain attribute is replaced, or removed
+ * when emptied. A multi-valued entry (`emails[type eq "work"].value`) is handled as a whole, as
+ * RFC 7644 §3.5.2 asks: a `replace` through a filter that matches no value is refused with 400
+ * noTarget (§3.5.2.3), so an entry the account lacks is added (the entry a create sends, same
+ * primary flag), one that is emptied is removed, and only one held before and after is replaced.
+ */
+export function toPatchOperations(changes: Record<string, FieldChange>, attributes: AppAttributes): PatchOperation[] {
+  const after: AppAttributes = { ...attributes };
+  for (const [path, change] of Object.entries(changes)) after[path] = change.after;
+  const operations: PatchOperation[] = [];
+  const entriesDone = new Set<string>();
+  for (const [path, change] of Object.entries(changes)) {
     if (path === ACCESS_LEVEL) {
-      return value ? { op: 'replace', path: 'roles', value: [{ value, primary: true }] } : { op: 'remove', path: 'roles' };
+      operations.push(present(change.after) ? { op: 'replace', path: 'roles', value: [{ value: change.after, primary: true }] } : { op: 'remove', path: 'roles' });
+      continue;
     }
-    return value == null || value === '' ? { op: 'remove', path } : { op: 'replace', path, value };
-  });
+    const mv = multiValued.exec(path);
+    if (!mv) {
+      operations.push(present(change.after) ? { op: 'replace', path, value: change.after } : { op: 'remove', path });
+      continue;
+    }
+    const [, attribute, type] = mv as unknown as [string, string, string];
+    const entry = `${attribute}[type eq "${type}"]`;
+    if (entriesDone.has(entry)) continue;
+    entriesDone.add(entry);
+    // Every mapped sub-attribute of this entry: held before (changed or not), held after.
+    const subPaths = Object.keys(after).filter((p) => {
+      const m = multiValued.exec(p);
+      return m !== null && m[1] === attribute && m[2] === type;
+    });
+    const before = (p: string) => (p in changes ? changes[p]!.before : after[p]);
+    const had = subPaths.some((p) => present(before(p)));
+    const has = subPaths.some((p) => present(after[p]));
+    if (!had && has) {
+      const list = toScimUser(after)[attribute] as Json[];
+      operations.push({ op: 'add', path: attribute, value: list.filter((i) => i.type === type) });
+    } else if (had && !has) {
+      operations.push({ op: 'remove', path: entry });
+    } else {
+      for (const p of subPaths) {
+        if (!(p in changes)) continue;
+        const value = after[p];
+        operations.push(present(value) ? { op: 'replace', path: p, value } : { op: 'remove', path: p });
+      }
+    }
+  }
+  return operations;
 }
 
 const text = (value: unknown): string | null => {

@@ -111,7 +111,7 @@ export class ServerMetrics {
         getUser: (remoteId) => port.getUser(remoteId),
         listUsers: (o) => port.listUsers(o),
         createUser: (attributes) => count('create', () => port.createUser(attributes)),
-        updateUser: (remoteId, changed, attributes) => count('update', () => port.updateUser(remoteId, changed, attributes)),
+        updateUser: (remoteId, changes, attributes) => count('update', () => port.updateUser(remoteId, changes, attributes)),
         setActive: (remoteId, active, attributes) => count(active ? 'reactivate' : 'deactivate', () => port.setActive(remoteId, active, attributes)),
         overwriteUser: (remoteId, attributes) => count('adopt', () => port.overwriteUser(remoteId, attributes)),
         deleteUser: (remoteId) => count('delete', () => port.deleteUser(remoteId)),

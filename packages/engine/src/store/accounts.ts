@@ -145,9 +145,14 @@ export function linkAccount(db: AppDatabase, key: UserKey, account: { userName: 
     .run();
 }
 
-/** The account is active and holds `lastSent` (an update or an unsuspension). */
-export function markAccountActive(db: AppDatabase, key: UserKey, lastSent: AppAttributes, at: Date) {
-  db.update(provisionedAccounts).set({ lastSent, state: 'active', updatedAt: at }).where(whereLink(key)).run();
+/**
+ * The account is active and holds `lastSent` (an update or an unsuspension), under `userName`
+ * (the user's e-mail, as a create links it: after a rename in the directory, the new one, so that
+ * a reconciliation's match by userName and its report follow the account, E-19).
+ */
+export function markAccountActive(db: AppDatabase, key: UserKey, account: { lastSent: AppAttributes; userName: string }, at: Date) {
+  const userName = account.userName ? { userName: account.userName } : {};
+  db.update(provisionedAccounts).set({ lastSent: account.lastSent, ...userName, state: 'active', updatedAt: at }).where(whereLink(key)).run();
 }
 
 export function markAccountSuspended(db: AppDatabase, key: UserKey, at: Date) {
