@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { provisionedAccounts, syncReportLines, syncRuns } from '@autoprov/db';
 import { listUsers, systemActor, updateUser } from '@autoprov/directory';
 import { ScimClient, staticToken } from '@autoprov/scim-client';
+import { startVendorFake } from '@autoprov/scim-client/testing';
 import { executeRun } from './run.js';
 import { engineFixture } from './test-support.js';
 import { demoAppTarget, scimmyTarget, type RemoteUser, type Target } from './testing/targets.js';
@@ -104,5 +105,33 @@ describe.each([
     expect(linkOf(user.id)).toMatchObject({ remoteId: made.id, origin: 'adopted' });
     expect(lines(reconcile.id)).toEqual([expect.objectContaining({ userEmail: 'renamed.in.directory@example.com', reason: expect.stringContaining(`made again in the app (now ${made.id}, adopted)`) })]);
     expect(target.users().filter((u) => u.userName === 'renamed.in.directory@example.com')).toHaveLength(1);
+  });
+});
+
+describe('an app without PATCH (E-4: PUT)', () => {
+  it('a phone gained and one removed go out as PUTs of the whole user, never as a PATCH', async () => {
+    const fake = await startVendorFake({ token: 'put-token', patchUnsupported: true });
+    try {
+      const f = engineFixture({ baseUrl: fake.baseUrl, token: 'put-token' });
+      const runOf = async () => f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' }))).get()!;
+      const linkOf = (userId: string) => f.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.directoryUserId, userId)).get()!;
+      const phonesOf = (userId: string) => ((fake.users.get(linkOf(userId).remoteId!)?.phoneNumbers as { type?: string; value?: string }[] | undefined) ?? []).map((p) => p.value);
+      const [gains, loses] = listUsers(f.db, { page: 1, pageSize: 100, status: 'active' }).items.filter((u) => u.primaryEmail.endsWith('@example.com'));
+      updateUser(f.db, f.clock, systemActor, gains!.id, { phone: null });
+      expect((await runOf()).state).toBe('succeeded');
+      expect(phonesOf(gains!.id)).toEqual([]);
+
+      updateUser(f.db, f.clock, systemActor, gains!.id, { phone: '+33 1 70 00 77 77' });
+      updateUser(f.db, f.clock, systemActor, loses!.id, { phone: null });
+      const run = await runOf();
+      expect(run).toMatchObject({ state: 'succeeded', counts: { updated: 2 } });
+      expect(phonesOf(gains!.id)).toEqual(['+33 1 70 00 77 77']);
+      expect(phonesOf(loses!.id)).toEqual([]);
+      expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(2);
+      expect(fake.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
+      expect(fake.refused).toEqual(new Map());
+    } finally {
+      await fake.close();
+    }
   });
 });

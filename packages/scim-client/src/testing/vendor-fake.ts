@@ -24,6 +24,8 @@ export interface VendorFakeRules {
   requiresUserAgent?: boolean;
   /** DELETE /Users/{id} deactivates the account and keeps it. */
   deleteDeactivates?: boolean;
+  /** No PATCH of users (ServiceProviderConfig says so; a PATCH of a user is refused with 501): PUT only. */
+  patchUnsupported?: boolean;
   /**
    * Requests allowed per window (`windowMs`) for operations (`METHOD /Resource`; the ones listed
    * together share the count), on a clock the test controls; past them, 429 with Retry-After
@@ -100,6 +102,13 @@ function patchUser(user: Json, op: { op: string; path?: string; value?: unknown 
     else ext[urn[2]!] = op.value;
     return;
   }
+  // RFC 7644 §3.5.2.2: a filter without a sub-attribute removes the matching values.
+  const entry = /^(\w+)\[type eq "(\w+)"\]$/.exec(op.path);
+  if (entry && verb === 'remove') {
+    const [, attr, type] = entry as unknown as [string, string, string];
+    user[attr] = ((user[attr] as Json[] | undefined) ?? []).filter((i) => i.type !== type);
+    return;
+  }
   const filtered = /^(\w+)\[type eq "(\w+)"\]\.(\w+)$/.exec(op.path);
   if (filtered) {
     const [, attr, type, sub] = filtered as unknown as [string, string, string, string];
@@ -113,6 +122,8 @@ function patchUser(user: Json, op: { op: string; path?: string; value?: unknown 
   const [head, ...rest] = op.path.split('.');
   if (rest.length === 0) {
     if (verb === 'remove') delete user[head!];
+    // RFC 7644 §3.5.2.1: values added to a multi-valued attribute join the ones it holds.
+    else if (verb === 'add' && Array.isArray(op.value) && Array.isArray(user[head!])) user[head!] = [...(user[head!] as unknown[]), ...op.value];
     else user[head!] = op.value;
   } else {
     const inner = (user[head!] ??= {}) as Json;
@@ -198,7 +209,7 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
         status: 200,
         body: {
           schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
-          patch: { supported: true },
+          patch: { supported: !rules.patchUnsupported },
           bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
           filter: { supported: true, maxResults: rules.pageSize ?? 100 },
           changePassword: { supported: false },
@@ -249,6 +260,7 @@ export async function startVendorFake(options: { token: string } & VendorFakeRul
       return { status: 200, body: next };
     }
     if (method !== 'PATCH' || !body) throw new Refusal(405, `${method} is not allowed here.`);
+    if (resource === 'Users' && rules.patchUnsupported) throw new Refusal(501, 'PATCH is not supported: replace the user with PUT.');
     const operations = (body.Operations as { op: string; path?: string; value?: unknown }[] | undefined) ?? [];
     if (resource === 'Users') {
       const next = structuredClone(found);
