@@ -374,6 +374,7 @@ function vendorApps(): CatalogEntry[] {
       // API) publishes no request limit; Atlassian's admin APIs answer 429 past theirs
       // (developer.atlassian.com/cloud/admin/organization/rest/intro). Not published: conservative.
       limits: { ratePerSecond: 10, burst: 10, concurrency: 4 },
+      limitsSource: null,
       // The same API's Get users: filtering by one exact match (`eq`) on userName or externalId,
       // no sorting; support.atlassian.com ("Fetch all Atlassian Cloud users via user provisioning
       // SCIM API"): at most 100 users a page, the next ones by startIndex.
