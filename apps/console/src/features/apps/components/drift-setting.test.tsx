@@ -1,48 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { catalogEntry, type AppDetail, type DriftMode } from '@autoprov/contract';
+import type { AppDetail, DriftMode } from '@autoprov/contract';
+import { appDetail } from '../../../test/app-detail';
 import { renderAt, session } from '../../../test/render';
 
-const entry = catalogEntry('gotomeeting')!;
-
 function detail(driftMode: DriftMode): AppDetail {
-  return {
-    app: { ...entry, builtInOAuth: true },
-    sso: { entityId: 'https://sso.example.com', ssoUrl: 'https://sso.example.com/saml', certificate: 'MIIB', updatedAt: '2026-11-24T10:00:00.000Z' },
-    availability: [],
-    audit: [],
-    configuration: {
-      id: 'c1',
-      state: 'active',
-      wizardStep: 'finish',
-      setupComplete: true,
-      authorization: 'oauth',
-      authorizedOrigin: 'http://127.0.0.1:3100',
-      authorizedBy: 'ada@example.com',
-      authorizedAt: '2026-11-24T10:00:00.000Z',
-      endpointUrl: 'http://127.0.0.1:3100/scim/v2/accounts/4821937',
-      mapping: { userName: 'primaryEmail', 'name.familyName': 'familyName' },
-      scope: [],
-      deprovisioning: {
-        app_off: { delay: 'next_sync', action: 'suspend' },
-        suspended: { delay: 'next_sync', action: 'suspend' },
-        deleted: { delay: 'next_sync', action: 'suspend' },
-      },
-      heldRun: null,
-      lastRun: null,
-      currentRun: null,
-      nextRunAt: null,
-      nextRunReason: 'daily_sync',
-      pendingTimers: 0,
-      failuresLast24h: 0,
-      accounts: 3,
-      driftMode,
-      quarantine: null,
-      escrow: { total: 0, items: [] },
-      requestLimits: { override: null, effective: entry.limits },
-    },
-  };
+  return appDetail('gotomeeting', { driftMode });
 }
 
 const impact = {

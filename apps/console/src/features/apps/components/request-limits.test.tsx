@@ -2,47 +2,13 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { catalogEntry, type AppDetail, type CatalogLimits } from '@autoprov/contract';
+import { appDetail } from '../../../test/app-detail';
 import { renderAt, session } from '../../../test/render';
 
 const entry = catalogEntry('slack')!;
 
 function detail(override: CatalogLimits | null): AppDetail {
-  return {
-    app: { ...entry, builtInOAuth: false },
-    sso: { entityId: 'https://sso.example.com', ssoUrl: 'https://sso.example.com/saml', certificate: 'MIIB', updatedAt: '2026-11-24T10:00:00.000Z' },
-    availability: [],
-    audit: [],
-    configuration: {
-      id: 'c1',
-      state: 'active',
-      wizardStep: 'finish',
-      setupComplete: true,
-      authorization: 'bearer',
-      authorizedOrigin: 'https://api.slack.com',
-      authorizedBy: 'ada@example.com',
-      authorizedAt: '2026-11-24T10:00:00.000Z',
-      endpointUrl: 'https://api.slack.com/scim/v2/',
-      mapping: { userName: 'primaryEmail' },
-      scope: [],
-      deprovisioning: {
-        app_off: { delay: 'next_sync', action: 'suspend' },
-        suspended: { delay: 'next_sync', action: 'suspend' },
-        deleted: { delay: 'next_sync', action: 'suspend' },
-      },
-      heldRun: null,
-      lastRun: null,
-      currentRun: null,
-      nextRunAt: null,
-      nextRunReason: 'daily_sync',
-      pendingTimers: 0,
-      failuresLast24h: 0,
-      accounts: 3,
-      driftMode: 'correct',
-      quarantine: null,
-      escrow: { total: 0, items: [] },
-      requestLimits: { override, effective: override ? { perOperation: entry.limits.perOperation, ...override } : entry.limits },
-    },
-  };
+  return appDetail('slack', { requestLimits: { override, effective: override ? { perOperation: entry.limits.perOperation, ...override } : entry.limits } });
 }
 
 const card = () => screen.findByRole('region', { name: 'Request limits' });

@@ -2,48 +2,15 @@ import { cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { catalogEntry, type AppDetail } from '@autoprov/contract';
+import { appDetail } from '../../../../test/app-detail';
 import { renderAt, session } from '../../../../test/render';
 
-const entry = catalogEntry('gotomeeting')!;
-
 function detail(overrides: Partial<NonNullable<AppDetail['configuration']>> = {}): AppDetail {
-  return {
-    app: { ...entry, endpointTemplate: 'http://127.0.0.1:3100/scim/v2/accounts/{AccountKey}', builtInOAuth: true },
-    sso: { entityId: 'https://sso.example.com', ssoUrl: 'https://sso.example.com/saml', certificate: 'MIIB', updatedAt: '2026-11-24T10:00:00.000Z' },
-    availability: [],
-    audit: [],
-    configuration: {
-      id: 'c1',
-      state: 'draft',
-      wizardStep: 'mapping',
-      setupComplete: false,
-      authorization: 'oauth',
-      authorizedOrigin: 'http://127.0.0.1:3100',
-      endpointUrl: 'http://127.0.0.1:3100/scim/v2/accounts/4821937',
-      mapping: Object.fromEntries(entry.attributes.filter((a) => a.defaultSource).map((a) => [a.path, a.defaultSource!])),
-      scope: [],
-      deprovisioning: {
-        app_off: { delay: 'next_sync', action: 'suspend' },
-        suspended: { delay: 'next_sync', action: 'suspend' },
-        deleted: { delay: 'next_sync', action: 'suspend' },
-      },
-      heldRun: null,
-      lastRun: null,
-      currentRun: null,
-      authorizedBy: null,
-      authorizedAt: null,
-      nextRunAt: null,
-      nextRunReason: 'not_active',
-      pendingTimers: 0,
-      failuresLast24h: 0,
-      accounts: 0,
-      quarantine: null,
-      escrow: { total: 0, items: [] },
-      requestLimits: { override: null, effective: entry.limits },
-      driftMode: 'correct',
-      ...overrides,
-    },
-  };
+  return appDetail(
+    'gotomeeting',
+    { state: 'draft', wizardStep: 'mapping', setupComplete: false, authorizedBy: null, authorizedAt: null, endpointUrl: 'http://127.0.0.1:3100/scim/v2/accounts/4821937', nextRunReason: 'not_active', accounts: 0, ...overrides },
+    { endpointTemplate: 'http://127.0.0.1:3100/scim/v2/accounts/{AccountKey}' },
+  );
 }
 
 const preview = { status: 200, body: { user: { id: 'u1', primaryEmail: 'zoe@example.com' }, attributes: [{ attribute: 'userName', label: 'User name', value: 'zoe@example.com' }] } };
