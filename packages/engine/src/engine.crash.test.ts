@@ -53,7 +53,8 @@ describe('crash (E-10, E-5)', () => {
     f.close();
 
     const args = [file, scim.baseUrl, 'good', f.configurationId];
-    const first = engineProcess([...args, 'run']);
+    const at = String(f.clock.now().getTime());
+    const first = engineProcess([...args, 'run', at]);
     const firstExit = exited(first);
     await expect.poll(() => scim.users.size, { timeout: 60_000, interval: 20 }).toBeGreaterThan(600);
     first.kill('SIGKILL');
@@ -61,7 +62,7 @@ describe('crash (E-10, E-5)', () => {
     const atCrash = scim.users.size;
     expect(atCrash).toBeLessThan(2000);
 
-    expect(await exited(engineProcess([...args, 'recover']))).toBe(0);
+    expect(await exited(engineProcess([...args, 'recover', at]))).toBe(0);
 
     const g = openDatabase(file);
     const expected = readSnapshot(g.db).users.filter(
