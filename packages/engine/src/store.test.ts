@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { appConfigurations, openDatabase, syncReportLines, syncRuns, usageEventDays, usageEvents } from '@autoprov/db';
-import { pruneSyncHistory, pruneUsageLog, writeReportLine, writeUsageEvent } from './store.js';
+import { appConfigurations, openDatabase, provisionedAccounts, syncReportLines, syncRuns, usageEventDays, usageEvents } from '@autoprov/db';
+import { linkAccount, markAccountSuspended, pruneSyncHistory, pruneUsageLog, writeReportLine, writeUsageEvent } from './store.js';
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -73,5 +73,21 @@ describe('rows written through statements prepared once per database (issue 14)'
       ['y', 'v', null],
     ]);
     expect(b.db.select().from(usageEventDays).all()).toEqual([{ day: '2026-11-24', appKey: 'y', kind: 'user_created', count: 2 }]);
+  });
+
+  it('E-3, E-19: linking an account inserts it, and linking it again takes the new values but keeps when it was first linked', () => {
+    const { db } = openDatabase(':memory:');
+    db.insert(appConfigurations).values({ id: 'c', appKey: 'gotomeeting', mapping: {} }).run();
+    const key = { configurationId: 'c', directoryUserId: 'u' };
+    const first = new Date('2026-11-24T12:00:00Z');
+    const later = new Date('2026-11-25T08:30:00Z');
+    linkAccount(db, key, { userName: 'u@example.com', remoteId: 'r1', lastSent: { title: 'Tester' }, origin: 'created' }, first);
+    markAccountSuspended(db, key, first);
+    linkAccount(db, key, { userName: 'U@example.com', remoteId: 'r2', lastSent: { title: null }, origin: 'adopted' }, later);
+    linkAccount(db, { configurationId: 'c', directoryUserId: 'v' }, { userName: 'v@example.com', remoteId: 'r3', lastSent: {}, origin: 'created' }, later);
+    expect(db.select().from(provisionedAccounts).orderBy(provisionedAccounts.directoryUserId).all()).toEqual([
+      { configurationId: 'c', directoryUserId: 'u', userName: 'U@example.com', remoteId: 'r2', state: 'active', origin: 'adopted', lastSent: { title: null }, createdAt: first, updatedAt: later },
+      { configurationId: 'c', directoryUserId: 'v', userName: 'v@example.com', remoteId: 'r3', state: 'active', origin: 'created', lastSent: {}, createdAt: later, updatedAt: later },
+    ]);
   });
 });
