@@ -65,14 +65,6 @@ const EPSILON = 1e-9;
 const MEASURED_PAUSE_MS = 1000;
 /** A refusal with nothing accepted to measure: classic multiplicative decrease. */
 const DECREASE = 0.5;
-/**
- * Once a limit is found, no more requests than it allows a second start within any second and
- * this much (the hold's own margin, 1/0.99 of a second): a window-counting app then never sees
- * one too many, even when the pace catches up after a timer that fired late.
- */
-const SPACING_GUARD_MS = 10;
-/** Once limited, up to a quarter of a second's worth may go at once to make up for timers that fired late (the spacing above still holds). */
-const CATCH_UP = 4;
 
 export class Pacer {
   private current: number;
@@ -97,8 +89,6 @@ export class Pacer {
   /** Times of recent successes (oldest first from `head`): a sliding window of what the app accepted. */
   private successTimes: number[] = [];
   private head = 0;
-  /** When the latest requests started, once a limit is found (a second's worth of them at most). */
-  private startTimes: number[] = [];
   private raisedAt: number;
   private readonly floor: number;
   private readonly waiting: ((permit: PacerPermit) => void)[] = [];
@@ -253,7 +243,7 @@ export class Pacer {
    */
   private capacity(): number {
     if (this.ceiling === null) return Math.max(1, Math.min(this.limits.burst, this.current));
-    return Math.min(Math.max(1, this.limits.burst), Math.max(1 + Math.max(0, this.ceiling - this.current) / 2, (this.perSecond() ?? 0) / CATCH_UP));
+    return Math.min(Math.max(1, this.limits.burst), 1 + Math.max(0, this.ceiling - this.current) / 2);
   }
 
   private pump(): void {
@@ -264,37 +254,13 @@ export class Pacer {
     const from = Math.max(this.refilledAt, this.pausedUntil);
     this.tokens = Math.min(this.capacity(), this.tokens + (Math.max(0, now - from) / 1000) * this.current);
     this.refilledAt = now;
-    const perSecond = this.perSecond();
-    let spacedUntil = this.spacedUntil(perSecond, now);
-    while (this.waiting.length > 0 && this.inFlight < this.limits.concurrency && this.tokens >= 1 - EPSILON && spacedUntil <= now) {
+    while (this.waiting.length > 0 && this.inFlight < this.limits.concurrency && this.tokens >= 1 - EPSILON) {
       this.tokens = Math.max(0, this.tokens - 1);
       this.measuredFrom ??= now;
       this.inFlight++;
-      if (perSecond !== null) {
-        this.startTimes.push(now);
-        if (this.startTimes.length > perSecond) this.startTimes.splice(0, this.startTimes.length - perSecond);
-        spacedUntil = this.spacedUntil(perSecond, now);
-      }
       this.waiting.shift()!({ episode: this.episode });
     }
-    if (this.waiting.length > 0 && this.inFlight < this.limits.concurrency) {
-      this.wake(Math.max(((1 - this.tokens) / this.current) * 1000, spacedUntil - now));
-    }
-  }
-
-  /**
-   * Requests the app takes in a second, once it has refused: the limit found, rounded (it is
-   * measured; an app counts whole requests), or more while probing beyond it. Null before.
-   */
-  private perSecond(): number | null {
-    if (this.ceiling === null) return null;
-    return Math.max(1, Math.round(this.ceiling), Math.floor(this.current) + 1);
-  }
-
-  /** When the next request may start without `perSecond` of them within a second and the guard. */
-  private spacedUntil(perSecond: number | null, now: number): number {
-    if (perSecond === null || this.startTimes.length < perSecond) return now;
-    return Math.max(now, this.startTimes[this.startTimes.length - perSecond]! + 1000 + SPACING_GUARD_MS);
+    if (this.waiting.length > 0 && this.inFlight < this.limits.concurrency) this.wake(((1 - this.tokens) / this.current) * 1000);
   }
 
   /** One timer at most: when it fires early (the pause grew), pump sets the next. */
