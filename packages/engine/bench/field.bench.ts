@@ -1,61 +1,27 @@
 // Field-grade speed and pacing (issue 14). In one run, prints a table for BENCHMARKS.md:
 // (a') the sink's ceiling measured by `wrk` POSTing /Users over 32 connections; (b) a first
-// sync of 100,000 users as a share of (a'), with (c) and (e) of the provisioning benchmark
-// beside it; (f) first syncs of 2,000 users through the real engine against the sink limited
-// to R requests a second (429 with a Retry-After of 10 s beyond), behind the client's default
-// published limits (50/s, 8 in flight).
-// Run: pnpm --filter @autoprov/engine bench:field   (BENCH_SIZE, BENCH_RATES, BENCH_KINDS to vary)
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// sync of 100,000 users as a share of (a'), with (c), (d) and (e) of the provisioning
+// benchmark beside it (on the same database and sink); (g) the outage scenario of
+// outage.bench.ts; (f) first syncs of 2,000 users through the real engine against the sink
+// limited to R requests a second (429 with a Retry-After of 10 s beyond), behind the client's
+// default published limits (50/s, 8 in flight).
+// Run: pnpm --filter @autoprov/engine bench:field
+// (BENCH_SIZE, BENCH_RATES, BENCH_KINDS to vary; BENCH_PARTS=a,b,g,f to run only some parts)
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { directoryUsers, orgUnits, syncRuns } from '@autoprov/db';
+import { syncRuns } from '@autoprov/db';
 import { ScimClient, staticToken } from '@autoprov/scim-client';
 import { executeRun, scimAppPort } from '../src/index.js';
-import { engineFixture } from '../src/test-support.js';
+import { describeOutage, directoryChangeLatency, fixtureWith, outageMet, outageScenario, startSink } from './shared.js';
 
 const size = Number(process.env.BENCH_SIZE ?? 100_000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const rates = (process.env.BENCH_RATES ?? '3,20').split(',').filter(Boolean).map(Number);
 const kinds = (process.env.BENCH_KINDS ?? 'window,bucket').split(',');
+const parts = new Set((process.env.BENCH_PARTS ?? 'a,b,g,f').split(','));
 const limitedUsers = 2000;
-const sinkScript = fileURLToPath(new URL('./scim-sink.mjs', import.meta.url));
 const rows: [string, string, string, string][] = [];
-const sinks = new Set<ChildProcess>();
-// A crash must not leave a sink behind.
-process.on('exit', () => sinks.forEach((s) => s.kill()));
-
-interface Sink {
-  process: ChildProcess;
-  baseUrl: string;
-  call: (path: string) => Promise<unknown>;
-}
-
-async function startSink(env: Record<string, string> = {}): Promise<Sink> {
-  const child = fork(sinkScript, { stdio: 'inherit', env: { ...process.env, ...env } });
-  sinks.add(child);
-  const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)));
-  const baseUrl = `http://127.0.0.1:${port}/scim/v2`;
-  return { process: child, baseUrl, call: async (path) => (await fetch(`${baseUrl}${path}`)).json().catch(() => null) };
-}
-
-/** The built-in directory with `n` users (the demo organisation's 200 and more in /Sales), in a file. */
-function fixtureWith(n: number, baseUrl: string) {
-  const f = engineFixture({ baseUrl, token: 'bench', file: join(mkdtempSync(join(tmpdir(), 'autoprov-field-')), 'autoprov.sqlite') });
-  const sales = f.db.select().from(orgUnits).where(eq(orgUnits.path, '/Sales')).get()!;
-  f.db.transaction((tx) => {
-    for (let i = 0; i < n - 200; i++) {
-      const now = new Date();
-      tx.insert(directoryUsers)
-        .values({ id: randomUUID(), primaryEmail: `user.${i}@example.com`, givenName: 'Bench', familyName: `User ${i}`, orgUnitId: sales.id, jobTitle: 'Tester', createdAt: now, updatedAt: now })
-        .run();
-    }
-  });
-  return f;
-}
 
 function row(...r: [string, string, string, string]) {
   rows.push(r);
@@ -66,7 +32,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en', { maximumFractionD
 
 // (a') the sink's ceiling, measured by wrk (the sink alone, nothing else running).
 let ceiling: number | null = null;
-{
+if (parts.has('a')) {
   const sink = await startSink();
   let wrk = true;
   try {
@@ -86,13 +52,14 @@ let ceiling: number | null = null;
     ceiling = perSecond;
     row("(a') sink ceiling: wrk POST /Users, 2 threads, 32 connections, 10 s", `${fmt(perSecond)} requests/s (${non2xx} not 2xx)`, '—', '');
   }
-  sink.process.kill();
+  sink.stop();
 }
 
-// (b) first sync of `size` users, (c) the no-change sync after it, (e) peak memory during (b).
-{
+// (b) first sync of `size` users, (c) the no-change sync after it, (d) one directory change
+// to the app after that, (e) peak memory during (b).
+if (parts.has('b')) {
   const sink = await startSink();
-  const f = fixtureWith(size, sink.baseUrl);
+  const f = fixtureWith(size, sink.baseUrl, 'autoprov-field-');
   const client = new ScimClient({ baseUrl: sink.baseUrl, tokens: staticToken('bench', sink.baseUrl), concurrency, requestsPerSecond: 1e9 });
   f.deps.appFor = async () => scimAppPort(client);
   f.deps.concurrency = concurrency;
@@ -123,17 +90,37 @@ let ceiling: number | null = null;
   const noChange = (performance.now() - again) / 1000;
   const writes = after.writes - before.writes;
   row(`(c) no-change sync, ${fmt(size)} users`, `${fmt(noChange, 2)} s, ${writes} write requests`, '≤ 3 s, 0 writes', noChange <= 3 && writes === 0 ? 'yes' : 'no');
+  const latency = await directoryChangeLatency(f, sink);
+  row(
+    `(d) one directory change → the app, ${fmt(size)} users (scheduler looking every 50 ms)`,
+    `p50 ${fmt(latency.p50)} ms, p95 ${fmt(latency.p95)} ms (${latency.count} changes)`,
+    'p95 ≤ 1 s',
+    latency.p95 <= 1000 ? 'yes' : 'no',
+  );
   f.close();
-  sink.process.kill();
+  sink.stop();
+}
+
+// (g) the app down (503) for 10 minutes of fake time while suspensions fall due (shared.ts).
+if (parts.has('g')) {
+  for (const n of [1, 20]) {
+    const r = await outageScenario(n);
+    row(
+      `(g) target down (503) 10 min, ${n} suspension${n === 1 ? '' : 's'} due, a look every 5 s`,
+      describeOutage(r),
+      'a handful of runs and Failure events (≤ 5 runs, ≤ 5 per due user), everyone right within one escrow step after recovery',
+      outageMet(r) ? 'yes' : 'no',
+    );
+  }
 }
 
 // (f) rate-limited apps: every (R, kind) at once (each its own sink and database; at these
 // rates the machine is idle), through the real engine and the client's default limits.
 await Promise.all(
-  rates.flatMap((R) =>
+  (parts.has('f') ? rates : []).flatMap((R) =>
     kinds.map(async (kind) => {
       const sink = await startSink({ SINK_LIMIT: String(R), SINK_LIMIT_KIND: kind, SINK_RETRY_AFTER: '10' });
-      const f = fixtureWith(limitedUsers, sink.baseUrl);
+      const f = fixtureWith(limitedUsers, sink.baseUrl, 'autoprov-field-');
       // No limits given: the client's defaults, as an app the catalog knows nothing about would get
       // them (50 requests/s, bursts of 50, 8 in flight). The pacer must find R by itself.
       const client = new ScimClient({ baseUrl: sink.baseUrl, tokens: staticToken('bench', sink.baseUrl) });
@@ -153,8 +140,8 @@ await Promise.all(
         '≥ 90% of R, ≤ 2% refused, 0 failed',
         share >= 0.9 && refused <= 0.02 && failed === 0 && stats.users === limitedUsers ? 'yes' : 'no',
       );
-          f.close();
-      sink.process.kill();
+      f.close();
+      sink.stop();
     }),
   ),
 );

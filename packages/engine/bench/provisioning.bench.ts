@@ -1,27 +1,18 @@
 // Provisioning speed and memory on loopback (issue 3). Prints a table; the numbers for
 // BENCHMARKS.md come from here. Run: pnpm --filter @autoprov/engine bench
-import { fork } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { appConfigurations, directoryUsers, orgUnits, syncRuns } from '@autoprov/db';
-import { latestChangeId, systemActor, updateUser } from '@autoprov/directory';
+import { syncRuns } from '@autoprov/db';
 import { ScimClient, staticToken } from '@autoprov/scim-client';
 import { executeRun } from '../src/run.js';
-import { ProvisioningScheduler } from '../src/scheduler.js';
 import { scimAppPort } from '../src/scim-app.js';
-import { engineFixture } from '../src/test-support.js';
+import { directoryChangeLatency, fixtureWith, startSink } from './shared.js';
 
 const sizes = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 
-const sink = fork(fileURLToPath(new URL('./scim-sink.mjs', import.meta.url)), { stdio: 'inherit' });
-const port = await new Promise<number>((resolve) => sink.once('message', (m: { port: number }) => resolve(m.port)));
-const baseUrl = `http://127.0.0.1:${port}/scim/v2`;
-const sinkCall = async (path: string) => (await fetch(`${baseUrl}${path}`)).json().catch(() => null);
+const sinkHandle = await startSink();
+const baseUrl = sinkHandle.baseUrl;
+const sinkCall = sinkHandle.call;
 const client = () => new ScimClient({ baseUrl, tokens: staticToken('bench', baseUrl), concurrency, requestsPerSecond: 1e9 });
 
 let peakRss = 0;
@@ -55,20 +46,9 @@ let ceiling = 0;
 
 for (const size of sizes) {
   await sinkCall('/__reset');
-  // A database file, as in production: SQLite's pages then live in the page cache, not in the heap.
-  const f = engineFixture({ baseUrl, token: 'bench', file: join(mkdtempSync(join(tmpdir(), 'autoprov-bench-')), 'autoprov.sqlite') });
+  const f = fixtureWith(size, baseUrl);
   f.deps.appFor = async () => scimAppPort(client());
   f.deps.concurrency = concurrency;
-  const sales = f.db.select().from(orgUnits).where(eq(orgUnits.path, '/Sales')).get()!;
-  const extra = size - 200;
-  f.db.transaction((tx) => {
-    for (let i = 0; i < extra; i++) {
-      const now = new Date();
-      tx.insert(directoryUsers)
-        .values({ id: randomUUID(), primaryEmail: `user.${i}@example.com`, givenName: 'Bench', familyName: `User ${i}`, orgUnitId: sales.id, jobTitle: 'Tester', createdAt: now, updatedAt: now })
-        .run();
-    }
-  });
   globalThis.gc?.();
   peakRss = process.memoryUsage().rss;
   const started = performance.now();
@@ -99,34 +79,13 @@ for (const size of sizes) {
   ]);
 
   // (d) one directory change to the app, through the scheduler as in production.
-  const scheduler = new ProvisioningScheduler(f.deps, { pollMs: 50 });
-  f.db.update(appConfigurations).set({ lastFullSyncAt: new Date(), directoryCursor: latestChangeId(f.db) }).run();
-  scheduler.start();
-  const ids = f.db.select({ id: directoryUsers.id }).from(directoryUsers).limit(20).all();
-  const latencies: number[] = [];
-  for (const [i, { id }] of ids.entries()) {
-    await sinkCall('/__stats');
-    const t0 = Date.now();
-    updateUser(f.db, f.clock, systemActor, id, { jobTitle: `Title ${i}` });
-    for (;;) {
-      const s = (await sinkCall('/__stats')) as { patches: [number, string][] };
-      const hit = s.patches.find(([t]) => t >= t0);
-      if (hit) {
-        latencies.push(hit[0] - t0);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-  await scheduler.stop();
-  latencies.sort((x, y) => x - y);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  rows.push([`(d) one directory change → app, ${size.toLocaleString('en')} users`, `p50 ${pct(50)} ms, p95 ${pct(95)} ms (${latencies.length} changes)`]);
+  const latency = await directoryChangeLatency(f, sinkHandle);
+  rows.push([`(d) one directory change → app, ${size.toLocaleString('en')} users`, `p50 ${latency.p50} ms, p95 ${latency.p95} ms (${latency.count} changes)`]);
   f.close();
 }
 
 clearInterval(sampler);
-sink.kill();
+sinkHandle.stop();
 const width = Math.max(...rows.map(([k]) => k.length));
 console.log(`\nProvisioning benchmark — Node ${process.version}, concurrency ${concurrency}, ${new Date().toISOString()}\n`);
 console.log(`| ${'measure'.padEnd(width)} | result |\n| ${'-'.repeat(width)} | --- |`);

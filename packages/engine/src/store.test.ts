@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { appConfigurations, openDatabase, syncReportLines, syncRuns, usageEventDays, usageEvents } from '@autoprov/db';
-import { pruneSyncHistory, pruneUsageLog, writeReportLine, writeUsageEvent } from './store.js';
+import { sql } from 'drizzle-orm';
+import { appConfigurations, openDatabase, provisionedAccounts, syncReportLines, syncRuns, usageEventDays, usageEvents } from '@autoprov/db';
+import { linkAccount, markAccountSuspended, pruneSyncHistory, pruneUsageLog, writeReportLine, writeUsageEvent } from './store.js';
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -37,5 +38,56 @@ describe('sync history storage (L-2, L-3)', () => {
     expect(pruneSyncHistory(db, now)).toBe(1);
     expect(db.select({ id: syncRuns.id }).from(syncRuns).all().map((r) => r.id).sort()).toEqual(['old-held', 'recent']);
     expect(db.select().from(syncReportLines).all()).toHaveLength(0);
+  });
+});
+
+describe('rows written through statements prepared once per database (issue 14)', () => {
+  it('L-3, E-16: a report line keeps its changes, attempt and next attempt; absent ones are SQL NULL, not the text "null"', () => {
+    const { db } = openDatabase(':memory:');
+    db.insert(appConfigurations).values({ id: 'c', appKey: 'gotomeeting', mapping: {} }).run();
+    db.insert(syncRuns).values({ id: 'r', configurationId: 'c', trigger: 'manual', state: 'running', requestedAt: new Date() }).run();
+    const next = new Date('2026-11-24T13:00:00.123Z');
+    writeReportLine(db, 'r', { directoryUserId: 'u1', userEmail: 'u1@example.com', action: 'create', result: 'failed', changes: { title: { before: null, after: 'Tester' } }, reason: 'refused', attempt: 2, nextAttemptAt: next });
+    writeReportLine(db, 'r', { directoryUserId: 'u2', userEmail: 'u2@example.com', action: 'create', result: 'succeeded' });
+    const lines = db.select().from(syncReportLines).orderBy(syncReportLines.id).all();
+    expect(lines.map(({ id: _id, ...l }) => l)).toEqual([
+      { runId: 'r', directoryUserId: 'u1', userEmail: 'u1@example.com', action: 'create', result: 'failed', changes: { title: { before: null, after: 'Tester' } }, reason: 'refused', attempt: 2, nextAttemptAt: next },
+      { runId: 'r', directoryUserId: 'u2', userEmail: 'u2@example.com', action: 'create', result: 'succeeded', changes: null, reason: null, attempt: null, nextAttemptAt: null },
+    ]);
+    const nulls = db.all<{ n: number }>(sql`select count(*) as n from sync_report_lines where changes is null and next_attempt_at is null and attempt is null and reason is null`);
+    expect(nulls[0]!.n).toBe(1);
+  });
+
+  it('the same statements serve two databases, each writing to its own', () => {
+    const a = openDatabase(':memory:');
+    const b = openDatabase(':memory:');
+    const at = new Date('2026-11-24T12:00:00Z');
+    writeUsageEvent(a.db, { appKey: 'x', kind: 'failure', directoryUserId: null, userEmail: null, runId: 'r', detail: 'down', at });
+    writeUsageEvent(b.db, { appKey: 'y', kind: 'user_created', directoryUserId: 'u', userEmail: 'u@example.com', runId: 'r', at });
+    writeUsageEvent(b.db, { appKey: 'y', kind: 'user_created', directoryUserId: 'v', userEmail: 'v@example.com', runId: 'r', at });
+    expect(a.db.select().from(usageEvents).all().map(({ id: _id, ...e }) => e)).toEqual([
+      { occurredAt: at, appKey: 'x', kind: 'failure', directoryUserId: null, userEmail: null, runId: 'r', detail: 'down' },
+    ]);
+    expect(b.db.select().from(usageEvents).all().map((e) => [e.appKey, e.directoryUserId, e.detail])).toEqual([
+      ['y', 'u', null],
+      ['y', 'v', null],
+    ]);
+    expect(b.db.select().from(usageEventDays).all()).toEqual([{ day: '2026-11-24', appKey: 'y', kind: 'user_created', count: 2 }]);
+  });
+
+  it('E-3, E-19: linking an account inserts it, and linking it again takes the new values but keeps when it was first linked', () => {
+    const { db } = openDatabase(':memory:');
+    db.insert(appConfigurations).values({ id: 'c', appKey: 'gotomeeting', mapping: {} }).run();
+    const key = { configurationId: 'c', directoryUserId: 'u' };
+    const first = new Date('2026-11-24T12:00:00Z');
+    const later = new Date('2026-11-25T08:30:00Z');
+    linkAccount(db, key, { userName: 'u@example.com', remoteId: 'r1', lastSent: { title: 'Tester' }, origin: 'created' }, first);
+    markAccountSuspended(db, key, first);
+    linkAccount(db, key, { userName: 'U@example.com', remoteId: 'r2', lastSent: { title: null }, origin: 'adopted' }, later);
+    linkAccount(db, { configurationId: 'c', directoryUserId: 'v' }, { userName: 'v@example.com', remoteId: 'r3', lastSent: {}, origin: 'created' }, later);
+    expect(db.select().from(provisionedAccounts).orderBy(provisionedAccounts.directoryUserId).all()).toEqual([
+      { configurationId: 'c', directoryUserId: 'u', userName: 'U@example.com', remoteId: 'r2', state: 'active', origin: 'adopted', lastSent: { title: null }, createdAt: first, updatedAt: later },
+      { configurationId: 'c', directoryUserId: 'v', userName: 'v@example.com', remoteId: 'r3', state: 'active', origin: 'created', lastSent: {}, createdAt: later, updatedAt: later },
+    ]);
   });
 });

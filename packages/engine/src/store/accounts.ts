@@ -1,7 +1,9 @@
 import { and, eq, gt, inArray, isNotNull, lte, notExists, sql } from 'drizzle-orm';
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { deprovisionTimers, escrowedOperations, provisionedAccounts, type AppDatabase } from '@autoprov/db';
 import type { AccountOrigin } from '@autoprov/contract';
 import type { AppAttributes, DeprovisionTimer, ProvisionedAccount } from '../model.js';
+import { preparedPerDatabase } from './prepared.js';
 
 /** Runs `query` for all rows, or for the given user ids in chunks (SQLite caps bound parameters). */
 function forUsers<T>(userIds: string[] | undefined, query: (only: string[] | null) => T[]): T[] {
@@ -137,12 +139,41 @@ export function removeTimer(db: AppDatabase, key: UserKey) {
  * The user's account in the app, created or adopted: the link holds what was sent (E-3, E-4) and
  * how the account became autoprov's (E-19 ownership).
  */
+const linkUpsert = preparedPerDatabase((db) => {
+  const p = sql.placeholder;
+  const t = provisionedAccounts;
+  // On conflict the row takes what this insert carried (all but the key and createdAt).
+  const carried = (column: AnySQLiteColumn) => sql.raw(`excluded."${column.name}"`);
+  return db
+    .insert(t)
+    .values({
+      configurationId: p('configurationId'),
+      directoryUserId: p('directoryUserId'),
+      userName: p('userName'),
+      remoteId: p('remoteId'),
+      state: 'active',
+      origin: p('origin'),
+      lastSent: p('lastSent'),
+      createdAt: p('at'),
+      updatedAt: p('at'),
+    })
+    .onConflictDoUpdate({
+      target: [t.configurationId, t.directoryUserId],
+      set: { userName: carried(t.userName), remoteId: carried(t.remoteId), state: carried(t.state), origin: carried(t.origin), lastSent: carried(t.lastSent), updatedAt: carried(t.updatedAt) },
+    })
+    .prepare();
+});
+
 export function linkAccount(db: AppDatabase, key: UserKey, account: { userName: string; remoteId: string; lastSent: AppAttributes; origin: AccountOrigin }, at: Date) {
-  const values = { userName: account.userName, remoteId: account.remoteId, state: 'active' as const, origin: account.origin, lastSent: account.lastSent, updatedAt: at };
-  db.insert(provisionedAccounts)
-    .values({ ...key, ...values, createdAt: at })
-    .onConflictDoUpdate({ target: [provisionedAccounts.configurationId, provisionedAccounts.directoryUserId], set: values })
-    .run();
+  linkUpsert(db).run({
+    configurationId: key.configurationId,
+    directoryUserId: key.directoryUserId,
+    userName: account.userName,
+    remoteId: account.remoteId,
+    origin: account.origin,
+    lastSent: account.lastSent,
+    at,
+  });
 }
 
 /**

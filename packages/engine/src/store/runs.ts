@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { appConfigurations, runExchanges, syncReportLines, syncRuns, type AppDatabase } from '@autoprov/db';
 import type { SyncRunState, SyncTrigger } from '@autoprov/contract';
 import type { FieldChange } from '../model.js';
 import { writeUsageEvent } from './usage.js';
+import { preparedPerDatabase, raw } from './prepared.js';
 
 export type RunRow = typeof syncRuns.$inferSelect;
 
@@ -79,10 +80,36 @@ export interface ReportLine {
   nextAttemptAt?: Date | null;
 }
 
+const reportLineInsert = preparedPerDatabase((db) => {
+  const p = sql.placeholder;
+  return db
+    .insert(syncReportLines)
+    .values({
+      runId: p('runId'),
+      directoryUserId: p('directoryUserId'),
+      userEmail: p('userEmail'),
+      action: p('action'),
+      result: p('result'),
+      changes: raw('changes'),
+      reason: p('reason'),
+      attempt: p('attempt'),
+      nextAttemptAt: raw('nextAttemptAt'),
+    })
+    .prepare();
+});
+
 export function writeReportLine(db: AppDatabase, runId: string, line: ReportLine) {
-  db.insert(syncReportLines)
-    .values({ runId, ...line, changes: line.changes ?? null, reason: line.reason ?? null })
-    .run();
+  reportLineInsert(db).run({
+    runId,
+    directoryUserId: line.directoryUserId,
+    userEmail: line.userEmail,
+    action: line.action,
+    result: line.result,
+    changes: line.changes == null ? null : JSON.stringify(line.changes),
+    reason: line.reason ?? null,
+    attempt: line.attempt ?? null,
+    nextAttemptAt: line.nextAttemptAt?.getTime() ?? null,
+  });
 }
 
 /** Many lines in one transaction (E-19 lists every account not managed by autoprov). */

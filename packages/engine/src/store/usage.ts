@@ -1,26 +1,38 @@
 import { lt, sql } from 'drizzle-orm';
 import { usageEventDays, usageEvents, type AppDatabase } from '@autoprov/db';
 import type { UsageEventKind } from '@autoprov/contract';
+import { preparedPerDatabase } from './prepared.js';
+
+const eventInserts = preparedPerDatabase((db) => {
+  const p = sql.placeholder;
+  return {
+    event: db
+      .insert(usageEvents)
+      .values({ occurredAt: p('at'), appKey: p('appKey'), kind: p('kind'), directoryUserId: p('directoryUserId'), userEmail: p('userEmail'), runId: p('runId'), detail: p('detail') })
+      .prepare(),
+    day: db
+      .insert(usageEventDays)
+      .values({ day: p('day'), appKey: p('appKey'), kind: p('kind'), count: 1 })
+      .onConflictDoUpdate({ target: [usageEventDays.day, usageEventDays.appKey, usageEventDays.kind], set: { count: sql`${usageEventDays.count} + 1` } })
+      .prepare(),
+  };
+});
 
 export function writeUsageEvent(
   db: AppDatabase,
   event: { appKey: string; kind: UsageEventKind; directoryUserId: string | null; userEmail: string | null; runId: string; detail?: string | null; at: Date },
 ) {
-  db.insert(usageEvents)
-    .values({
-      occurredAt: event.at,
-      appKey: event.appKey,
-      kind: event.kind,
-      directoryUserId: event.directoryUserId,
-      userEmail: event.userEmail,
-      runId: event.runId,
-      detail: event.detail ?? null,
-    })
-    .run();
-  db.insert(usageEventDays)
-    .values({ day: event.at.toISOString().slice(0, 10), appKey: event.appKey, kind: event.kind, count: 1 })
-    .onConflictDoUpdate({ target: [usageEventDays.day, usageEventDays.appKey, usageEventDays.kind], set: { count: sql`${usageEventDays.count} + 1` } })
-    .run();
+  const prepared = eventInserts(db);
+  prepared.event.run({
+    at: event.at,
+    appKey: event.appKey,
+    kind: event.kind,
+    directoryUserId: event.directoryUserId,
+    userEmail: event.userEmail,
+    runId: event.runId,
+    detail: event.detail ?? null,
+  });
+  prepared.day.run({ day: event.at.toISOString().slice(0, 10), appKey: event.appKey, kind: event.kind });
 }
 
 /** L-1: the usage log keeps 30 days; older events and their daily counts go. */
