@@ -1,38 +1,16 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { appConfigurations, provisionedAccounts, syncReportLines, syncRuns } from '@autoprov/db';
-import { changeUserStatus, listUsers, systemActor } from '@autoprov/directory';
-import { ScimClient, staticToken } from '@autoprov/scim-client';
-import { executeRun } from './run.js';
-import { engineFixture } from './test-support.js';
-import { demoAppTarget, scimmyTarget, type Target } from './testing/targets.js';
+import { describe, expect, it } from 'vitest';
+import { appConfigurations, provisionedAccounts } from '@autoprov/db';
+import { changeUserStatus, systemActor } from '@autoprov/directory';
+import { againstTarget, twoTargets } from './testing/two-targets.js';
 
 // E-19 against two SCIM services on 127.0.0.1: the built-in demo app and SCIMMY. "Someone else"
 // changes accounts by hand through the app's own SCIM API; a reconciliation reads what the app
 // holds and sets autoprov's accounts back, and never touches the others.
-describe.each([
-  ['the demo app', demoAppTarget],
-  ['SCIMMY', scimmyTarget],
-])('drift and ownership against %s (E-19)', (_name, makeTarget) => {
-  let target: Target;
-  let f: ReturnType<typeof engineFixture>;
-  let someoneElse: ScimClient;
-
-  beforeAll(async () => {
-    target = await makeTarget();
-  });
-  afterAll(() => target.close());
-  beforeEach(() => {
-    target.clear();
-    f = engineFixture({ baseUrl: target.baseUrl, token: target.token });
-    someoneElse = new ScimClient({ baseUrl: target.baseUrl, tokens: staticToken(target.token, target.baseUrl), backoffMs: 2, requestsPerSecond: 100_000 });
-  });
-
-  const runRow = async (trigger: 'manual' | 'reconcile') => f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger }))).get()!;
-  const lines = (runId: string) => f.db.select().from(syncReportLines).where(eq(syncReportLines.runId, runId)).all();
-  const linkOf = (userId: string) => f.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.directoryUserId, userId)).get()!;
-  const inScope = () => listUsers(f.db, { page: 1, pageSize: 100, status: 'active' }).items.filter((u) => u.primaryEmail.endsWith('@example.com'));
-  const byUserName = (userName: string) => target.users().filter((u) => String(u.userName).toLowerCase() === userName.toLowerCase());
+describe.each(twoTargets)('drift and ownership against %s (E-19)', (_name, makeTarget) => {
+  const h = againstTarget(makeTarget);
+  const { runRow, lines, linkOf, inScope } = h;
+  const byUserName = (userName: string) => h.target.users().filter((u) => String(u.userName).toLowerCase() === userName.toLowerCase());
   const nameOf = (u: Record<string, unknown> | undefined) => u?.name as { givenName?: string; familyName?: string } | undefined;
 
   it('a reconciliation of an app that holds what autoprov set finds no drift, and the links record that autoprov created them', async () => {
@@ -40,14 +18,14 @@ describe.each([
     const reconcile = await runRow('reconcile');
     expect(reconcile).toMatchObject({ state: 'succeeded', counts: {} });
     expect(lines(reconcile.id)).toEqual([]);
-    expect(new Set(f.db.select().from(provisionedAccounts).all().map((l) => l.origin))).toEqual(new Set(['created']));
+    expect(new Set(h.f.db.select().from(provisionedAccounts).all().map((l) => l.origin))).toEqual(new Set(['created']));
   });
 
   it('an account deleted in the app is made again and relinked; one renamed in the app is set back, with before → after', async () => {
     await runRow('manual');
     const [deleted, renamed] = inScope();
-    await someoneElse.deleteUser(linkOf(deleted!.id).remoteId!);
-    await someoneElse.patchUser(linkOf(renamed!.id).remoteId!, [
+    await h.someoneElse.deleteUser(linkOf(deleted!.id).remoteId!);
+    await h.someoneElse.patchUser(linkOf(renamed!.id).remoteId!, [
       { op: 'replace', path: 'userName', value: 'renamed.by.hand@example.com' },
       { op: 'replace', path: 'name.familyName', value: 'ByHand' },
     ]);
@@ -57,7 +35,7 @@ describe.each([
     const again = byUserName(deleted!.primaryEmail);
     expect(again).toHaveLength(1);
     expect(linkOf(deleted!.id)).toMatchObject({ remoteId: again[0]!.id, origin: 'created' });
-    const back = target.userById(linkOf(renamed!.id).remoteId!)!;
+    const back = h.target.userById(linkOf(renamed!.id).remoteId!)!;
     expect(back.userName).toBe(renamed!.primaryEmail);
     expect(nameOf(back)?.familyName).toBe(renamed!.familyName);
 
@@ -78,12 +56,12 @@ describe.each([
   it('an account deleted in the app and made again by hand under another id with the same userName is relinked, adopted and set back; no second account (E-3, E-10)', async () => {
     await runRow('manual');
     const [user, suspended] = inScope();
-    changeUserStatus(f.db, f.clock, systemActor, suspended!.id, 'suspend');
+    changeUserStatus(h.f.db, h.f.clock, systemActor, suspended!.id, 'suspend');
     expect((await runRow('manual')).counts).toEqual({ suspended: 1 });
     const remake = async (u: typeof user) => {
       const old = linkOf(u!.id).remoteId!;
-      await someoneElse.deleteUser(old);
-      const made = await someoneElse.createUser({
+      await h.someoneElse.deleteUser(old);
+      const made = await h.someoneElse.createUser({
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
         userName: u!.primaryEmail,
         name: { givenName: u!.givenName, familyName: 'ByHand' },
@@ -110,7 +88,7 @@ describe.each([
     expect(linkOf(suspended!.id)).toMatchObject({ remoteId: suspendedAgain, origin: 'adopted', state: 'suspended' });
     expect(byUserName(user!.primaryEmail)).toEqual([expect.objectContaining({ id: again, active: true })]);
     expect(byUserName(suspended!.primaryEmail)).toEqual([expect.objectContaining({ id: suspendedAgain, active: false })]);
-    expect(nameOf(target.userById(again))?.familyName).toBe(user!.familyName);
+    expect(nameOf(h.target.userById(again))?.familyName).toBe(user!.familyName);
 
     // Set back and relinked: the next reconciliation finds nothing, and a run makes nothing.
     expect(lines((await runRow('reconcile')).id)).toEqual([]);
@@ -121,14 +99,14 @@ describe.each([
   it('an account re-activated in the app while the directory says suspended is suspended again', async () => {
     await runRow('manual');
     const user = inScope()[0]!;
-    changeUserStatus(f.db, f.clock, systemActor, user.id, 'suspend');
+    changeUserStatus(h.f.db, h.f.clock, systemActor, user.id, 'suspend');
     expect((await runRow('manual')).counts).toEqual({ suspended: 1 });
-    await someoneElse.patchUser(linkOf(user.id).remoteId!, [{ op: 'replace', path: 'active', value: true }]);
-    expect(target.userById(linkOf(user.id).remoteId!)!.active).toBe(true);
+    await h.someoneElse.patchUser(linkOf(user.id).remoteId!, [{ op: 'replace', path: 'active', value: true }]);
+    expect(h.target.userById(linkOf(user.id).remoteId!)!.active).toBe(true);
 
     const reconcile = await runRow('reconcile');
     expect(reconcile.counts).toEqual({ drift_corrected: 1 });
-    expect(target.userById(linkOf(user.id).remoteId!)!.active).toBe(false);
+    expect(h.target.userById(linkOf(user.id).remoteId!)!.active).toBe(false);
     expect(lines(reconcile.id)).toEqual([
       expect.objectContaining({ action: 'drift_corrected', changes: { active: { before: 'true', after: 'false' } }, reason: expect.stringMatching(/re-activated in the app while the directory says suspended/) }),
     ]);
@@ -136,27 +114,27 @@ describe.each([
 
   it('report only: a drifted account is reported with before → after and left as the app holds it', async () => {
     await runRow('manual');
-    f.db.update(appConfigurations).set({ driftMode: 'report' }).where(eq(appConfigurations.id, f.configurationId)).run();
+    h.f.db.update(appConfigurations).set({ driftMode: 'report' }).where(eq(appConfigurations.id, h.f.configurationId)).run();
     const user = inScope()[0]!;
     const remoteId = linkOf(user.id).remoteId!;
-    await someoneElse.patchUser(remoteId, [{ op: 'replace', path: 'name.givenName', value: 'Changed' }]);
+    await h.someoneElse.patchUser(remoteId, [{ op: 'replace', path: 'name.givenName', value: 'Changed' }]);
 
     const reconcile = await runRow('reconcile');
     expect(reconcile.counts).toEqual({ drift_found: 1 });
     expect(lines(reconcile.id)).toEqual([
       expect.objectContaining({ action: 'drift_found', result: 'reported', changes: { 'name.givenName': { before: 'Changed', after: user.givenName } } }),
     ]);
-    expect(nameOf(target.userById(remoteId))?.givenName).toBe('Changed');
+    expect(nameOf(h.target.userById(remoteId))?.givenName).toBe('Changed');
   });
 
   it('an account someone else created in the app is never modified or deleted, and is listed as not managed by autoprov', async () => {
-    const theirs = await someoneElse.createUser({
+    const theirs = await h.someoneElse.createUser({
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
       userName: 'contractor.by.hand@example.com',
       name: { givenName: 'Con', familyName: 'Tractor' },
       active: true,
     });
-    const before = target.userById(theirs.id)!;
+    const before = h.target.userById(theirs.id)!;
     await runRow('manual');
     const reconcile = await runRow('reconcile');
     expect(reconcile.counts).toEqual({ not_managed: 1 });
@@ -164,18 +142,18 @@ describe.each([
       expect.objectContaining({ userEmail: 'contractor.by.hand@example.com', action: 'not_managed', result: 'reported', reason: expect.stringMatching(/Not managed by autoprov/) }),
     ]);
     await runRow('manual');
-    expect(target.userById(theirs.id)).toEqual(before);
-    expect(f.db.select().from(provisionedAccounts).all().some((l) => l.remoteId === theirs.id)).toBe(false);
+    expect(h.target.userById(theirs.id)).toEqual(before);
+    expect(h.f.db.select().from(provisionedAccounts).all().some((l) => l.remoteId === theirs.id)).toBe(false);
   });
 
   it('an account autoprov adopted (E-3) is recorded as adopted, is its own to keep right, and is not listed as not managed', async () => {
     const user = inScope()[0]!;
-    const found = await someoneElse.createUser({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: user.primaryEmail, active: true });
+    const found = await h.someoneElse.createUser({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: user.primaryEmail, active: true });
     expect((await runRow('manual')).counts).toEqual({ created: 199, adopted: 1 });
     expect(linkOf(user.id)).toMatchObject({ remoteId: found.id, origin: 'adopted' });
-    await someoneElse.patchUser(found.id, [{ op: 'replace', path: 'name.familyName', value: 'ByHand' }]);
+    await h.someoneElse.patchUser(found.id, [{ op: 'replace', path: 'name.familyName', value: 'ByHand' }]);
     const reconcile = await runRow('reconcile');
     expect(reconcile.counts).toEqual({ drift_corrected: 1 });
-    expect(nameOf(target.userById(found.id))?.familyName).toBe(user.familyName);
+    expect(nameOf(h.target.userById(found.id))?.familyName).toBe(user.familyName);
   });
 });

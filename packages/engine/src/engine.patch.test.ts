@@ -1,49 +1,30 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { provisionedAccounts, syncReportLines, syncRuns } from '@autoprov/db';
+import { describe, expect, it } from 'vitest';
+import { provisionedAccounts, syncRuns } from '@autoprov/db';
 import { listUsers, systemActor, updateUser } from '@autoprov/directory';
-import { ScimClient, staticToken } from '@autoprov/scim-client';
 import { startVendorFake } from '@autoprov/scim-client/testing';
 import { executeRun } from './run.js';
 import { engineFixture } from './test-support.js';
-import { demoAppTarget, scimmyTarget, type RemoteUser, type Target } from './testing/targets.js';
+import type { RemoteUser } from './testing/targets.js';
+import { againstTarget, twoTargets } from './testing/two-targets.js';
 
 // E-4 and E-19 against two SCIM services on 127.0.0.1: the demo app and SCIMMY, which answers a
 // `replace` of `phoneNumbers[type eq "work"].value` on an account with no work phone with 400
 // noTarget (RFC 7644 §3.5.2.3). A value the account lacks is added, one emptied is removed.
-describe.each([
-  ['the demo app', demoAppTarget],
-  ['SCIMMY', scimmyTarget],
-])('updates of multi-valued attributes against %s (E-4, E-19)', (_name, makeTarget) => {
-  let target: Target;
-  let f: ReturnType<typeof engineFixture>;
-  let someoneElse: ScimClient;
-
-  beforeAll(async () => {
-    target = await makeTarget();
-  });
-  afterAll(() => target.close());
-  beforeEach(() => {
-    target.clear();
-    f = engineFixture({ baseUrl: target.baseUrl, token: target.token });
-    someoneElse = new ScimClient({ baseUrl: target.baseUrl, tokens: staticToken(target.token, target.baseUrl), backoffMs: 2, requestsPerSecond: 100_000 });
-  });
-
-  const runRow = async (trigger: 'manual' | 'reconcile') => f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger }))).get()!;
-  const lines = (runId: string) => f.db.select().from(syncReportLines).where(eq(syncReportLines.runId, runId)).all();
-  const linkOf = (userId: string) => f.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.directoryUserId, userId)).get()!;
-  const inScope = () => listUsers(f.db, { page: 1, pageSize: 100, status: 'active' }).items.filter((u) => u.primaryEmail.endsWith('@example.com'));
-  const accountOf = (userId: string) => target.userById(linkOf(userId).remoteId!)!;
+describe.each(twoTargets)('updates of multi-valued attributes against %s (E-4, E-19)', (_name, makeTarget) => {
+  const h = againstTarget(makeTarget);
+  const { runRow, lines, linkOf, inScope } = h;
+  const accountOf = (userId: string) => h.target.userById(linkOf(userId).remoteId!)!;
   const valuesOf = (u: RemoteUser, attribute: 'emails' | 'phoneNumbers') =>
     ((u[attribute] as { type?: string; value?: string }[] | undefined) ?? []).filter((v) => v.type === 'work').map((v) => v.value);
 
   it('E-4: a user without a phone who gets one is updated, and the account holds it as a work phone', async () => {
     const user = inScope()[0]!;
-    updateUser(f.db, f.clock, systemActor, user.id, { phone: null });
+    updateUser(h.f.db, h.f.clock, systemActor, user.id, { phone: null });
     await runRow('manual');
     expect(valuesOf(accountOf(user.id), 'phoneNumbers')).toEqual([]);
 
-    updateUser(f.db, f.clock, systemActor, user.id, { phone: '+33 1 70 00 99 99' });
+    updateUser(h.f.db, h.f.clock, systemActor, user.id, { phone: '+33 1 70 00 99 99' });
     const run = await runRow('manual');
     expect(run).toMatchObject({ state: 'succeeded', counts: { updated: 1 } });
     expect(valuesOf(accountOf(user.id), 'phoneNumbers')).toEqual(['+33 1 70 00 99 99']);
@@ -57,8 +38,8 @@ describe.each([
     const [removed, changed] = inScope();
     expect(valuesOf(accountOf(removed!.id), 'phoneNumbers')).toEqual([removed!.phone]);
 
-    updateUser(f.db, f.clock, systemActor, removed!.id, { phone: null });
-    updateUser(f.db, f.clock, systemActor, changed!.id, { phone: '+33 1 70 00 43 21' });
+    updateUser(h.f.db, h.f.clock, systemActor, removed!.id, { phone: null });
+    updateUser(h.f.db, h.f.clock, systemActor, changed!.id, { phone: '+33 1 70 00 43 21' });
     expect(await runRow('manual')).toMatchObject({ state: 'succeeded', counts: { updated: 2 } });
     expect(valuesOf(accountOf(removed!.id), 'phoneNumbers')).toEqual([]);
     expect(valuesOf(accountOf(changed!.id), 'phoneNumbers')).toEqual(['+33 1 70 00 43 21']);
@@ -70,7 +51,7 @@ describe.each([
   it('E-19: a work e-mail removed by hand in the app is added back by the reconciliation', async () => {
     await runRow('manual');
     const user = inScope()[0]!;
-    await someoneElse.patchUser(linkOf(user.id).remoteId!, [{ op: 'remove', path: 'emails[type eq "work"]' }]);
+    await h.someoneElse.patchUser(linkOf(user.id).remoteId!, [{ op: 'remove', path: 'emails[type eq "work"]' }]);
     expect(valuesOf(accountOf(user.id), 'emails')).toEqual([]);
 
     const reconcile = await runRow('reconcile');
@@ -89,7 +70,7 @@ describe.each([
   it('E-4, E-19: a user renamed in the directory is renamed in the app and the link records the new userName', async () => {
     await runRow('manual');
     const user = inScope()[0]!;
-    updateUser(f.db, f.clock, systemActor, user.id, { primaryEmail: 'renamed.in.directory@example.com' });
+    updateUser(h.f.db, h.f.clock, systemActor, user.id, { primaryEmail: 'renamed.in.directory@example.com' });
     expect(await runRow('manual')).toMatchObject({ state: 'succeeded', counts: { updated: 1 } });
     expect(accountOf(user.id).userName).toBe('renamed.in.directory@example.com');
     expect(valuesOf(accountOf(user.id), 'emails')).toEqual(['renamed.in.directory@example.com']);
@@ -98,13 +79,13 @@ describe.each([
 
     // The account is made again by hand under the new userName: the reconciliation finds it by that name.
     const old = linkOf(user.id).remoteId!;
-    await someoneElse.deleteUser(old);
-    const made = await someoneElse.createUser({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'renamed.in.directory@example.com', active: true });
+    await h.someoneElse.deleteUser(old);
+    const made = await h.someoneElse.createUser({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'renamed.in.directory@example.com', active: true });
     const reconcile = await runRow('reconcile');
     expect(reconcile).toMatchObject({ state: 'succeeded', counts: { drift_corrected: 1 } });
     expect(linkOf(user.id)).toMatchObject({ remoteId: made.id, origin: 'adopted' });
     expect(lines(reconcile.id)).toEqual([expect.objectContaining({ userEmail: 'renamed.in.directory@example.com', reason: expect.stringContaining(`made again in the app (now ${made.id}, adopted)`) })]);
-    expect(target.users().filter((u) => u.userName === 'renamed.in.directory@example.com')).toHaveLength(1);
+    expect(h.target.users().filter((u) => u.userName === 'renamed.in.directory@example.com')).toHaveLength(1);
   });
 });
 
