@@ -135,10 +135,7 @@ export function removeTimer(db: AppDatabase, key: UserKey) {
   db.delete(deprovisionTimers).where(whereTimer(key)).run();
 }
 
-/**
- * The user's account in the app, created or adopted: the link holds what was sent (E-3, E-4) and
- * how the account became autoprov's (E-19 ownership).
- */
+/** The link's upsert, prepared once per database (issue 14: per-row statement building was a first sync's main cost). */
 const linkUpsert = preparedPerDatabase((db) => {
   const p = sql.placeholder;
   const t = provisionedAccounts;
@@ -164,6 +161,10 @@ const linkUpsert = preparedPerDatabase((db) => {
     .prepare();
 });
 
+/**
+ * The user's account in the app, created or adopted: the link holds what was sent (E-3, E-4) and
+ * how the account became autoprov's (E-19 ownership).
+ */
 export function linkAccount(db: AppDatabase, key: UserKey, account: { userName: string; remoteId: string; lastSent: AppAttributes; origin: AccountOrigin }, at: Date) {
   linkUpsert(db).run({
     configurationId: key.configurationId,
