@@ -10,10 +10,16 @@ import * as schema from './schema/index.js';
 export * from './schema/index.js';
 export { schema };
 
-export type AppDatabase = BetterSQLite3Database<typeof schema>;
-/** The argument of `db.transaction(fn)`: lets helpers run inside or outside a transaction. */
-export type AppTransaction = Parameters<Parameters<AppDatabase['transaction']>[0]>[0];
-export type DbOrTx = AppDatabase | AppTransaction;
+/**
+ * The database store code is written against: typed by the SQLite schema, whose PostgreSQL twin
+ * has the same shape table for table (schema-pg, checked by its test). Always awaited, never
+ * `.all()`/`.get()`/`.run()`, and transactions through `transaction()` (queries.ts).
+ */
+export type AppDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** What a `transaction()` body gets: the same handle, so helpers run inside or outside one. */
+export type AppTransaction = AppDatabase;
+export type DbOrTx = AppDatabase;
+export { transaction, affectedRows, type Tx } from './queries.js';
 
 export interface OpenDatabase {
   db: AppDatabase;
