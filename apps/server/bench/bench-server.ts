@@ -40,7 +40,7 @@ export async function benchServer(file: string, cookie?: string) {
   const get = (path: string, session: string) => app.request(path, { headers: { cookie: session, origin: publicUrl } });
   if (cookie) return { ...store, cookie, get: (path: string) => get(path, cookie) };
   const email = `bench-${randomUUID().slice(0, 8)}@example.com`;
-  store.db.insert(admins).values({ id: randomUUID(), email, name: 'Bench', role: 'read_only', passwordHash: await hashPassword('bench password 123'), createdAt: new Date() }).run();
+  await store.db.insert(admins).values({ id: randomUUID(), email, name: 'Bench', role: 'read_only', passwordHash: await hashPassword('bench password 123'), createdAt: new Date() });
   const signIn = await app.request('/api/session', {
     method: 'POST',
     headers: { origin: publicUrl, 'content-type': 'application/json' },

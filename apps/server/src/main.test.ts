@@ -89,19 +89,19 @@ const freePort = () =>
 describe('process roles (AUTOPROV_ROLE, issue 16)', () => {
   const metricsToken = 't'.repeat(40);
   /** A data folder whose database holds a run a previous process left running (cut off). */
-  function dataWithInterruptedRun() {
+  async function dataWithInterruptedRun() {
     const root = mkdtempSync(join(tmpdir(), 'autoprov-role-'));
     const dataDir = join(root, 'data');
     const { db, close } = openDatabase(join(dataDir, 'autoprov.sqlite'));
     const configurationId = randomUUID();
     const runId = randomUUID();
-    db.insert(appConfigurations).values({ id: configurationId, appKey: 'custom-scim', state: 'draft' }).run();
-    db.insert(syncRuns).values({ id: runId, configurationId, trigger: 'manual', state: 'running', requestedAt: new Date(), startedAt: new Date() }).run();
+    await db.insert(appConfigurations).values({ id: configurationId, appKey: 'custom-scim', state: 'draft' });
+    await db.insert(syncRuns).values({ id: runId, configurationId, trigger: 'manual', state: 'running', requestedAt: new Date(), startedAt: new Date() });
     close();
-    const runState = () => {
+    const runState = async () => {
       const store = openDatabase(join(dataDir, 'autoprov.sqlite'));
       try {
-        return store.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).get()?.state;
+        return (await store.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).limit(1))[0]?.state;
       } finally {
         store.close();
       }
@@ -114,7 +114,7 @@ describe('process roles (AUTOPROV_ROLE, issue 16)', () => {
   };
 
   it('web serves the console and its API but starts no scheduler: the cut-off run is left as it was', async () => {
-    const { root, dataDir, runState } = dataWithInterruptedRun();
+    const { root, dataDir, runState } = await dataWithInterruptedRun();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     try {
@@ -125,7 +125,7 @@ describe('process roles (AUTOPROV_ROLE, issue 16)', () => {
           const ready = await get(`${base}/readyz`);
           expect(ready.status).toBe(200);
           expect(Object.keys(JSON.parse(ready.text).checks)).toEqual(['database', 'migrations']);
-          expect(runState()).toBe('running');
+          expect(await runState()).toBe('running');
           // The metrics of a web process: requests and the shared queue, no runs of its own.
           const metrics = await get(`${base}/metrics`, { authorization: `Bearer ${metricsToken}` });
           expect(metrics.status).toBe(200);
@@ -134,21 +134,21 @@ describe('process roles (AUTOPROV_ROLE, issue 16)', () => {
         },
         { PORT: String(port), AUTOPROV_ROLE: 'web', AUTOPROV_METRICS_TOKEN: metricsToken },
       );
-      expect(runState()).toBe('running');
+      expect(await runState()).toBe('running');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
   }, 90_000);
 
   it('worker runs the scheduler (it closes the cut-off run) and answers only health, readiness and metrics', async () => {
-    const { root, dataDir, runState } = dataWithInterruptedRun();
+    const { root, dataDir, runState } = await dataWithInterruptedRun();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     try {
       await startOnce(
         dataDir,
         async () => {
-          expect(runState()).toBe('failed');
+          expect(await runState()).toBe('failed');
           expect((await get(`${base}/healthz`)).status).toBe(200);
           const ready = await get(`${base}/readyz`);
           expect({ status: ready.status, body: JSON.parse(ready.text) }).toMatchObject({ status: 200, body: { checks: { scheduler: { ok: true } } } });

@@ -29,7 +29,7 @@ const database = openDatabase(config.databaseFile);
 const { db, close } = database;
 logger.info({ databaseFile: config.databaseFile }, 'database ready');
 
-if (config.seedDemo && seedDemoOrganisation(db, systemClock)) {
+if (config.seedDemo && await seedDemoOrganisation(db, systemClock)) {
   logger.info('demo organisation created in the built-in directory');
 }
 
@@ -46,19 +46,19 @@ const scheduler = new ProvisioningScheduler(
   { onLook: () => heartbeat?.beat() },
 );
 if (runsEngine) {
-  scheduler.start();
+  await scheduler.start();
   heartbeat?.beat();
 }
 
 // L-1: the usage log keeps 30 days; L-2, L-3: finished runs and their reports 90 days.
-const pruneUsage = () => {
-  const removed = pruneUsageLog(db, systemClock.now());
+const pruneUsage = async () => {
+  const removed = await pruneUsageLog(db, systemClock.now());
   if (removed > 0) logger.info({ removed }, 'usage events older than 30 days removed');
-  const runs = pruneSyncHistory(db, systemClock.now());
+  const runs = await pruneSyncHistory(db, systemClock.now());
   if (runs > 0) logger.info({ runs }, 'sync runs older than 90 days removed');
 };
 if (runsEngine) {
-  pruneUsage();
+  await pruneUsage();
   setInterval(pruneUsage, 60 * 60 * 1000).unref();
 }
 
@@ -74,7 +74,7 @@ const operations: OperationsOptions = {
 };
 
 const setupToken = new SetupToken();
-const needsSetup = (db.select({ n: sql<number>`count(*)` }).from(admins).get()?.n ?? 0) === 0;
+const needsSetup = ((await db.select({ n: sql<number>`count(*)` }).from(admins).limit(1))[0]?.n ?? 0) === 0;
 if (!needsSetup) setupToken.consume();
 
 const app = createApp(

@@ -9,10 +9,10 @@ import { loadConfig } from './env.js';
  * run commands on the server prints a one-time link, valid one hour, that sets a new password
  * and turns two-factor sign-in off. Usage: `pnpm --filter @autoprov/server reset-admin <email>`.
  */
-export function resetAdmin(db: AppDatabase, clock: Clock, publicUrl: string, email: string): string {
-  const admin = db.select().from(admins).where(eq(admins.email, email.trim().toLowerCase())).get();
+export async function resetAdmin(db: AppDatabase, clock: Clock, publicUrl: string, email: string): Promise<string> {
+  const admin = (await db.select().from(admins).where(eq(admins.email, email.trim().toLowerCase())).limit(1))[0];
   if (!admin) throw new Error(`No admin has the e-mail ${email}.`);
-  const { token } = createPasswordReset(db, clock, admin.id, { createdBy: 'server', clearsTwoFactor: true, lifetimeMs: 60 * 60 * 1000 });
+  const { token } = await createPasswordReset(db, clock, admin.id, { createdBy: 'server', clearsTwoFactor: true, lifetimeMs: 60 * 60 * 1000 });
   return resetLinkUrl(publicUrl, token);
 }
 
@@ -25,7 +25,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const config = loadConfig();
   const { db, close } = openDatabase(config.databaseFile);
   try {
-    const link = resetAdmin(db, systemClock, config.publicUrl, email);
+    const link = await resetAdmin(db, systemClock, config.publicUrl, email);
     process.stdout.write(
       [
         `A one-time link for ${email} (valid one hour; it also turns two-factor sign-in off):`,

@@ -14,8 +14,8 @@ export interface ChangeRecord {
 }
 
 /** Appends a change record; call it in the same transaction as the change itself. */
-export function recordChange(db: DbOrTx, actor: Actor, at: Date, change: ChangeRecord): void {
-  db.insert(directoryChanges)
+export async function recordChange(db: DbOrTx, actor: Actor, at: Date, change: ChangeRecord): Promise<void> {
+  await db.insert(directoryChanges)
     .values({
       occurredAt: at,
       actorAdminId: actor.adminId,
@@ -26,19 +26,17 @@ export function recordChange(db: DbOrTx, actor: Actor, at: Date, change: ChangeR
       summary: change.summary,
       before: change.before ?? null,
       after: change.after ?? null,
-    })
-    .run();
+    });
 }
 
-export function listChanges(db: DbOrTx, page: number, pageSize: number): Page<DirectoryChange> {
-  const total = db.select({ n: sql<number>`count(*)` }).from(directoryChanges).get()?.n ?? 0;
-  const rows = db
+export async function listChanges(db: DbOrTx, page: number, pageSize: number): Promise<Page<DirectoryChange>> {
+  const total = (await db.select({ n: sql<number>`count(*)` }).from(directoryChanges).limit(1))[0]?.n ?? 0;
+  const rows = await db
     .select()
     .from(directoryChanges)
     .orderBy(desc(directoryChanges.id))
     .limit(pageSize)
-    .offset(offsetOf(page, pageSize))
-    .all();
+    .offset(offsetOf(page, pageSize));
   return {
     items: rows.map((r) => ({
       id: r.id,
@@ -56,12 +54,11 @@ export function listChanges(db: DbOrTx, page: number, pageSize: number): Page<Di
 }
 
 /** Changes after `cursor` (a change id), oldest first: how the engine follows the directory. */
-export function changesSince(db: DbOrTx, cursor: number, limit = 1000) {
-  return db
+export async function changesSince(db: DbOrTx, cursor: number, limit = 1000) {
+  return await db
     .select()
     .from(directoryChanges)
     .where(sql`${directoryChanges.id} > ${cursor}`)
     .orderBy(directoryChanges.id)
-    .limit(limit)
-    .all();
+    .limit(limit);
 }

@@ -7,8 +7,7 @@ import {
   groupMembers,
   organisation,
   orgUnits,
-  type AppDatabase,
-} from '@autoprov/db';
+  type AppDatabase, transaction } from '@autoprov/db';
 import type { Clock } from './actor.js';
 
 export const demoOrganisation = {
@@ -78,38 +77,36 @@ function localPart(name: string): string {
  * suspended user. Deterministic, so tests and screenshots can rely on it. Does nothing if an
  * organisation is already there.
  */
-export function seedDemoOrganisation(db: AppDatabase, clock: Clock): boolean {
-  return db.transaction((tx) => {
-    const existing = tx.select({ n: sql<number>`count(*)` }).from(organisation).get();
+export async function seedDemoOrganisation(db: AppDatabase, clock: Clock): Promise<boolean> {
+  return await transaction(db, async (tx) => {
+    const existing = (await tx.select({ n: sql<number>`count(*)` }).from(organisation).limit(1))[0];
     if ((existing?.n ?? 0) > 0) return false;
     const now = clock.now();
-    tx.insert(organisation).values({ id: 1, name: demoOrganisation.name, createdAt: now }).run();
-    tx.insert(domains)
+    await tx.insert(organisation).values({ id: 1, name: demoOrganisation.name, createdAt: now });
+    await tx.insert(domains)
       .values([
         { name: demoOrganisation.primaryDomain, kind: 'primary' },
         { name: demoOrganisation.secondaryDomain, kind: 'secondary' },
-      ])
-      .run();
+      ]);
 
     const unitId = new Map<UnitKey, string>();
     for (const u of units) {
       const id = randomUUID();
       unitId.set(u.key, id);
-      tx.insert(orgUnits)
-        .values({ id, name: u.name, path: u.path, parentId: u.parent ? unitId.get(u.parent)! : null, createdAt: now })
-        .run();
+      await tx.insert(orgUnits)
+        .values({ id, name: u.name, path: u.path, parentId: u.parent ? unitId.get(u.parent)! : null, createdAt: now });
     }
 
     const usersByUnit = new Map<UnitKey, string[]>();
     const usedEmails = new Set<string>();
     let n = 0;
-    const addUser = (unit: UnitKey, given: string, family: string, domain: string, status: 'active' | 'suspended' | 'archived') => {
+    const addUser = async (unit: UnitKey, given: string, family: string, domain: string, status: 'active' | 'suspended' | 'archived') => {
       let email = `${localPart(given)}.${localPart(family)}@${domain}`;
       for (let i = 2; usedEmails.has(email); i++) email = `${localPart(given)}.${localPart(family)}${i}@${domain}`;
       usedEmails.add(email);
       const id = randomUUID();
       const { department, titles } = departmentOf[unit];
-      tx.insert(directoryUsers)
+      await tx.insert(directoryUsers)
         .values({
           id,
           primaryEmail: email,
@@ -123,8 +120,7 @@ export function seedDemoOrganisation(db: AppDatabase, clock: Clock): boolean {
           employeeId: `E${String(1000 + n)}`,
           createdAt: now,
           updatedAt: now,
-        })
-        .run();
+        });
       n++;
       usersByUnit.set(unit, [...(usersByUnit.get(unit) ?? []), id]);
       return { id, email };
@@ -134,60 +130,58 @@ export function seedDemoOrganisation(db: AppDatabase, clock: Clock): boolean {
       for (let i = 0; i < count; i++) {
         const given = firstNames[n % firstNames.length]!;
         const family = lastNames[(n * 7 + Math.floor(n / lastNames.length)) % lastNames.length]!;
-        addUser(unit, given, family, demoOrganisation.primaryDomain, 'active');
+        await addUser(unit, given, family, demoOrganisation.primaryDomain, 'active');
       }
     }
     // The cases SPEC §1 asks the demo to show.
-    const secondary = addUser('marketing', 'Léa', 'Secondaire', demoOrganisation.secondaryDomain, 'active');
-    const archived = addUser('sales', 'Arnaud', 'Archivé', demoOrganisation.primaryDomain, 'archived');
-    const suspended = addUser('support', 'Samuel', 'Suspendu', demoOrganisation.primaryDomain, 'suspended');
+    const secondary = await addUser('marketing', 'Léa', 'Secondaire', demoOrganisation.secondaryDomain, 'active');
+    const archived = await addUser('sales', 'Arnaud', 'Archivé', demoOrganisation.primaryDomain, 'archived');
+    const suspended = await addUser('support', 'Samuel', 'Suspendu', demoOrganisation.primaryDomain, 'suspended');
 
     const groupId = new Map<string, string>();
-    const group = (key: string, name: string, description: string) => {
+    const group = async (key: string, name: string, description: string) => {
       const id = randomUUID();
       groupId.set(key, id);
-      tx.insert(directoryGroups)
-        .values({ id, email: `${key}@${demoOrganisation.primaryDomain}`, name, description, createdAt: now })
-        .run();
+      await tx.insert(directoryGroups)
+        .values({ id, email: `${key}@${demoOrganisation.primaryDomain}`, name, description, createdAt: now });
       return id;
     };
-    const addUsers = (gid: string, userIds: string[]) => {
+    const addUsers = async (gid: string, userIds: string[]) => {
       for (const userId of userIds) {
-        tx.insert(groupMembers).values({ id: randomUUID(), groupId: gid, kind: 'user', userId, createdAt: now }).run();
+        await tx.insert(groupMembers).values({ id: randomUUID(), groupId: gid, kind: 'user', userId, createdAt: now });
       }
     };
-    const nest = (outer: string, inner: string) =>
-      tx.insert(groupMembers)
-        .values({ id: randomUUID(), groupId: outer, kind: 'group', memberGroupId: inner, createdAt: now })
-        .run();
-    const external = (gid: string, email: string) =>
-      tx.insert(groupMembers).values({ id: randomUUID(), groupId: gid, kind: 'external', externalEmail: email, createdAt: now }).run();
+    const nest = async (outer: string, inner: string) =>
+      await tx.insert(groupMembers)
+        .values({ id: randomUUID(), groupId: outer, kind: 'group', memberGroupId: inner, createdAt: now });
+    const external = async (gid: string, email: string) =>
+      await tx.insert(groupMembers).values({ id: randomUUID(), groupId: gid, kind: 'external', externalEmail: email, createdAt: now });
     const of = (unit: UnitKey) => usersByUnit.get(unit) ?? [];
 
-    const engineering = group('engineering', 'Engineering', 'Everyone who builds the product');
-    const platform = group('platform', 'Platform team', 'Infrastructure and reliability');
-    const sales = group('sales', 'Sales', 'Sales team');
-    const marketing = group('marketing', 'Marketing', 'Marketing team');
-    const support = group('support', 'Support', 'Customer support');
-    const finance = group('finance', 'Finance', 'Finance and accounting');
-    const managers = group('managers', 'Managers', 'People managers');
-    const meetings = group('meeting-hosts', 'Meeting hosts', 'People who host customer meetings');
-    const partners = group('partners', 'Partners', 'Shared with people outside the organisation');
-    const allStaff = group('all-staff', 'All staff', 'Every team');
+    const engineering = await group('engineering', 'Engineering', 'Everyone who builds the product');
+    const platform = await group('platform', 'Platform team', 'Infrastructure and reliability');
+    const sales = await group('sales', 'Sales', 'Sales team');
+    const marketing = await group('marketing', 'Marketing', 'Marketing team');
+    const support = await group('support', 'Support', 'Customer support');
+    const finance = await group('finance', 'Finance', 'Finance and accounting');
+    const managers = await group('managers', 'Managers', 'People managers');
+    const meetings = await group('meeting-hosts', 'Meeting hosts', 'People who host customer meetings');
+    const partners = await group('partners', 'Partners', 'Shared with people outside the organisation');
+    const allStaff = await group('all-staff', 'All staff', 'Every team');
 
-    addUsers(engineering, of('eng'));
-    addUsers(platform, of('platform'));
-    nest(engineering, platform); // nested: platform's members are engineering's members too
-    addUsers(sales, of('sales'));
-    addUsers(marketing, of('marketing'));
-    addUsers(support, of('support'));
-    addUsers(finance, of('finance'));
-    addUsers(managers, [...of('root'), ...of('eng').slice(0, 3), ...of('sales').slice(0, 3)]);
-    addUsers(meetings, [...of('sales').slice(0, 20), ...of('support').slice(0, 10), secondary.id, archived.id, suspended.id]);
-    addUsers(partners, of('sales').slice(20, 25));
-    external(partners, 'consultant@partner.example.net');
-    for (const inner of [engineering, sales, marketing, support, finance]) nest(allStaff, inner);
-    addUsers(allStaff, of('root'));
+    await addUsers(engineering, of('eng'));
+    await addUsers(platform, of('platform'));
+    await nest(engineering, platform); // nested: platform's members are engineering's members too
+    await addUsers(sales, of('sales'));
+    await addUsers(marketing, of('marketing'));
+    await addUsers(support, of('support'));
+    await addUsers(finance, of('finance'));
+    await addUsers(managers, [...of('root'), ...of('eng').slice(0, 3), ...of('sales').slice(0, 3)]);
+    await addUsers(meetings, [...of('sales').slice(0, 20), ...of('support').slice(0, 10), secondary.id, archived.id, suspended.id]);
+    await addUsers(partners, of('sales').slice(20, 25));
+    await external(partners, 'consultant@partner.example.net');
+    for (const inner of [engineering, sales, marketing, support, finance]) await nest(allStaff, inner);
+    await addUsers(allStaff, of('root'));
     return true;
   });
 }

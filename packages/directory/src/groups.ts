@@ -9,7 +9,7 @@ import {
   type GroupSummary,
   type Page,
 } from '@autoprov/contract';
-import { directoryGroups, directoryUsers, groupMembers, type AppDatabase, type DbOrTx } from '@autoprov/db';
+import { directoryGroups, directoryUsers, groupMembers, type AppDatabase, type DbOrTx, transaction } from '@autoprov/db';
 import type { Actor, Clock } from './actor.js';
 import { recordChange } from './changes.js';
 import { contains, offsetOf } from './search.js';
@@ -24,22 +24,21 @@ function toSummary(row: GroupRow, count: number): GroupSummary {
   return { id: row.id, email: row.email, name: row.name, description: row.description, directMemberCount: count };
 }
 
-export function listGroups(
+export async function listGroups(
   db: DbOrTx,
   query: { q?: string | undefined; page: number; pageSize: number },
-): Page<GroupSummary> {
+): Promise<Page<GroupSummary>> {
   const where = query.q
     ? or(contains(directoryGroups.email, query.q), contains(directoryGroups.name, query.q))
     : undefined;
-  const total = db.select({ n: sql<number>`count(*)` }).from(directoryGroups).where(where).get()?.n ?? 0;
-  const rows = db
+  const total = (await db.select({ n: sql<number>`count(*)` }).from(directoryGroups).where(where).limit(1))[0]?.n ?? 0;
+  const rows = await db
     .select({ group: directoryGroups, count: directMemberCount })
     .from(directoryGroups)
     .where(where)
     .orderBy(asc(directoryGroups.name), asc(directoryGroups.id))
     .limit(query.pageSize)
-    .offset(offsetOf(query.page, query.pageSize))
-    .all();
+    .offset(offsetOf(query.page, query.pageSize));
   return {
     items: rows.map((r) => toSummary(r.group, r.count)),
     total,
@@ -48,22 +47,21 @@ export function listGroups(
   };
 }
 
-function requireGroup(db: DbOrTx, id: string): GroupRow {
-  const group = db.select().from(directoryGroups).where(eq(directoryGroups.id, id)).get();
+async function requireGroup(db: DbOrTx, id: string): Promise<GroupRow> {
+  const group = (await db.select().from(directoryGroups).where(eq(directoryGroups.id, id)).limit(1))[0];
   if (!group) throw new AppError('not_found', 'This group does not exist.');
   return group;
 }
 
-export function getGroup(db: DbOrTx, id: string): GroupDetail {
-  const group = requireGroup(db, id);
+export async function getGroup(db: DbOrTx, id: string): Promise<GroupDetail> {
+  const group = await requireGroup(db, id);
   const nested = alias(directoryGroups, 'nested');
-  const rows = db
+  const rows = await db
     .select({ member: groupMembers, user: directoryUsers, nested })
     .from(groupMembers)
     .leftJoin(directoryUsers, eq(directoryUsers.id, groupMembers.userId))
     .leftJoin(nested, eq(nested.id, groupMembers.memberGroupId))
-    .where(eq(groupMembers.groupId, id))
-    .all();
+    .where(eq(groupMembers.groupId, id));
   const members: GroupMember[] = rows.map(({ member, user, nested: g }) => ({
     id: member.id,
     kind: member.kind,
@@ -87,25 +85,23 @@ export function memberLabel(m: GroupMember): string {
   return m.user?.primaryEmail ?? m.group?.email ?? m.externalEmail ?? '';
 }
 
-export function createGroup(
+export async function createGroup(
   db: AppDatabase,
   clock: Clock,
   actor: Actor,
   input: { email: string; name: string; description?: string | null | undefined },
-): GroupDetail {
+): Promise<GroupDetail> {
   const id = randomUUID();
-  db.transaction((tx) => {
-    const taken = tx
+  await transaction(db, async (tx) => {
+    const taken = (await tx
       .select({ id: directoryGroups.id })
       .from(directoryGroups)
-      .where(sql`lower(${directoryGroups.email}) = ${input.email.toLowerCase()}`)
-      .get();
+      .where(sql`lower(${directoryGroups.email}) = ${input.email.toLowerCase()}`).limit(1))[0];
     if (taken) throw new AppError('conflict', 'The address is already used.', { email: 'Another group already has this address.' });
     const now = clock.now();
-    tx.insert(directoryGroups)
-      .values({ id, email: input.email, name: input.name, description: input.description ?? null, createdAt: now })
-      .run();
-    recordChange(tx, actor, now, {
+    await tx.insert(directoryGroups)
+      .values({ id, email: input.email, name: input.name, description: input.description ?? null, createdAt: now });
+    await recordChange(tx, actor, now, {
       entityKind: 'group',
       entityId: id,
       action: 'created',
@@ -113,7 +109,7 @@ export function createGroup(
       after: { email: input.email, name: input.name },
     });
   });
-  return getGroup(db, id);
+  return await getGroup(db, id);
 }
 
 /** Ids of every group nested inside `groupId`, at any depth (the group itself included). */
@@ -130,36 +126,35 @@ function nestedGroupIds(db: DbOrTx, groupId: string): Set<string> {
   return new Set(rows.map((r) => r.id));
 }
 
-export function addGroupMember(
+export async function addGroupMember(
   db: AppDatabase,
   clock: Clock,
   actor: Actor,
   groupId: string,
   member: AddGroupMember,
-): GroupDetail {
-  db.transaction((tx) => {
-    const group = requireGroup(tx, groupId);
+): Promise<GroupDetail> {
+  await transaction(db, async (tx) => {
+    const group = await requireGroup(tx, groupId);
     const now = clock.now();
     const base = { id: randomUUID(), groupId, createdAt: now };
     let label: string;
     let existing;
     switch (member.kind) {
       case 'user': {
-        const user = tx.select().from(directoryUsers).where(eq(directoryUsers.id, member.userId)).get();
+        const user = (await tx.select().from(directoryUsers).where(eq(directoryUsers.id, member.userId)).limit(1))[0];
         if (!user || user.status === 'deleted') {
           throw new AppError('validation_failed', 'This user does not exist.', { userId: 'Choose an existing user.' });
         }
         label = user.primaryEmail;
-        existing = tx
+        existing = (await tx
           .select()
           .from(groupMembers)
-          .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, user.id)))
-          .get();
-        if (!existing) tx.insert(groupMembers).values({ ...base, kind: 'user', userId: user.id }).run();
+          .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, user.id))).limit(1))[0];
+        if (!existing) await tx.insert(groupMembers).values({ ...base, kind: 'user', userId: user.id });
         break;
       }
       case 'group': {
-        const inner = tx.select().from(directoryGroups).where(eq(directoryGroups.id, member.groupId)).get();
+        const inner = (await tx.select().from(directoryGroups).where(eq(directoryGroups.id, member.groupId)).limit(1))[0];
         if (!inner) throw new AppError('validation_failed', 'This group does not exist.', { groupId: 'Choose an existing group.' });
         if (nestedGroupIds(tx, inner.id).has(groupId)) {
           throw new AppError('conflict', `${inner.email} already contains ${group.email}: nesting it would make a loop.`, {
@@ -167,27 +162,25 @@ export function addGroupMember(
           });
         }
         label = inner.email;
-        existing = tx
+        existing = (await tx
           .select()
           .from(groupMembers)
-          .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.memberGroupId, inner.id)))
-          .get();
-        if (!existing) tx.insert(groupMembers).values({ ...base, kind: 'group', memberGroupId: inner.id }).run();
+          .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.memberGroupId, inner.id))).limit(1))[0];
+        if (!existing) await tx.insert(groupMembers).values({ ...base, kind: 'group', memberGroupId: inner.id });
         break;
       }
       case 'external': {
         label = member.email;
-        existing = tx
+        existing = (await tx
           .select()
           .from(groupMembers)
-          .where(and(eq(groupMembers.groupId, groupId), sql`lower(${groupMembers.externalEmail}) = ${member.email.toLowerCase()}`))
-          .get();
-        if (!existing) tx.insert(groupMembers).values({ ...base, kind: 'external', externalEmail: member.email }).run();
+          .where(and(eq(groupMembers.groupId, groupId), sql`lower(${groupMembers.externalEmail}) = ${member.email.toLowerCase()}`)).limit(1))[0];
+        if (!existing) await tx.insert(groupMembers).values({ ...base, kind: 'external', externalEmail: member.email });
         break;
       }
     }
     if (existing) throw new AppError('conflict', `${label} is already a member of ${group.email}.`);
-    recordChange(tx, actor, now, {
+    await recordChange(tx, actor, now, {
       entityKind: 'group',
       entityId: groupId,
       action: 'member_added',
@@ -195,23 +188,23 @@ export function addGroupMember(
       after: { member: member },
     });
   });
-  return getGroup(db, groupId);
+  return await getGroup(db, groupId);
 }
 
-export function removeGroupMember(
+export async function removeGroupMember(
   db: AppDatabase,
   clock: Clock,
   actor: Actor,
   groupId: string,
   memberId: string,
-): GroupDetail {
-  db.transaction((tx) => {
-    const group = requireGroup(tx, groupId);
-    const detail = getGroup(tx, groupId);
+): Promise<GroupDetail> {
+  await transaction(db, async (tx) => {
+    const group = await requireGroup(tx, groupId);
+    const detail = await getGroup(tx, groupId);
     const member = detail.members.find((m) => m.id === memberId);
     if (!member) throw new AppError('not_found', 'This member is not in the group.');
-    tx.delete(groupMembers).where(eq(groupMembers.id, memberId)).run();
-    recordChange(tx, actor, clock.now(), {
+    await tx.delete(groupMembers).where(eq(groupMembers.id, memberId));
+    await recordChange(tx, actor, clock.now(), {
       entityKind: 'group',
       entityId: groupId,
       action: 'member_removed',
@@ -219,5 +212,5 @@ export function removeGroupMember(
       before: { kind: member.kind, userId: member.user?.id, groupId: member.group?.id, email: member.externalEmail },
     });
   });
-  return getGroup(db, groupId);
+  return await getGroup(db, groupId);
 }

@@ -2,26 +2,24 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Organisation, OrgUnit } from '@autoprov/contract';
 import { directoryUsers, domains, organisation, orgUnits, type DbOrTx } from '@autoprov/db';
 
-export function getOrganisation(db: DbOrTx): Organisation | null {
-  const org = db.select().from(organisation).get();
+export async function getOrganisation(db: DbOrTx): Promise<Organisation | null> {
+  const org = (await db.select().from(organisation).limit(1))[0];
   if (!org) return null;
-  const rows = db.select().from(domains).orderBy(asc(domains.kind), asc(domains.name)).all();
+  const rows = await db.select().from(domains).orderBy(asc(domains.kind), asc(domains.name));
   return { name: org.name, domains: rows.map((d) => ({ name: d.name, kind: d.kind })) };
 }
 
-export function listOrgUnits(db: DbOrTx): OrgUnit[] {
-  const counts = db
+export async function listOrgUnits(db: DbOrTx): Promise<OrgUnit[]> {
+  const counts = await db
     .select({ orgUnitId: directoryUsers.orgUnitId, n: sql<number>`count(*)` })
     .from(directoryUsers)
     .where(sql`${directoryUsers.status} <> 'deleted'`)
-    .groupBy(directoryUsers.orgUnitId)
-    .all();
+    .groupBy(directoryUsers.orgUnitId);
   const countById = new Map(counts.map((c) => [c.orgUnitId, c.n]));
-  return db
+  return (await db
     .select()
     .from(orgUnits)
-    .orderBy(asc(orgUnits.path))
-    .all()
+    .orderBy(asc(orgUnits.path)))
     .map((ou) => ({
       id: ou.id,
       parentId: ou.parentId,
@@ -32,8 +30,8 @@ export function listOrgUnits(db: DbOrTx): OrgUnit[] {
     }));
 }
 
-export function findOrgUnit(db: DbOrTx, id: string) {
-  return db.select().from(orgUnits).where(eq(orgUnits.id, id)).get() ?? null;
+export async function findOrgUnit(db: DbOrTx, id: string) {
+  return (await db.select().from(orgUnits).where(eq(orgUnits.id, id)).limit(1))[0] ?? null;
 }
 
 /** The domain part of an address, lower-cased. */
@@ -41,6 +39,6 @@ export function domainOf(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 }
 
-export function isOrganisationDomain(db: DbOrTx, email: string): boolean {
-  return db.select().from(domains).where(eq(domains.name, domainOf(email))).get() != null;
+export async function isOrganisationDomain(db: DbOrTx, email: string): Promise<boolean> {
+  return (await db.select().from(domains).where(eq(domains.name, domainOf(email))).limit(1))[0] != null;
 }

@@ -23,20 +23,20 @@ export interface DirectorySnapshot {
  * Reads the whole built-in directory in three queries; group nesting is resolved in memory so a
  * run over 100,000 users costs no query per user.
  */
-export function readSnapshot(db: DbOrTx): DirectorySnapshot {
-  const { primaryDomain, toUser } = snapshotReader(db);
-  return { primaryDomain, users: db.select().from(directoryUsers).all().map(toUser) };
+export async function readSnapshot(db: DbOrTx): Promise<DirectorySnapshot> {
+  const { primaryDomain, toUser } = await snapshotReader(db);
+  return { primaryDomain, users: (await db.select().from(directoryUsers)).map(toUser) };
 }
 
 /**
  * The directory a page of users at a time (by id), for runs that must not hold 100,000 users
  * at once. Group nesting is resolved once, in memory.
  */
-export function* readSnapshotPages(db: DbOrTx, pageSize: number): Generator<DirectorySnapshot> {
-  const { primaryDomain, toUser } = snapshotReader(db);
+export async function* readSnapshotPages(db: DbOrTx, pageSize: number): AsyncGenerator<DirectorySnapshot> {
+  const { primaryDomain, toUser } = await snapshotReader(db);
   let after = '';
   for (;;) {
-    const rows = db.select().from(directoryUsers).where(gt(directoryUsers.id, after)).orderBy(directoryUsers.id).limit(pageSize).all();
+    const rows = await db.select().from(directoryUsers).where(gt(directoryUsers.id, after)).orderBy(directoryUsers.id).limit(pageSize);
     if (rows.length === 0) return;
     yield { primaryDomain, users: rows.map(toUser) };
     after = rows.at(-1)!.id;
@@ -45,10 +45,10 @@ export function* readSnapshotPages(db: DbOrTx, pageSize: number): Generator<Dire
 }
 
 /** What reading users needs besides the user rows: org unit paths and every group a user is in. */
-function snapshotReader(db: DbOrTx) {
-  const primaryDomain = db.select().from(domains).where(eq(domains.kind, 'primary')).get()?.name ?? '';
-  const paths = new Map(db.select({ id: orgUnits.id, path: orgUnits.path }).from(orgUnits).all().map((o) => [o.id, o.path]));
-  const members = db.select().from(groupMembers).all();
+async function snapshotReader(db: DbOrTx) {
+  const primaryDomain = (await db.select().from(domains).where(eq(domains.kind, 'primary')).limit(1))[0]?.name ?? '';
+  const paths = new Map((await db.select({ id: orgUnits.id, path: orgUnits.path }).from(orgUnits)).map((o) => [o.id, o.path]));
+  const members = await db.select().from(groupMembers);
 
   // parentsOf(group) = the groups that contain it directly.
   const parentsOf = new Map<string, string[]>();
@@ -106,20 +106,20 @@ function toSnapshotUser(u: typeof directoryUsers.$inferSelect, orgUnitPath: stri
 /** The built-in directory as the engine's directory port. */
 export function builtInDirectory(db: DbOrTx) {
   return {
-    read: async () => readSnapshot(db),
-    readUsers: async (ids: string[]) => readSnapshotOf(db, ids),
+    read: async () => await readSnapshot(db),
+    readUsers: async (ids: string[]) => await readSnapshotOf(db, ids),
     readPages: (pageSize: number) => readSnapshotPages(db, pageSize),
     // E-11: the change records after the cursor; the users they affect are worked out only when asked.
-    changesSince: (cursor: number) => {
-      const upTo = latestChangeId(db);
-      return { upTo, affectedUserIds: () => usersAffectedBetween(db, cursor, upTo) };
+    changesSince: async (cursor: number) => {
+      const upTo = await latestChangeId(db);
+      return { upTo, affectedUserIds: async () => await usersAffectedBetween(db, cursor, upTo) };
     },
   };
 }
 
 /** The newest change record's id: the engine starts a change-driven run when it moves (E-11). */
-export function latestChangeId(db: DbOrTx): number {
-  return db.select({ id: sql<number>`coalesce(max(${directoryChanges.id}), 0)` }).from(directoryChanges).get()?.id ?? 0;
+export async function latestChangeId(db: DbOrTx): Promise<number> {
+  return (await db.select({ id: sql<number>`coalesce(max(${directoryChanges.id}), 0)` }).from(directoryChanges).limit(1))[0]?.id ?? 0;
 }
 
 /**
@@ -127,12 +127,11 @@ export function latestChangeId(db: DbOrTx): number {
  * and for a membership change the member — every user inside it, for a nested group. Null when
  * the changes cannot be narrowed down and a full read is needed.
  */
-export function usersAffectedBetween(db: DbOrTx, afterId: number, upToId: number): string[] | null {
-  const changes = db
+export async function usersAffectedBetween(db: DbOrTx, afterId: number, upToId: number): Promise<string[] | null> {
+  const changes = await db
     .select()
     .from(directoryChanges)
-    .where(sql`${directoryChanges.id} > ${afterId} and ${directoryChanges.id} <= ${upToId}`)
-    .all();
+    .where(sql`${directoryChanges.id} > ${afterId} and ${directoryChanges.id} <= ${upToId}`);
   const ids = new Set<string>();
   const nestedGroups = new Set<string>();
   for (const c of changes) {
@@ -164,18 +163,17 @@ export function usersAffectedBetween(db: DbOrTx, afterId: number, upToId: number
 }
 
 /** Like readSnapshot, for a few users only: what a change-driven run reads (E-11). */
-export function readSnapshotOf(db: DbOrTx, userIds: string[]): DirectorySnapshot {
-  const primaryDomain = db.select().from(domains).where(eq(domains.kind, 'primary')).get()?.name ?? '';
+export async function readSnapshotOf(db: DbOrTx, userIds: string[]): Promise<DirectorySnapshot> {
+  const primaryDomain = (await db.select().from(domains).where(eq(domains.kind, 'primary')).limit(1))[0]?.name ?? '';
   if (userIds.length === 0) return { primaryDomain, users: [] };
   const users: SnapshotUser[] = [];
   for (let i = 0; i < userIds.length; i += 500) {
     const chunk = userIds.slice(i, i + 500);
-    const rows = db
+    const rows = await db
       .select({ user: directoryUsers, path: orgUnits.path })
       .from(directoryUsers)
       .innerJoin(orgUnits, eq(orgUnits.id, directoryUsers.orgUnitId))
-      .where(inArray(directoryUsers.id, chunk))
-      .all();
+      .where(inArray(directoryUsers.id, chunk));
     for (const { user: u, path } of rows) {
       const groups = db.all<{ id: string }>(sql`
         with recursive enclosing(id) as (

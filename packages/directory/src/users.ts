@@ -15,8 +15,7 @@ import {
   groupMembers,
   orgUnits,
   type AppDatabase,
-  type DbOrTx,
-} from '@autoprov/db';
+  type DbOrTx, transaction } from '@autoprov/db';
 import type { Actor, Clock } from './actor.js';
 import { recordChange } from './changes.js';
 import { domainOf, findOrgUnit, getOrganisation, isOrganisationDomain } from './organisation.js';
@@ -66,7 +65,7 @@ function snapshot(u: UserRow) {
   };
 }
 
-export function listUsers(db: DbOrTx, query: UserListQuery): Page<DirectoryUser> {
+export async function listUsers(db: DbOrTx, query: UserListQuery): Promise<Page<DirectoryUser>> {
   const filters: SQL[] = [];
   // Deleted users are only listed when asked for by status.
   filters.push(query.status ? eq(directoryUsers.status, query.status) : ne(directoryUsers.status, 'deleted'));
@@ -82,51 +81,48 @@ export function listUsers(db: DbOrTx, query: UserListQuery): Page<DirectoryUser>
     if (anyOf) filters.push(anyOf);
   }
   const where = and(...filters);
-  const total = db.select({ n: sql<number>`count(*)` }).from(directoryUsers).where(where).get()?.n ?? 0;
-  const rows = db
+  const total = (await db.select({ n: sql<number>`count(*)` }).from(directoryUsers).where(where).limit(1))[0]?.n ?? 0;
+  const rows = await db
     .select(userColumns)
     .from(directoryUsers)
     .innerJoin(orgUnits, eq(orgUnits.id, directoryUsers.orgUnitId))
     .where(where)
     .orderBy(asc(directoryUsers.familyName), asc(directoryUsers.givenName), asc(directoryUsers.id))
     .limit(query.pageSize)
-    .offset(offsetOf(query.page, query.pageSize))
-    .all();
+    .offset(offsetOf(query.page, query.pageSize));
   return { items: rows.map(toUser), total, page: query.page, pageSize: query.pageSize };
 }
 
-export function getUser(db: DbOrTx, id: string): DirectoryUserDetail {
-  const row = db
+export async function getUser(db: DbOrTx, id: string): Promise<DirectoryUserDetail> {
+  const row = (await db
     .select(userColumns)
     .from(directoryUsers)
     .innerJoin(orgUnits, eq(orgUnits.id, directoryUsers.orgUnitId))
-    .where(eq(directoryUsers.id, id))
-    .get();
+    .where(eq(directoryUsers.id, id)).limit(1))[0];
   if (!row) throw new AppError('not_found', 'This user does not exist.');
-  const groups = db
+  const groups = await db
     .select({ id: directoryGroups.id, email: directoryGroups.email, name: directoryGroups.name })
     .from(groupMembers)
     .innerJoin(directoryGroups, eq(directoryGroups.id, groupMembers.groupId))
     .where(eq(groupMembers.userId, id))
-    .orderBy(asc(directoryGroups.name))
-    .all();
+    .orderBy(asc(directoryGroups.name));
   return { ...toUser(row), groups };
 }
 
-function requireUser(db: DbOrTx, id: string): UserRow {
-  const user = db.select().from(directoryUsers).where(eq(directoryUsers.id, id)).get();
+async function requireUser(db: DbOrTx, id: string): Promise<UserRow> {
+  const user = (await db.select().from(directoryUsers).where(eq(directoryUsers.id, id)).limit(1))[0];
   if (!user) throw new AppError('not_found', 'This user does not exist.');
   return user;
 }
 
-function checkEmail(db: DbOrTx, email: string, exceptUserId?: string): void {
-  if (!isOrganisationDomain(db, email)) {
-    const domains = getOrganisation(db)?.domains.map((d) => d.name).join(', ') ?? '';
+async function checkEmail(db: DbOrTx, email: string, exceptUserId?: string): Promise<void> {
+  if (!await isOrganisationDomain(db, email)) {
+    const domains = (await getOrganisation(db))?.domains.map((d) => d.name).join(', ') ?? '';
     throw new AppError('validation_failed', 'The address is not in the organisation.', {
       primaryEmail: `Use an address in one of the organisation's domains (${domains}); ${domainOf(email)} is not one of them.`,
     });
   }
-  const taken = db
+  const taken = (await db
     .select({ id: directoryUsers.id })
     .from(directoryUsers)
     .where(
@@ -135,8 +131,7 @@ function checkEmail(db: DbOrTx, email: string, exceptUserId?: string): void {
         ne(directoryUsers.status, 'deleted'),
         exceptUserId ? ne(directoryUsers.id, exceptUserId) : undefined,
       ),
-    )
-    .get();
+    ).limit(1))[0];
   if (taken) {
     throw new AppError('conflict', 'The address is already used.', {
       primaryEmail: 'Another user already has this address.',
@@ -144,21 +139,21 @@ function checkEmail(db: DbOrTx, email: string, exceptUserId?: string): void {
   }
 }
 
-function checkOrgUnit(db: DbOrTx, orgUnitId: string): void {
-  if (!findOrgUnit(db, orgUnitId)) {
+async function checkOrgUnit(db: DbOrTx, orgUnitId: string): Promise<void> {
+  if (!await findOrgUnit(db, orgUnitId)) {
     throw new AppError('validation_failed', 'The organisational unit does not exist.', {
       orgUnitId: 'Choose an existing organisational unit.',
     });
   }
 }
 
-export function createUser(db: AppDatabase, clock: Clock, actor: Actor, input: UserInputParsed): DirectoryUserDetail {
+export async function createUser(db: AppDatabase, clock: Clock, actor: Actor, input: UserInputParsed): Promise<DirectoryUserDetail> {
   const id = randomUUID();
-  db.transaction((tx) => {
-    checkEmail(tx, input.primaryEmail);
-    checkOrgUnit(tx, input.orgUnitId);
+  await transaction(db, async (tx) => {
+    await checkEmail(tx, input.primaryEmail);
+    await checkOrgUnit(tx, input.orgUnitId);
     const now = clock.now();
-    const row = tx
+    const row = (await tx
       .insert(directoryUsers)
       .values({
         id,
@@ -175,9 +170,8 @@ export function createUser(db: AppDatabase, clock: Clock, actor: Actor, input: U
         createdAt: now,
         updatedAt: now,
       })
-      .returning()
-      .get();
-    recordChange(tx, actor, now, {
+      .returning())[0]!;
+    await recordChange(tx, actor, now, {
       entityKind: 'user',
       entityId: id,
       action: 'created',
@@ -185,33 +179,32 @@ export function createUser(db: AppDatabase, clock: Clock, actor: Actor, input: U
       after: snapshot(row),
     });
   });
-  return getUser(db, id);
+  return await getUser(db, id);
 }
 
-export function updateUser(
+export async function updateUser(
   db: AppDatabase,
   clock: Clock,
   actor: Actor,
   id: string,
   patch: Partial<UserInputParsed>,
-): DirectoryUserDetail {
-  db.transaction((tx) => {
-    const before = requireUser(tx, id);
+): Promise<DirectoryUserDetail> {
+  await transaction(db, async (tx) => {
+    const before = await requireUser(tx, id);
     if (before.status === 'deleted') throw new AppError('conflict', 'A deleted user cannot be changed.');
-    if (patch.primaryEmail !== undefined) checkEmail(tx, patch.primaryEmail, id);
-    if (patch.orgUnitId !== undefined) checkOrgUnit(tx, patch.orgUnitId);
+    if (patch.primaryEmail !== undefined) await checkEmail(tx, patch.primaryEmail, id);
+    if (patch.orgUnitId !== undefined) await checkOrgUnit(tx, patch.orgUnitId);
     const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-    const after = tx
+    const after = (await tx
       .update(directoryUsers)
       .set({ ...values, updatedAt: clock.now() })
       .where(eq(directoryUsers.id, id))
-      .returning()
-      .get();
+      .returning())[0]!;
     const was = snapshot(before);
     const now = snapshot(after);
     const changed = (Object.keys(now) as (keyof typeof now)[]).filter((k) => was[k] !== now[k]);
     if (changed.length === 0) return;
-    recordChange(tx, actor, after.updatedAt, {
+    await recordChange(tx, actor, after.updatedAt, {
       entityKind: 'user',
       entityId: id,
       action: 'updated',
@@ -220,7 +213,7 @@ export function updateUser(
       after: Object.fromEntries(changed.map((k) => [k, now[k]])),
     });
   });
-  return getUser(db, id);
+  return await getUser(db, id);
 }
 
 type StatusAction = 'suspend' | 'restore' | 'archive' | 'delete';
@@ -239,25 +232,24 @@ const changeActionOf = {
   delete: 'deleted',
 } as const;
 
-export function changeUserStatus(
+export async function changeUserStatus(
   db: AppDatabase,
   clock: Clock,
   actor: Actor,
   id: string,
   action: StatusAction,
-): DirectoryUserDetail {
+): Promise<DirectoryUserDetail> {
   const rule = transitions[action];
-  db.transaction((tx) => {
-    const before = requireUser(tx, id);
+  await transaction(db, async (tx) => {
+    const before = await requireUser(tx, id);
     if (!rule.from.includes(before.status)) {
       throw new AppError('conflict', `A user who is ${before.status} cannot be ${rule.to === 'active' ? 'restored' : rule.to}.`);
     }
     const now = clock.now();
-    tx.update(directoryUsers)
+    await tx.update(directoryUsers)
       .set({ status: rule.to, updatedAt: now, deletedAt: rule.to === 'deleted' ? now : null })
-      .where(eq(directoryUsers.id, id))
-      .run();
-    recordChange(tx, actor, now, {
+      .where(eq(directoryUsers.id, id));
+    await recordChange(tx, actor, now, {
       entityKind: 'user',
       entityId: id,
       action: changeActionOf[action],
@@ -266,5 +258,5 @@ export function changeUserStatus(
       after: { status: rule.to },
     });
   });
-  return getUser(db, id);
+  return await getUser(db, id);
 }

@@ -59,7 +59,7 @@ if (parts.has('a')) {
 // to the app after that, (e) peak memory during (b).
 if (parts.has('b')) {
   const sink = await startSink();
-  const f = fixtureWith(size, sink.baseUrl, 'autoprov-field-');
+  const f = await fixtureWith(size, sink.baseUrl, 'autoprov-field-');
   const client = new ScimClient({ baseUrl: sink.baseUrl, tokens: staticToken('bench', sink.baseUrl), concurrency, requestsPerSecond: 1e9 });
   f.deps.appFor = async () => scimAppPort(client);
   f.deps.concurrency = concurrency;
@@ -73,7 +73,7 @@ if (parts.has('b')) {
   // CPU time of the engine's process: on a shared machine, steadier than the wall clock.
   const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
-  const run = f.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).get()!;
+  const run = (await f.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).limit(1))[0]!;
   const perSecond = (run.counts.created ?? 0) / seconds;
   const share = ceiling ? perSecond / ceiling : null;
   row(
@@ -120,7 +120,7 @@ await Promise.all(
   (parts.has('f') ? rates : []).flatMap((R) =>
     kinds.map(async (kind) => {
       const sink = await startSink({ SINK_LIMIT: String(R), SINK_LIMIT_KIND: kind, SINK_RETRY_AFTER: '10' });
-      const f = fixtureWith(limitedUsers, sink.baseUrl, 'autoprov-field-');
+      const f = await fixtureWith(limitedUsers, sink.baseUrl, 'autoprov-field-');
       // No limits given: the client's defaults, as an app the catalog knows nothing about would get
       // them (50 requests/s, bursts of 50, 8 in flight). The pacer must find R by itself.
       const client = new ScimClient({ baseUrl: sink.baseUrl, tokens: staticToken('bench', sink.baseUrl) });
@@ -128,7 +128,7 @@ await Promise.all(
       const started = performance.now();
       const runId = await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' });
       const seconds = (performance.now() - started) / 1000;
-      const run = f.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).get()!;
+      const run = (await f.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).limit(1))[0]!;
       const stats = (await sink.call('/__stats')) as { requests: number; refused: number; users: number };
       const share = stats.requests / seconds / R;
       const refused = stats.refused / (stats.requests + stats.refused);

@@ -46,7 +46,7 @@ let ceiling = 0;
 
 for (const size of sizes) {
   await sinkCall('/__reset');
-  const f = fixtureWith(size, baseUrl);
+  const f = await fixtureWith(size, baseUrl);
   f.deps.appFor = async () => scimAppPort(client());
   f.deps.concurrency = concurrency;
   globalThis.gc?.();
@@ -54,7 +54,7 @@ for (const size of sizes) {
   const started = performance.now();
   const runId = await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' });
   const seconds = (performance.now() - started) / 1000;
-  const run = f.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).get()!;
+  const run = (await f.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).limit(1))[0]!;
   const created = run.counts.created ?? 0;
   rows.push([`(b) first sync, ${size.toLocaleString('en')} users`, `${(created / seconds).toFixed(0)} users/s (${seconds.toFixed(1)} s, ${(((created / seconds) / ceiling) * 100).toFixed(0)}% of (a)), ${run.state}`]);
   rows.push([`(e) peak memory during (b), ${size.toLocaleString('en')} users`, mb(peakRss)]);
@@ -71,7 +71,7 @@ for (const size of sizes) {
   globalThis.gc?.();
   peakRss = process.memoryUsage().rss;
   const reconcileStarted = performance.now();
-  const reconcileRun = f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'reconcile' }))).get()!;
+  const reconcileRun = (await f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'reconcile' }))).limit(1))[0]!;
   const afterReconcile = (await sinkCall('/__stats')) as { requests: number; writes: number };
   rows.push([
     `(f) reconciliation, nothing drifted, ${size.toLocaleString('en')} accounts`,

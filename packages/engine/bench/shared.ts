@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { appConfigurations, configurationHealth, directoryUsers, escrowedOperations, orgUnits, syncRuns, usageEvents } from '@autoprov/db';
+import { appConfigurations, configurationHealth, directoryUsers, escrowedOperations, orgUnits, syncRuns, usageEvents, transaction } from '@autoprov/db';
 import { changeUserStatus, latestChangeId, listUsers, systemActor, updateUser } from '@autoprov/directory';
 import { startFiveHundredGateway, startScimmyServer } from '@autoprov/scim-client/testing';
 import { ProvisioningScheduler } from '../src/scheduler.js';
@@ -44,21 +44,20 @@ export async function startSink(env: Record<string, string> = {}): Promise<Sink>
   };
 }
 
-export type Fixture = ReturnType<typeof engineFixture>;
+export type Fixture = Awaited<ReturnType<typeof engineFixture>>;
 
 /**
  * The built-in directory with `n` users (the demo organisation's 200 and more in /Sales), in a
  * database file, as in production: SQLite's pages then live in the page cache, not the heap.
  */
-export function fixtureWith(n: number, baseUrl: string, prefix = 'autoprov-bench-'): Fixture {
-  const f = engineFixture({ baseUrl, token: 'bench', file: join(mkdtempSync(join(tmpdir(), prefix)), 'autoprov.sqlite') });
-  const sales = f.db.select().from(orgUnits).where(eq(orgUnits.path, '/Sales')).get()!;
-  f.db.transaction((tx) => {
+export async function fixtureWith(n: number, baseUrl: string, prefix = 'autoprov-bench-'): Promise<Fixture> {
+  const f = await engineFixture({ baseUrl, token: 'bench', file: join(mkdtempSync(join(tmpdir(), prefix)), 'autoprov.sqlite') });
+  const sales = (await f.db.select().from(orgUnits).where(eq(orgUnits.path, '/Sales')).limit(1))[0]!;
+  await transaction(f.db, async (tx) => {
     for (let i = 0; i < n - 200; i++) {
       const now = new Date();
-      tx.insert(directoryUsers)
-        .values({ id: randomUUID(), primaryEmail: `user.${i}@example.com`, givenName: 'Bench', familyName: `User ${i}`, orgUnitId: sales.id, jobTitle: 'Tester', createdAt: now, updatedAt: now })
-        .run();
+      await tx.insert(directoryUsers)
+        .values({ id: randomUUID(), primaryEmail: `user.${i}@example.com`, givenName: 'Bench', familyName: `User ${i}`, orgUnitId: sales.id, jobTitle: 'Tester', createdAt: now, updatedAt: now });
     }
   });
   return f;
@@ -72,15 +71,15 @@ export function fixtureWith(n: number, baseUrl: string, prefix = 'autoprov-bench
 export async function directoryChangeLatency(f: Fixture, sink: Sink, changes = 20): Promise<{ p50: number; p95: number; count: number }> {
   const scheduler = new ProvisioningScheduler(f.deps, { pollMs: 50 });
   // The full sync is done: the scheduler follows the directory's changes from here.
-  f.db.update(appConfigurations).set({ lastFullSyncAt: new Date(), directoryCursor: latestChangeId(f.db) }).run();
-  scheduler.start();
-  const ids = f.db.select({ id: directoryUsers.id }).from(directoryUsers).limit(changes).all();
+  await f.db.update(appConfigurations).set({ lastFullSyncAt: new Date(), directoryCursor: await latestChangeId(f.db) });
+  await scheduler.start();
+  const ids = await f.db.select({ id: directoryUsers.id }).from(directoryUsers).limit(changes);
   const latencies: number[] = [];
   try {
     for (const [i, { id }] of ids.entries()) {
       await sink.call('/__stats'); // empties the sink's log of PATCHes
       const t0 = Date.now();
-      updateUser(f.db, f.clock, systemActor, id, { jobTitle: `Title ${i}` });
+      await updateUser(f.db, f.clock, systemActor, id, { jobTitle: `Title ${i}` });
       for (;;) {
         const s = (await sink.call('/__stats')) as { patches: [number, string][] };
         const hit = s.patches.find(([t]) => t >= t0);
@@ -121,32 +120,32 @@ export interface OutageResult {
 export async function outageScenario(suspensions: number, { pollMs = 5_000, outageMs = 10 * minute } = {}): Promise<OutageResult> {
   const scim = await startScimmyServer({ token: 'good' });
   const gateway = await startFiveHundredGateway(scim.baseUrl);
-  const f = engineFixture({ baseUrl: gateway.baseUrl, token: 'good', rules: { suspended: { delay: '1d', action: 'suspend' } } });
+  const f = await engineFixture({ baseUrl: gateway.baseUrl, token: 'good', rules: { suspended: { delay: '1d', action: 'suspend' } } });
   const scheduler = new ProvisioningScheduler(f.deps);
   const look = async () => {
     f.clock.advance(pollMs);
-    scheduler.tick();
+    await scheduler.tick();
     await scheduler.idle(f.configurationId);
   };
   try {
-    scheduler.tick();
+    await scheduler.tick();
     await scheduler.idle(f.configurationId);
-    const users = listUsers(f.db, { page: 1, pageSize: suspensions, status: 'active', q: '@example.com' }).items;
-    for (const u of users) changeUserStatus(f.db, f.clock, systemActor, u.id, 'suspend');
-    scheduler.tick();
+    const users = (await listUsers(f.db, { page: 1, pageSize: suspensions, status: 'active', q: '@example.com' })).items;
+    for (const u of users) await changeUserStatus(f.db, f.clock, systemActor, u.id, 'suspend');
+    await scheduler.tick();
     await scheduler.idle(f.configurationId);
 
-    const runs = () => f.db.select().from(syncRuns).where(eq(syncRuns.configurationId, f.configurationId)).all().length;
-    const failures = () => f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure')).all().length;
-    const before = { runs: runs(), failures: failures(), requests: gateway.stats.requests };
+    const runs = async () => (await f.db.select().from(syncRuns).where(eq(syncRuns.configurationId, f.configurationId))).length;
+    const failures = async () => (await f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure'))).length;
+    const before = { runs: await runs(), failures: await failures(), requests: gateway.stats.requests };
     // The suspensions fall due as the outage starts.
     f.clock.advance(day - pollMs);
     gateway.outage(503);
     for (let t = 0; t < outageMs; t += pollMs) await look();
-    const during = { runs: runs() - before.runs, failures: failures() - before.failures, requests: gateway.stats.requests - before.requests };
-    const health = f.db.select().from(configurationHealth).where(eq(configurationHealth.configurationId, f.configurationId)).get();
+    const during = { runs: await runs() - before.runs, failures: await failures() - before.failures, requests: gateway.stats.requests - before.requests };
+    const health = (await f.db.select().from(configurationHealth).where(eq(configurationHealth.configurationId, f.configurationId)).limit(1))[0];
     const quarantined = health?.quarantinedAt != null;
-    const stepMs = stepInForce(f, health);
+    const stepMs = await stepInForce(f, health);
 
     gateway.outage(null);
     const userNames = new Set(users.map((u) => u.primaryEmail));
@@ -166,13 +165,12 @@ export async function outageScenario(suspensions: number, { pollMs = 5_000, outa
 }
 
 /** The wait between the last attempt and the next one scheduled: the next probe in quarantine, else the next escrow attempt. */
-function stepInForce(f: Fixture, health: typeof configurationHealth.$inferSelect | undefined): number | null {
+async function stepInForce(f: Fixture, health: typeof configurationHealth.$inferSelect | undefined): Promise<number | null> {
   if (health?.quarantinedAt && health.nextProbeAt) return health.nextProbeAt.getTime() - (health.lastProbeAt ?? health.quarantinedAt).getTime();
-  const steps = f.db
+  const steps = (await f.db
     .select()
     .from(escrowedOperations)
-    .where(eq(escrowedOperations.configurationId, f.configurationId))
-    .all()
+    .where(eq(escrowedOperations.configurationId, f.configurationId)))
     .filter((e) => e.nextAttemptAt)
     .map((e) => e.nextAttemptAt!.getTime() - e.lastAttemptAt.getTime());
   return steps.length ? Math.min(...steps) : null;

@@ -19,27 +19,27 @@ afterAll(() => scim.close());
 
 describe('app connection from stored, sealed credentials (S-2)', () => {
   it('provisions with a stored bearer token, which is never stored in the clear', async () => {
-    const f = engineFixture({ baseUrl: scim.baseUrl, token: 'unused' });
+    const f = await engineFixture({ baseUrl: scim.baseUrl, token: 'unused' });
     const secrets = new SecretBox(randomBytes(32));
-    storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 'pasted-token', origin: new URL(scim.baseUrl).origin });
-    expect(f.configuration().sealedCredentials).not.toContain('pasted-token');
+    await storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 'pasted-token', origin: new URL(scim.baseUrl).origin });
+    expect((await f.configuration()).sealedCredentials).not.toContain('pasted-token');
     f.deps.appFor = appConnector(f.db, secrets, { requestsPerSecond: 100_000 });
     const runId = await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' });
-    expect(f.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).get()?.state).toBe('succeeded');
+    expect((await f.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).limit(1))[0]?.state).toBe('succeeded');
     expect(scim.users.size).toBe(200);
   });
 
   it('a configuration with no authorization, or one sealed under another key, needs re-authorization', async () => {
-    const f = engineFixture({ baseUrl: scim.baseUrl, token: 'unused' });
+    const f = await engineFixture({ baseUrl: scim.baseUrl, token: 'unused' });
     f.deps.appFor = appConnector(f.db, new SecretBox(randomBytes(32)));
     await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' });
-    expect(f.configuration().state).toBe('needs_reauthorization');
+    expect((await f.configuration()).state).toBe('needs_reauthorization');
 
-    f.db.update(appConfigurations).set({ state: 'active' }).run();
-    storeCredentials(f.db, new SecretBox(randomBytes(32)), f.configurationId, { kind: 'bearer', token: 'pasted-token', origin: new URL(scim.baseUrl).origin });
+    await f.db.update(appConfigurations).set({ state: 'active' });
+    await storeCredentials(f.db, new SecretBox(randomBytes(32)), f.configurationId, { kind: 'bearer', token: 'pasted-token', origin: new URL(scim.baseUrl).origin });
     const runId = await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' });
-    expect(f.configuration().state).toBe('needs_reauthorization');
-    expect(f.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).get()?.error).toMatch(/secret key/);
+    expect((await f.configuration()).state).toBe('needs_reauthorization');
+    expect((await f.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).limit(1))[0]?.error).toMatch(/secret key/);
   });
 });
 
@@ -58,9 +58,9 @@ async function listener() {
 
 describe('a stored credential goes only to the origin it was granted for (S-5)', () => {
   it('the endpoint check of another origin sends nothing, and says why', async () => {
-    const f = engineFixture({ baseUrl: scim.baseUrl, token: 'unused' });
+    const f = await engineFixture({ baseUrl: scim.baseUrl, token: 'unused' });
     const secrets = new SecretBox(randomBytes(32));
-    storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 'pasted-token', origin: new URL(scim.baseUrl).origin });
+    await storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 'pasted-token', origin: new URL(scim.baseUrl).origin });
     const attacker = await listener();
     try {
       const check = await checkAppConnection(f.db, secrets, f.configurationId, attacker.url, { timeoutMs: 500 });
@@ -75,14 +75,14 @@ describe('a stored credential goes only to the origin it was granted for (S-5)',
   it('the engine never sends it to an endpoint moved elsewhere: the app needs a new authorization', async () => {
     const attacker = await listener();
     try {
-      const f = engineFixture({ baseUrl: scim.baseUrl, token: 'unused' });
+      const f = await engineFixture({ baseUrl: scim.baseUrl, token: 'unused' });
       const secrets = new SecretBox(randomBytes(32));
-      storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 'pasted-token', origin: new URL(scim.baseUrl).origin });
-      f.db.update(appConfigurations).set({ endpointUrl: attacker.url }).run();
+      await storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 'pasted-token', origin: new URL(scim.baseUrl).origin });
+      await f.db.update(appConfigurations).set({ endpointUrl: attacker.url });
       f.deps.appFor = appConnector(f.db, secrets, { requestsPerSecond: 100_000 });
       await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' });
       expect(attacker.heard).toEqual([]);
-      expect(f.configuration().state).toBe('needs_reauthorization');
+      expect((await f.configuration()).state).toBe('needs_reauthorization');
     } finally {
       attacker.close();
     }
@@ -91,9 +91,9 @@ describe('a stored credential goes only to the origin it was granted for (S-5)',
   it('an error text from the granted origin is shown, bounded in length', async () => {
     const app = await listener();
     try {
-      const f = engineFixture({ baseUrl: app.url, token: 'unused' });
+      const f = await engineFixture({ baseUrl: app.url, token: 'unused' });
       const secrets = new SecretBox(randomBytes(32));
-      storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 'pasted-token', origin: new URL(app.url).origin });
+      await storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 'pasted-token', origin: new URL(app.url).origin });
       const check = await checkAppConnection(f.db, secrets, f.configurationId, app.url, { timeoutMs: 500 });
       expect(check.ok).toBe(false);
       if (!check.ok) expect(check.reason.length).toBeLessThan(500);
@@ -106,14 +106,14 @@ describe('a stored credential goes only to the origin it was granted for (S-5)',
   it('credentials stored before S-5 are bound at first use to their saved endpoint, not to a typed one', async () => {
     const attacker = await listener();
     try {
-      const f = engineFixture({ baseUrl: scim.baseUrl, token: 'unused' });
+      const f = await engineFixture({ baseUrl: scim.baseUrl, token: 'unused' });
       const secrets = new SecretBox(randomBytes(32));
       // As sealed by an earlier version: no origin.
-      f.db.update(appConfigurations).set({ sealedCredentials: secrets.seal(JSON.stringify({ kind: 'bearer', token: 'pasted-token' }), f.configurationId) }).run();
+      await f.db.update(appConfigurations).set({ sealedCredentials: secrets.seal(JSON.stringify({ kind: 'bearer', token: 'pasted-token' }), f.configurationId) });
       expect((await checkAppConnection(f.db, secrets, f.configurationId, attacker.url, { timeoutMs: 500 })).ok).toBe(false);
       expect(attacker.heard).toEqual([]);
-      expect(credentialsSummary(secrets, f.configuration())).toEqual({ kind: 'bearer', origin: new URL(scim.baseUrl).origin });
-      expect(JSON.parse(secrets.open(f.configuration().sealedCredentials!, f.configurationId)).origin).toBe(new URL(scim.baseUrl).origin);
+      expect(credentialsSummary(secrets, await f.configuration())).toEqual({ kind: 'bearer', origin: new URL(scim.baseUrl).origin });
+      expect(JSON.parse(secrets.open((await f.configuration()).sealedCredentials!, f.configurationId)).origin).toBe(new URL(scim.baseUrl).origin);
       expect((await checkAppConnection(f.db, secrets, f.configurationId, scim.baseUrl)).ok).toBe(true);
     } finally {
       attacker.close();
@@ -159,12 +159,12 @@ describe('pacing per app (E-18)', () => {
     const clock = new FakeClock();
     const app = await pacedApp(clock, 1);
     try {
-      const f = engineFixture({ baseUrl: app.url, token: 'unused' });
+      const f = await engineFixture({ baseUrl: app.url, token: 'unused' });
       const secrets = new SecretBox(randomBytes(32));
-      const other = { ...f.configuration(), id: randomUUID(), appKey: 'custom-scim' };
-      f.db.insert(appConfigurations).values(other).run();
-      storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 'first', origin: new URL(app.url).origin });
-      storeCredentials(f.db, secrets, other.id, { kind: 'bearer', token: 'second', origin: new URL(app.url).origin });
+      const other = { ...await f.configuration(), id: randomUUID(), appKey: 'custom-scim' };
+      await f.db.insert(appConfigurations).values(other);
+      await storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 'first', origin: new URL(app.url).origin });
+      await storeCredentials(f.db, secrets, other.id, { kind: 'bearer', token: 'second', origin: new URL(app.url).origin });
       const answered: (number | null)[] = [];
       const appFor = appConnector(f.db, secrets, {}, (_appKey, exchange) => answered.push(exchange.status), { clock });
       const first = await appFor(f.configurationId);
@@ -196,10 +196,10 @@ describe('pacing per app (E-18)', () => {
     const app = await pacedApp(clock);
     try {
       // Workleap's catalog: 5/s, a burst of 5, 4 at once. The super-admin's: one a second, one at a time.
-      const f = engineFixture({ baseUrl: app.url, token: 'unused', appKey: 'workleap' });
-      f.db.update(appConfigurations).set({ limitsOverride: { ratePerSecond: 1, burst: 1, concurrency: 1 } }).run();
+      const f = await engineFixture({ baseUrl: app.url, token: 'unused', appKey: 'workleap' });
+      await f.db.update(appConfigurations).set({ limitsOverride: { ratePerSecond: 1, burst: 1, concurrency: 1 } });
       const secrets = new SecretBox(randomBytes(32));
-      storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 't', origin: new URL(app.url).origin });
+      await storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 't', origin: new URL(app.url).origin });
       let answered = 0;
       const appFor = appConnector(f.db, secrets, {}, () => answered++, { clock });
       const port = await appFor(f.configurationId);
@@ -216,7 +216,7 @@ describe('pacing per app (E-18)', () => {
       expect(app.seen.map((s) => s.at)).toEqual([0, 1000, 2000]);
 
       // Raised to 10/s, a burst of 3, 3 at once: the same connector (no restart) paces by them.
-      f.db.update(appConfigurations).set({ limitsOverride: { ratePerSecond: 10, burst: 3, concurrency: 3 } }).run();
+      await f.db.update(appConfigurations).set({ limitsOverride: { ratePerSecond: 10, burst: 3, concurrency: 3 } });
       const again = await appFor(f.configurationId);
       await clock.advance(10_000);
       const second = Promise.all([3, 4, 5, 6].map((i) => again.findUserByUserName(`u${i}@example.com`)));
@@ -227,7 +227,7 @@ describe('pacing per app (E-18)', () => {
       await second;
       expect(app.seen.slice(3).map((s) => s.at)).toEqual([12_000, 12_000, 12_000, 12_100]);
       // Back to the catalog's (the override removed): 5 at once.
-      f.db.update(appConfigurations).set({ limitsOverride: null }).run();
+      await f.db.update(appConfigurations).set({ limitsOverride: null });
       const reset = await appFor(f.configurationId);
       await clock.advance(10_000);
       await Promise.all([7, 8, 9, 10, 11].map((i) => reset.findUserByUserName(`u${i}@example.com`)));
@@ -242,12 +242,12 @@ describe('pacing per app (E-18)', () => {
     const clock = new FakeClock();
     const app = await pacedApp(clock);
     try {
-      const f = engineFixture({ baseUrl: app.url, token: 'unused' });
+      const f = await engineFixture({ baseUrl: app.url, token: 'unused' });
       const secrets = new SecretBox(randomBytes(32));
-      const careful = { ...f.configuration(), id: randomUUID(), appKey: 'custom-scim', limitsOverride: { ratePerSecond: 1, burst: 1, concurrency: 1 } };
-      f.db.insert(appConfigurations).values(careful).run();
-      storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 'first', origin: new URL(app.url).origin });
-      storeCredentials(f.db, secrets, careful.id, { kind: 'bearer', token: 'second', origin: new URL(app.url).origin });
+      const careful = { ...await f.configuration(), id: randomUUID(), appKey: 'custom-scim', limitsOverride: { ratePerSecond: 1, burst: 1, concurrency: 1 } };
+      await f.db.insert(appConfigurations).values(careful);
+      await storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 'first', origin: new URL(app.url).origin });
+      await storeCredentials(f.db, secrets, careful.id, { kind: 'bearer', token: 'second', origin: new URL(app.url).origin });
       let answered = 0;
       const appFor = appConnector(f.db, secrets, {}, () => answered++, { clock });
       // GoTo's catalog limits (10/s, a burst of 10) first, then the careful configuration joins the tenant.
@@ -314,9 +314,9 @@ describe('pacing per app (E-18)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`;
     try {
-      const f = engineFixture({ baseUrl: url, token: 'unused', appKey: 'workleap' });
+      const f = await engineFixture({ baseUrl: url, token: 'unused', appKey: 'workleap' });
       const secrets = new SecretBox(randomBytes(32));
-      storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 't', origin: new URL(url).origin });
+      await storeCredentials(f.db, secrets, f.configurationId, { kind: 'bearer', token: 't', origin: new URL(url).origin });
       const appFor = appConnector(f.db, secrets, {}, undefined, { clock });
       const app = await appFor(f.configurationId);
       let done = 0;

@@ -43,8 +43,8 @@ export const appCredentialsSchema = z.discriminatedUnion('kind', [
 ]);
 export type AppCredentials = z.infer<typeof appCredentialsSchema> & { origin: string };
 
-export function storeCredentials(db: AppDatabase, secrets: SecretBox, configurationId: string, credentials: AppCredentials, at = new Date()) {
-  saveSealedCredentials(db, configurationId, secrets.seal(JSON.stringify(credentials), configurationId), at);
+export async function storeCredentials(db: AppDatabase, secrets: SecretBox, configurationId: string, credentials: AppCredentials, at = new Date()) {
+  await saveSealedCredentials(db, configurationId, secrets.seal(JSON.stringify(credentials), configurationId), at);
 }
 
 export interface AppConnector {
@@ -105,18 +105,18 @@ export function appConnector(
    * configuration of the same tenant (one budget, paced by the most careful of them), each as
    * stored now, so a change is taken at the next connection without a restart.
    */
-  function tenantLimits(tenant: string, row: ConfigurationRow): AppLimits {
+  async function tenantLimits(tenant: string, row: ConfigurationRow): Promise<AppLimits> {
     let chosen = limitsOf(row);
     for (const [id, other] of cache) {
       if (id === row.id || other.tenant !== tenant) continue;
-      const stored = configurationRow(db, id);
+      const stored = await configurationRow(db, id);
       if (stored?.sealedCredentials && !stored.deletedAt) chosen = stricter(chosen, limitsOf(stored));
     }
     return chosen;
   }
 
-  function channelFor(tenant: string, endpoint: string, row: ConfigurationRow): AppChannel {
-    const wanted = tenantLimits(tenant, row);
+  async function channelFor(tenant: string, endpoint: string, row: ConfigurationRow): Promise<AppChannel> {
+    const wanted = await tenantLimits(tenant, row);
     let channel = channels.get(tenant);
     if (!channel) {
       channel = createAppChannel(new URL(endpoint).origin, wanted, pacing);
@@ -140,7 +140,7 @@ export function appConnector(
   }
 
   const appFor = async function appFor(configurationId: string, options: AppForOptions = {}): Promise<AppPort> {
-    const row = configurationRow(db, configurationId);
+    const row = await configurationRow(db, configurationId);
     if (!row?.endpointUrl || !row.sealedCredentials) {
       drop(configurationId);
       throw new AppCallError('unauthorized', 'The app has not been authorized yet.');
@@ -149,16 +149,16 @@ export function appConnector(
     const cached = cache.get(configurationId);
     const observed = options.onExchange !== undefined;
     if (cached?.key === key && !observed) {
-      channelFor(cached.tenant, row.endpointUrl, row);
+      await channelFor(cached.tenant, row.endpointUrl, row);
       return cached.port;
     }
-    const credentials = readCredentials(db, secrets, row);
+    const credentials = await readCredentials(db, secrets, row);
     if (!credentials) throw new AppCallError('unauthorized', 'The stored authorization cannot be read (was the secret key changed?): re-authorize.');
     const tenant = tenantOf(row.endpointUrl, credentials);
     if (cached && cached.tenant !== tenant) drop(configurationId);
-    const tokens = tokensFor(db, secrets, configurationId, credentials, () => {
+    const tokens = tokensFor(db, secrets, configurationId, credentials, async () => {
       // The refreshed client stays valid: remember it under the new sealed value.
-      const updated = configurationRow(db, configurationId);
+      const updated = await configurationRow(db, configurationId);
       if (updated?.sealedCredentials && !observed) cache.set(configurationId, { key: `${updated.endpointUrl}|${updated.sealedCredentials}`, tenant, port });
     });
     // E-20: an observed run gets a client of its own, so only its own requests are seen; it still
@@ -171,7 +171,7 @@ export function appConnector(
         baseUrl: row.endpointUrl,
         tokens,
         ...limits,
-        channel: channelFor(tenant, row.endpointUrl, row),
+        channel: await channelFor(tenant, row.endpointUrl, row),
         // Issue 15 item 3: what this app refuses, from its catalog entry; the client respects it.
         quirks: catalogEntry(appKey)?.quirks,
         ...(onExchange ? { onExchange } : {}),
@@ -213,13 +213,13 @@ export function credentialsSummary(secrets: SecretBox, row: CredentialRow): { ki
  * The credentials, bound to their origin. Ones stored before S-5 are bound now, once, to the
  * endpoint they were saved with; with no saved endpoint they cannot be used (authorize again).
  */
-function readCredentials(db: AppDatabase, secrets: SecretBox, row: CredentialRow): AppCredentials | null {
+async function readCredentials(db: AppDatabase, secrets: SecretBox, row: CredentialRow): Promise<AppCredentials | null> {
   const stored = sealedCredentials(secrets, row);
   if (!stored) return null;
   if (stored.origin) return { ...stored, origin: stored.origin };
   if (!row.endpointUrl) return null;
   const bound: AppCredentials = { ...stored, origin: originOf(row.endpointUrl) };
-  storeCredentials(db, secrets, row.id, bound);
+  await storeCredentials(db, secrets, row.id, bound);
   return bound;
 }
 
@@ -242,9 +242,9 @@ function tokensFor(
       refreshToken: credentials.refreshToken,
       expiresAt: credentials.expiresAt ? new Date(credentials.expiresAt) : null,
     },
-    onTokens: (t) => {
+    onTokens: async (t) => {
       const next: AppCredentials = { ...credentials, accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt?.toISOString() ?? null };
-      storeCredentials(db, secrets, configurationId, next);
+      await storeCredentials(db, secrets, configurationId, next);
       onRefreshed();
     },
   });
@@ -267,8 +267,8 @@ export async function checkAppConnection(
   endpointUrl: string,
   options: { accountKeyInUrl?: boolean; timeoutMs?: number } = {},
 ): Promise<ConnectionCheck> {
-  const row = configurationRow(db, configurationId);
-  const credentials = row ? readCredentials(db, secrets, row) : null;
+  const row = await configurationRow(db, configurationId);
+  const credentials = row ? await readCredentials(db, secrets, row) : null;
   if (!credentials) return { ok: false, reason: 'Authorize autoprov first (the previous step): the connection is tested with that authorization.' };
   let host = endpointUrl;
   try {

@@ -67,7 +67,7 @@ export async function applyOperations(ctx: ApplyContext, operations: Operation[]
       const outcome = await applyOperation(ctx, op);
       // The user's escrowed work went through: out of escrow.
       const settled = outcome && outcome !== 'failed' ? ctx.escrow?.succeeded(op.userId) : null;
-      if (settled) ctx.writes.write(settled);
+      if (settled) await ctx.writes.write(settled);
       applied(op, outcome);
     }
   });
@@ -87,10 +87,10 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
   try {
     switch (op.kind) {
       case 'start_timer':
-        saveTimer(db, key, op.timer);
+        await saveTimer(db, key, op.timer);
         return null;
       case 'cancel_timer':
-        removeTimer(db, key);
+        await removeTimer(db, key);
         return null;
       case 'create': {
         // E-3 and E-10: look before creating, so a crash or a retry never makes a second account.
@@ -109,7 +109,7 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
         }
         const now = clock.now();
         const adopted = action === 'adopt';
-        ctx.writes.write(() => {
+        await ctx.writes.write(() => {
           linkAccount(db, key, { userName: op.userName, remoteId: remote.id, lastSent: op.attributes, origin: adopted ? 'adopted' : 'created' }, now);
           // An account found in the app is adopted, not created: the summary, the report and the usage log agree.
           record({ action, result: 'succeeded', ...sentBy(op) }, adopted ? 'user_adopted' : 'user_created');
@@ -122,10 +122,10 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
           if (Object.keys(op.changes).length > 0) await app.updateUser(remoteId, op.changes, op.attributes);
           if (op.kind === 'unsuspend') await app.setActive(remoteId, true, op.attributes);
         });
-        ctx.writes.write(() => {
+        await ctx.writes.write(async () => {
           // The user's e-mail, as a create links it: a rename in the directory is recorded on the link.
-          markAccountActive(db, key, { lastSent: op.attributes, userName: userEmail }, clock.now());
-          if (op.kind === 'unsuspend') removeTimer(db, key);
+          await markAccountActive(db, key, { lastSent: op.attributes, userName: userEmail }, clock.now());
+          if (op.kind === 'unsuspend') await removeTimer(db, key);
           // The account was gone from the app and was made again: that is a creation, counted as one.
           if (relinked === 'recreated') record({ action: 'create', result: 'succeeded', changes: fieldsOf(op.attributes), reason: 'The account was no longer in the app: created again.' }, 'user_created');
           else if (relinked === 'relinked') record({ action: op.kind, result: 'succeeded', changes: sentBy(op).changes, reason: relinkedReason }, eventOf[op.kind]!);
@@ -136,9 +136,9 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
       }
       case 'suspend': {
         await withRelink(ctx, op, (remoteId) => app.setActive(remoteId, false, op.lastSent));
-        ctx.writes.write(() => {
-          markAccountSuspended(db, key, clock.now());
-          removeTimer(db, key);
+        await ctx.writes.write(async () => {
+          await markAccountSuspended(db, key, clock.now());
+          await removeTimer(db, key);
           record({ action: 'suspend', result: 'succeeded', ...sentBy(op) }, 'user_suspended');
         });
         return 'suspended';
@@ -150,9 +150,9 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
           // Already gone from the app: the goal is reached.
           if (!(err instanceof AppCallError && err.kind === 'not_found')) throw err;
         }
-        ctx.writes.write(() => {
-          unlinkAccount(db, key);
-          removeTimer(db, key);
+        await ctx.writes.write(async () => {
+          await unlinkAccount(db, key);
+          await removeTimer(db, key);
           record({ action: 'delete', result: 'succeeded', ...sentBy(op) }, 'user_deleted');
         });
         return 'deleted';
@@ -162,9 +162,9 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
     if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
     const reason = err instanceof AppCallError ? err.reason : (err as Error).message;
     const failure = err instanceof AppCallError ? err.kind : 'unknown';
-    ctx.writes.write(() => {
+    await ctx.writes.write(async () => {
       // E-16: one attempt, one Failure event; the report line says which attempt and when the next is.
-      const attempt = ctx.escrow?.failed({ op, userEmail, failure, reason, at: clock.now() });
+      const attempt = await ctx.escrow?.failed({ op, userEmail, failure, reason, at: clock.now() });
       record({ action: op.kind, result: 'failed', changes: sentBy(op).changes, reason, attempt: attempt?.attempt ?? null, nextAttemptAt: attempt?.nextAttemptAt ?? null }, 'failure', reason);
     });
     return 'failed';
@@ -217,12 +217,12 @@ async function withRelink(
     if (where === 'gone') {
       if (op.kind === 'suspend') return null; // nothing left to suspend
       const made = await ctx.app.createUser('attributes' in op ? op.attributes : op.lastSent);
-      relinkAccount(ctx.deps.db, key, made.id, ctx.deps.clock.now(), 'created');
+      await relinkAccount(ctx.deps.db, key, made.id, ctx.deps.clock.now(), 'created');
       await call(made.id);
       return 'recreated';
     }
     // E-19 ownership: autoprov did not make this account, so it is adopted, not created.
-    relinkAccount(ctx.deps.db, key, where.id, ctx.deps.clock.now(), 'adopted');
+    await relinkAccount(ctx.deps.db, key, where.id, ctx.deps.clock.now(), 'adopted');
     // An update or unsuspension of an adopted account: it holds exactly what autoprov sends, active.
     if (op.kind === 'update' || op.kind === 'unsuspend') await ctx.app.overwriteUser(where.id, op.attributes);
     else await call(where.id);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deprovisionTimers, directoryUsers, openDatabase, orgUnits, provisionedAccounts, syncRuns } from '@autoprov/db';
+import { deprovisionTimers, directoryUsers, openDatabase, orgUnits, provisionedAccounts, syncRuns, transaction } from '@autoprov/db';
 import { changeUserStatus, listGroups, readSnapshot, systemActor } from '@autoprov/directory';
 import { startScimmyServer } from '@autoprov/scim-client/testing';
 import { executeRun } from './run.js';
@@ -31,25 +31,24 @@ const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => 
 describe('crash (E-10, E-5)', () => {
   it('SIGKILL in the middle of a 2,000-user first run, then a restart: one account per user, every timer kept', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'autoprov-crash-')), 'autoprov.sqlite');
-    const f = engineFixture({ baseUrl: scim.baseUrl, token: 'good', file, rules: { deleted: { delay: '7d', action: 'delete' } } });
-    const sales = f.db.select().from(orgUnits).where(eq(orgUnits.path, '/Sales')).get()!;
-    f.db.transaction((tx) => {
+    const f = await engineFixture({ baseUrl: scim.baseUrl, token: 'good', file, rules: { deleted: { delay: '7d', action: 'delete' } } });
+    const sales = (await f.db.select().from(orgUnits).where(eq(orgUnits.path, '/Sales')).limit(1))[0]!;
+    await transaction(f.db, async (tx) => {
       for (let i = 0; i < 1810; i++) {
-        tx.insert(directoryUsers)
-          .values({ id: randomUUID(), primaryEmail: `load.${i}@example.com`, givenName: 'Load', familyName: `Tester ${i}`, orgUnitId: sales.id, createdAt: new Date(), updatedAt: new Date() })
-          .run();
+        await tx.insert(directoryUsers)
+          .values({ id: randomUUID(), primaryEmail: `load.${i}@example.com`, givenName: 'Load', familyName: `Tester ${i}`, orgUnitId: sales.id, createdAt: new Date(), updatedAt: new Date() });
       }
     });
 
     // Ten accounts already exist and their users were deleted: ten timers run (7 days).
-    const finance = listGroups(f.db, { page: 1, pageSize: 100 }).items.find((g) => g.email === 'finance@example.com')!;
-    f.setScope([{ groupId: finance.id, accessLevel: 'organizer' }]);
+    const finance = (await listGroups(f.db, { page: 1, pageSize: 100 })).items.find((g) => g.email === 'finance@example.com')!;
+    await f.setScope([{ groupId: finance.id, accessLevel: 'organizer' }]);
     await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' });
-    const financeUsers = readSnapshot(f.db).users.filter((u) => u.groupIds.has(finance.id)).slice(0, 10);
-    for (const u of financeUsers) changeUserStatus(f.db, f.clock, systemActor, u.id, 'delete');
+    const financeUsers = (await readSnapshot(f.db)).users.filter((u) => u.groupIds.has(finance.id)).slice(0, 10);
+    for (const u of financeUsers) await changeUserStatus(f.db, f.clock, systemActor, u.id, 'delete');
     await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' });
-    expect(f.db.select().from(deprovisionTimers).all()).toHaveLength(10);
-    f.setScope([]);
+    expect(await f.db.select().from(deprovisionTimers)).toHaveLength(10);
+    await f.setScope([]);
     f.close();
 
     const args = [file, scim.baseUrl, 'good', f.configurationId];
@@ -65,17 +64,17 @@ describe('crash (E-10, E-5)', () => {
     expect(await exited(engineProcess([...args, 'recover', at()]))).toBe(0);
 
     const g = openDatabase(file);
-    const expected = readSnapshot(g.db).users.filter(
+    const expected = (await readSnapshot(g.db)).users.filter(
       (u) => (u.status === 'active' && u.primaryEmail.endsWith('@example.com')) || financeUsers.some((d) => d.id === u.id),
     ).length;
     const userNames = [...scim.users.values()].map((u) => String(u.userName).toLowerCase());
     expect(new Set(userNames).size).toBe(userNames.length);
     expect(userNames.length).toBe(expected);
     expect(expected).toBeGreaterThanOrEqual(2000);
-    const links = g.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.configurationId, f.configurationId)).all();
+    const links = await g.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.configurationId, f.configurationId));
     expect(links).toHaveLength(expected);
-    expect(g.db.select().from(deprovisionTimers).all()).toHaveLength(10);
-    const runs = g.db.select().from(syncRuns).all();
+    expect(await g.db.select().from(deprovisionTimers)).toHaveLength(10);
+    const runs = await g.db.select().from(syncRuns);
     expect(runs.some((r) => r.state === 'failed' && /Interrupted/.test(r.error ?? ''))).toBe(true);
     g.close();
   }, 120_000);

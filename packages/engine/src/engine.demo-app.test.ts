@@ -17,9 +17,9 @@ afterEach(async () => {
 });
 
 /** W-2 as the console will do it: authorize in the app, store the tokens sealed. */
-async function authorize(app: DemoApp, f: ReturnType<typeof engineFixture>, secrets: SecretBox) {
+async function authorize(app: DemoApp, f: Awaited<ReturnType<typeof engineFixture>>, secrets: SecretBox) {
   const tokens = await authorizeTestDemoApp(app);
-  storeCredentials(f.db, secrets, f.configurationId, {
+  await storeCredentials(f.db, secrets, f.configurationId, {
     kind: 'oauth',
     origin: app.url,
     tokenEndpoint: app.endpoints().token,
@@ -34,12 +34,12 @@ async function authorize(app: DemoApp, f: ReturnType<typeof engineFixture>, secr
 async function setUp(verifiedDomains?: string[]) {
   const app = await startTestDemoApp(verifiedDomains);
   apps.push(app);
-  const f = engineFixture({ baseUrl: app.scimBaseUrl(), token: 'unused' });
+  const f = await engineFixture({ baseUrl: app.scimBaseUrl(), token: 'unused' });
   const secrets = new SecretBox(randomBytes(32));
   f.deps.appFor = appConnector(f.db, secrets, { requestsPerSecond: 100_000, backoffMs: 2 });
   await authorize(app, f, secrets);
-  const run = async () => f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' }))).get()!;
-  const appUsers = () => app.db.query.users.findMany().sync();
+  const run = async () => (await f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' }))).limit(1))[0]!;
+  const appUsers = async () => await app.db.query.users.findMany();
   return { app, f, secrets, run, appUsers };
 }
 
@@ -47,16 +47,16 @@ describe('engine ↔ demo app', () => {
   it('E-3, E-7: provisions every user in scope with product access, and each gets a welcome e-mail', async () => {
     const { app, run, appUsers } = await setUp();
     expect((await run()).counts).toEqual({ created: 200 });
-    expect(appUsers()).toHaveLength(200);
-    expect(new Set(appUsers().map((u) => u.productAccess))).toEqual(new Set(['organizer']));
-    expect(app.db.query.outbox.findMany().sync()).toHaveLength(200);
+    expect(await appUsers()).toHaveLength(200);
+    expect(new Set((await appUsers()).map((u) => u.productAccess))).toEqual(new Set(['organizer']));
+    expect(await app.db.query.outbox.findMany()).toHaveLength(200);
   });
 
   it("E-8: every refused user is a Failure event with the app's own reason; the run says partly failed or failed", async () => {
     const { f, run } = await setUp(['example.net']);
     const result = await run();
     expect(result.state).toBe('failed');
-    const failures = f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure')).all();
+    const failures = await f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure'));
     expect(failures).toHaveLength(200);
     expect(failures[0]!.detail).toMatch(/example\.com is not a verified domain of this organisation \(verified: example\.net\)/);
   });
@@ -67,29 +67,29 @@ describe('engine ↔ demo app', () => {
     // In the demo app's Admin Center: change the admin password (revokes every token).
     const { revokeEverything } = await import('@autoprov/demo-app');
     revokeEverything(app.db);
-    const someone = listUsers(f.db, { page: 1, pageSize: 1, status: 'active' }).items[0]!;
-    updateUser(f.db, f.clock, systemActor, someone.id, { familyName: 'Meanwhile' });
+    const someone = (await listUsers(f.db, { page: 1, pageSize: 1, status: 'active' })).items[0]!;
+    await updateUser(f.db, f.clock, systemActor, someone.id, { familyName: 'Meanwhile' });
     const refused = await run();
     expect(refused.state).toBe('failed');
     expect(refused.error).toMatch(/re-authorize/);
-    const config = f.db.select().from(appConfigurations).where(eq(appConfigurations.id, f.configurationId)).get()!;
+    const config = (await f.db.select().from(appConfigurations).where(eq(appConfigurations.id, f.configurationId)).limit(1))[0]!;
     expect(config.state).toBe('needs_reauthorization');
-    expect(appUsers()).toHaveLength(200);
+    expect(await appUsers()).toHaveLength(200);
 
     await authorize(app, f, secrets);
-    f.db.update(appConfigurations).set({ state: 'active' }).where(eq(appConfigurations.id, f.configurationId)).run();
+    await f.db.update(appConfigurations).set({ state: 'active' }).where(eq(appConfigurations.id, f.configurationId));
     expect((await run()).counts).toEqual({ updated: 1 });
-    const updated = appUsers().find((u) => u.userName === someone.primaryEmail)!;
+    const updated = (await appUsers()).find((u) => u.userName === someone.primaryEmail)!;
     expect((updated.resource.name as { familyName: string }).familyName).toBe('Meanwhile');
   });
 
   it('refreshes an expired access token by itself and keeps the new one sealed', async () => {
     const { f, secrets, run } = await setUp();
-    const sealed = f.db.select().from(appConfigurations).where(eq(appConfigurations.id, f.configurationId)).get()!.sealedCredentials!;
+    const sealed = (await f.db.select().from(appConfigurations).where(eq(appConfigurations.id, f.configurationId)).limit(1))[0]!.sealedCredentials!;
     const creds = JSON.parse(secrets.open(sealed, f.configurationId));
-    storeCredentials(f.db, secrets, f.configurationId, { ...creds, accessToken: 'expired-token' });
+    await storeCredentials(f.db, secrets, f.configurationId, { ...creds, accessToken: 'expired-token' });
     expect((await run()).state).toBe('succeeded');
-    const after = JSON.parse(secrets.open(f.db.select().from(appConfigurations).where(eq(appConfigurations.id, f.configurationId)).get()!.sealedCredentials!, f.configurationId));
+    const after = JSON.parse(secrets.open((await f.db.select().from(appConfigurations).where(eq(appConfigurations.id, f.configurationId)).limit(1))[0]!.sealedCredentials!, f.configurationId));
     expect(after.accessToken).not.toBe('expired-token');
   });
 });

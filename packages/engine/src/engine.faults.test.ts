@@ -81,11 +81,11 @@ afterAll(async () => {
 
 describe('faults (E-8, E-10)', () => {
   it('a target that answers 429, 503 or hangs for 20% of requests still ends with every user right and no duplicates', async () => {
-    const f = engineFixture({ baseUrl: proxy.url, token: 'good' });
+    const f = await engineFixture({ baseUrl: proxy.url, token: 'good' });
     f.deps.appFor = async () =>
       scimAppPort(new ScimClient({ baseUrl: proxy.url, tokens: staticToken('good', proxy.url), timeoutMs: 1000, backoffMs: 2, maxBackoffMs: 10, maxRetries: 1, requestsPerSecond: 100_000 }));
-    const first = f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' }))).get()!;
-    const failures = f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure')).all();
+    const first = (await f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' }))).limit(1))[0]!;
+    const failures = await f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure'));
     // With one retry some users fail this run: each failure is counted and logged with its reason.
     expect(first.counts.failed ?? 0).toBe(failures.length);
     expect(failures.every((e) => e.detail && e.detail.length > 0)).toBe(true);
@@ -96,7 +96,7 @@ describe('faults (E-8, E-10)', () => {
     let converged = false;
     for (let i = 0; i < 12 && !converged; i++) {
       const id = await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' });
-      converged = Object.keys(f.db.select().from(syncRuns).where(eq(syncRuns.id, id)).get()!.counts).length === 0;
+      converged = Object.keys((await f.db.select().from(syncRuns).where(eq(syncRuns.id, id)).limit(1))[0]!.counts).length === 0;
     }
     expect(converged).toBe(true);
     const userNames = [...scim.users.values()].map((u) => String(u.userName).toLowerCase());

@@ -30,9 +30,9 @@ async function setUp() {
   }
   google.addGroup({ email: 'hosts@example.com', name: 'Hosts', members: [{ email: 'ann@example.com', type: 'USER' }, { email: 'bob@example.com', type: 'USER' }] }, false);
 
-  const f = engineFixture({ baseUrl: target.baseUrl, token: target.token });
+  const f = await engineFixture({ baseUrl: target.baseUrl, token: target.token });
   const clients = await googleClients({ key: key as ServiceAccountKey, adminEmail: 'admin@example.com', rootUrl: google.rootUrl, tokenUrl: google.tokenUrl });
-  applyGoogleRead(f.db, f.clock, await readGoogleDirectory(clients, fast));
+  await applyGoogleRead(f.db, f.clock, await readGoogleDirectory(clients, fast));
   let cursor = cursorAt(new Date());
   return {
     google,
@@ -42,13 +42,13 @@ async function setUp() {
     follow: async () => {
       const changes = await readChangesSince(clients, cursor, domains, fast);
       cursor = changes.cursor;
-      applyGoogleChanges(f.db, f.clock, changes);
+      await applyGoogleChanges(f.db, f.clock, changes);
       return changes;
     },
-    fullRead: async () => applyGoogleRead(f.db, f.clock, await readGoogleDirectory(clients, fast)),
-    run: async () => f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' }))).get()!,
+    fullRead: async () => await applyGoogleRead(f.db, f.clock, await readGoogleDirectory(clients, fast)),
+    run: async () => (await f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' }))).limit(1))[0]!,
     remote: (userName: string) => target.users().find((u) => u.userName === userName),
-    groupId: (email: string) => f.db.select().from(directoryGroups).where(eq(directoryGroups.email, email)).get()!.id,
+    groupId: async (email: string) => (await f.db.select().from(directoryGroups).where(eq(directoryGroups.email, email)).limit(1))[0]!.id,
   };
 }
 
@@ -73,20 +73,20 @@ describe('Google Workspace as it really behaves, end to end (G-1, G-2)', () => {
 
     expect(target.users()).toHaveLength(4);
     expect(target.users().every((u) => u.active)).toBe(true);
-    const live = readSnapshot(f.db).users.filter((u) => u.status !== 'deleted');
+    const live = (await readSnapshot(f.db)).users.filter((u) => u.status !== 'deleted');
     expect(live.map((u) => u.primaryEmail).sort()).toEqual(['admin@example.com', 'ann.lee@example.com', 'cat@example.com', 'robert@example.com']);
-    expect(f.db.select().from(directoryChanges).where(eq(directoryChanges.action, 'deleted')).all().filter((c) => c.entityKind === 'user' && live.some((u) => u.id === c.entityId))).toEqual([]);
+    expect((await f.db.select().from(directoryChanges).where(eq(directoryChanges.action, 'deleted'))).filter((c) => c.entityKind === 'user' && live.some((u) => u.id === c.entityId))).toEqual([]);
   });
 
   it('G-2: a member removed by a group owner (groups_enterprise) loses access at the next look; a group address change keeps the scope', async () => {
     const { google, f, follow, run, remote, groupId } = await setUp();
-    const hosts = groupId('hosts@example.com');
-    f.setScope([{ groupId: hosts, accessLevel: 'organizer' }]);
+    const hosts = await groupId('hosts@example.com');
+    await f.setScope([{ groupId: hosts, accessLevel: 'organizer' }]);
     expect((await run()).counts).toEqual({ created: 2 });
 
     google.changeGroupEmail('hosts@example.com', 'meeting-hosts@example.com');
     await follow();
-    expect(groupId('meeting-hosts@example.com')).toBe(hosts);
+    expect(await groupId('meeting-hosts@example.com')).toBe(hosts);
     expect((await run()).counts).toEqual({});
 
     // Not in the admin log at all: only the Groups Enterprise log has it.
@@ -106,25 +106,25 @@ describe('Google Workspace as it really behaves, end to end (G-1, G-2)', () => {
 
   it('G-1, G-2: an org unit renamed or moved in Google keeps its availability setting, and its members with it', async () => {
     const { google, f, follow, fullRead, run, remote } = await setUp();
-    const sales = f.db.select().from(orgUnits).where(eq(orgUnits.path, '/Sales')).get()!;
-    f.db.insert(appAvailability).values({ appKey: 'gotomeeting', orgUnitId: sales.id, on: false }).run();
+    const sales = (await f.db.select().from(orgUnits).where(eq(orgUnits.path, '/Sales')).limit(1))[0]!;
+    await f.db.insert(appAvailability).values({ appKey: 'gotomeeting', orgUnitId: sales.id, on: false });
     expect((await run()).counts).toEqual({ created: 2 }); // admin and cat; Sales has the app off
     expect(remote('ann@example.com')).toBeUndefined();
 
     google.renameOrgUnit('/Sales', 'Revenue');
     const changes = await follow();
     expect(changes.orgUnits?.map((o) => o.path)).toContain('/Revenue');
-    expect(f.db.select().from(orgUnits).where(eq(orgUnits.id, sales.id)).get()!.path).toBe('/Revenue');
+    expect((await f.db.select().from(orgUnits).where(eq(orgUnits.id, sales.id)).limit(1))[0]!.path).toBe('/Revenue');
     expect((await run()).counts).toEqual({});
     expect(remote('ann@example.com')).toBeUndefined();
 
     google.moveOrgUnit('/Revenue', '/Support');
     await follow();
     await fullRead(); // the full read agrees
-    expect(f.db.select().from(orgUnits).where(eq(orgUnits.id, sales.id)).get()!.path).toBe('/Support/Revenue');
-    const ann = readSnapshot(f.db).users.find((u) => u.primaryEmail === 'ann@example.com')!;
+    expect((await f.db.select().from(orgUnits).where(eq(orgUnits.id, sales.id)).limit(1))[0]!.path).toBe('/Support/Revenue');
+    const ann = (await readSnapshot(f.db)).users.find((u) => u.primaryEmail === 'ann@example.com')!;
     expect(ann.orgUnitPath).toBe('/Support/Revenue');
-    expect(f.db.select().from(directoryUsers).where(eq(directoryUsers.id, ann.id)).get()!.orgUnitId).toBe(sales.id);
+    expect((await f.db.select().from(directoryUsers).where(eq(directoryUsers.id, ann.id)).limit(1))[0]!.orgUnitId).toBe(sales.id);
     expect((await run()).counts).toEqual({});
     expect(remote('ann@example.com')).toBeUndefined();
   });

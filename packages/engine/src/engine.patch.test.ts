@@ -14,77 +14,77 @@ import { againstTarget, twoTargets } from './testing/two-targets.js';
 describe.each(twoTargets)('updates of multi-valued attributes against %s (E-4, E-19)', (_name, makeTarget) => {
   const h = againstTarget(makeTarget);
   const { runRow, lines, linkOf, inScope } = h;
-  const accountOf = (userId: string) => h.target.userById(linkOf(userId).remoteId!)!;
+  const accountOf = async (userId: string) => h.target.userById((await linkOf(userId)).remoteId!)!;
   const valuesOf = (u: RemoteUser, attribute: 'emails' | 'phoneNumbers') =>
     ((u[attribute] as { type?: string; value?: string }[] | undefined) ?? []).filter((v) => v.type === 'work').map((v) => v.value);
 
   it('E-4: a user without a phone who gets one is updated, and the account holds it as a work phone', async () => {
-    const user = inScope()[0]!;
-    updateUser(h.f.db, h.f.clock, systemActor, user.id, { phone: null });
+    const user = (await inScope())[0]!;
+    await updateUser(h.f.db, h.f.clock, systemActor, user.id, { phone: null });
     await runRow('manual');
-    expect(valuesOf(accountOf(user.id), 'phoneNumbers')).toEqual([]);
+    expect(valuesOf(await accountOf(user.id), 'phoneNumbers')).toEqual([]);
 
-    updateUser(h.f.db, h.f.clock, systemActor, user.id, { phone: '+33 1 70 00 99 99' });
+    await updateUser(h.f.db, h.f.clock, systemActor, user.id, { phone: '+33 1 70 00 99 99' });
     const run = await runRow('manual');
     expect(run).toMatchObject({ state: 'succeeded', counts: { updated: 1 } });
-    expect(valuesOf(accountOf(user.id), 'phoneNumbers')).toEqual(['+33 1 70 00 99 99']);
+    expect(valuesOf(await accountOf(user.id), 'phoneNumbers')).toEqual(['+33 1 70 00 99 99']);
     // Sent once: the next run has nothing to do and the app holds what autoprov set.
     expect((await runRow('manual')).counts).toEqual({});
-    expect(lines((await runRow('reconcile')).id)).toEqual([]);
+    expect(await lines((await runRow('reconcile')).id)).toEqual([]);
   });
 
   it('E-4: a phone removed in the directory is removed from the account; one changed is replaced', async () => {
     await runRow('manual');
-    const [removed, changed] = inScope();
-    expect(valuesOf(accountOf(removed!.id), 'phoneNumbers')).toEqual([removed!.phone]);
+    const [removed, changed] = await inScope();
+    expect(valuesOf(await accountOf(removed!.id), 'phoneNumbers')).toEqual([removed!.phone]);
 
-    updateUser(h.f.db, h.f.clock, systemActor, removed!.id, { phone: null });
-    updateUser(h.f.db, h.f.clock, systemActor, changed!.id, { phone: '+33 1 70 00 43 21' });
+    await updateUser(h.f.db, h.f.clock, systemActor, removed!.id, { phone: null });
+    await updateUser(h.f.db, h.f.clock, systemActor, changed!.id, { phone: '+33 1 70 00 43 21' });
     expect(await runRow('manual')).toMatchObject({ state: 'succeeded', counts: { updated: 2 } });
-    expect(valuesOf(accountOf(removed!.id), 'phoneNumbers')).toEqual([]);
-    expect(valuesOf(accountOf(changed!.id), 'phoneNumbers')).toEqual(['+33 1 70 00 43 21']);
+    expect(valuesOf(await accountOf(removed!.id), 'phoneNumbers')).toEqual([]);
+    expect(valuesOf(await accountOf(changed!.id), 'phoneNumbers')).toEqual(['+33 1 70 00 43 21']);
     // The work e-mail of the account whose phone went is untouched.
-    expect(valuesOf(accountOf(removed!.id), 'emails')).toEqual([removed!.primaryEmail]);
-    expect(lines((await runRow('reconcile')).id)).toEqual([]);
+    expect(valuesOf(await accountOf(removed!.id), 'emails')).toEqual([removed!.primaryEmail]);
+    expect(await lines((await runRow('reconcile')).id)).toEqual([]);
   });
 
   it('E-19: a work e-mail removed by hand in the app is added back by the reconciliation', async () => {
     await runRow('manual');
-    const user = inScope()[0]!;
-    await h.someoneElse.patchUser(linkOf(user.id).remoteId!, [{ op: 'remove', path: 'emails[type eq "work"]' }]);
-    expect(valuesOf(accountOf(user.id), 'emails')).toEqual([]);
+    const user = (await inScope())[0]!;
+    await h.someoneElse.patchUser((await linkOf(user.id)).remoteId!, [{ op: 'remove', path: 'emails[type eq "work"]' }]);
+    expect(valuesOf(await accountOf(user.id), 'emails')).toEqual([]);
 
     const reconcile = await runRow('reconcile');
     expect(reconcile).toMatchObject({ state: 'succeeded', counts: { drift_corrected: 1 } });
-    expect(lines(reconcile.id)).toEqual([
+    expect(await lines(reconcile.id)).toEqual([
       expect.objectContaining({
         action: 'drift_corrected',
         result: 'succeeded',
         changes: { 'emails[type eq "work"].value': { before: null, after: user.primaryEmail } },
       }),
     ]);
-    expect(valuesOf(accountOf(user.id), 'emails')).toEqual([user.primaryEmail]);
-    expect(lines((await runRow('reconcile')).id)).toEqual([]);
+    expect(valuesOf(await accountOf(user.id), 'emails')).toEqual([user.primaryEmail]);
+    expect(await lines((await runRow('reconcile')).id)).toEqual([]);
   });
 
   it('E-4, E-19: a user renamed in the directory is renamed in the app and the link records the new userName', async () => {
     await runRow('manual');
-    const user = inScope()[0]!;
-    updateUser(h.f.db, h.f.clock, systemActor, user.id, { primaryEmail: 'renamed.in.directory@example.com' });
+    const user = (await inScope())[0]!;
+    await updateUser(h.f.db, h.f.clock, systemActor, user.id, { primaryEmail: 'renamed.in.directory@example.com' });
     expect(await runRow('manual')).toMatchObject({ state: 'succeeded', counts: { updated: 1 } });
-    expect(accountOf(user.id).userName).toBe('renamed.in.directory@example.com');
-    expect(valuesOf(accountOf(user.id), 'emails')).toEqual(['renamed.in.directory@example.com']);
-    expect(linkOf(user.id).userName).toBe('renamed.in.directory@example.com');
-    expect(lines((await runRow('reconcile')).id)).toEqual([]);
+    expect((await accountOf(user.id)).userName).toBe('renamed.in.directory@example.com');
+    expect(valuesOf(await accountOf(user.id), 'emails')).toEqual(['renamed.in.directory@example.com']);
+    expect((await linkOf(user.id)).userName).toBe('renamed.in.directory@example.com');
+    expect(await lines((await runRow('reconcile')).id)).toEqual([]);
 
     // The account is made again by hand under the new userName: the reconciliation finds it by that name.
-    const old = linkOf(user.id).remoteId!;
+    const old = (await linkOf(user.id)).remoteId!;
     await h.someoneElse.deleteUser(old);
     const made = await h.someoneElse.createUser({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'renamed.in.directory@example.com', active: true });
     const reconcile = await runRow('reconcile');
     expect(reconcile).toMatchObject({ state: 'succeeded', counts: { drift_corrected: 1 } });
-    expect(linkOf(user.id)).toMatchObject({ remoteId: made.id, origin: 'adopted' });
-    expect(lines(reconcile.id)).toEqual([expect.objectContaining({ userEmail: 'renamed.in.directory@example.com', reason: expect.stringContaining(`made again in the app (now ${made.id}, adopted)`) })]);
+    expect(await linkOf(user.id)).toMatchObject({ remoteId: made.id, origin: 'adopted' });
+    expect(await lines(reconcile.id)).toEqual([expect.objectContaining({ userEmail: 'renamed.in.directory@example.com', reason: expect.stringContaining(`made again in the app (now ${made.id}, adopted)`) })]);
     expect(h.target.users().filter((u) => u.userName === 'renamed.in.directory@example.com')).toHaveLength(1);
   });
 });
@@ -93,21 +93,21 @@ describe('an app without PATCH (E-4: PUT)', () => {
   it('a phone gained and one removed go out as PUTs of the whole user, never as a PATCH', async () => {
     const fake = await startVendorFake({ token: 'put-token', patchUnsupported: true });
     try {
-      const f = engineFixture({ baseUrl: fake.baseUrl, token: 'put-token' });
-      const runOf = async () => f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' }))).get()!;
-      const linkOf = (userId: string) => f.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.directoryUserId, userId)).get()!;
-      const phonesOf = (userId: string) => ((fake.users.get(linkOf(userId).remoteId!)?.phoneNumbers as { type?: string; value?: string }[] | undefined) ?? []).map((p) => p.value);
-      const [gains, loses] = listUsers(f.db, { page: 1, pageSize: 100, status: 'active' }).items.filter((u) => u.primaryEmail.endsWith('@example.com'));
-      updateUser(f.db, f.clock, systemActor, gains!.id, { phone: null });
+      const f = await engineFixture({ baseUrl: fake.baseUrl, token: 'put-token' });
+      const runOf = async () => (await f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' }))).limit(1))[0]!;
+      const linkOf = async (userId: string) => (await f.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.directoryUserId, userId)).limit(1))[0]!;
+      const phonesOf = async (userId: string) => ((fake.users.get((await linkOf(userId)).remoteId!)?.phoneNumbers as { type?: string; value?: string }[] | undefined) ?? []).map((p) => p.value);
+      const [gains, loses] = (await listUsers(f.db, { page: 1, pageSize: 100, status: 'active' })).items.filter((u) => u.primaryEmail.endsWith('@example.com'));
+      await updateUser(f.db, f.clock, systemActor, gains!.id, { phone: null });
       expect((await runOf()).state).toBe('succeeded');
-      expect(phonesOf(gains!.id)).toEqual([]);
+      expect(await phonesOf(gains!.id)).toEqual([]);
 
-      updateUser(f.db, f.clock, systemActor, gains!.id, { phone: '+33 1 70 00 77 77' });
-      updateUser(f.db, f.clock, systemActor, loses!.id, { phone: null });
+      await updateUser(f.db, f.clock, systemActor, gains!.id, { phone: '+33 1 70 00 77 77' });
+      await updateUser(f.db, f.clock, systemActor, loses!.id, { phone: null });
       const run = await runOf();
       expect(run).toMatchObject({ state: 'succeeded', counts: { updated: 2 } });
-      expect(phonesOf(gains!.id)).toEqual(['+33 1 70 00 77 77']);
-      expect(phonesOf(loses!.id)).toEqual([]);
+      expect(await phonesOf(gains!.id)).toEqual(['+33 1 70 00 77 77']);
+      expect(await phonesOf(loses!.id)).toEqual([]);
       expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(2);
       expect(fake.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
       expect(fake.refused).toEqual(new Map());

@@ -17,10 +17,10 @@ afterEach(async () => {
   fake = null;
 });
 
-const runOf = async (f: ReturnType<typeof engineFixture>, allowMassDeprovisioning = false) =>
-  f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual', allowMassDeprovisioning }))).get()!;
-const failures = (f: ReturnType<typeof engineFixture>) => f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure')).all();
-const inScope = (f: ReturnType<typeof engineFixture>) => readSnapshot(f.db).users.filter((u) => u.status === 'active' && u.primaryEmail.endsWith('@example.com'));
+const runOf = async (f: Awaited<ReturnType<typeof engineFixture>>, allowMassDeprovisioning = false) =>
+  (await f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual', allowMassDeprovisioning }))).limit(1))[0]!;
+const failures = async (f: Awaited<ReturnType<typeof engineFixture>>) => await f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure'));
+const inScope = async (f: Awaited<ReturnType<typeof engineFixture>>) => (await readSnapshot(f.db)).users.filter((u) => u.status === 'active' && u.primaryEmail.endsWith('@example.com'));
 /** The most requests the fake saw in any window of `windowMs` (by its clock). */
 const mostInAnyWindow = (requests: { at: number | null }[], windowMs: number) => {
   const times = requests.map((r) => r.at!).sort((a, b) => a - b);
@@ -35,23 +35,23 @@ const mostInAnyWindow = (requests: { at: number | null }[], windowMs: number) =>
 describe('AWS IAM Identity Center', () => {
   it('a first sync with every group as one team: pages of 50, eq filters, one e-mail, a User-Agent, team changes of at most 100', async () => {
     fake = await startAwsIdentityCenterFake('aws-token');
-    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'aws-token', appKey: 'aws-iam-identity-center' });
-    for (const g of listGroups(f.db, { page: 1, pageSize: 100 }).items) {
-      f.db.insert(teamMappings).values({ configurationId: f.configurationId, groupId: g.id, teamName: 'Everyone' }).run();
+    const f = await engineFixture({ baseUrl: fake.baseUrl, token: 'aws-token', appKey: 'aws-iam-identity-center' });
+    for (const g of (await listGroups(f.db, { page: 1, pageSize: 100 })).items) {
+      await f.db.insert(teamMappings).values({ configurationId: f.configurationId, groupId: g.id, teamName: 'Everyone' });
     }
     const run = await runOf(f);
-    const users = inScope(f);
+    const users = await inScope(f);
     expect(run).toMatchObject({ state: 'succeeded', counts: { created: users.length, teams_updated: 1 } });
     expect(users.length).toBeGreaterThan(100);
     expect(fake.refused).toEqual(new Map());
-    expect(failures(f)).toEqual([]);
+    expect(await failures(f)).toEqual([]);
 
     // Every account with its one e-mail; the team with every account in it.
     expect([...fake.users.values()].every((u) => (u.emails as unknown[]).length === 1)).toBe(true);
     const team = [...fake.groups.values()].find((g) => g.displayName === 'Everyone')!;
-    const linked = f.db.select().from(provisionedAccounts).all().map((a) => a.remoteId);
+    const linked = (await f.db.select().from(provisionedAccounts)).map((a) => a.remoteId);
     expect(new Set((team.members as { value: string }[]).map((m) => m.value))).toEqual(new Set(linked));
-    expect(f.db.select().from(provisionedTeams).get()).toMatchObject({ remoteId: team.id });
+    expect((await f.db.select().from(provisionedTeams).limit(1))[0]).toMatchObject({ remoteId: team.id });
 
     // The engine's read of the app's accounts went page by page, 50 at a time.
     const pages = fake.requests.filter((r) => r.method === 'GET' && /\/Users\?startIndex=/.test(r.path));
@@ -71,7 +71,7 @@ describe('Slack', () => {
     const clock = virtualClock();
     fake = await startSlackFake('xoxp-token', clock.now);
     const channel = createAppChannel(new URL(fake.baseUrl).origin, limits, { clock });
-    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'xoxp-token', appKey: 'slack', rules, client: { channel } });
+    const f = await engineFixture({ baseUrl: fake.baseUrl, token: 'xoxp-token', appKey: 'slack', rules, client: { channel } });
     return { f, clock, channel };
   }
 
@@ -79,7 +79,7 @@ describe('Slack', () => {
     const { f, clock, channel } = await slack(catalogEntry('slack')!.limits);
     try {
       const run = await runOf(f);
-      const users = inScope(f);
+      const users = await inScope(f);
       expect(run).toMatchObject({ state: 'succeeded', counts: { created: users.length } });
       expect(users.length).toBeGreaterThan(180);
       expect(fake!.refused).toEqual(new Map());
@@ -95,8 +95,8 @@ describe('Slack', () => {
     try {
       const run = await runOf(f);
       expect(fake!.refused.get('tooManyRequests')).toBeGreaterThan(0);
-      expect(run).toMatchObject({ state: 'succeeded', counts: { created: inScope(f).length } });
-      expect(failures(f)).toEqual([]);
+      expect(run).toMatchObject({ state: 'succeeded', counts: { created: (await inScope(f)).length } });
+      expect(await failures(f)).toEqual([]);
     } finally {
       await channel.close();
     }
@@ -106,21 +106,21 @@ describe('Slack', () => {
     const { f, channel } = await slack({ ratePerSecond: 1000, burst: 1000, concurrency: 4 }, { suspended: { delay: 'next_sync', action: 'delete' } });
     try {
       await runOf(f);
-      const leaver = inScope(f)[0]!;
+      const leaver = (await inScope(f))[0]!;
       const accountsOf = () => [...fake!.users.values()].filter((u) => String(u.userName).toLowerCase() === leaver.primaryEmail.toLowerCase());
       const [first] = accountsOf();
 
-      changeUserStatus(f.db, f.clock, systemActor, leaver.id, 'suspend');
+      await changeUserStatus(f.db, f.clock, systemActor, leaver.id, 'suspend');
       expect((await runOf(f)).counts).toEqual({ deleted: 1 });
       expect(accountsOf()).toEqual([expect.objectContaining({ id: first!.id, active: false })]);
 
-      changeUserStatus(f.db, f.clock, systemActor, leaver.id, 'restore');
+      await changeUserStatus(f.db, f.clock, systemActor, leaver.id, 'restore');
       const back = await runOf(f);
       // Found by its userName (E-3) and re-activated: adopted, not created.
       expect(back).toMatchObject({ state: 'succeeded', counts: { adopted: 1 } });
       expect(accountsOf()).toEqual([expect.objectContaining({ id: first!.id, active: true })]);
-      expect(f.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.directoryUserId, leaver.id)).get()).toMatchObject({ remoteId: first!.id });
-      expect(failures(f)).toEqual([]);
+      expect((await f.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.directoryUserId, leaver.id)).limit(1))[0]).toMatchObject({ remoteId: first!.id });
+      expect(await failures(f)).toEqual([]);
     } finally {
       await channel.close();
     }
@@ -132,20 +132,20 @@ describe('Miro', () => {
     const clock = virtualClock();
     fake = await startMiroFake('miro-token', clock.now);
     const channel = createAppChannel(new URL(fake.baseUrl).origin, catalogEntry('miro')!.limits, { clock });
-    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'miro-token', appKey: 'miro', rules: { suspended: { delay: 'next_sync', action: 'delete' } }, client: { channel } });
+    const f = await engineFixture({ baseUrl: fake.baseUrl, token: 'miro-token', appKey: 'miro', rules: { suspended: { delay: 'next_sync', action: 'delete' } }, client: { channel } });
     try {
-      for (const g of listGroups(f.db, { page: 1, pageSize: 100 }).items) {
-        f.db.insert(teamMappings).values({ configurationId: f.configurationId, groupId: g.id, teamName: g.name }).run();
+      for (const g of (await listGroups(f.db, { page: 1, pageSize: 100 })).items) {
+        await f.db.insert(teamMappings).values({ configurationId: f.configurationId, groupId: g.id, teamName: g.name });
       }
-      const users = inScope(f);
+      const users = await inScope(f);
       expect((await runOf(f)).counts).toMatchObject({ created: users.length });
       const leavers = users.slice(0, 45);
-      for (const u of leavers) changeUserStatus(f.db, f.clock, systemActor, u.id, 'suspend');
+      for (const u of leavers) await changeUserStatus(f.db, f.clock, systemActor, u.id, 'suspend');
       const start = clock.now();
       // Past the deletion guard (E-14), as a super-admin who allowed it.
       expect((await runOf(f, true)).counts).toMatchObject({ deleted: leavers.length });
       expect(fake.refused).toEqual(new Map());
-      expect(failures(f)).toEqual([]);
+      expect(await failures(f)).toEqual([]);
       // 45 deletions at 20 per 30 s take more than a minute of (fake) time.
       expect(clock.now() - start).toBeGreaterThan(60_000);
     } finally {
@@ -159,20 +159,20 @@ describe('GitHub Enterprise Managed Users', () => {
     const clock = virtualClock();
     fake = await startGitHubEmuFake('ghp-token', clock.now);
     const channel = createAppChannel(new URL(fake.baseUrl).origin, catalogEntry('github-emu')!.limits, { clock });
-    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'ghp-token', appKey: 'github-emu', client: { channel } });
+    const f = await engineFixture({ baseUrl: fake.baseUrl, token: 'ghp-token', appKey: 'github-emu', client: { channel } });
     try {
       // More people than GitHub provisions in an hour.
-      const orgUnitId = listUsers(f.db, { page: 1, pageSize: 1, status: 'active' }).items[0]!.orgUnitId;
-      for (let i = inScope(f).length; i < 1100; i++) {
-        createUser(f.db, f.clock, systemActor, userInputSchema.parse({ primaryEmail: `hire.${i}@example.com`, givenName: 'Hire', familyName: String(i), orgUnitId }));
+      const orgUnitId = (await listUsers(f.db, { page: 1, pageSize: 1, status: 'active' })).items[0]!.orgUnitId;
+      for (let i = (await inScope(f)).length; i < 1100; i++) {
+        await createUser(f.db, f.clock, systemActor, userInputSchema.parse({ primaryEmail: `hire.${i}@example.com`, givenName: 'Hire', familyName: String(i), orgUnitId }));
       }
-      const users = inScope(f);
+      const users = await inScope(f);
       expect(users.length).toBe(1100);
 
       const run = await runOf(f);
       expect(run).toMatchObject({ state: 'succeeded', counts: { created: users.length } });
       expect(fake.refused).toEqual(new Map());
-      expect(failures(f)).toEqual([]);
+      expect(await failures(f)).toEqual([]);
       // GitHub's limit counts users; autoprov keeps every request within it, whatever they are.
       expect(mostInAnyWindow(fake.requests, 3_600_000)).toBeLessThanOrEqual(1000);
       expect(clock.now()).toBeGreaterThan(3_600_000);
@@ -188,17 +188,17 @@ describe('Zoom', () => {
     const clock = virtualClock();
     fake = await startZoomFake('zoom-token', clock.now);
     const channel = createAppChannel(new URL(fake.baseUrl).origin, catalogEntry('zoom')!.limits, { clock });
-    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'zoom-token', appKey: 'zoom', client: { channel } });
+    const f = await engineFixture({ baseUrl: fake.baseUrl, token: 'zoom-token', appKey: 'zoom', client: { channel } });
     try {
-      for (const g of listGroups(f.db, { page: 1, pageSize: 100 }).items) {
-        f.db.insert(teamMappings).values({ configurationId: f.configurationId, groupId: g.id, teamName: g.name }).run();
+      for (const g of (await listGroups(f.db, { page: 1, pageSize: 100 })).items) {
+        await f.db.insert(teamMappings).values({ configurationId: f.configurationId, groupId: g.id, teamName: g.name });
       }
-      const users = inScope(f);
+      const users = await inScope(f);
       const run = await runOf(f);
       expect(run).toMatchObject({ state: 'succeeded', counts: { created: users.length } });
       expect(users.length).toBeGreaterThan(60);
       expect(fake.refused).toEqual(new Map());
-      expect(failures(f)).toEqual([]);
+      expect(await failures(f)).toEqual([]);
       expect(mostInAnyWindow(fake.requests, 1000)).toBeLessThanOrEqual(60);
     } finally {
       await channel.close();
@@ -209,12 +209,12 @@ describe('Zoom', () => {
     const clock = virtualClock();
     fake = await startZoomFake('zoom-token', clock.now);
     const channel = createAppChannel(new URL(fake.baseUrl).origin, { ratePerSecond: 500, burst: 200, concurrency: 8 }, { clock });
-    const f = engineFixture({ baseUrl: fake.baseUrl, token: 'zoom-token', appKey: 'zoom', client: { channel } });
+    const f = await engineFixture({ baseUrl: fake.baseUrl, token: 'zoom-token', appKey: 'zoom', client: { channel } });
     try {
       const run = await runOf(f);
       expect(fake.refused.get('tooManyRequests')).toBeGreaterThan(0);
-      expect(run).toMatchObject({ state: 'succeeded', counts: { created: inScope(f).length } });
-      expect(failures(f)).toEqual([]);
+      expect(run).toMatchObject({ state: 'succeeded', counts: { created: (await inScope(f)).length } });
+      expect(await failures(f)).toEqual([]);
     } finally {
       await channel.close();
     }

@@ -65,17 +65,17 @@ export interface EscrowAttempt {
  * E-16: records a failed attempt of `op` for its user: the attempt count goes up (whatever the
  * operation, it is the same user's pending work) and the next attempt follows the schedule.
  */
-export function escrowFailure(
+export async function escrowFailure(
   db: AppDatabase,
   entry: { configurationId: string; userEmail: string; op: Operation; failure: AppFailureKind | 'unknown'; reason: string; at: Date },
-): EscrowAttempt {
+): Promise<EscrowAttempt> {
   const { configurationId, op, at } = entry;
-  const existing = loadEscrowRow(db, configurationId, op.userId);
+  const existing = await loadEscrowRow(db, configurationId, op.userId);
   const kind = escrowKindOf(entry.failure);
   const attempt = (existing?.attempts ?? 0) + 1;
   const firstFailedAt = existing?.firstFailedAt ?? at;
   const nextAttemptAt = kind === 'transient' ? nextEscrowAttempt(attempt, firstFailedAt, at) : null;
-  saveEscrowRow(db, {
+  await saveEscrowRow(db, {
     configurationId,
     directoryUserId: op.userId,
     userEmail: entry.userEmail,
@@ -116,12 +116,12 @@ export class RunEscrow {
   ) {}
 
   /** Loads the escrow of a chunk's users; clears the users the plan no longer has work for. */
-  forUsers(userIds: Iterable<string>, operations: Operation[]) {
-    this.escrowed = loadEscrow(this.db, this.configurationId, [...userIds]);
+  async forUsers(userIds: Iterable<string>, operations: Operation[]) {
+    this.escrowed = await loadEscrow(this.db, this.configurationId, [...userIds]);
     if (this.escrowed.size === 0) return;
     const withWork = new Set(operations.filter((op) => op.kind !== 'start_timer' && op.kind !== 'cancel_timer').map((op) => op.userId));
     const settled = [...this.escrowed.keys()].filter((id) => !withWork.has(id));
-    if (settled.length > 0) clearEscrow(this.db, this.configurationId, settled);
+    if (settled.length > 0) await clearEscrow(this.db, this.configurationId, settled);
     for (const id of settled) this.escrowed.delete(id);
   }
 
@@ -134,12 +134,12 @@ export class RunEscrow {
   succeeded(userId: string): (() => void) | null {
     if (!this.escrowed.has(userId)) return null;
     this.escrowed.delete(userId);
-    return () => clearEscrow(this.db, this.configurationId, [userId]);
+    return async () => await clearEscrow(this.db, this.configurationId, [userId]);
   }
 
   /** Records one failed attempt; returns what the report line says about it. */
-  failed(entry: { op: Operation; userEmail: string; failure: AppFailureKind | 'unknown'; reason: string; at: Date }): EscrowAttempt {
-    const attempt = escrowFailure(this.db, { configurationId: this.configurationId, ...entry });
+  async failed(entry: { op: Operation; userEmail: string; failure: AppFailureKind | 'unknown'; reason: string; at: Date }): Promise<EscrowAttempt> {
+    const attempt = await escrowFailure(this.db, { configurationId: this.configurationId, ...entry });
     if (attempt.kind === 'transient') this.transientFailures++;
     this.lastError = entry.reason;
     return attempt;

@@ -61,11 +61,11 @@ export function maskUrl(url: string): string {
 /** The observer an E-20 run hands to its app client: each exchange is stored masked, as it happens. */
 export function exchangeRecorder(db: AppDatabase, runId: string, clock: Clock): (exchange: TransportExchange) => void {
   let seq = 0;
-  return (exchange) => {
+  return async (exchange) => {
     seq++;
     // One more than the cap is counted, not kept: the console says the list was cut.
     if (seq > maxExchangesPerRun + 1) return;
-    writeExchange(db, {
+    await writeExchange(db, {
       runId,
       seq,
       at: clock.now(),
@@ -82,8 +82,8 @@ export function exchangeRecorder(db: AppDatabase, runId: string, clock: Clock): 
 }
 
 /** The kept exchanges of a run, in the order they happened, and whether more happened. */
-export function loadExchanges(db: AppDatabase, runId: string) {
-  const rows = loadRunExchanges(db, runId);
+export async function loadExchanges(db: AppDatabase, runId: string) {
+  const rows = await loadRunExchanges(db, runId);
   const truncated = rows.length > maxExchangesPerRun;
   return { exchanges: rows.slice(0, maxExchangesPerRun), truncated };
 }

@@ -104,13 +104,13 @@ describe('planImpact (M-6)', () => {
 
 describe('previewImpact (M-6) over a real directory', () => {
   it('gives the same impact read a page at a time as read whole, links of users gone included', async () => {
-    const f = engineFixture({ baseUrl: 'http://127.0.0.1:9/never-called', token: 'unused' });
-    const finance = f.db.select().from(directoryGroups).where(eq(directoryGroups.name, 'Finance')).get()!;
-    f.setScope([{ groupId: finance.id, accessLevel: 'organizer' }]);
+    const f = await engineFixture({ baseUrl: 'http://127.0.0.1:9/never-called', token: 'unused' });
+    const finance = (await f.db.select().from(directoryGroups).where(eq(directoryGroups.name, 'Finance')).limit(1))[0]!;
+    await f.setScope([{ groupId: finance.id, accessLevel: 'organizer' }]);
     // A link whose user the directory no longer has, waiting for its "deleted" delay.
     const startedAt = f.clock.now();
-    f.db.insert(provisionedAccounts).values({ configurationId: f.configurationId, directoryUserId: 'zzzz-gone', userName: 'gone@example.com', remoteId: 'r-gone', state: 'active', lastSent: {}, createdAt: startedAt, updatedAt: startedAt }).run();
-    f.db.insert(deprovisionTimers).values({ configurationId: f.configurationId, directoryUserId: 'zzzz-gone', trigger: 'deleted', action: 'delete', dueAt: startedAt, createdAt: startedAt }).run();
+    await f.db.insert(provisionedAccounts).values({ configurationId: f.configurationId, directoryUserId: 'zzzz-gone', userName: 'gone@example.com', remoteId: 'r-gone', state: 'active', lastSent: {}, createdAt: startedAt, updatedAt: startedAt });
+    await f.db.insert(deprovisionTimers).values({ configurationId: f.configurationId, directoryUserId: 'zzzz-gone', trigger: 'deleted', action: 'delete', dueAt: startedAt, createdAt: startedAt });
 
     const propose = (current: ImpactSide): ImpactSide => ({
       ...current,

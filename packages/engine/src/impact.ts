@@ -97,7 +97,7 @@ export interface ImpactPerson {
  * and returns the new ones.
  */
 export async function previewImpact(deps: ImpactDeps, configurationId: string, propose: (current: ImpactSide) => ImpactSide) {
-  const loaded = loadConfiguration(deps.db, configurationId);
+  const loaded = await loadConfiguration(deps.db, configurationId);
   if (!loaded) throw new Error('The configuration no longer exists.');
   const current: ImpactSide = { configuration: loaded.planConfiguration, availability: loaded.availability };
   const proposed = propose(current);
@@ -117,7 +117,7 @@ export async function previewImpact(deps: ImpactDeps, configurationId: string, p
     for await (const page of directoryPages(deps, configurationId)) planPage(page);
   } else {
     const snapshot = await deps.directory.read();
-    planPage({ primaryDomain: snapshot.primaryDomain, users: snapshot.users, accounts: loadAccounts(deps.db, configurationId), timers: loadTimers(deps.db, configurationId) });
+    planPage({ primaryDomain: snapshot.primaryDomain, users: snapshot.users, accounts: await loadAccounts(deps.db, configurationId), timers: await loadTimers(deps.db, configurationId) });
   }
   return found;
 }

@@ -21,11 +21,11 @@ afterEach(async () => {
 async function setUp() {
   const app = await startTestDemoApp();
   apps.push(app);
-  const f = engineFixture({ baseUrl: app.scimBaseUrl(), token: 'unused' });
+  const f = await engineFixture({ baseUrl: app.scimBaseUrl(), token: 'unused' });
   const secrets = new SecretBox(randomBytes(32));
   f.deps.appFor = appConnector(f.db, secrets, { requestsPerSecond: 100_000, backoffMs: 2 });
   const tokens = await authorizeTestDemoApp(app);
-  storeCredentials(f.db, secrets, f.configurationId, {
+  await storeCredentials(f.db, secrets, f.configurationId, {
     kind: 'oauth',
     origin: app.url,
     tokenEndpoint: app.endpoints().token,
@@ -36,20 +36,19 @@ async function setUp() {
     expiresAt: null,
   });
   const scheduler = new ProvisioningScheduler(f.deps);
-  const someUser = (orgUnitPath = '/') =>
-    f.db
+  const someUser = async (orgUnitPath = '/') =>
+    (await f.db
       .select({ id: directoryUsers.id, email: directoryUsers.primaryEmail })
       .from(directoryUsers)
       .innerJoin(orgUnits, eq(orgUnits.id, directoryUsers.orgUnitId))
-      .where(and(eq(directoryUsers.status, 'active'), orgUnitPath === '/' ? ne(orgUnits.path, '') : eq(orgUnits.path, orgUnitPath)))
-      .get()!;
+      .where(and(eq(directoryUsers.status, 'active'), orgUnitPath === '/' ? ne(orgUnits.path, '') : eq(orgUnits.path, orgUnitPath))).limit(1))[0]!;
   return { app, f, scheduler, someUser, accessToken: tokens.access_token };
 }
 
 describe('E-20 one user on demand', () => {
   it('plans the one user with the planner and says why: a new user in scope would be created', async () => {
     const { f, someUser } = await setUp();
-    const user = someUser();
+    const user = await someUser();
     const p = (await planForUser(f.deps, f.configurationId, user.id))!;
     expect(p.inScope).toBe(true);
     expect(p.scopeTests.map((t) => [t.rule, t.passed])).toEqual([
@@ -63,9 +62,9 @@ describe('E-20 one user on demand', () => {
 
   it('says the app is OFF for the org unit, where it was set, and plans nothing for a user without an account', async () => {
     const { f, someUser } = await setUp();
-    const user = someUser();
-    const unit = f.db.select({ id: orgUnits.id, path: orgUnits.path }).from(orgUnits).innerJoin(directoryUsers, eq(directoryUsers.orgUnitId, orgUnits.id)).where(eq(directoryUsers.id, user.id)).get()!;
-    f.db.insert(appAvailability).values({ appKey: 'gotomeeting', orgUnitId: unit.id, on: false }).run();
+    const user = await someUser();
+    const unit = (await f.db.select({ id: orgUnits.id, path: orgUnits.path }).from(orgUnits).innerJoin(directoryUsers, eq(directoryUsers.orgUnitId, orgUnits.id)).where(eq(directoryUsers.id, user.id)).limit(1))[0]!;
+    await f.db.insert(appAvailability).values({ appKey: 'gotomeeting', orgUnitId: unit.id, on: false });
     const p = (await planForUser(f.deps, f.configurationId, user.id))!;
     expect(p.inScope).toBe(false);
     expect(p.availability).toEqual({ on: false, setAt: unit.path });
@@ -75,22 +74,22 @@ describe('E-20 one user on demand', () => {
 
   it('runs for that user only, through the same run as every other (run.ts, apply.ts), and keeps every request and answer with the token masked', async () => {
     const { app, f, scheduler, someUser, accessToken } = await setUp();
-    const user = someUser();
-    const cursorBefore = f.configuration().directoryCursor;
-    const { runId, queued } = scheduler.requestUserRun(f.configurationId, user.id);
+    const user = await someUser();
+    const cursorBefore = (await f.configuration()).directoryCursor;
+    const { runId, queued } = await scheduler.requestUserRun(f.configurationId, user.id);
     expect(queued).toBe(false);
     await scheduler.idle(f.configurationId);
 
-    const run = f.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).get()!;
+    const run = (await f.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).limit(1))[0]!;
     expect(run).toMatchObject({ trigger: 'on_demand', state: 'succeeded', counts: { created: 1 }, subjectUserId: user.id });
     // Only this user reached the app; the other users' changes wait for the next run.
-    expect(app.db.query.users.findMany().sync().map((u) => u.userName)).toEqual([user.email]);
-    expect(f.db.select().from(provisionedAccounts).all()).toHaveLength(1);
-    expect(f.db.select().from(usageEvents).where(eq(usageEvents.runId, runId)).all().map((e) => e.kind)).toEqual(['user_created']);
-    expect(f.configuration().directoryCursor).toBe(cursorBefore);
-    expect(f.configuration().lastFullSyncAt).toBeNull();
+    expect((await app.db.query.users.findMany()).map((u) => u.userName)).toEqual([user.email]);
+    expect(await f.db.select().from(provisionedAccounts)).toHaveLength(1);
+    expect((await f.db.select().from(usageEvents).where(eq(usageEvents.runId, runId))).map((e) => e.kind)).toEqual(['user_created']);
+    expect((await f.configuration()).directoryCursor).toBe(cursorBefore);
+    expect((await f.configuration()).lastFullSyncAt).toBeNull();
 
-    const exchanges = f.db.select().from(runExchanges).where(eq(runExchanges.runId, runId)).orderBy(runExchanges.seq).all();
+    const exchanges = await f.db.select().from(runExchanges).where(eq(runExchanges.runId, runId)).orderBy(runExchanges.seq);
     const created = exchanges.find((e) => e.method === 'POST' && e.url.endsWith('/Users'))!;
     expect(created.status).toBe(201);
     expect(created.requestBody).toContain(user.email);
@@ -103,11 +102,11 @@ describe('E-20 one user on demand', () => {
 
   it('E-12: asked while another run of the app is going on, it waits its turn', async () => {
     const { f, scheduler, someUser } = await setUp();
-    scheduler.requestRun(f.configurationId, 'manual');
-    const { runId, queued } = scheduler.requestUserRun(f.configurationId, someUser().id);
+    await scheduler.requestRun(f.configurationId, 'manual');
+    const { runId, queued } = await scheduler.requestUserRun(f.configurationId, (await someUser()).id);
     expect(queued).toBe(true);
     await scheduler.idle(f.configurationId);
-    const runs = f.db.select().from(syncRuns).where(eq(syncRuns.configurationId, f.configurationId)).all();
+    const runs = await f.db.select().from(syncRuns).where(eq(syncRuns.configurationId, f.configurationId));
     const mine = runs.find((r) => r.id === runId)!;
     const full = runs.find((r) => r.id !== runId)!;
     expect(mine.state).toBe('succeeded');
@@ -118,16 +117,16 @@ describe('E-20 one user on demand', () => {
 
   it('a queued on-demand run keeps its one user across a restart', async () => {
     const { app, f, someUser } = await setUp();
-    const user = someUser();
+    const user = await someUser();
     // The run was written by a process that stopped before starting it.
-    const runId = createRun(f.db, f.configurationId, 'on_demand', false, f.clock.now(), user.id);
+    const runId = await createRun(f.db, f.configurationId, 'on_demand', false, f.clock.now(), user.id);
     const second = new ProvisioningScheduler(f.deps);
-    second.start();
+    await second.start();
     await second.idle(f.configurationId);
     await second.stop();
-    expect(f.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).get()).toMatchObject({ state: 'succeeded', counts: { created: 1 } });
-    expect(app.db.query.users.findMany().sync()).toHaveLength(1);
-    expect(f.db.select().from(runExchanges).where(eq(runExchanges.runId, runId)).all().length).toBeGreaterThan(0);
+    expect((await f.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).limit(1))[0]).toMatchObject({ state: 'succeeded', counts: { created: 1 } });
+    expect(await app.db.query.users.findMany()).toHaveLength(1);
+    expect((await f.db.select().from(runExchanges).where(eq(runExchanges.runId, runId))).length).toBeGreaterThan(0);
   });
 });
 

@@ -28,7 +28,7 @@ export type UserPlanDeps = Pick<EngineDeps, 'db' | 'directory' | 'clock'>;
  * link and timer), so what is shown is what the run will do. Null: the directory has no such user.
  */
 export async function planForUser(deps: UserPlanDeps, configurationId: string, userId: string): Promise<UserPlan | null> {
-  const loaded = loadConfiguration(deps.db, configurationId);
+  const loaded = await loadConfiguration(deps.db, configurationId);
   if (!loaded) throw new Error('The configuration no longer exists.');
   const snapshot = await readUsersOf(deps.directory, [userId]);
   const user = snapshot.users.find((u) => u.id === userId);
@@ -36,8 +36,8 @@ export async function planForUser(deps: UserPlanDeps, configurationId: string, u
   const availability = availabilityExplainer(loaded.availability);
   const [view] = viewsOf([user], (path) => availability(path).on);
   const configuration = { ...loaded.planConfiguration, primaryDomain: snapshot.primaryDomain };
-  const accounts = loadAccounts(deps.db, configurationId, [userId]);
-  const timers = loadTimers(deps.db, configurationId, [userId]);
+  const accounts = await loadAccounts(deps.db, configurationId, [userId]);
+  const timers = await loadTimers(deps.db, configurationId, [userId]);
   const { operations } = plan({ now: deps.clock.now(), configuration, users: [view!], accounts, timers });
   return {
     user,

@@ -18,7 +18,7 @@ export interface PlannedChunk {
 /** Where a run's plan comes from: read and planned in one piece, or a page at a time. */
 export interface PlanSource {
   chunks(): AsyncIterable<PlannedChunk> | Iterable<PlannedChunk>;
-  accountCount(): number;
+  accountCount(): Promise<number>;
   /** A plan made in one piece is kept whatever its size: reading it again would cost the same. */
   keepAll?: boolean;
   /** The directory users, when teams follow groups (E-13). */
@@ -47,7 +47,7 @@ export interface PlanSourceRequest {
 export async function planSourceFor(deps: Pick<EngineDeps, 'db' | 'directory' | 'paging'>, request: PlanSourceRequest): Promise<PlanSource> {
   const paged = !request.only && !request.teamsFollowGroups && deps.directory.readPages !== undefined;
   if (!paged) return wholePlan(deps, request);
-  return { chunks: () => pagedPlan(deps, request), accountCount: () => countAccounts(deps.db, request.configurationId) };
+  return { chunks: () => pagedPlan(deps, request), accountCount: async () => await countAccounts(deps.db, request.configurationId) };
 }
 
 /**
@@ -60,20 +60,20 @@ async function wholePlan(deps: Pick<EngineDeps, 'db' | 'directory'>, request: Pl
   const snapshot = only ? await readUsersOf(deps.directory, only) : await deps.directory.read();
   const users = viewsOf(snapshot.users, availabilityResolver(request.availability));
   const emailOf = new Map(users.map((u) => [u.id, u.primaryEmail]));
-  const accounts = loadAccounts(deps.db, configurationId, only);
+  const accounts = await loadAccounts(deps.db, configurationId, only);
   for (const a of accounts.values()) if (!emailOf.has(a.directoryUserId)) emailOf.set(a.directoryUserId, a.userName);
   const thePlan = plan({
     now: request.now,
     configuration: { ...request.planConfiguration, primaryDomain: snapshot.primaryDomain },
     users,
     accounts,
-    timers: loadTimers(deps.db, configurationId, only),
+    timers: await loadTimers(deps.db, configurationId, only),
     carryOutTimers: request.carryOutTimers,
   });
   const chunk: PlannedChunk = { operations: thePlan.operations, emailOf, withheld: thePlan.deprovisioningWithheld !== null };
   return {
     chunks: () => [chunk],
-    accountCount: () => (only ? countAccounts(deps.db, configurationId) : accounts.size),
+    accountCount: async () => (only ? await countAccounts(deps.db, configurationId) : accounts.size),
     keepAll: true,
     users: request.teamsFollowGroups ? users : [],
   };
@@ -81,7 +81,7 @@ async function wholePlan(deps: Pick<EngineDeps, 'db' | 'directory'>, request: Pl
 
 /** Just these users, from a directory that can read them alone or from the whole of it. */
 export async function readUsersOf(directory: DirectoryPort, ids: string[]) {
-  if (directory.readUsers) return directory.readUsers(ids);
+  if (directory.readUsers) return await directory.readUsers(ids);
   const snapshot = await directory.read();
   const wanted = new Set(ids);
   return { primaryDomain: snapshot.primaryDomain, users: snapshot.users.filter((u) => wanted.has(u.id)) };
@@ -106,19 +106,19 @@ export async function* directoryPages(deps: Pick<EngineDeps, 'db' | 'directory' 
   let primaryDomain = '';
   let after = '';
   let anyone = false;
-  const linksIn = (range: UserIdRange) => ({
-    accounts: loadAccountsInRange(deps.db, configurationId, range),
-    timers: loadTimersInRange(deps.db, configurationId, range),
+  const linksIn = async (range: UserIdRange) => ({
+    accounts: await loadAccountsInRange(deps.db, configurationId, range),
+    timers: await loadTimersInRange(deps.db, configurationId, range),
   });
   for await (const page of deps.directory.readPages!(deps.paging?.pageSize ?? pageSize)) {
     if (page.users.length === 0) continue;
     primaryDomain = page.primaryDomain;
     anyone = true;
     const upTo = page.users.at(-1)!.id;
-    yield { primaryDomain, users: page.users, ...linksIn({ after, upTo }), directoryEmpty: false };
+    yield { primaryDomain, users: page.users, ...await linksIn({ after, upTo }), directoryEmpty: false };
     after = upTo;
   }
-  yield { primaryDomain, users: [], ...linksIn({ after, upTo: null }), directoryEmpty: !anyone };
+  yield { primaryDomain, users: [], ...await linksIn({ after, upTo: null }), directoryEmpty: !anyone };
 }
 
 /** A full run planned a page of users at a time (see directoryPages). */

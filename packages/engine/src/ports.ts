@@ -92,7 +92,7 @@ export interface DirectoryPort {
    * E-11: the directory's changes after `cursor`. Without it, runs start on schedule and by hand
    * only.
    */
-  changesSince?(cursor: number): DirectoryChanges;
+  changesSince?(cursor: number): Promise<DirectoryChanges>;
 }
 
 /** The directory's changes after a cursor (E-11). */
@@ -100,7 +100,7 @@ export interface DirectoryChanges {
   /** The cursor of the newest change: a configuration that has taken these changes in moves to it. */
   upTo: number;
   /** The users these changes can affect (a change-driven run reads only them); null: everyone. Read on demand: it can cost a query. */
-  affectedUserIds(): string[] | null;
+  affectedUserIds(): Promise<string[] | null>;
 }
 
 export interface Clock {

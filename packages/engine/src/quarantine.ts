@@ -1,6 +1,7 @@
 import type { AppDatabase } from '@autoprov/db';
 import { nextEscrowAttempt } from './escrow.js';
 import { healthOf, makeEscrowDue, saveHealth, type HealthRow } from './store.js';
+import { transaction } from "@autoprov/db";
 
 const minute = 60 * 1000;
 const hour = 60 * minute;
@@ -57,22 +58,22 @@ const withError = (row: HealthRow | null, message: string | null, at: Date) =>
  * whole run stopped, holds scheduled runs back on the escrow schedule (no run every few seconds);
  * an answering one ends it. Says when the app enters quarantine, with why.
  */
-export function recordRunHealth(
+export async function recordRunHealth(
   db: AppDatabase,
   configurationId: string,
   h: RunHealth,
   lastError: string | null,
   now: Date,
-): { quarantined: string | null; recovered: boolean } {
-  const row = healthOf(db, configurationId);
+): Promise<{ quarantined: string | null; recovered: boolean }> {
+  const row = await healthOf(db, configurationId);
   const verdict = assessRun(h);
   if (verdict === 'answering') {
     // A run an admin started while the app was quarantined reached it: that is a probe that succeeded.
     if (row?.quarantinedAt) {
-      leaveQuarantine(db, configurationId, now);
+      await leaveQuarantine(db, configurationId, now);
       return { quarantined: null, recovered: true };
     }
-    if (row && (row.failingStreak > 0 || row.backoffUntil)) saveHealth(db, configurationId, { failingStreak: 0, backoffUntil: null });
+    if (row && (row.failingStreak > 0 || row.backoffUntil)) await saveHealth(db, configurationId, { failingStreak: 0, backoffUntil: null });
     return { quarantined: null, recovered: false };
   }
   if (verdict === 'silent' || row?.quarantinedAt) return { quarantined: null, recovered: false };
@@ -80,27 +81,27 @@ export function recordRunHealth(
   const recentErrors = withError(row, lastError, now);
   const reason = quarantineVerdict(h, streak);
   if (reason) {
-    saveHealth(db, configurationId, { failingStreak: streak, backoffUntil: null, quarantinedAt: now, quarantineReason: reason, recentErrors, probes: 0, lastProbeAt: null, nextProbeAt: new Date(now.getTime() + probeDelayMs(0)) });
+    await saveHealth(db, configurationId, { failingStreak: streak, backoffUntil: null, quarantinedAt: now, quarantineReason: reason, recentErrors, probes: 0, lastProbeAt: null, nextProbeAt: new Date(now.getTime() + probeDelayMs(0)) });
     return { quarantined: reason, recovered: false };
   }
   const backoffUntil = h.stoppedTransient ? nextEscrowAttempt(streak, now, now) : (row?.backoffUntil ?? null);
-  saveHealth(db, configurationId, { failingStreak: streak, backoffUntil, recentErrors });
+  await saveHealth(db, configurationId, { failingStreak: streak, backoffUntil, recentErrors });
   return { quarantined: null, recovered: false };
 }
 
 /** E-17: a probe that failed: the next one waits longer. */
-export function recordFailedProbe(db: AppDatabase, configurationId: string, error: string, now: Date): Date {
-  const row = healthOf(db, configurationId);
+export async function recordFailedProbe(db: AppDatabase, configurationId: string, error: string, now: Date): Promise<Date> {
+  const row = await healthOf(db, configurationId);
   const probes = (row?.probes ?? 0) + 1;
   const nextProbeAt = new Date(now.getTime() + probeDelayMs(probes));
-  saveHealth(db, configurationId, { probes, lastProbeAt: now, nextProbeAt, recentErrors: withError(row, error, now) });
+  await saveHealth(db, configurationId, { probes, lastProbeAt: now, nextProbeAt, recentErrors: withError(row, error, now) });
   return nextProbeAt;
 }
 
 /** E-17: the app answered: out of quarantine, with a clean slate, and the escrowed operations due now. */
-export function leaveQuarantine(db: AppDatabase, configurationId: string, now: Date) {
-  db.transaction(() => {
-    saveHealth(db, configurationId, { failingStreak: 0, backoffUntil: null, quarantinedAt: null, quarantineReason: null, probes: 0, lastProbeAt: now, nextProbeAt: null, recentErrors: [] });
-    makeEscrowDue(db, configurationId, now);
+export async function leaveQuarantine(db: AppDatabase, configurationId: string, now: Date) {
+  await transaction(db, async () => {
+    await saveHealth(db, configurationId, { failingStreak: 0, backoffUntil: null, quarantinedAt: null, quarantineReason: null, probes: 0, lastProbeAt: now, nextProbeAt: null, recentErrors: [] });
+    await makeEscrowDue(db, configurationId, now);
   });
 }

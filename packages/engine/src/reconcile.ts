@@ -26,7 +26,7 @@ export interface ReconcileContext {
  */
 export async function reconcileAccounts(ctx: ReconcileContext): Promise<{ attempted: number }> {
   const { db, app } = ctx;
-  const links = loadAccounts(db, ctx.configurationId);
+  const links = await loadAccounts(db, ctx.configurationId);
   const paths = new Set<string>();
   for (const link of links.values()) for (const path of Object.keys(link.lastSent)) paths.add(path);
 
@@ -53,7 +53,7 @@ export async function reconcileAccounts(ctx: ReconcileContext): Promise<{ attemp
       await correct(ctx, drift);
     }
   }
-  writeReportLines(
+  await writeReportLines(
     db,
     ctx.runId,
     notManaged.map((a) => ({
@@ -95,7 +95,7 @@ async function correct(ctx: ReconcileContext, drift: AccountDrift) {
     if (!drift.found) {
       // Gone from the app: made again, and autoprov's own (it created it).
       const made = await app.createUser(link.lastSent);
-      relinkAccount(db, key, made.id, clock.now(), 'created');
+      await relinkAccount(db, key, made.id, clock.now(), 'created');
       event = 'user_created';
     } else if (drift.relinked) {
       // Made again by hand: autoprov did not create this account, it adopts it (E-19 ownership),
@@ -103,7 +103,7 @@ async function correct(ctx: ReconcileContext, drift: AccountDrift) {
       // would miss what a hand-made account lacks (a replace of `emails[type eq "work"].value`
       // with no such e-mail is refused by strict servers, RFC 7644 §3.5.2.3 noTarget).
       const remoteId = drift.found.id;
-      relinkAccount(db, key, remoteId, clock.now(), 'adopted');
+      await relinkAccount(db, key, remoteId, clock.now(), 'adopted');
       await app.overwriteUser(remoteId, link.lastSent);
       if (link.state === 'suspended') await app.setActive(remoteId, false, link.lastSent);
       if (drift.active) event = drift.active.after === 'true' ? 'user_unsuspended' : 'user_suspended';

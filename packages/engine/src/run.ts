@@ -65,15 +65,15 @@ const keepAtMost = 20_000;
  */
 export async function executeRun(deps: EngineDeps, request: RunRequest): Promise<string> {
   const { db, clock } = deps;
-  const runId = request.runId ?? createRun(db, request.configurationId, request.trigger, request.dryRun ?? false, clock.now());
-  updateRun(db, runId, { state: 'running', startedAt: clock.now() });
+  const runId = request.runId ?? await createRun(db, request.configurationId, request.trigger, request.dryRun ?? false, clock.now());
+  await updateRun(db, runId, { state: 'running', startedAt: clock.now() });
   const counts: Counts = {};
   const count = (key: string) => (counts[key] = (counts[key] ?? 0) + 1);
   let batcher: WriteBatcher | null = null;
   let escrow: RunEscrow | null = null;
 
   try {
-    const loaded = loadConfiguration(db, request.configurationId);
+    const loaded = await loadConfiguration(db, request.configurationId);
     if (!loaded) throw new Error('The configuration no longer exists.');
     const { row, planConfiguration, availability } = loaded;
 
@@ -81,7 +81,7 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
     const only = request.onlyUserIds && (deps.directory.readUsers || request.trigger === 'on_demand' || request.trigger === 'retry') ? request.onlyUserIds : undefined;
     const appOptions: AppForOptions = request.captureExchanges ? { onExchange: exchangeRecorder(db, runId, clock) } : {};
     const now = clock.now();
-    const teamsFollowGroups = loadTeamMappings(db, row.id).length > 0;
+    const teamsFollowGroups = (await loadTeamMappings(db, row.id)).length > 0;
     const source = await planSourceFor(deps, {
       configurationId: row.id,
       planConfiguration,
@@ -113,10 +113,10 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
       else kept = null;
     }
 
-    const guard = exceedsDeletionGuard({ deprovisions: totals.deprovisions }, source.accountCount(), deps.deletionGuard);
+    const guard = exceedsDeletionGuard({ deprovisions: totals.deprovisions }, await source.accountCount(), deps.deletionGuard);
     if (guard.held && !request.allowMassDeprovisioning && !request.dryRun) {
-      holdRun(db, row.id, runId, now);
-      updateRun(db, runId, {
+      await holdRun(db, row.id, runId, now);
+      await updateRun(db, runId, {
         state: 'held',
         endedAt: clock.now(),
         counts: { planned_deprovisions: guard.deprovisions },
@@ -130,9 +130,9 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
       });
       return runId;
     }
-    updateRun(db, runId, { planned: totals.appCalls });
+    await updateRun(db, runId, { planned: totals.appCalls });
     if (request.dryRun) {
-      updateRun(db, runId, { state: 'succeeded', endedAt: clock.now(), counts, done: totals.appCalls });
+      await updateRun(db, runId, { state: 'succeeded', endedAt: clock.now(), counts, done: totals.appCalls });
       return runId;
     }
 
@@ -149,16 +149,16 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
       if (totals.operations > 0) {
         for await (const chunk of kept ?? source.chunks()) {
           ctx.emailOf = chunk.emailOf;
-          escrow.forUsers(chunk.emailOf.keys(), chunk.operations);
-          await applyOperations(ctx, chunk.operations, deps.concurrency ?? 8, (op: Operation, outcome) => {
+          await escrow.forUsers(chunk.emailOf.keys(), chunk.operations);
+          await applyOperations(ctx, chunk.operations, deps.concurrency ?? 8, async (op: Operation, outcome) => {
             if (outcome) count(outcome);
             if (callsApp(op) && outcome !== waitingForChange) done++;
             if (Date.now() - lastProgress > 250) {
               lastProgress = Date.now();
-              updateRun(db, runId, { done, counts });
+              await updateRun(db, runId, { done, counts });
             }
           });
-          ctx.writes.flush();
+          await ctx.writes.flush();
         }
       }
       await syncTeams(ctx, source.users ?? [], only, count);
@@ -167,7 +167,7 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
     // E-19: a reconciliation then reads what the app holds and sets drifted accounts back (the
     // plan has just brought the links in step with the directory).
     if (request.trigger === 'reconcile' && !only) {
-      batcher?.flush();
+      await batcher?.flush();
       const app = await deps.appFor(row.id, appOptions);
       const add = (key: string, by = 1) => (counts[key] = (counts[key] ?? 0) + by);
       const { attempted } = await reconcileAccounts({ db, clock, app, runId, configurationId: row.id, appKey: row.appKey, mode: row.driftMode, count: add });
@@ -177,10 +177,10 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
     if (batcher && batcher.errors.length > 0) counts.unrecorded = batcher.errors.length;
     const failed = counts.failed ?? 0;
     // E-16: nothing left to do for the run's users: whatever they had in escrow is settled.
-    if (totals.operations === 0) clearEscrow(db, row.id, only ?? [...loadEscrow(db, row.id).keys()]);
+    if (totals.operations === 0) await clearEscrow(db, row.id, only ?? [...(await loadEscrow(db, row.id)).keys()]);
     const state = failed === 0 ? 'succeeded' : failed === done ? 'failed' : 'partly_failed';
-    updateRun(db, runId, { state, endedAt: clock.now(), counts, done });
-    noteHealth(deps, row.id, runId, { operations: done, succeeded: done - failed, transientFailures: escrow?.transientFailures ?? 0, stoppedTransient: false }, escrow?.lastError ?? null);
+    await updateRun(db, runId, { state, endedAt: clock.now(), counts, done });
+    await noteHealth(deps, row.id, runId, { operations: done, succeeded: done - failed, transientFailures: escrow?.transientFailures ?? 0, stoppedTransient: false }, escrow?.lastError ?? null);
     // L-7: a partly failed run opens an episode that lasts until a run succeeds. A run that got
     // this far ran on an active configuration (none starts while it needs re-authorization), so
     // a lost-authorization episode is over (M-5).
@@ -190,13 +190,13 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
       signalAlert(deps, { ended: 'run_partly_failed', configurationId: row.id });
     }
     if (state !== 'failed') signalAlert(deps, { ended: 'needs_reauthorization', configurationId: row.id });
-    if (request.trigger !== 'change' && request.trigger !== 'on_demand' && request.trigger !== 'retry') markFullSync(db, row.id, now);
+    if (request.trigger !== 'change' && request.trigger !== 'on_demand' && request.trigger !== 'retry') await markFullSync(db, row.id, now);
   } catch (err) {
     // Keep the records of what was done before the run stopped.
-    batcher?.flush();
+    await batcher?.flush();
     const message = err instanceof AppCallError ? err.message : `The run stopped: ${(err as Error).message}`;
     if (err instanceof AppCallError && err.kind === 'unauthorized') {
-      markNeedsReauthorization(db, request.configurationId, clock.now());
+      await markNeedsReauthorization(db, request.configurationId, clock.now());
       signalAlert(deps, {
         kind: 'needs_reauthorization',
         configurationId: request.configurationId,
@@ -204,12 +204,12 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
         message: `The app refused autoprov's authorization (${err.reason}). A super-admin must re-authorize it; nothing is sent until then.`,
       });
     }
-    updateRun(db, runId, { state: 'failed', endedAt: clock.now(), counts, error: message });
+    await updateRun(db, runId, { state: 'failed', endedAt: clock.now(), counts, error: message });
     // A run that stopped is a failure of its own (E-8, L-5), whoever it had reached.
     if (!request.dryRun) {
-      recordRunFailure(db, request.configurationId, runId, message, clock.now());
+      await recordRunFailure(db, request.configurationId, runId, message, clock.now());
       const stoppedTransient = err instanceof AppCallError && err.kind === 'transient';
-      noteHealth(deps, request.configurationId, runId, { operations: 0, succeeded: 0, transientFailures: 0, stoppedTransient }, message);
+      await noteHealth(deps, request.configurationId, runId, { operations: 0, succeeded: 0, transientFailures: 0, stoppedTransient }, message);
     }
   }
   return runId;
@@ -219,8 +219,8 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
  * E-17: what this run says about the app's health goes on record; quarantine starts (alerted
  * once per episode) or ends here when a run shows it.
  */
-function noteHealth(deps: EngineDeps, configurationId: string, runId: string, health: RunHealth, lastError: string | null) {
-  const { quarantined, recovered } = recordRunHealth(deps.db, configurationId, health, lastError, deps.clock.now());
+async function noteHealth(deps: EngineDeps, configurationId: string, runId: string, health: RunHealth, lastError: string | null) {
+  const { quarantined, recovered } = await recordRunHealth(deps.db, configurationId, health, lastError, deps.clock.now());
   if (quarantined) {
     signalAlert(deps, { kind: 'quarantined', configurationId, runId, message: `The app was quarantined: ${quarantined} Runs turn into light probes until it answers again.` });
   }

@@ -37,58 +37,58 @@ describe('nextRunOf (L-5: when the next run is, and why)', () => {
 // L-2: the runs the scheduler starts by itself say why, against a SCIM server on 127.0.0.1.
 describe('runs the scheduler starts', () => {
   let target: Target;
-  let f: ReturnType<typeof engineFixture>;
+  let f: Awaited<ReturnType<typeof engineFixture>>;
   beforeAll(async () => {
     target = await scimmyTarget();
   });
   afterAll(() => target.close());
-  beforeEach(() => {
+  beforeEach(async () => {
     target.clear();
-    f = engineFixture({ baseUrl: target.baseUrl, token: target.token, rules: { suspended: { delay: '1d', action: 'suspend' } } });
+    f = await engineFixture({ baseUrl: target.baseUrl, token: target.token, rules: { suspended: { delay: '1d', action: 'suspend' } } });
   });
 
-  const runs = () => f.db.select().from(syncRuns).where(eq(syncRuns.configurationId, f.configurationId)).orderBy(syncRuns.requestedAt).all();
+  const runs = async () => await f.db.select().from(syncRuns).where(eq(syncRuns.configurationId, f.configurationId)).orderBy(syncRuns.requestedAt);
 
   it('schedule (first and daily full sync, a deprovisioning delay that ends) and directory change', async () => {
     const scheduler = new ProvisioningScheduler(f.deps);
-    scheduler.tick();
+    await scheduler.tick();
     await scheduler.idle(f.configurationId);
-    expect(runs().map((r) => [r.trigger, r.state])).toEqual([['scheduled', 'succeeded']]);
+    expect((await runs()).map((r) => [r.trigger, r.state])).toEqual([['scheduled', 'succeeded']]);
 
-    const someone = listUsers(f.db, { page: 1, pageSize: 1, status: 'active', q: '@example.com' }).items[0]!;
-    changeUserStatus(f.db, f.clock, systemActor, someone.id, 'suspend');
-    scheduler.tick();
+    const someone = (await listUsers(f.db, { page: 1, pageSize: 1, status: 'active', q: '@example.com' })).items[0]!;
+    await changeUserStatus(f.db, f.clock, systemActor, someone.id, 'suspend');
+    await scheduler.tick();
     await scheduler.idle(f.configurationId);
-    expect(runs().at(-1)?.trigger).toBe('change');
-    expect(f.db.select().from(deprovisionTimers).all()).toHaveLength(1);
+    expect((await runs()).at(-1)?.trigger).toBe('change');
+    expect(await f.db.select().from(deprovisionTimers)).toHaveLength(1);
 
     // Nothing is due yet: no run.
-    scheduler.tick();
+    await scheduler.tick();
     await scheduler.idle(f.configurationId);
-    expect(runs()).toHaveLength(2);
+    expect(await runs()).toHaveLength(2);
 
     f.clock.advance(day + 1);
-    scheduler.tick();
+    await scheduler.tick();
     await scheduler.idle(f.configurationId);
-    expect(runs().at(-1)).toMatchObject({ trigger: 'reconcile', counts: { suspended: 1 } });
+    expect((await runs()).at(-1)).toMatchObject({ trigger: 'reconcile', counts: { suspended: 1 } });
   });
 
   it('a run another process queued (a web-only process writes a pending row) starts at the next look', async () => {
     const scheduler = new ProvisioningScheduler(f.deps);
-    scheduler.tick();
+    await scheduler.tick();
     await scheduler.idle(f.configurationId);
-    const queued = createRun(f.db, f.configurationId, 'manual', false, f.clock.now());
-    scheduler.tick();
+    const queued = await createRun(f.db, f.configurationId, 'manual', false, f.clock.now());
+    await scheduler.tick();
     await scheduler.idle(f.configurationId);
-    expect(runs().find((r) => r.id === queued)).toMatchObject({ trigger: 'manual', state: 'succeeded' });
+    expect((await runs()).find((r) => r.id === queued)).toMatchObject({ trigger: 'manual', state: 'succeeded' });
   });
 
   it('a run cut off by a restart is a Failure of its own (L-5 counts it)', async () => {
-    f.db.insert(syncRuns).values({ id: 'cut', configurationId: f.configurationId, trigger: 'manual', state: 'running', requestedAt: f.clock.now() }).run();
+    await f.db.insert(syncRuns).values({ id: 'cut', configurationId: f.configurationId, trigger: 'manual', state: 'running', requestedAt: f.clock.now() });
     const scheduler = new ProvisioningScheduler(f.deps, { pollMs: 60_000 });
-    scheduler.start();
+    await scheduler.start();
     await scheduler.stop();
-    const failures = f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure')).all();
+    const failures = await f.db.select().from(usageEvents).where(eq(usageEvents.kind, 'failure'));
     expect(failures).toEqual([expect.objectContaining({ runId: 'cut', userEmail: null, detail: expect.stringMatching(/Interrupted/) })]);
   });
 });

@@ -63,7 +63,7 @@ export function nextRunOf(
   return next;
 }
 
-type HealthState = NonNullable<ReturnType<typeof healthOf>>;
+type HealthState = NonNullable<Awaited<ReturnType<typeof healthOf>>>;
 
 function scheduledRunOf(lastFullSyncAt: Date | null, earliestTimer: Date | null, now: Date): NextRun {
   if (!lastFullSyncAt) return { at: now, reason: 'first_sync' };
@@ -87,15 +87,15 @@ export class ProvisioningScheduler {
   ) {}
 
   /** Queues a run and returns its id at once; it starts as soon as the app is free. */
-  requestRun(configurationId: string, trigger: SyncTrigger, extra: Partial<RunRequest> = {}): string {
+  async requestRun(configurationId: string, trigger: SyncTrigger, extra: Partial<RunRequest> = {}): Promise<string> {
     const { db, clock } = this.deps;
     // A change-driven run already waiting will see this change too: one is enough.
     if (trigger === 'change' && !extra.dryRun) {
-      const waiting = waitingChangeRun(db, configurationId);
+      const waiting = await waitingChangeRun(db, configurationId);
       if (waiting) return waiting;
     }
     const subject = trigger === 'on_demand' ? (extra.onlyUserIds?.[0] ?? null) : null;
-    const runId = createRun(db, configurationId, trigger, extra.dryRun ?? false, clock.now(), subject);
+    const runId = await createRun(db, configurationId, trigger, extra.dryRun ?? false, clock.now(), subject);
     this.pendingRequests.set(runId, { configurationId, trigger, runId, ...extra });
     void this.drain(configurationId);
     return runId;
@@ -105,10 +105,10 @@ export class ProvisioningScheduler {
    * E-20: one user provisioned now, with every SCIM exchange of the run kept. E-12 still holds:
    * while another run of the app is going on or waiting, this one waits its turn (`queued`).
    */
-  requestUserRun(configurationId: string, userId: string): { runId: string; queued: boolean } {
-    const busy = this.running.has(configurationId) || hasRunInProgress(this.deps.db, configurationId);
+  async requestUserRun(configurationId: string, userId: string): Promise<{ runId: string; queued: boolean }> {
+    const busy = this.running.has(configurationId) || await hasRunInProgress(this.deps.db, configurationId);
     // A super-admin asked for this user: an operation the app refused before is tried again too (E-16).
-    const runId = this.requestRun(configurationId, 'on_demand', { onlyUserIds: [userId], captureExchanges: true, retryRefused: true });
+    const runId = await this.requestRun(configurationId, 'on_demand', { onlyUserIds: [userId], captureExchanges: true, retryRefused: true });
     return { runId, queued: busy };
   }
 
@@ -122,7 +122,7 @@ export class ProvisioningScheduler {
     if (current) return current;
     const loop = (async () => {
       for (;;) {
-        const next = nextPendingRun(this.deps.db, configurationId);
+        const next = await nextPendingRun(this.deps.db, configurationId);
         if (!next) break;
         // A run queued before a restart is rebuilt from its row (an on-demand run keeps its user, E-20).
         const request = this.pendingRequests.get(next.id) ?? {
@@ -132,23 +132,23 @@ export class ProvisioningScheduler {
           runId: next.id,
           ...(next.subjectUserId ? { onlyUserIds: [next.subjectUserId], captureExchanges: true, retryRefused: true } : {}),
           // A retry queued before a restart is for the users whose attempt is due by now (E-16).
-          ...(next.trigger === 'retry' ? { onlyUserIds: dueEscrowUsers(this.deps.db, configurationId, this.deps.clock.now()) } : {}),
+          ...(next.trigger === 'retry' ? { onlyUserIds: await dueEscrowUsers(this.deps.db, configurationId, this.deps.clock.now()) } : {}),
         };
         this.pendingRequests.delete(next.id);
         let onlyUserIds: string[] | undefined;
         // A run for one user (E-20) sees no other change: the changes stay for the next run.
         if (!request.dryRun && request.trigger !== 'on_demand' && request.trigger !== 'retry') {
-          const config = configurationRow(this.deps.db, configurationId);
-          const changes = this.deps.directory.changesSince?.(config?.directoryCursor ?? 0);
+          const config = await configurationRow(this.deps.db, configurationId);
+          const changes = await this.deps.directory.changesSince?.(config?.directoryCursor ?? 0);
           // A change-driven run reads only the users the changes can affect (E-11).
-          if (request.trigger === 'change' && config) onlyUserIds = changes?.affectedUserIds() ?? undefined;
+          if (request.trigger === 'change' && config) onlyUserIds = await changes?.affectedUserIds() ?? undefined;
           // The directory changes this run will see are taken into account.
-          if (changes) advanceDirectoryCursor(this.deps.db, configurationId, changes.upTo);
+          if (changes) await advanceDirectoryCursor(this.deps.db, configurationId, changes.upTo);
         }
         await executeRun(this.deps, { ...request, runId: next.id, ...(onlyUserIds ? { onlyUserIds } : {}) });
         // A held carry-out (M-6) is still a carry-out once allowed.
         if (request.carryOutTimers) {
-          if (configurationRow(this.deps.db, configurationId)?.heldRunId === next.id) this.heldCarryOuts.add(configurationId);
+          if ((await configurationRow(this.deps.db, configurationId))?.heldRunId === next.id) this.heldCarryOuts.add(configurationId);
         }
       }
     })().finally(() => this.running.delete(configurationId));
@@ -157,12 +157,12 @@ export class ProvisioningScheduler {
   }
 
   /** E-14: a super-admin allows the run the deletion guard held; it runs again, allowed. */
-  allowHeldRun(configurationId: string): string | null {
-    if (!configurationRow(this.deps.db, configurationId)?.heldRunId) return null;
-    releaseHeldRun(this.deps.db, configurationId);
+  async allowHeldRun(configurationId: string): Promise<string | null> {
+    if (!(await configurationRow(this.deps.db, configurationId))?.heldRunId) return null;
+    await releaseHeldRun(this.deps.db, configurationId);
     signalAlert(this.deps, { ended: 'run_held', configurationId });
     const carryOutTimers = this.heldCarryOuts.delete(configurationId);
-    return this.requestRun(configurationId, 'manual', { allowMassDeprovisioning: true, ...(carryOutTimers ? { carryOutTimers } : {}) });
+    return await this.requestRun(configurationId, 'manual', { allowMassDeprovisioning: true, ...(carryOutTimers ? { carryOutTimers } : {}) });
   }
 
   /**
@@ -170,12 +170,12 @@ export class ProvisioningScheduler {
    * kept, M-3) so that nothing is deprovisioned until the directory is put right and it is
    * enabled again.
    */
-  cancelHeldRun(configurationId: string, by: string): boolean {
+  async cancelHeldRun(configurationId: string, by: string): Promise<boolean> {
     const { db, clock } = this.deps;
-    const heldRunId = configurationRow(db, configurationId)?.heldRunId;
+    const heldRunId = (await configurationRow(db, configurationId))?.heldRunId;
     if (!heldRunId) return false;
     this.heldCarryOuts.delete(configurationId);
-    refuseHeldRun(db, configurationId, heldRunId, `Cancelled by ${by}; provisioning was disabled.`, clock.now());
+    await refuseHeldRun(db, configurationId, heldRunId, `Cancelled by ${by}; provisioning was disabled.`, clock.now());
     signalAlert(this.deps, { ended: 'run_held', configurationId });
     return true;
   }
@@ -189,16 +189,16 @@ export class ProvisioningScheduler {
    * One look at every active app: directory changes, due timers, a full sync that is due.
    * Held apps (E-14) and apps that need re-authorization (E-9) are left alone.
    */
-  tick(): void {
+  async tick(): Promise<void> {
     this.options.onLook?.();
     const { db, clock } = this.deps;
     const now = clock.now();
     // A run another process queued (a web-only process writes pending rows, issue 16) starts here.
-    for (const configurationId of configurationsWithPendingRuns(db)) if (!this.running.has(configurationId)) void this.drain(configurationId);
-    for (const config of schedulableConfigurations(db)) {
+    for (const configurationId of await configurationsWithPendingRuns(db)) if (!this.running.has(configurationId)) void this.drain(configurationId);
+    for (const config of await schedulableConfigurations(db)) {
       if (this.running.has(config.id)) continue;
-      const health = healthOf(db, config.id);
-      const next = nextRunOf(config, earliestTimerOf(db, config.id), now, health);
+      const health = await healthOf(db, config.id);
+      const next = nextRunOf(config, await earliestTimerOf(db, config.id), now, health);
       // E-17: a quarantined app is only probed, on its own slowing schedule; changes wait.
       if (health?.quarantinedAt) {
         if (next.at && next.at <= now) void this.probe(config.id);
@@ -207,13 +207,13 @@ export class ProvisioningScheduler {
       // A full run covers the escrowed users too.
       // E-19: the daily full run is a reconciliation (it also reads what the app holds).
       if (next.at && next.at <= now) {
-        this.requestRun(config.id, next.reason === 'daily_sync' ? 'reconcile' : 'scheduled');
+        await this.requestRun(config.id, next.reason === 'daily_sync' ? 'reconcile' : 'scheduled');
         continue;
       }
-      if ((this.deps.directory.changesSince?.(config.directoryCursor).upTo ?? config.directoryCursor) > config.directoryCursor) this.requestRun(config.id, 'change');
+      if (((await this.deps.directory.changesSince?.(config.directoryCursor))?.upTo ?? config.directoryCursor) > config.directoryCursor) await this.requestRun(config.id, 'change');
       // E-16: the users whose failed operation is due again, in a small run of their own.
-      const due = dueEscrowUsers(db, config.id, now);
-      if (due.length > 0) this.requestRun(config.id, 'retry', { onlyUserIds: due });
+      const due = await dueEscrowUsers(db, config.id, now);
+      if (due.length > 0) await this.requestRun(config.id, 'retry', { onlyUserIds: due });
     }
   }
 
@@ -230,21 +230,21 @@ export class ProvisioningScheduler {
       try {
         const app = await this.deps.appFor(configurationId);
         await app.probe();
-        leaveQuarantine(db, configurationId, clock.now());
+        await leaveQuarantine(db, configurationId, clock.now());
         signalAlert(this.deps, { ended: 'quarantined', configurationId });
         result = { ok: true, message: 'The app answered: it is out of quarantine.' };
       } catch (err) {
         const reason = err instanceof AppCallError ? err.reason : (err as Error).message;
-        recordFailedProbe(db, configurationId, `Probe: ${reason}`, clock.now());
+        await recordFailedProbe(db, configurationId, `Probe: ${reason}`, clock.now());
         result = { ok: false, message: `The app still does not answer (${reason}). It stays quarantined and is checked again later, less often.` };
       }
     })().finally(() => this.running.delete(configurationId));
     this.running.set(configurationId, work);
-    return work.then(() => {
+    return work.then(async () => {
       // The escrowed operations were made due by leaving quarantine: they go now.
       if (result.ok) {
-        const due = transientEscrowUsers(db, configurationId);
-        if (due.length > 0) this.requestRun(configurationId, 'retry', { onlyUserIds: due });
+        const due = await transientEscrowUsers(db, configurationId);
+        if (due.length > 0) await this.requestRun(configurationId, 'retry', { onlyUserIds: due });
       }
       return result;
     });
@@ -254,31 +254,31 @@ export class ProvisioningScheduler {
    * E-16: a super-admin asks to try one user's escrowed operation again now, a refused one
    * included (it is otherwise tried again only when the user's data changes).
    */
-  retryUser(configurationId: string, userId: string): string {
-    return this.requestRun(configurationId, 'retry', { onlyUserIds: [userId], retryRefused: true });
+  async retryUser(configurationId: string, userId: string): Promise<string> {
+    return await this.requestRun(configurationId, 'retry', { onlyUserIds: [userId], retryRefused: true });
   }
 
   /**
    * Starts polling. Runs a previous process left running were cut off: they are closed as
    * failed and a new run is queued, which finishes the work without creating twice (E-10).
    */
-  start(): void {
+  async start(): Promise<void> {
     const { db, clock } = this.deps;
-    const interrupted = runningRuns(db);
+    const interrupted = await runningRuns(db);
     for (const run of interrupted) {
       const error = 'Interrupted: autoprov stopped during this run.';
-      updateRun(db, run.id, { state: 'failed', endedAt: clock.now(), error });
-      if (!run.dryRun) recordRunFailure(db, run.configurationId, run.id, error, clock.now());
+      await updateRun(db, run.id, { state: 'failed', endedAt: clock.now(), error });
+      if (!run.dryRun) await recordRunFailure(db, run.configurationId, run.id, error, clock.now());
     }
-    for (const configurationId of configurationsWithPendingRuns(db)) void this.drain(configurationId);
+    for (const configurationId of await configurationsWithPendingRuns(db)) void this.drain(configurationId);
     // An on-demand run is for the admin watching it: it is not started again unasked (E-20).
-    for (const run of interrupted) if (!run.dryRun && run.trigger !== 'on_demand') this.requestRun(run.configurationId, run.trigger);
+    for (const run of interrupted) if (!run.dryRun && run.trigger !== 'on_demand') await this.requestRun(run.configurationId, run.trigger);
 
-    this.timer = setInterval(() => {
+    this.timer = setInterval(async () => {
       if (this.ticking) return;
       this.ticking = true;
       try {
-        this.tick();
+        await this.tick();
       } finally {
         this.ticking = false;
       }

@@ -56,10 +56,10 @@ export function planTeams(
  */
 export async function syncTeams(ctx: ApplyContext, users: DirectoryUserView[], only: string[] | undefined, count: (key: string) => void) {
   const { db, clock } = ctx.deps;
-  const mappings = loadTeamMappings(db, ctx.configurationId);
+  const mappings = await loadTeamMappings(db, ctx.configurationId);
   if (mappings.length === 0) return;
-  const known = loadProvisionedTeams(db, ctx.configurationId);
-  const accounts = loadAccounts(db, ctx.configurationId, only);
+  const known = await loadProvisionedTeams(db, ctx.configurationId);
+  const accounts = await loadAccounts(db, ctx.configurationId, only);
   const changes = planTeams(mappings, users, accounts, new Map([...known].map(([name, t]) => [name, t.members])), !only);
   for (const change of changes) {
     try {
@@ -72,7 +72,7 @@ export async function syncTeams(ctx: ApplyContext, users: DirectoryUserView[], o
         remoteId = await ctx.app.ensureGroup(change.teamName);
         await ctx.app.changeGroupMembers(remoteId, change.members, []);
       }
-      saveProvisionedTeam(db, { configurationId: ctx.configurationId, teamName: change.teamName, remoteId, members: change.members, updatedAt: clock.now() });
+      await saveProvisionedTeam(db, { configurationId: ctx.configurationId, teamName: change.teamName, remoteId, members: change.members, updatedAt: clock.now() });
       writeReportLine(db, ctx.runId, {
         directoryUserId: '',
         userEmail: `team ${change.teamName}`,

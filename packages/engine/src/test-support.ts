@@ -20,7 +20,7 @@ export const day = 24 * 60 * 60 * 1000;
  * A freshly migrated database with the demo organisation and one app configuration pointing
  * at `baseUrl` with `token`, plus what a run needs (EngineDeps).
  */
-export function engineFixture(options: {
+export async function engineFixture(options: {
   baseUrl: string;
   token: string;
   appKey?: string;
@@ -30,7 +30,7 @@ export function engineFixture(options: {
   client?: Partial<ScimClientOptions>;
 }) {
   const store = openDatabase(options.file ?? ':memory:');
-  seedDemoOrganisation(store.db, systemClock);
+  await seedDemoOrganisation(store.db, systemClock);
   const clock = manualClock();
   const appKey = options.appKey ?? 'gotomeeting';
   const entry = catalogEntry(appKey)!;
@@ -38,7 +38,7 @@ export function engineFixture(options: {
     entry.attributes.filter((a) => a.defaultSource && !a.path.startsWith('urn:')).map((a) => [a.path, a.defaultSource!]),
   );
   const configurationId = randomUUID();
-  store.db
+  await store.db
     .insert(appConfigurations)
     .values({
       id: configurationId,
@@ -52,8 +52,7 @@ export function engineFixture(options: {
         deleted: { delay: 'next_sync', action: 'delete' },
         ...options.rules,
       },
-    })
-    .run();
+    });
   let token = options.token;
   const deps: EngineDeps = {
     db: store.db,
@@ -69,10 +68,10 @@ export function engineFixture(options: {
     clock,
     configurationId,
     useToken: (next: string) => void (token = next),
-    setScope: (groups: { groupId: string; accessLevel: string }[]) => {
-      store.db.delete(scopeGroups).where(eq(scopeGroups.configurationId, configurationId)).run();
-      for (const g of groups) store.db.insert(scopeGroups).values({ configurationId, ...g }).run();
+    setScope: async (groups: { groupId: string; accessLevel: string }[]) => {
+      await store.db.delete(scopeGroups).where(eq(scopeGroups.configurationId, configurationId));
+      for (const g of groups) await store.db.insert(scopeGroups).values({ configurationId, ...g });
     },
-    configuration: () => store.db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get()!,
+    configuration: async () => (await store.db.select().from(appConfigurations).where(eq(appConfigurations.id, configurationId)).limit(1))[0]!,
   };
 }

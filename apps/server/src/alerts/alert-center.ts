@@ -21,11 +21,10 @@ export interface AlertCenterDeps {
 type Episode = typeof alertEpisodes.$inferSelect;
 
 /** A deleted configuration has no condition left: its open episodes end (L-7). */
-export function endEpisodesOf(db: Pick<AppDatabase, 'update'>, configurationId: string, at: Date) {
-  db.update(alertEpisodes)
+export async function endEpisodesOf(db: Pick<AppDatabase, 'update'>, configurationId: string, at: Date) {
+  await db.update(alertEpisodes)
     .set({ endedAt: at })
-    .where(and(eq(alertEpisodes.configurationId, configurationId), isNull(alertEpisodes.endedAt)))
-    .run();
+    .where(and(eq(alertEpisodes.configurationId, configurationId), isNull(alertEpisodes.endedAt)));
 }
 
 const appNameOf = (appKey: string) => catalogEntry(appKey)?.name ?? appKey;
@@ -41,36 +40,33 @@ export class AlertCenter implements AlertPort {
 
   constructor(private readonly deps: AlertCenterDeps) {}
 
-  started(signal: AlertSignal): void {
+  async started(signal: AlertSignal): Promise<void> {
     const { db, clock } = this.deps;
-    const config = db.select({ appKey: appConfigurations.appKey }).from(appConfigurations).where(eq(appConfigurations.id, signal.configurationId)).get();
+    const config = (await db.select({ appKey: appConfigurations.appKey }).from(appConfigurations).where(eq(appConfigurations.id, signal.configurationId)).limit(1))[0];
     if (!config) return;
     // The unique index on open episodes makes this a no-op while one is open: once per episode.
-    const episode = db
+    const episode = (await db
       .insert(alertEpisodes)
       .values({ id: randomUUID(), kind: signal.kind, configurationId: signal.configurationId, appKey: config.appKey, runId: signal.runId, message: signal.message, startedAt: clock.now() })
       .onConflictDoNothing()
-      .returning()
-      .get();
+      .returning())[0]!;
     if (episode) this.track(this.deliver(episode));
   }
 
-  ended(kind: AlertKind, configurationId: string): void {
-    this.deps.db
+  async ended(kind: AlertKind, configurationId: string): Promise<void> {
+    await this.deps.db
       .update(alertEpisodes)
       .set({ endedAt: this.deps.clock.now() })
-      .where(and(eq(alertEpisodes.configurationId, configurationId), eq(alertEpisodes.kind, kind), isNull(alertEpisodes.endedAt)))
-      .run();
+      .where(and(eq(alertEpisodes.configurationId, configurationId), eq(alertEpisodes.kind, kind), isNull(alertEpisodes.endedAt)));
   }
 
   /** Newest first (L-7 notifications list). */
-  list(limit = 100): Notification[] {
-    return this.deps.db
+  async list(limit = 100): Promise<Notification[]> {
+    return (await this.deps.db
       .select()
       .from(alertEpisodes)
       .orderBy(desc(alertEpisodes.startedAt))
-      .limit(limit)
-      .all()
+      .limit(limit))
       .map((e) => ({
         id: e.id,
         kind: e.kind,
@@ -86,7 +82,7 @@ export class AlertCenter implements AlertPort {
 
   /** "Send a test e-mail": one attempt, reported as is. */
   async testEmail(): Promise<AlertDelivery> {
-    const settings = deliverySettings(this.deps.db, this.deps.secrets);
+    const settings = await deliverySettings(this.deps.db, this.deps.secrets);
     if (!settings.smtp) return { channel: 'email', to: '', ok: false, attempts: 0, at: new Date().toISOString(), error: 'Set the SMTP server first.' };
     const link = `${this.deps.publicUrl}/alerts`;
     return sendAlertEmail(settings.smtp, settings.recipients, {
@@ -98,7 +94,7 @@ export class AlertCenter implements AlertPort {
 
   /** "Send a test webhook": one signed attempt with kind `test`. */
   async testWebhook(): Promise<AlertDelivery> {
-    const settings = deliverySettings(this.deps.db, this.deps.secrets);
+    const settings = await deliverySettings(this.deps.db, this.deps.secrets);
     if (!settings.webhook) return { channel: 'webhook', to: '', ok: false, attempts: 0, at: new Date().toISOString(), error: 'Set the webhook address first.' };
     return postAlertWebhook(settings.webhook, { subject: '', text: '', payload: { kind: 'test', message: 'A test alert from autoprov.', sentAt: this.deps.clock.now().toISOString() } }, { delaysMs: [] });
   }
@@ -116,7 +112,7 @@ export class AlertCenter implements AlertPort {
   private async deliver(episode: Episode): Promise<void> {
     const { db, secrets, logger, publicUrl } = this.deps;
     try {
-      const settings = deliverySettings(db, secrets);
+      const settings = await deliverySettings(db, secrets);
       const message = messageOf(episode, publicUrl);
       const policy = this.deps.retry ?? defaultRetryPolicy;
       const deliveries = await Promise.all([
@@ -124,7 +120,7 @@ export class AlertCenter implements AlertPort {
         settings.webhook ? postAlertWebhook(settings.webhook, message, policy) : null,
       ]);
       const done = deliveries.filter((d): d is AlertDelivery => d !== null);
-      db.update(alertEpisodes).set({ deliveries: done }).where(eq(alertEpisodes.id, episode.id)).run();
+      await db.update(alertEpisodes).set({ deliveries: done }).where(eq(alertEpisodes.id, episode.id));
       for (const d of done.filter((d) => !d.ok)) logger.warn({ alert: episode.id, channel: d.channel, error: d.error }, 'alert not delivered');
     } catch (err) {
       logger.error({ alert: episode.id, err }, 'alert delivery failed');

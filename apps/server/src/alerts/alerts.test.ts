@@ -85,11 +85,11 @@ async function serverWithCustomScim() {
   scim.users.clear();
   gateway.outage(null);
   gateway.refuse(null);
-  const server = testServer({ appBackoffMs: 2 });
+  const server = await testServer({ appBackoffMs: 2 });
   const su = await server.signedIn('super_admin');
   const api = '/api/apps/custom-scim';
-  const groupId = (email: string) => server.db.select().from(directoryGroups).all().find((g) => g.email === email)!.id;
-  const scope = (...emails: string[]) => su.put(`${api}/configuration/scope`, { groups: emails.map((e) => ({ groupId: groupId(e), accessLevel: 'user' })) });
+  const groupId = async (email: string) => (await server.db.select().from(directoryGroups)).find((g) => g.email === email)!.id;
+  const scope = (...emails: string[]) => su.put(`${api}/configuration/scope`, { groups: emails.map(async (e) => ({ groupId: await groupId(e), accessLevel: 'user' })) });
   expect((await su.request('PUT', `${api}/sso`, { entityId: 'https://sso.example.com/custom', ssoUrl: 'https://sso.example.com/saml', certificate: idpCertificate })).status).toBe(200);
   await su.post(`${api}/configuration`);
   expect((await su.put(`${api}/configuration/bearer-token`, { token: 'alerts-token', endpointUrl: gateway.baseUrl })).status).toBe(200);
@@ -129,9 +129,9 @@ describe('alerts (L-7)', () => {
     const hooksBefore = receiver.hooks.length;
 
     // The app revokes autoprov's authorization (M-5): the next run with work to do stops, and the episode opens.
-    const someone = listUsers(server.db, { page: 1, pageSize: 1, status: 'active', q: '@example.com' }).items[0]!;
+    const someone = (await listUsers(server.db, { page: 1, pageSize: 1, status: 'active', q: '@example.com' })).items[0]!;
     revokeEverything(demo.db);
-    updateUser(server.db, systemClock, systemActor, someone.id, { familyName: 'Changed' });
+    await updateUser(server.db, systemClock, systemActor, someone.id, { familyName: 'Changed' });
     await su.post(`${api}/configuration/sync`, { dryRun: false });
     await idle();
     await server.alerts.idle();
@@ -147,7 +147,7 @@ describe('alerts (L-7)', () => {
 
     // The same episode again (the engine runs into the refusal once more): nothing new goes out.
     const configurationId = (await configuration()).id as string;
-    server.scheduler.requestRun(configurationId, 'manual');
+    await server.scheduler.requestRun(configurationId, 'manual');
     await idle();
     await server.alerts.idle();
     expect(smtp.mails.length - mailsBefore).toBe(1);
@@ -175,7 +175,7 @@ describe('alerts (L-7)', () => {
     await idle();
     expect((await su.get('/api/alerts/notifications')).json.items[0].endedAt).not.toBeNull();
     revokeEverything(demo.db);
-    updateUser(server.db, systemClock, systemActor, someone.id, { familyName: 'Again' });
+    await updateUser(server.db, systemClock, systemActor, someone.id, { familyName: 'Again' });
     await su.post(`${api}/configuration/sync`, { dryRun: false });
     await idle();
     await server.alerts.idle();
@@ -195,7 +195,7 @@ describe('alerts (L-7)', () => {
     await idle();
     const mailsBefore = smtp.mails.length;
     // Only Finance in scope: the run would suspend everyone else at once, and is held.
-    const finance = server.db.select().from(directoryGroups).all().find((g) => g.name === 'Finance')!;
+    const finance = (await server.db.select().from(directoryGroups)).find((g) => g.name === 'Finance')!;
     expect((await su.request('PUT', `${api}/configuration/scope`, { groups: [{ groupId: finance.id, accessLevel: 'organizer' }] })).status).toBe(200);
     await idle();
     await server.alerts.idle();
@@ -209,7 +209,7 @@ describe('alerts (L-7)', () => {
     expect(mails[0]!.to.sort()).toEqual(superAdmins.sort());
 
     // Held again in the same episode: nothing new.
-    server.scheduler.requestRun((await configuration()).id, 'manual');
+    await server.scheduler.requestRun((await configuration()).id, 'manual');
     await idle();
     await server.alerts.idle();
     expect((await configuration()).heldRun?.id).not.toBe(heldRunId);
@@ -223,7 +223,7 @@ describe('alerts (L-7)', () => {
   });
 
   it('sends a test e-mail and a test webhook, and records a delivery that keeps failing without breaking anything', async () => {
-    const server = testServer({ alertRetry: { delaysMs: [5, 5] } });
+    const server = await testServer({ alertRetry: { delaysMs: [5, 5] } });
     const su = await server.signedIn('super_admin');
     const saved = await su.put('/api/alerts/settings', settingsFor({ recipients: 'ops@example.com' }));
     receiver.useSecret(saved.json.webhookSecret);
@@ -261,7 +261,7 @@ describe('alerts (L-7)', () => {
     const hooksBefore = receiver.hooks.length;
     const newMails = () => smtp.mails.slice(mailsBefore);
     const newHooks = () => receiver.hooks.slice(hooksBefore);
-    const [a, b] = listUsers(server.db, { page: 1, pageSize: 200, status: 'active', q: '' }).items.filter((u) => [...scim.users.values()].some((r) => String(r.userName).toLowerCase() === u.primaryEmail.toLowerCase()));
+    const [a, b] = (await listUsers(server.db, { page: 1, pageSize: 200, status: 'active', q: '' })).items.filter((u) => [...scim.users.values()].some((r) => String(r.userName).toLowerCase() === u.primaryEmail.toLowerCase()));
     expect(a && b).toBeTruthy();
     const remoteIdOf = (email: string) => [...scim.users.values()].find((r) => String(r.userName).toLowerCase() === email.toLowerCase())!.id;
     /** The app refuses every write to this user's account; the others go through. */
@@ -273,7 +273,7 @@ describe('alerts (L-7)', () => {
     /** Both users change in the directory; a manual run sends the two updates. Returns the run's state. */
     const runWithTwoUpdates = async () => {
       edits++;
-      for (const u of [a!, b!]) updateUser(server.db, systemClock, systemActor, u.id, { familyName: `Edit ${edits}` });
+      for (const u of [a!, b!]) await updateUser(server.db, systemClock, systemActor, u.id, { familyName: `Edit ${edits}` });
       const { runId } = (await su.post(`${api}/configuration/sync`, { dryRun: false })).json;
       await settled();
       return (await su.get(`${api}/configuration/runs/${runId}`)).json;
@@ -354,8 +354,8 @@ describe('alerts (L-7)', () => {
 
     // Still down: a probe that fails and a run an admin starts are the same episode: nothing new.
     expect((await su.post(`${api}/configuration/quarantine/retry`)).json.ok).toBe(false);
-    const user = server.db.select().from(directoryUsers).all().find((u) => [...scim.users.values()].some((r) => String(r.userName).toLowerCase() === u.primaryEmail.toLowerCase()))!;
-    updateUser(server.db, systemClock, systemActor, user.id, { familyName: 'Still down' });
+    const user = (await server.db.select().from(directoryUsers)).find((u) => [...scim.users.values()].some((r) => String(r.userName).toLowerCase() === u.primaryEmail.toLowerCase()))!;
+    await updateUser(server.db, systemClock, systemActor, user.id, { familyName: 'Still down' });
     const { runId } = (await su.post(`${api}/configuration/sync`, { dryRun: false })).json;
     await settled();
     expect((await su.get(`${api}/configuration/runs/${runId}`)).json.state).toBe('failed');

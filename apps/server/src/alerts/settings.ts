@@ -11,9 +11,9 @@ const passwordContext = 'alerts:smtp-password';
 const webhookContext = 'alerts:webhook-secret';
 
 /** The stored settings (defaults until a super-admin saves them). */
-export function readAlertRow(db: AppDatabase): Row {
+export async function readAlertRow(db: AppDatabase): Promise<Row> {
   return (
-    db.select().from(alertSettings).where(eq(alertSettings.id, 1)).get() ?? {
+    (await db.select().from(alertSettings).where(eq(alertSettings.id, 1)).limit(1))[0] ?? {
       id: 1,
       smtpHost: '',
       smtpPort: 587,
@@ -30,18 +30,17 @@ export function readAlertRow(db: AppDatabase): Row {
 }
 
 /** Who alert e-mails go to: the recipients set, or every super-admin (L-7). */
-export function recipientsOf(db: AppDatabase, row: Row): string[] {
+export async function recipientsOf(db: AppDatabase, row: Row): Promise<string[]> {
   const listed = splitRecipients(row.recipients);
   if (listed.length > 0) return listed;
-  return db
+  return (await db
     .select({ email: admins.email })
     .from(admins)
-    .where(eq(admins.role, 'super_admin'))
-    .all()
+    .where(eq(admins.role, 'super_admin')))
     .map((a) => a.email);
 }
 
-export function toAlertSettings(db: AppDatabase, row: Row): AlertSettings {
+export async function toAlertSettings(db: AppDatabase, row: Row): Promise<AlertSettings> {
   return {
     smtpHost: row.smtpHost,
     smtpPort: row.smtpPort,
@@ -50,7 +49,7 @@ export function toAlertSettings(db: AppDatabase, row: Row): AlertSettings {
     smtpPasswordSet: row.sealedSmtpPassword !== null,
     smtpFrom: row.smtpFrom,
     recipients: row.recipients,
-    effectiveRecipients: recipientsOf(db, row),
+    effectiveRecipients: await recipientsOf(db, row),
     webhookUrl: row.webhookUrl,
     webhookSecretSet: row.sealedWebhookSecret !== null,
   };
@@ -63,8 +62,8 @@ export interface DeliverySettings {
 }
 
 /** The settings with their secrets opened, for delivery only (never for the browser). */
-export function deliverySettings(db: AppDatabase, secrets: SecretBox): DeliverySettings {
-  const row = readAlertRow(db);
+export async function deliverySettings(db: AppDatabase, secrets: SecretBox): Promise<DeliverySettings> {
+  const row = await readAlertRow(db);
   return {
     smtp: row.smtpHost
       ? {
@@ -76,7 +75,7 @@ export function deliverySettings(db: AppDatabase, secrets: SecretBox): DeliveryS
           from: row.smtpFrom,
         }
       : null,
-    recipients: recipientsOf(db, row),
+    recipients: await recipientsOf(db, row),
     webhook: row.webhookUrl && row.sealedWebhookSecret ? { url: row.webhookUrl, secret: secrets.open(row.sealedWebhookSecret, webhookContext) } : null,
   };
 }
@@ -87,8 +86,8 @@ export const newWebhookSecret = () => randomBytes(32).toString('hex');
  * Saves the settings. A webhook URL set for the first time gets a generated secret, returned
  * once in the answer; an empty password field keeps the stored password.
  */
-export function writeAlertSettings(db: AppDatabase, secrets: SecretBox, input: AlertSettingsInput, now: Date): AlertSettings {
-  const current = readAlertRow(db);
+export async function writeAlertSettings(db: AppDatabase, secrets: SecretBox, input: AlertSettingsInput, now: Date): Promise<AlertSettings> {
+  const current = await readAlertRow(db);
   let sealedSmtpPassword = current.sealedSmtpPassword;
   if (input.clearSmtpPassword) sealedSmtpPassword = null;
   else if (input.smtpPassword) sealedSmtpPassword = secrets.seal(input.smtpPassword, passwordContext);
@@ -110,25 +109,23 @@ export function writeAlertSettings(db: AppDatabase, secrets: SecretBox, input: A
     sealedWebhookSecret,
     updatedAt: now,
   };
-  const row = db
+  const row = (await db
     .insert(alertSettings)
     .values({ id: 1, ...values })
     .onConflictDoUpdate({ target: alertSettings.id, set: values })
-    .returning()
-    .get();
-  return { ...toAlertSettings(db, row), ...(webhookSecret ? { webhookSecret } : {}) };
+    .returning())[0]!;
+  return { ...await toAlertSettings(db, row), ...(webhookSecret ? { webhookSecret } : {}) };
 }
 
 /** A new webhook secret, returned once; the receiver must be given it. */
-export function replaceWebhookSecret(db: AppDatabase, secrets: SecretBox, now: Date): AlertSettings {
-  const current = readAlertRow(db);
+export async function replaceWebhookSecret(db: AppDatabase, secrets: SecretBox, now: Date): Promise<AlertSettings> {
+  const current = await readAlertRow(db);
   const webhookSecret = newWebhookSecret();
   const sealedWebhookSecret = secrets.seal(webhookSecret, webhookContext);
-  const row = db
+  const row = (await db
     .insert(alertSettings)
     .values({ ...current, id: 1, sealedWebhookSecret, updatedAt: now })
     .onConflictDoUpdate({ target: alertSettings.id, set: { sealedWebhookSecret, updatedAt: now } })
-    .returning()
-    .get();
-  return { ...toAlertSettings(db, row), webhookSecret };
+    .returning())[0]!;
+  return { ...await toAlertSettings(db, row), webhookSecret };
 }

@@ -19,7 +19,7 @@ const anyAdminWrites = new Set([
 
 export function loadSession(store: SessionStore): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    c.set('session', store.load(c));
+    c.set('session', await store.load(c));
     await next();
   };
 }

@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { admins, passwordResets, sessions, type AppDatabase } from '@autoprov/db';
+import { admins, passwordResets, sessions, type AppDatabase, transaction } from '@autoprov/db';
 import type { Clock } from '@autoprov/directory';
 import { hashPassword } from './passwords.js';
 import { throttleKeys, SignInThrottle } from './throttle.js';
@@ -19,30 +19,27 @@ export interface ResetLinkOptions {
 export const resetLinkUrl = (publicUrl: string, token: string) => `${publicUrl}/reset-password?token=${token}`;
 
 /** A one-time link for `adminId`; any older unused link of theirs stops working. */
-export function createPasswordReset(db: AppDatabase, clock: Clock, adminId: string, options: ResetLinkOptions) {
+export async function createPasswordReset(db: AppDatabase, clock: Clock, adminId: string, options: ResetLinkOptions) {
   const token = newToken();
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + (options.lifetimeMs ?? 24 * hour));
-  db.transaction((tx) => {
-    tx.delete(passwordResets)
-      .where(and(eq(passwordResets.adminId, adminId), isNull(passwordResets.usedAt)))
-      .run();
-    tx.insert(passwordResets)
-      .values({ id: sha256(token), adminId, createdBy: options.createdBy, createdAt: now, expiresAt, clearsTwoFactor: options.clearsTwoFactor })
-      .run();
+  await transaction(db, async (tx) => {
+    await tx.delete(passwordResets)
+      .where(and(eq(passwordResets.adminId, adminId), isNull(passwordResets.usedAt)));
+    await tx.insert(passwordResets)
+      .values({ id: sha256(token), adminId, createdBy: options.createdBy, createdAt: now, expiresAt, clearsTwoFactor: options.clearsTwoFactor });
   });
   return { token, expiresAt };
 }
 
 /** The admin a still-usable link is for, or null. */
-export function findPasswordReset(db: AppDatabase, clock: Clock, token: string) {
+export async function findPasswordReset(db: AppDatabase, clock: Clock, token: string) {
   return (
-    db
+    (await db
       .select({ reset: passwordResets, admin: admins })
       .from(passwordResets)
       .innerJoin(admins, eq(admins.id, passwordResets.adminId))
-      .where(and(eq(passwordResets.id, sha256(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, clock.now())))
-      .get() ?? null
+      .where(and(eq(passwordResets.id, sha256(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, clock.now()))).limit(1))[0] ?? null
   );
 }
 
@@ -52,21 +49,20 @@ export function findPasswordReset(db: AppDatabase, clock: Clock, token: string) 
  * delays their account collected are forgotten (the CLI reset is for a locked-out admin).
  */
 export async function usePasswordReset(db: AppDatabase, clock: Clock, token: string, password: string): Promise<boolean> {
-  const found = findPasswordReset(db, clock, token);
+  const found = await findPasswordReset(db, clock, token);
   if (!found) return false;
   const passwordHash = await hashPassword(password);
-  const used = db.transaction((tx) => {
-    const spent = tx
+  const used = await transaction(db, async (tx) => {
+    const spent = await tx
       .update(passwordResets)
       .set({ usedAt: clock.now() })
-      .where(and(eq(passwordResets.id, found.reset.id), isNull(passwordResets.usedAt)))
-      .run();
+      .where(and(eq(passwordResets.id, found.reset.id), isNull(passwordResets.usedAt)));
     if (spent.changes !== 1) return false;
-    tx.update(admins).set({ passwordHash }).where(eq(admins.id, found.admin.id)).run();
-    if (found.reset.clearsTwoFactor) clearTwoFactor(tx, found.admin.id);
-    tx.delete(sessions).where(eq(sessions.adminId, found.admin.id)).run();
+    await tx.update(admins).set({ passwordHash }).where(eq(admins.id, found.admin.id));
+    if (found.reset.clearsTwoFactor) await clearTwoFactor(tx, found.admin.id);
+    await tx.delete(sessions).where(eq(sessions.adminId, found.admin.id));
     return true;
   });
-  if (used) new SignInThrottle(db, clock).clear([throttleKeys.account(found.admin.email)]);
+  if (used) await new SignInThrottle(db, clock).clear([throttleKeys.account(found.admin.email)]);
   return used;
 }

@@ -7,7 +7,7 @@ const minute = 60_000;
 describe('idle sessions end (S-3)', () => {
   it('ends a session left alone longer than the idle timeout, even while the console keeps polling', async () => {
     const clock = manualClock();
-    const server = testServer({ clock, idleTimeoutMs: 30 * minute });
+    const server = await testServer({ clock, idleTimeoutMs: 30 * minute });
     const c = await server.signedIn('read_only');
     for (let i = 0; i < 6; i++) {
       clock.advance(5 * minute);
@@ -22,7 +22,7 @@ describe('idle sessions end (S-3)', () => {
 
   it('counts the admin\'s own reads and writes as activity', async () => {
     const clock = manualClock();
-    const server = testServer({ clock, idleTimeoutMs: 30 * minute });
+    const server = await testServer({ clock, idleTimeoutMs: 30 * minute });
     const c = await server.signedIn('super_admin');
     clock.advance(20 * minute);
     expect((await c.request('GET', '/api/directory/users?pageSize=1', undefined, { [ACTIVITY_HEADER]: '1' })).status).toBe(200);

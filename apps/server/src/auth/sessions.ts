@@ -13,11 +13,11 @@ const lifetimeMs = 12 * 60 * 60 * 1000;
 const activityResolutionMs = 10_000;
 
 export interface SessionStore {
-  create(c: Context<AppEnv>, adminId: string): CurrentSession;
-  load(c: Context<AppEnv>): CurrentSession | null;
-  destroy(c: Context<AppEnv>): void;
+  create(c: Context<AppEnv>, adminId: string): Promise<CurrentSession>;
+  load(c: Context<AppEnv>): Promise<CurrentSession | null>;
+  destroy(c: Context<AppEnv>): Promise<void>;
   /** Ends every session of this admin but `keepId` (after a password change). */
-  destroyOthers(adminId: string, keepId: string | null): void;
+  destroyOthers(adminId: string, keepId: string | null): Promise<void>;
 }
 
 export interface SessionOptions {
@@ -40,23 +40,23 @@ export function sessionStore(db: AppDatabase, clock: Clock, options: SessionOpti
   const cookieName = options.secureCookies ? '__Host-autoprov_session' : 'autoprov_session';
   const cookieOptions = { httpOnly: true, sameSite: 'Lax', secure: options.secureCookies, path: '/' } as const;
 
-  function current(id: string, csrfToken: string, admin: typeof admins.$inferSelect): CurrentSession {
+  async function current(id: string, csrfToken: string, admin: typeof admins.$inferSelect): Promise<CurrentSession> {
     const enabled = admin.totpSecret != null;
     return {
       id,
       csrfToken,
       admin: { id: admin.id, email: admin.email, name: admin.name, role: admin.role },
-      twoFactor: { enabled, setupRequired: !enabled && readSecuritySettings(db).requireTwoFactor },
+      twoFactor: { enabled, setupRequired: !enabled && (await readSecuritySettings(db)).requireTwoFactor },
     };
   }
 
   return {
-    create(c, adminId) {
+    async create(c, adminId) {
       const token = newToken();
       const now = clock.now();
       const csrfToken = newToken();
-      db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
-      db.insert(sessions)
+      await db.delete(sessions).where(lt(sessions.expiresAt, now));
+      await db.insert(sessions)
         .values({
           id: sha256(token),
           adminId,
@@ -65,46 +65,43 @@ export function sessionStore(db: AppDatabase, clock: Clock, options: SessionOpti
           expiresAt: new Date(now.getTime() + lifetimeMs),
           lastActiveAt: now,
           userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null,
-        })
-        .run();
+        });
       setCookie(c, cookieName, token, { ...cookieOptions, maxAge: lifetimeMs / 1000 });
-      const admin = db.select().from(admins).where(eq(admins.id, adminId)).get()!;
-      return current(sha256(token), csrfToken, admin);
+      const admin = (await db.select().from(admins).where(eq(admins.id, adminId)).limit(1))[0]!;
+      return await current(sha256(token), csrfToken, admin);
     },
 
-    load(c) {
+    async load(c) {
       const token = getCookie(c, cookieName);
       if (!token) return null;
       const now = clock.now();
-      const row = db
+      const row = (await db
         .select({ session: sessions, admin: admins })
         .from(sessions)
         .innerJoin(admins, eq(admins.id, sessions.adminId))
-        .where(and(eq(sessions.id, sha256(token)), gt(sessions.expiresAt, now)))
-        .get();
+        .where(and(eq(sessions.id, sha256(token)), gt(sessions.expiresAt, now))).limit(1))[0];
       if (!row) return null;
       const idleMs = now.getTime() - row.session.lastActiveAt.getTime();
       if (idleMs > options.idleTimeoutMs) {
-        db.delete(sessions).where(eq(sessions.id, row.session.id)).run();
+        await db.delete(sessions).where(eq(sessions.id, row.session.id));
         deleteCookie(c, cookieName, cookieOptions);
         return null;
       }
       if (isAdminAction(c) && idleMs > activityResolutionMs) {
-        db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, row.session.id)).run();
+        await db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, row.session.id));
       }
-      return current(row.session.id, row.session.csrfToken, row.admin);
+      return await current(row.session.id, row.session.csrfToken, row.admin);
     },
 
-    destroy(c) {
+    async destroy(c) {
       const token = getCookie(c, cookieName);
-      if (token) db.delete(sessions).where(eq(sessions.id, sha256(token))).run();
+      if (token) await db.delete(sessions).where(eq(sessions.id, sha256(token)));
       deleteCookie(c, cookieName, cookieOptions);
     },
 
-    destroyOthers(adminId, keepId) {
-      db.delete(sessions)
-        .where(keepId ? and(eq(sessions.adminId, adminId), ne(sessions.id, keepId)) : eq(sessions.adminId, adminId))
-        .run();
+    async destroyOthers(adminId, keepId) {
+      await db.delete(sessions)
+        .where(keepId ? and(eq(sessions.adminId, adminId), ne(sessions.id, keepId)) : eq(sessions.adminId, adminId));
     },
   };
 }

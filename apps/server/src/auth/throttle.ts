@@ -1,5 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
-import { signInThrottle, type AppDatabase } from '@autoprov/db';
+import { signInThrottle, type AppDatabase, transaction } from '@autoprov/db';
 import type { Clock } from '@autoprov/directory';
 
 /**
@@ -53,10 +53,10 @@ export class SignInThrottle {
   ) {}
 
   /** Milliseconds before any of these keys lets an attempt through (0: now). */
-  waitMs(keys: readonly ThrottleKey[]): number {
+  async waitMs(keys: readonly ThrottleKey[]): Promise<number> {
     if (keys.length === 0) return 0;
     const now = this.clock.now().getTime();
-    const rows = this.db
+    const rows = await this.db
       .select()
       .from(signInThrottle)
       .where(
@@ -64,38 +64,35 @@ export class SignInThrottle {
           signInThrottle.key,
           keys.map((k) => k.key),
         ),
-      )
-      .all();
+      );
     return Math.max(0, ...rows.map((r) => r.blockedUntil.getTime() - now));
   }
 
   /** Counts a failure under each key. Attempts refused while waiting are not counted. */
-  failed(keys: readonly ThrottleKey[]): void {
+  async failed(keys: readonly ThrottleKey[]): Promise<void> {
     const now = this.clock.now();
-    this.db.transaction((tx) => {
+    await transaction(this.db, async (tx) => {
       for (const { key, policy } of keys) {
-        const row = tx.select().from(signInThrottle).where(eq(signInThrottle.key, key)).get();
+        const row = (await tx.select().from(signInThrottle).where(eq(signInThrottle.key, key)).limit(1))[0];
         const stale = !row || now.getTime() - row.lastFailureAt.getTime() > policy.forgetAfterMs;
         const failures = (stale ? 0 : row.failures) + 1;
         const blockedUntil = new Date(now.getTime() + delayAfter(failures, policy));
-        tx.insert(signInThrottle)
+        await tx.insert(signInThrottle)
           .values({ key, failures, lastFailureAt: now, blockedUntil })
-          .onConflictDoUpdate({ target: signInThrottle.key, set: { failures, lastFailureAt: now, blockedUntil } })
-          .run();
+          .onConflictDoUpdate({ target: signInThrottle.key, set: { failures, lastFailureAt: now, blockedUntil } });
       }
     });
   }
 
-  clear(keys: readonly ThrottleKey[]): void {
+  async clear(keys: readonly ThrottleKey[]): Promise<void> {
     if (keys.length === 0) return;
-    this.db
+    await this.db
       .delete(signInThrottle)
       .where(
         inArray(
           signInThrottle.key,
           keys.map((k) => k.key),
         ),
-      )
-      .run();
+      );
   }
 }

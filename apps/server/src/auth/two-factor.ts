@@ -3,7 +3,7 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import type { TwoFactorSetup } from '@autoprov/contract';
-import { admins, recoveryCodes, type AppDatabase, type DbOrTx } from '@autoprov/db';
+import { admins, recoveryCodes, type AppDatabase, type DbOrTx, transaction } from '@autoprov/db';
 import type { Clock } from '@autoprov/directory';
 import type { SecretBox } from '@autoprov/secrets';
 import { sha256 } from './tokens.js';
@@ -34,33 +34,30 @@ export class TwoFactor {
   /** A new seed, kept aside until a code from it is confirmed. */
   async begin(adminId: string, email: string): Promise<TwoFactorSetup> {
     const secret = new Secret({ size: 20 }).base32;
-    this.db
+    await this.db
       .update(admins)
       .set({ totpPendingSecret: this.secrets.seal(secret, sealContext) })
-      .where(eq(admins.id, adminId))
-      .run();
+      .where(eq(admins.id, adminId));
     const uri = totpFor(secret, email).toString();
     const svg = await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
     return { secret, uri, qrCode: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` };
   }
 
   /** Turns two-factor sign-in on if `code` comes from the pending seed; returns the recovery codes, shown once. */
-  confirm(adminId: string, code: string): string[] | null {
-    const admin = this.db.select().from(admins).where(eq(admins.id, adminId)).get();
+  async confirm(adminId: string, code: string): Promise<string[] | null> {
+    const admin = (await this.db.select().from(admins).where(eq(admins.id, adminId)).limit(1))[0];
     if (!admin?.totpPendingSecret) return null;
     const secret = this.secrets.open(admin.totpPendingSecret, sealContext);
     const step = this.matchingStep(secret, admin.email, code);
     if (step == null) return null;
     const codes = Array.from({ length: recoveryCodeCount }, newRecoveryCode);
-    this.db.transaction((tx) => {
-      tx.update(admins)
+    await transaction(this.db, async (tx) => {
+      await tx.update(admins)
         .set({ totpSecret: admin.totpPendingSecret, totpPendingSecret: null, totpLastStep: step })
-        .where(eq(admins.id, adminId))
-        .run();
-      tx.delete(recoveryCodes).where(eq(recoveryCodes.adminId, adminId)).run();
-      tx.insert(recoveryCodes)
-        .values(codes.map((c) => ({ id: randomUUID(), adminId, codeHash: recoveryCodeHash(c) })))
-        .run();
+        .where(eq(admins.id, adminId));
+      await tx.delete(recoveryCodes).where(eq(recoveryCodes.adminId, adminId));
+      await tx.insert(recoveryCodes)
+        .values(codes.map((c) => ({ id: randomUUID(), adminId, codeHash: recoveryCodeHash(c) })));
     });
     return codes;
   }
@@ -69,33 +66,30 @@ export class TwoFactor {
    * At sign-in: a current TOTP code not used before, or an unused recovery code (then spent).
    * Each update is conditional, so two requests racing with one code cannot both pass.
    */
-  verify(admin: typeof admins.$inferSelect, code: string): boolean {
+  async verify(admin: typeof admins.$inferSelect, code: string): Promise<boolean> {
     if (!admin.totpSecret) return false;
     if (/^\d{6}$/.test(code.trim())) {
       const step = this.matchingStep(this.secrets.open(admin.totpSecret, sealContext), admin.email, code.trim());
       if (step == null) return false;
-      const claimed = this.db
+      const claimed = await this.db
         .update(admins)
         .set({ totpLastStep: step })
-        .where(and(eq(admins.id, admin.id), or(isNull(admins.totpLastStep), lt(admins.totpLastStep, step))))
-        .run();
+        .where(and(eq(admins.id, admin.id), or(isNull(admins.totpLastStep), lt(admins.totpLastStep, step))));
       return claimed.changes === 1;
     }
-    const spent = this.db
+    const spent = await this.db
       .update(recoveryCodes)
       .set({ usedAt: this.clock.now() })
-      .where(and(eq(recoveryCodes.adminId, admin.id), eq(recoveryCodes.codeHash, recoveryCodeHash(code)), isNull(recoveryCodes.usedAt)))
-      .run();
+      .where(and(eq(recoveryCodes.adminId, admin.id), eq(recoveryCodes.codeHash, recoveryCodeHash(code)), isNull(recoveryCodes.usedAt)));
     return spent.changes === 1;
   }
 
-  recoveryCodesLeft(adminId: string): number {
+  async recoveryCodesLeft(adminId: string): Promise<number> {
     return (
-      this.db
+      (await this.db
         .select({ n: sql<number>`count(*)` })
         .from(recoveryCodes)
-        .where(and(eq(recoveryCodes.adminId, adminId), isNull(recoveryCodes.usedAt)))
-        .get()?.n ?? 0
+        .where(and(eq(recoveryCodes.adminId, adminId), isNull(recoveryCodes.usedAt))).limit(1))[0]?.n ?? 0
     );
   }
 
@@ -109,7 +103,7 @@ export class TwoFactor {
 }
 
 /** Two-factor sign-in off: seed, pending seed and recovery codes gone. */
-export function clearTwoFactor(tx: DbOrTx, adminId: string): void {
-  tx.update(admins).set({ totpSecret: null, totpPendingSecret: null, totpLastStep: null }).where(eq(admins.id, adminId)).run();
-  tx.delete(recoveryCodes).where(eq(recoveryCodes.adminId, adminId)).run();
+export async function clearTwoFactor(tx: DbOrTx, adminId: string): Promise<void> {
+  await tx.update(admins).set({ totpSecret: null, totpPendingSecret: null, totpLastStep: null }).where(eq(admins.id, adminId));
+  await tx.delete(recoveryCodes).where(eq(recoveryCodes.adminId, adminId));
 }

@@ -35,13 +35,13 @@ interface Deps {
 const SOURCE_ID = 1;
 const sealContext = 'google-service-account-key';
 
-function sourceRow(db: AppDatabase) {
-  db.insert(directorySource).values({ id: SOURCE_ID, kind: 'built_in' }).onConflictDoNothing().run();
-  return db.select().from(directorySource).where(eq(directorySource.id, SOURCE_ID)).get()!;
+async function sourceRow(db: AppDatabase) {
+  await db.insert(directorySource).values({ id: SOURCE_ID, kind: 'built_in' }).onConflictDoNothing();
+  return (await db.select().from(directorySource).where(eq(directorySource.id, SOURCE_ID)).limit(1))[0]!;
 }
 
-export function directorySourceView(db: AppDatabase): DirectorySource {
-  const row = sourceRow(db);
+export async function directorySourceView(db: AppDatabase): Promise<DirectorySource> {
+  const row = await sourceRow(db);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
     kind: row.kind,
@@ -64,7 +64,7 @@ export function directorySourceView(db: AppDatabase): DirectorySource {
   };
 }
 
-export const directoryIsGoogle = (db: AppDatabase) => sourceRow(db).kind === 'google';
+export const directoryIsGoogle = async (db: AppDatabase) => (await sourceRow(db)).kind === 'google';
 
 
 function settingsFrom(deps: Deps, key: ServiceAccountKey, adminEmail: string): GoogleConnectionSettings {
@@ -99,11 +99,10 @@ export async function previewGoogle(deps: Deps, input: GoogleConnectInput): Prom
   const { settings } = await checkGoogle(deps, input);
   const read = await fullRead(settings);
   const local = new Set(
-    deps.db
+    (await deps.db
       .select({ email: sql<string>`lower(${directoryUsers.primaryEmail})` })
       .from(directoryUsers)
-      .where(sql`${directoryUsers.status} <> 'deleted'`)
-      .all()
+      .where(sql`${directoryUsers.status} <> 'deleted'`))
       .map((r) => r.email),
   );
   const live = read.users.filter((u) => u.status !== 'deleted');
@@ -118,16 +117,15 @@ export async function previewGoogle(deps: Deps, input: GoogleConnectInput): Prom
     notInGoogle: [...local].filter((e) => !inGoogle.has(e)).length,
     groups: read.groups.length,
     orgUnits: read.orgUnits.length,
-    appsPaused: activeApps(deps.db),
+    appsPaused: await activeApps(deps.db),
   };
 }
 
-const activeApps = (db: AppDatabase) =>
-  db
+const activeApps = async (db: AppDatabase) =>
+  (await db
     .select({ appKey: appConfigurations.appKey })
     .from(appConfigurations)
-    .where(eq(appConfigurations.state, 'active'))
-    .all()
+    .where(eq(appConfigurations.state, 'active')))
     .map((r) => r.appKey);
 
 /**
@@ -142,10 +140,10 @@ export async function connectGoogle(deps: Deps, input: GoogleConnectInput, actor
     throw new AppError('validation_failed', `Google returned no users for ${read.primaryDomain}: the switch was not made.`);
   }
   const now = deps.clock.now();
-  pauseAllActive(deps, actor, `The directory was switched to Google Workspace (${read.primaryDomain}). Check the scope, run a dry run, then turn provisioning on again.`);
-  applyGoogleRead(deps.db, deps.clock, read, { connecting: true });
-  sourceRow(deps.db);
-  deps.db
+  await pauseAllActive(deps, actor, `The directory was switched to Google Workspace (${read.primaryDomain}). Check the scope, run a dry run, then turn provisioning on again.`);
+  await applyGoogleRead(deps.db, deps.clock, read, { connecting: true });
+  await sourceRow(deps.db);
+  await deps.db
     .update(directorySource)
     .set({
       kind: 'google',
@@ -162,15 +160,14 @@ export async function connectGoogle(deps: Deps, input: GoogleConnectInput, actor
       lastError: null,
       lastErrorAt: null,
     })
-    .where(eq(directorySource.id, SOURCE_ID))
-    .run();
-  return directorySourceView(deps.db);
+    .where(eq(directorySource.id, SOURCE_ID));
+  return await directorySourceView(deps.db);
 }
 
 /** Back to the built-in directory, keeping every user and group read from Google. */
-export function disconnectGoogle(deps: Deps): DirectorySource {
-  deps.db.update(directorySource).set({ kind: 'built_in', sealedKey: null, changeCursor: null }).where(eq(directorySource.id, SOURCE_ID)).run();
-  return directorySourceView(deps.db);
+export async function disconnectGoogle(deps: Deps): Promise<DirectorySource> {
+  await deps.db.update(directorySource).set({ kind: 'built_in', sealedKey: null, changeCursor: null }).where(eq(directorySource.id, SOURCE_ID));
+  return await directorySourceView(deps.db);
 }
 
 /**
@@ -188,15 +185,15 @@ export class GoogleDirectorySync {
     private readonly options: { pollMs?: number; fullEveryMs?: number; fullRetryMs?: number } = {},
   ) {}
 
-  private settings(): GoogleConnectionSettings | null {
-    const row = sourceRow(this.deps.db);
+  private async settings(): Promise<GoogleConnectionSettings | null> {
+    const row = await sourceRow(this.deps.db);
     if (row.kind !== 'google' || !row.sealedKey || !row.adminEmail) return null;
     const key = JSON.parse(this.deps.secrets.open(row.sealedKey, sealContext)) as ServiceAccountKey;
     return settingsFrom(this.deps, key, row.adminEmail);
   }
 
-  private record(values: Partial<typeof directorySource.$inferInsert>) {
-    this.deps.db.update(directorySource).set(values).where(eq(directorySource.id, SOURCE_ID)).run();
+  private async record(values: Partial<typeof directorySource.$inferInsert>) {
+    await this.deps.db.update(directorySource).set(values).where(eq(directorySource.id, SOURCE_ID));
   }
 
   /** One look: a full read when due (or asked), else the changes since the cursor. */
@@ -206,9 +203,9 @@ export class GoogleDirectorySync {
   }
 
   private async syncOnce(forceFull: boolean) {
-    const settings = this.settings();
+    const settings = await this.settings();
     if (!settings) return;
-    const row = sourceRow(this.deps.db);
+    const row = await sourceRow(this.deps.db);
     const now = this.deps.clock.now();
     const fullDue =
       forceFull || ((!row.lastFullReadAt || now.getTime() - row.lastFullReadAt.getTime() >= (this.options.fullEveryMs ?? 24 * 3600_000)) && now.getTime() >= this.fullRetryAt);
@@ -216,39 +213,39 @@ export class GoogleDirectorySync {
     if (fullDue) {
       try {
         const clients = await googleClients(settings);
-        const read = await addMissed(clients, await readGoogleDirectory(clients), mirroredGoogleIds(this.deps.db));
+        const read = await addMissed(clients, await readGoogleDirectory(clients), await mirroredGoogleIds(this.deps.db));
         // The connection may have been switched off while reading.
-        if (sourceRow(this.deps.db).kind !== 'google') return;
-        const summary = applyGoogleRead(this.deps.db, this.deps.clock, read);
+        if ((await sourceRow(this.deps.db)).kind !== 'google') return;
+        const summary = await applyGoogleRead(this.deps.db, this.deps.clock, read);
         // The changes since are read from before this read began; events already applied stay skipped.
-        this.record({ lastFullReadAt: now, changeCursor: { ...cursorAt(now), seen: row.changeCursor?.seen ?? [] }, lastError: null, lastErrorAt: null });
+        await this.record({ lastFullReadAt: now, changeCursor: { ...cursorAt(now), seen: row.changeCursor?.seen ?? [] }, lastError: null, lastErrorAt: null });
         this.fullRetryAt = 0;
         this.deps.logger.info({ ...summary }, 'Google Workspace read in full');
         return;
       } catch (err) {
-        this.failed(settings, now, err);
+        await this.failed(settings, now, err);
         this.fullRetryAt = now.getTime() + (this.options.fullRetryMs ?? 15 * 60_000);
         fullFailed = true;
       }
     }
     // G-2: a full read that keeps failing (one broken group, a quota) never holds up the changes.
     try {
-      const domains = new Set(this.deps.db.select().from(domainsTable).all().map((d) => d.name));
+      const domains = new Set((await this.deps.db.select().from(domainsTable)).map((d) => d.name));
       const changes = await readChangesSince(await googleClients(settings), row.changeCursor ?? cursorAt(now), domains, undefined, now);
-      if (sourceRow(this.deps.db).kind !== 'google') return;
-      const summary = applyGoogleChanges(this.deps.db, this.deps.clock, changes);
+      if ((await sourceRow(this.deps.db)).kind !== 'google') return;
+      const summary = await applyGoogleChanges(this.deps.db, this.deps.clock, changes);
       // The full read's failure stays shown until a full read succeeds.
-      this.record({ lastChangeReadAt: now, changeCursor: changes.cursor, ...(fullFailed || this.fullRetryAt ? {} : { lastError: null, lastErrorAt: null }) });
+      await this.record({ lastChangeReadAt: now, changeCursor: changes.cursor, ...(fullFailed || this.fullRetryAt ? {} : { lastError: null, lastErrorAt: null }) });
       if (changes.users.size || changes.groups.size || changes.orgUnits) this.deps.logger.info({ ...summary, events: changes.events }, 'Google Workspace changes read');
     } catch (err) {
-      if (!fullFailed) this.failed(settings, now, err);
+      if (!fullFailed) await this.failed(settings, now, err);
     }
   }
 
   /** A failed read changes nothing in the directory, so nobody is deprovisioned by it (E-14). */
-  private failed(settings: GoogleConnectionSettings, now: Date, err: unknown) {
+  private async failed(settings: GoogleConnectionSettings, now: Date, err: unknown) {
     const problem = describeGoogleError(err, { adminEmail: settings.adminEmail, clientId: settings.key.client_id });
-    this.record({ lastError: problem.message, lastErrorAt: now, lastErrorField: googleProblemField[problem.problem] ?? null });
+    await this.record({ lastError: problem.message, lastErrorAt: now, lastErrorField: googleProblemField[problem.problem] ?? null });
     this.deps.logger.warn({ problem: problem.problem }, problem.message);
   }
 

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicUrl, testServer } from '../test/harness.js';
 
 const MB = 1024 * 1024;
-let server: ReturnType<typeof testServer>;
+let server: Awaited<ReturnType<typeof testServer>>;
 let listening: ReturnType<typeof serve>;
 let port: number;
 
 beforeAll(async () => {
-  server = testServer();
+  server = await testServer();
   listening = serve({ fetch: server.app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((r) => listening.once('listening', () => r()));
   port = (listening.address() as AddressInfo).port;

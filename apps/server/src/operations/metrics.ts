@@ -52,13 +52,12 @@ export class ServerMetrics {
       help: 'Runs waiting (pending) and going on (running), across every app.',
       labelNames: ['state'],
       registers: [this.registry],
-      collect() {
-        const rows = db
+      async collect() {
+        const rows = await db
           .select({ state: syncRuns.state, n: sql<number>`count(*)` })
           .from(syncRuns)
           .where(inArray(syncRuns.state, ['pending', 'running']))
-          .groupBy(syncRuns.state)
-          .all();
+          .groupBy(syncRuns.state);
         this.reset();
         for (const state of ['pending', 'running'] as const) this.set({ state }, rows.find((r) => r.state === state)?.n ?? 0);
       },
@@ -72,13 +71,12 @@ export class ServerMetrics {
         help: 'Runs finished since this process started, by trigger and result (the run state); dry runs included.',
         labelNames: ['trigger', 'result'],
         registers: [this.registry],
-        collect() {
-          const rows = db
+        async collect() {
+          const rows = await db
             .select({ trigger: syncRuns.trigger, state: syncRuns.state, n: sql<number>`count(*)` })
             .from(syncRuns)
             .where(and(inArray(syncRuns.state, finishedStates), gte(syncRuns.endedAt, since)))
-            .groupBy(syncRuns.trigger, syncRuns.state)
-            .all();
+            .groupBy(syncRuns.trigger, syncRuns.state);
           this.reset();
           for (const r of rows) this.inc({ trigger: r.trigger, result: r.state }, r.n);
         },
@@ -95,7 +93,7 @@ export class ServerMetrics {
   countOperations(appFor: AppConnector): AppConnector {
     const counted = async (configurationId: string, options?: Parameters<AppConnector>[1]): Promise<AppPort> => {
       const port = await appFor(configurationId, options);
-      const app = this.db.select({ appKey: appConfigurations.appKey }).from(appConfigurations).where(eq(appConfigurations.id, configurationId)).get()?.appKey ?? 'unknown';
+      const app = (await this.db.select({ appKey: appConfigurations.appKey }).from(appConfigurations).where(eq(appConfigurations.id, configurationId)).limit(1))[0]?.appKey ?? 'unknown';
       const count = async <T>(kind: OperationKind, call: () => Promise<T>): Promise<T> => {
         try {
           const result = await call();

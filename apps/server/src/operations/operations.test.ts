@@ -28,14 +28,14 @@ function sample(text: string, series: string): number | undefined {
 
 describe('health and readiness (issue 16)', () => {
   it('/healthz says the process is alive, at any Host and without a session', async () => {
-    const { app } = testServer();
+    const { app } = await testServer();
     const res = await probe(app, '/healthz');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
   it('/readyz is 200 while the database answers with every migration and the scheduler looks for work', async () => {
-    const { app, heartbeat } = testServer();
+    const { app, heartbeat } = await testServer();
     heartbeat.beat();
     const res = await probe(app, '/readyz');
     expect(res.status).toBe(200);
@@ -45,7 +45,7 @@ describe('health and readiness (issue 16)', () => {
   });
 
   it('/readyz is 503 and says which check failed when the scheduler is not running', async () => {
-    const { app, heartbeat } = testServer();
+    const { app, heartbeat } = await testServer();
     heartbeat.stopped();
     const res = await probe(app, '/readyz');
     expect(res.status).toBe(503);
@@ -54,7 +54,7 @@ describe('health and readiness (issue 16)', () => {
 
   it('/readyz is 503 when the database does not answer', async () => {
     const store = openDatabase(':memory:');
-    const { app, heartbeat } = testServer({ database: store });
+    const { app, heartbeat } = await testServer({ database: store });
     heartbeat.beat();
     store.close();
     const res = await probe(app, '/readyz');
@@ -64,7 +64,7 @@ describe('health and readiness (issue 16)', () => {
 
   it('/readyz is 503 when the database lacks a migration of this build', async () => {
     const store = openDatabase(':memory:');
-    const { app, heartbeat } = testServer({ database: store });
+    const { app, heartbeat } = await testServer({ database: store });
     heartbeat.beat();
     store.sqlite.prepare('delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)').run();
     const res = await probe(app, '/readyz');
@@ -85,14 +85,14 @@ describe('health and readiness (issue 16)', () => {
 
 describe('/metrics, as an attacker (issue 16)', () => {
   it('is not served at all without AUTOPROV_METRICS_TOKEN (and never falls to the console)', async () => {
-    const { app } = testServer();
+    const { app } = await testServer();
     const res = await probe(app, '/metrics');
     expect(res.status).toBe(404);
     expect((await bodyOf(res)).error.message).toMatch(/AUTOPROV_METRICS_TOKEN/);
   });
 
   it('refuses no token, a wrong one, a prefix of it, the token plus more, and another scheme: 401 each time', async () => {
-    const { app } = testServer({ metricsToken: token });
+    const { app } = await testServer({ metricsToken: token });
     const attempts: Record<string, string>[] = [
       {},
       { authorization: 'Bearer ' },
@@ -114,7 +114,7 @@ describe('/metrics, as an attacker (issue 16)', () => {
   });
 
   it('answers Prometheus text to the right bearer token', async () => {
-    const { app } = testServer({ metricsToken: token });
+    const { app } = await testServer({ metricsToken: token });
     const res = await probe(app, '/metrics', { authorization: `Bearer ${token}` });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -142,9 +142,9 @@ describe('metrics of a run against the demo app (issue 16)', () => {
     await su.request('PUT', `${api}/configuration/activation`, { active: true });
     await idle();
     const after = await scrape();
-    const run = server.db.select().from(syncRuns).all().find((r) => r.trigger === 'activation')!;
+    const run = (await server.db.select().from(syncRuns)).find((r) => r.trigger === 'activation')!;
     expect(run.state).toBe('succeeded');
-    const created = server.db.select().from(provisionedAccounts).all().length;
+    const created = (await server.db.select().from(provisionedAccounts)).length;
     expect(created).toBeGreaterThan(0);
 
     expect(sample(after, 'autoprov_runs_total{trigger="activation",result="succeeded"}')).toBe(1);
@@ -175,8 +175,8 @@ describe("the app's 429s (issue 16, E-18)", () => {
       const store = openDatabase(':memory:');
       const secrets = new SecretBox(randomBytes(32));
       const id = randomUUID();
-      store.db.insert(appConfigurations).values({ id, appKey: 'custom-scim', state: 'active', endpointUrl: url }).run();
-      storeCredentials(store.db, secrets, id, { kind: 'bearer', token: 'app-token', origin: new URL(url).origin });
+      await store.db.insert(appConfigurations).values({ id, appKey: 'custom-scim', state: 'active', endpointUrl: url });
+      await storeCredentials(store.db, secrets, id, { kind: 'bearer', token: 'app-token', origin: new URL(url).origin });
       const metrics = new ServerMetrics(store.db, { runsEngine: false, startedAt: new Date() });
       const appFor = metrics.countOperations(appConnector(store.db, secrets, {}, metrics.appTraffic));
       const port = await appFor(id);

@@ -7,14 +7,14 @@ import { appConnector, ProvisioningScheduler } from '@autoprov/engine';
 import { SecretBox } from '@autoprov/secrets';
 import { provisioningFor, roleDoes } from './roles.js';
 
-function engineAt() {
+async function engineAt() {
   const { db } = openDatabase(':memory:');
   const configurationId = randomUUID();
-  db.insert(appConfigurations).values({ id: configurationId, appKey: 'custom-scim', state: 'active' }).run();
+  await db.insert(appConfigurations).values({ id: configurationId, appKey: 'custom-scim', state: 'active' });
   const scheduler = new ProvisioningScheduler(
     { db, clock: systemClock, directory: builtInDirectory(db), appFor: appConnector(db, new SecretBox(randomBytes(32))) },
   );
-  return { db, configurationId, scheduler, runs: () => db.select().from(syncRuns).all() };
+  return { db, configurationId, scheduler, runs: async () => await db.select().from(syncRuns) };
 }
 
 describe('AUTOPROV_ROLE (issue 16)', () => {
@@ -24,38 +24,38 @@ describe('AUTOPROV_ROLE (issue 16)', () => {
     expect(roleDoes('all')).toEqual({ runsEngine: true, servesConsole: true });
   });
 
-  it('a process that runs the engine hands the console its scheduler', () => {
-    const { db, scheduler } = engineAt();
+  it('a process that runs the engine hands the console its scheduler', async () => {
+    const { db, scheduler } = await engineAt();
     expect(provisioningFor('all', scheduler, db, systemClock)).toBe(scheduler);
   });
 
   it('a web process queues the run it is asked for and runs nothing itself', async () => {
-    const { db, configurationId, scheduler, runs } = engineAt();
+    const { db, configurationId, scheduler, runs } = await engineAt();
     const web = provisioningFor('web', scheduler, db, systemClock);
-    const runId = web.requestRun(configurationId, 'manual', { dryRun: true });
-    const onDemand = web.requestUserRun(configurationId, 'some-user');
+    const runId = await web.requestRun(configurationId, 'manual', { dryRun: true });
+    const onDemand = await web.requestUserRun(configurationId, 'some-user');
     // Given time to run, nothing does: the rows wait for the engine's process.
     await new Promise((r) => setTimeout(r, 200));
-    expect(runs().map((r) => ({ id: r.id, state: r.state, trigger: r.trigger, dryRun: r.dryRun, subject: r.subjectUserId }))).toEqual([
+    expect((await runs()).map((r) => ({ id: r.id, state: r.state, trigger: r.trigger, dryRun: r.dryRun, subject: r.subjectUserId }))).toEqual([
       { id: runId, state: 'pending', trigger: 'manual', dryRun: true, subject: null },
       { id: onDemand.runId, state: 'pending', trigger: 'on_demand', dryRun: false, subject: 'some-user' },
     ]);
     expect(onDemand.queued).toBe(true);
   });
 
-  it('a web process refuses, saying why, what a queued row cannot carry: a held run allowed, timers carried out', () => {
-    const { db, configurationId, scheduler, runs } = engineAt();
+  it('a web process refuses, saying why, what a queued row cannot carry: a held run allowed, timers carried out', async () => {
+    const { db, configurationId, scheduler, runs } = await engineAt();
     const web = provisioningFor('web', scheduler, db, systemClock);
-    for (const ask of [() => web.allowHeldRun(configurationId), () => web.requestRun(configurationId, 'manual', { carryOutTimers: true })]) {
+    for (const ask of [async () => await web.allowHeldRun(configurationId), async () => await web.requestRun(configurationId, 'manual', { carryOutTimers: true })]) {
       let refusal: unknown;
       try {
-        ask();
+        await ask();
       } catch (err) {
         refusal = err;
       }
       expect(refusal).toBeInstanceOf(AppError);
       expect(refusal).toMatchObject({ code: 'unavailable', message: expect.stringContaining('AUTOPROV_ROLE=web') });
     }
-    expect(runs()).toEqual([]);
+    expect(await runs()).toEqual([]);
   });
 });

@@ -23,27 +23,26 @@ const notHere = (): never => {
  */
 export function provisioningFor(role: ProcessRole, scheduler: ProvisioningControl, db: AppDatabase, clock: Clock): ProvisioningControl {
   if (roleDoes(role).runsEngine) return scheduler;
-  const busy = (configurationId: string) =>
-    db
+  const busy = async (configurationId: string) =>
+    (await db
       .select({ id: syncRuns.id })
       .from(syncRuns)
-      .where(and(eq(syncRuns.configurationId, configurationId), inArray(syncRuns.state, ['pending', 'running'])))
-      .get() !== undefined;
+      .where(and(eq(syncRuns.configurationId, configurationId), inArray(syncRuns.state, ['pending', 'running']))).limit(1))[0] !== undefined;
   return {
-    requestRun: (configurationId, trigger, extra = {}) => {
+    requestRun: async (configurationId, trigger, extra = {}) => {
       const { dryRun = false, ...needsTheEngine } = extra;
       if (Object.values(needsTheEngine).some((v) => v !== undefined)) notHere();
-      return createRun(db, configurationId, trigger, dryRun, clock.now());
+      return await createRun(db, configurationId, trigger, dryRun, clock.now());
     },
     // E-20: the row keeps the user, so the run is rebuilt for them alone, exchanges kept.
-    requestUserRun: (configurationId, userId) => {
-      const queued = busy(configurationId);
-      return { runId: createRun(db, configurationId, 'on_demand', false, clock.now(), userId), queued };
+    requestUserRun: async (configurationId, userId) => {
+      const queued = await busy(configurationId);
+      return { runId: await createRun(db, configurationId, 'on_demand', false, clock.now(), userId), queued };
     },
     allowHeldRun: notHere,
     // E-16, E-17: a probe or one user's retry needs the engine at hand.
     probe: notHere,
     retryUser: notHere,
-    cancelHeldRun: (configurationId, by) => scheduler.cancelHeldRun(configurationId, by),
+    cancelHeldRun: async (configurationId, by) => await scheduler.cancelHeldRun(configurationId, by),
   };
 }

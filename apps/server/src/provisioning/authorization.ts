@@ -84,11 +84,10 @@ export async function startAuthorization(deps: Deps, row: ConfigurationRow, admi
   const state = oauth.randomState();
   const redirectUri = `${deps.publicUrl}${oauthCallbackPath}`;
   const now = deps.clock.now();
-  deps.db.delete(pendingAuthorizations).where(lt(pendingAuthorizations.createdAt, new Date(now.getTime() - pendingTtlMs))).run();
-  deps.db
+  await deps.db.delete(pendingAuthorizations).where(lt(pendingAuthorizations.createdAt, new Date(now.getTime() - pendingTtlMs)));
+  await deps.db
     .insert(pendingAuthorizations)
-    .values({ state, configurationId: row.id, adminId, createdAt: now, sealed: deps.secrets.seal(JSON.stringify({ verifier, redirectUri, origin, client }), state) })
-    .run();
+    .values({ state, configurationId: row.id, adminId, createdAt: now, sealed: deps.secrets.seal(JSON.stringify({ verifier, redirectUri, origin, client }), state) });
   const url = oauth.buildAuthorizationUrl(configurationFor(client), {
     redirect_uri: redirectUri,
     ...(client.scope ? { scope: client.scope } : {}),
@@ -101,19 +100,19 @@ export async function startAuthorization(deps: Deps, row: ConfigurationRow, admi
 }
 
 /** W-2 alternative: a token the admin pasted (apps that take one). */
-export function storeBearerToken(deps: Deps, row: ConfigurationRow, input: BearerTokenInput, actor: Actor) {
+export async function storeBearerToken(deps: Deps, row: ConfigurationRow, input: BearerTokenInput, actor: Actor) {
   const entry = requireEntry(deps.apps, row.appKey);
   if (entry.authorization === 'oauth') throw new AppError('validation_failed', `${entry.name} is authorized with OAuth only.`, { token: 'This app does not take a token' });
   const origin = grantOrigin(entry, input.endpointUrl || undefined, 'endpointUrl');
-  storeCredentials(deps.db, deps.secrets, row.id, { kind: 'bearer', token: input.token, origin }, deps.clock.now());
-  afterAuthorized(deps, row, actor, 'Authorized with a bearer token');
+  await storeCredentials(deps.db, deps.secrets, row.id, { kind: 'bearer', token: input.token, origin }, deps.clock.now());
+  await afterAuthorized(deps, row, actor, 'Authorized with a bearer token');
 }
 
-function afterAuthorized(deps: Deps, row: ConfigurationRow, actor: Actor, what: string) {
-  const { reauthorized } = recordAuthorization(deps, row, actor, what);
-  reachStep(deps, row, 'endpoint');
+async function afterAuthorized(deps: Deps, row: ConfigurationRow, actor: Actor, what: string) {
+  const { reauthorized } = await recordAuthorization(deps, row, actor, what);
+  await reachStep(deps, row, 'endpoint');
   // M-5: what changed while the app refused us arrives with a full pass.
-  if (reauthorized) deps.provisioning.requestRun(row.id, 'reauthorization');
+  if (reauthorized) await deps.provisioning.requestRun(row.id, 'reauthorization');
 }
 
 export type CallbackOutcome = { appKey: string; ok: true; setupComplete: boolean } | { appKey: string | null; ok: false; message: string };
@@ -121,11 +120,11 @@ export type CallbackOutcome = { appKey: string; ok: true; setupComplete: boolean
 /** The app sends the admin back here with a code (or a refusal); the tokens are stored sealed. */
 export async function completeAuthorization(deps: Deps, requestUrl: URL, admin: { id: string; label: string }): Promise<CallbackOutcome> {
   const state = requestUrl.searchParams.get('state');
-  const pending = state ? deps.db.select().from(pendingAuthorizations).where(eq(pendingAuthorizations.state, state)).get() : undefined;
+  const pending = state ? (await deps.db.select().from(pendingAuthorizations).where(eq(pendingAuthorizations.state, state)).limit(1))[0] : undefined;
   if (!state || !pending) return { appKey: null, ok: false, message: 'This authorization is unknown or was already used. Start it again from the wizard.' };
   // Used once, whatever happens next.
-  deps.db.delete(pendingAuthorizations).where(and(eq(pendingAuthorizations.state, state))).run();
-  const row = deps.db.select().from(appConfigurations).where(eq(appConfigurations.id, pending.configurationId)).get();
+  await deps.db.delete(pendingAuthorizations).where(and(eq(pendingAuthorizations.state, state)));
+  const row = (await deps.db.select().from(appConfigurations).where(eq(appConfigurations.id, pending.configurationId)).limit(1))[0];
   if (!row) return { appKey: null, ok: false, message: 'The configuration this authorization was for no longer exists.' };
   const fail = (message: string): CallbackOutcome => ({ appKey: row.appKey, ok: false, message });
   if (pending.adminId !== admin.id) return fail('This authorization was started by another admin. Start it again.');
@@ -158,8 +157,8 @@ export async function completeAuthorization(deps: Deps, requestUrl: URL, admin: 
     refreshToken: tokens.refresh_token ?? null,
     expiresAt: expiresIn !== undefined ? new Date(deps.clock.now().getTime() + expiresIn * 1000).toISOString() : null,
   });
-  storeCredentials(deps.db, deps.secrets, row.id, { ...credentials, origin }, deps.clock.now());
-  afterAuthorized(deps, row, { adminId: admin.id, label: admin.label }, 'Authorized with OAuth');
+  await storeCredentials(deps.db, deps.secrets, row.id, { ...credentials, origin }, deps.clock.now());
+  await afterAuthorized(deps, row, { adminId: admin.id, label: admin.label }, 'Authorized with OAuth');
   return { appKey: row.appKey, ok: true, setupComplete: row.setupCompletedAt !== null };
 }
 

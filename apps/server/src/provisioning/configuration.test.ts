@@ -14,52 +14,52 @@ const admin = { adminId: null, label: 'ada@example.com' };
 const apps = { vendorUrls: {}, oauthClients: {} };
 let store: OpenDatabase;
 
-function setUp() {
+async function setUp() {
   store = openDatabase(':memory:');
-  seedDemoOrganisation(store.db, systemClock);
+  await seedDemoOrganisation(store.db, systemClock);
   return { db: store.db, clock: manualClock(), apps };
 }
 
 afterEach(() => store.close());
 
 describe('the lifecycle of a configuration (the server\'s one writer of app_configurations)', () => {
-  it('pauses the active apps only, each with a line in its audit trail (directory switch)', () => {
-    const deps = setUp();
-    const active = draftFor(deps, 'gotomeeting', admin);
-    const disabled = draftFor(deps, 'workleap', admin);
-    draftFor(deps, 'custom-scim', admin);
-    deps.db.update(appConfigurations).set({ state: 'active' }).where(eq(appConfigurations.id, active.id)).run();
-    deps.db.update(appConfigurations).set({ state: 'disabled' }).where(eq(appConfigurations.id, disabled.id)).run();
+  it('pauses the active apps only, each with a line in its audit trail (directory switch)', async () => {
+    const deps = await setUp();
+    const active = await draftFor(deps, 'gotomeeting', admin);
+    const disabled = await draftFor(deps, 'workleap', admin);
+    await draftFor(deps, 'custom-scim', admin);
+    await deps.db.update(appConfigurations).set({ state: 'active' }).where(eq(appConfigurations.id, active.id));
+    await deps.db.update(appConfigurations).set({ state: 'disabled' }).where(eq(appConfigurations.id, disabled.id));
 
-    expect(pauseAllActive(deps, admin, 'The directory was switched.')).toEqual(['gotomeeting']);
+    expect(await pauseAllActive(deps, admin, 'The directory was switched.')).toEqual(['gotomeeting']);
 
-    const states = Object.fromEntries(deps.db.select().from(appConfigurations).all().map((c) => [c.appKey, c.state]));
+    const states = Object.fromEntries((await deps.db.select().from(appConfigurations)).map((c) => [c.appKey, c.state]));
     expect(states).toEqual({ gotomeeting: 'disabled', workleap: 'disabled', 'custom-scim': 'draft' });
-    const paused = deps.db.select().from(configurationAudit).where(eq(configurationAudit.action, 'Provisioning paused')).all();
+    const paused = await deps.db.select().from(configurationAudit).where(eq(configurationAudit.action, 'Provisioning paused'));
     expect(paused.map((a) => [a.appKey, a.detail])).toEqual([['gotomeeting', 'The directory was switched.']]);
   });
 });
 
 describe('one rule for the console and the engine', () => {
-  it('a configuration without saved rules runs by, and shows, the contract\'s defaults (W-6)', () => {
-    const deps = setUp();
-    const row = draftFor(deps, 'gotomeeting', admin);
-    deps.db.update(appConfigurations).set({ deprovisioning: null }).where(eq(appConfigurations.id, row.id)).run();
+  it('a configuration without saved rules runs by, and shows, the contract\'s defaults (W-6)', async () => {
+    const deps = await setUp();
+    const row = await draftFor(deps, 'gotomeeting', admin);
+    await deps.db.update(appConfigurations).set({ deprovisioning: null }).where(eq(appConfigurations.id, row.id));
 
-    expect(loadConfiguration(deps.db, row.id)!.planConfiguration.rules).toEqual(defaultDeprovisioning);
-    expect(appDetail(deps, 'gotomeeting', () => null).configuration!.deprovisioning).toEqual(defaultDeprovisioning);
+    expect((await loadConfiguration(deps.db, row.id))!.planConfiguration.rules).toEqual(defaultDeprovisioning);
+    expect((await appDetail(deps, 'gotomeeting', () => null)).configuration!.deprovisioning).toEqual(defaultDeprovisioning);
   });
 
-  it('the availability the app page shows per org unit is the one the planner uses (SPEC §1 inheritance)', () => {
-    const deps = setUp();
-    const unit = (path: string) => deps.db.select().from(orgUnits).where(eq(orgUnits.path, path)).get()!.id;
-    setAvailability(deps, 'gotomeeting', { orgUnitId: unit('/Engineering'), setting: 'off' }, admin);
-    setAvailability(deps, 'gotomeeting', { orgUnitId: unit('/Engineering/Platform'), setting: 'on' }, admin);
-    setAvailability(deps, 'gotomeeting', { orgUnitId: unit('/Sales'), setting: 'off' }, admin);
-    const row = draftFor(deps, 'gotomeeting', admin);
+  it('the availability the app page shows per org unit is the one the planner uses (SPEC §1 inheritance)', async () => {
+    const deps = await setUp();
+    const unit = async (path: string) => (await deps.db.select().from(orgUnits).where(eq(orgUnits.path, path)).limit(1))[0]!.id;
+    await setAvailability(deps, 'gotomeeting', { orgUnitId: await unit('/Engineering'), setting: 'off' }, admin);
+    await setAvailability(deps, 'gotomeeting', { orgUnitId: await unit('/Engineering/Platform'), setting: 'on' }, admin);
+    await setAvailability(deps, 'gotomeeting', { orgUnitId: await unit('/Sales'), setting: 'off' }, admin);
+    const row = await draftFor(deps, 'gotomeeting', admin);
 
-    const shown = appDetail(deps, 'gotomeeting', () => null).availability;
-    const planned = availabilityResolver(loadConfiguration(deps.db, row.id)!.availability);
+    const shown = (await appDetail(deps, 'gotomeeting', () => null)).availability;
+    const planned = availabilityResolver((await loadConfiguration(deps.db, row.id))!.availability);
     expect(shown.filter((u) => u.effective === 'off').map((u) => u.path)).toEqual(['/Engineering', '/Sales']);
     for (const u of shown) expect(u.effective === 'on').toBe(planned(u.path));
   });

@@ -50,8 +50,8 @@ export const deprovisioningImpact = (deps: Deps, row: ConfigurationRow, input: D
   impactOf(deps, row, (current) => ({ ...current, configuration: { ...current.configuration, rules: input } }));
 
 /** SPEC §1: the app ON, OFF or inherited for one org unit. An unknown unit changes nothing. */
-export function availabilityImpact(deps: Deps, row: ConfigurationRow, input: AvailabilityInput) {
-  const unit = deps.db.select({ path: orgUnits.path }).from(orgUnits).where(eq(orgUnits.id, input.orgUnitId)).get();
+export async function availabilityImpact(deps: Deps, row: ConfigurationRow, input: AvailabilityInput) {
+  const unit = (await deps.db.select({ path: orgUnits.path }).from(orgUnits).where(eq(orgUnits.id, input.orgUnitId)).limit(1))[0];
   return impactOf(deps, row, (current) => {
     const availability = new Map(current.availability);
     if (!unit) return current;
@@ -75,21 +75,20 @@ export const noImpact = (deps: Deps): Impact => ({
 /** M-4 and M-6: who is waiting for a deprovisioning delay (they keep their access once the configuration is gone). */
 export async function deletionImpact(deps: Deps, row: ConfigurationRow): Promise<DeletionImpact> {
   const { db } = deps;
-  const timers = db
+  const timers = await db
     .select({ userId: deprovisionTimers.directoryUserId, trigger: deprovisionTimers.trigger, action: deprovisionTimers.action, dueAt: deprovisionTimers.dueAt, userName: provisionedAccounts.userName })
     .from(deprovisionTimers)
     .leftJoin(provisionedAccounts, sql`${provisionedAccounts.configurationId} = ${deprovisionTimers.configurationId} and ${provisionedAccounts.directoryUserId} = ${deprovisionTimers.directoryUserId}`)
-    .where(eq(deprovisionTimers.configurationId, row.id))
-    .all();
+    .where(eq(deprovisionTimers.configurationId, row.id));
   const read = timers.length ? await builtInDirectory(db).readUsers(timers.map((t) => t.userId)) : { users: [] };
   const byId = new Map(read.users.map((u) => [u.id, u]));
-  const count = (table: typeof provisionedAccounts | typeof syncRuns, column: typeof provisionedAccounts.configurationId | typeof syncRuns.configurationId) =>
-    db.select({ n: sql<number>`count(*)` }).from(table).where(eq(column, row.id)).get()?.n ?? 0;
+  const count = async (table: typeof provisionedAccounts | typeof syncRuns, column: typeof provisionedAccounts.configurationId | typeof syncRuns.configurationId) =>
+    (await db.select({ n: sql<number>`count(*)` }).from(table).where(eq(column, row.id)).limit(1))[0]?.n ?? 0;
   return {
     now: iso(deps.clock.now()),
     active: row.state === 'active',
-    accounts: count(provisionedAccounts, provisionedAccounts.configurationId),
-    runs: count(syncRuns, syncRuns.configurationId),
+    accounts: await count(provisionedAccounts, provisionedAccounts.configurationId),
+    runs: await count(syncRuns, syncRuns.configurationId),
     pendingTimers: listOf(
       timers.map((t) => {
         const user = byId.get(t.userId);
@@ -104,21 +103,19 @@ export async function deletionImpact(deps: Deps, row: ConfigurationRow): Promise
  * next reconciliation, the accounts the last reconciliation found drifted (a live answer would
  * read the whole app). Any other switch changes no account.
  */
-export function driftImpact({ db }: Deps, row: ConfigurationRow, input: DriftModeInput): DriftImpact {
-  const last = db
+export async function driftImpact({ db }: Deps, row: ConfigurationRow, input: DriftModeInput): Promise<DriftImpact> {
+  const last = (await db
     .select()
     .from(syncRuns)
     .where(and(eq(syncRuns.configurationId, row.id), eq(syncRuns.trigger, 'reconcile'), eq(syncRuns.dryRun, false), isNotNull(syncRuns.endedAt)))
     .orderBy(desc(syncRuns.endedAt))
-    .limit(1)
-    .get();
+    .limit(1))[0];
   const seenAt = last?.endedAt ? iso(last.endedAt) : null;
   if (!last || input.mode !== 'correct' || row.driftMode === 'correct') return { seenAt, accounts: { count: 0, users: [] } };
-  const lines = db
+  const lines = await db
     .select({ email: syncReportLines.userEmail, changes: syncReportLines.changes })
     .from(syncReportLines)
     .where(and(eq(syncReportLines.runId, last.id), eq(syncReportLines.action, 'drift_found')))
-    .orderBy(syncReportLines.userEmail)
-    .all();
+    .orderBy(syncReportLines.userEmail);
   return { seenAt, accounts: { count: lines.length, users: lines.slice(0, impactListCap).map((l) => ({ email: l.email, changes: l.changes ?? {} })) } };
 }

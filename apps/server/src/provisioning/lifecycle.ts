@@ -12,8 +12,7 @@ import {
   teamMappings,
   type AppDatabase,
   type ConfigurationRow,
-  type DbOrTx,
-} from '@autoprov/db';
+  type DbOrTx, transaction } from '@autoprov/db';
 import type { Actor, Clock } from '@autoprov/directory';
 import { endEpisodesOf } from '../alerts/alert-center.js';
 import { audit } from './audit-trail.js';
@@ -36,43 +35,41 @@ export type SetupFields = Partial<Pick<typeof appConfigurations.$inferInsert, 'e
 
 type ConfigurationChange = Partial<typeof appConfigurations.$inferInsert>;
 
-function update(db: DbOrTx, id: string, values: ConfigurationChange, at: Date) {
-  db.update(appConfigurations)
+async function update(db: DbOrTx, id: string, values: ConfigurationChange, at: Date) {
+  await db.update(appConfigurations)
     .set({ ...values, updatedAt: at })
-    .where(eq(appConfigurations.id, id))
-    .run();
+    .where(eq(appConfigurations.id, id));
 }
 
 /** W-4, W-6: a draft made on the wizard's first use, with the catalog's mapping and the default rules. */
-export function createDraft(tx: DbOrTx, appKey: string, mapping: Record<string, string>, at: Date): string {
+export async function createDraft(tx: DbOrTx, appKey: string, mapping: Record<string, string>, at: Date): Promise<string> {
   const id = randomUUID();
-  tx.insert(appConfigurations)
-    .values({ id, appKey, state: 'draft', mapping, deprovisioning: defaultDeprovisioning, wizardStep: 'prerequisite', createdAt: at, updatedAt: at })
-    .run();
+  await tx.insert(appConfigurations)
+    .values({ id, appKey, state: 'draft', mapping, deprovisioning: defaultDeprovisioning, wizardStep: 'prerequisite', createdAt: at, updatedAt: at });
   return id;
 }
 
 /** A wizard step's answer saved (the configuration's updatedAt moves with it). */
-export function updateSetup(tx: DbOrTx, configurationId: string, fields: SetupFields, at: Date) {
-  update(tx, configurationId, fields, at);
+export async function updateSetup(tx: DbOrTx, configurationId: string, fields: SetupFields, at: Date) {
+  await update(tx, configurationId, fields, at);
 }
 
 /**
  * W-2, M-5: autoprov was authorized in the app (the sealed credentials are stored by the
  * engine's `storeCredentials`). An app that had refused us is active again; returns whether so.
  */
-export function recordAuthorization({ db, clock }: Deps, row: ConfigurationRow, actor: Actor, what: string): { reauthorized: boolean } {
+export async function recordAuthorization({ db, clock }: Deps, row: ConfigurationRow, actor: Actor, what: string): Promise<{ reauthorized: boolean }> {
   const now = clock.now();
   const reauthorized = row.state === 'needs_reauthorization';
-  db.transaction((tx) => {
-    update(tx, row.id, { authorizedBy: actor.label, authorizedAt: now, ...(reauthorized ? { state: 'active' as const } : {}) }, now);
-    audit(tx, now, row.appKey, actor, reauthorized ? 'Re-authorized' : what);
+  await transaction(db, async (tx) => {
+    await update(tx, row.id, { authorizedBy: actor.label, authorizedAt: now, ...(reauthorized ? { state: 'active' as const } : {}) }, now);
+    await audit(tx, now, row.appKey, actor, reauthorized ? 'Re-authorized' : what);
   });
   return { reauthorized };
 }
 
 /** W-8 and M-3: activate, or disable keeping everything. */
-export function setActive(deps: Deps, row: ConfigurationRow, active: boolean, actor: Actor): ConfigurationRow {
+export async function setActive(deps: Deps, row: ConfigurationRow, active: boolean, actor: Actor): Promise<ConfigurationRow> {
   const now = deps.clock.now();
   if (active) {
     if (!row.setupCompletedAt) throw new AppError('conflict', 'Finish the setup before activating provisioning.');
@@ -81,21 +78,21 @@ export function setActive(deps: Deps, row: ConfigurationRow, active: boolean, ac
   } else if (row.state === 'disabled' || row.state === 'draft') {
     return row;
   }
-  deps.db.transaction((tx) => {
-    update(tx, row.id, { state: active ? 'active' : 'disabled', heldRunId: null }, now);
-    audit(tx, now, row.appKey, actor, active ? 'Provisioning activated' : 'Provisioning disabled', active ? undefined : 'The configuration is kept; accounts in the app are left as they are.');
+  await transaction(deps.db, async (tx) => {
+    await update(tx, row.id, { state: active ? 'active' : 'disabled', heldRunId: null }, now);
+    await audit(tx, now, row.appKey, actor, active ? 'Provisioning activated' : 'Provisioning disabled', active ? undefined : 'The configuration is kept; accounts in the app are left as they are.');
   });
-  return requireConfiguration(deps.db, row.appKey);
+  return await requireConfiguration(deps.db, row.appKey);
 }
 
 /** E-19: a reconciliation sets drifted accounts back, or only reports them. */
-export function setDriftMode({ db, clock }: Deps, row: ConfigurationRow, mode: DriftMode, actor: Actor) {
+export async function setDriftMode({ db, clock }: Deps, row: ConfigurationRow, mode: DriftMode, actor: Actor) {
   if (row.driftMode === mode) return;
   const now = clock.now();
-  db.transaction((tx) => {
-    update(tx, row.id, { driftMode: mode }, now);
+  await transaction(db, async (tx) => {
+    await update(tx, row.id, { driftMode: mode }, now);
     const words = mode === 'correct' ? 'Correct: accounts changed in the app are set back to what the directory says' : 'Report only: drift is listed in the report, nothing is changed';
-    audit(tx, now, row.appKey, actor, 'Drift setting changed', words);
+    await audit(tx, now, row.appKey, actor, 'Drift setting changed', words);
   });
 }
 
@@ -110,13 +107,13 @@ export function limitsInWords(limits: CatalogLimits): string {
  * E-18: the request limits a super-admin sets for the app (null: back to the catalog's). The
  * engine paces the app by them from its next connection to it (the next run), no restart.
  */
-export function setRequestLimits({ db, clock }: Deps, row: ConfigurationRow, limits: CatalogLimits | null, actor: Actor) {
+export async function setRequestLimits({ db, clock }: Deps, row: ConfigurationRow, limits: CatalogLimits | null, actor: Actor) {
   if (JSON.stringify(limits) === JSON.stringify(row.limitsOverride ?? null)) return;
   const now = clock.now();
-  db.transaction((tx) => {
-    update(tx, row.id, { limitsOverride: limits }, now);
-    if (limits) audit(tx, now, row.appKey, actor, 'Request limits changed', `${limitsInWords(limits)} (was ${row.limitsOverride ? limitsInWords(row.limitsOverride) : "the catalog's"})`);
-    else audit(tx, now, row.appKey, actor, "Request limits set back to the catalog's", `Was ${limitsInWords(row.limitsOverride!)}`);
+  await transaction(db, async (tx) => {
+    await update(tx, row.id, { limitsOverride: limits }, now);
+    if (limits) await audit(tx, now, row.appKey, actor, 'Request limits changed', `${limitsInWords(limits)} (was ${row.limitsOverride ? limitsInWords(row.limitsOverride) : "the catalog's"})`);
+    else await audit(tx, now, row.appKey, actor, "Request limits set back to the catalog's", `Was ${limitsInWords(row.limitsOverride!)}`);
   });
 }
 
@@ -125,17 +122,16 @@ export function setRequestLimits({ db, clock }: Deps, row: ConfigurationRow, lim
  * trail saying why; returns their app keys. Used when the directory is switched, so the switch
  * itself never deprovisions anyone.
  */
-export function pauseAllActive({ db, clock }: Deps, actor: Actor, why: string): string[] {
+export async function pauseAllActive({ db, clock }: Deps, actor: Actor, why: string): Promise<string[]> {
   const now = clock.now();
-  return db.transaction((tx) => {
-    const active = tx
+  return await transaction(db, async (tx) => {
+    const active = await tx
       .select({ id: appConfigurations.id, appKey: appConfigurations.appKey })
       .from(appConfigurations)
-      .where(and(eq(appConfigurations.state, 'active'), isNull(appConfigurations.deletedAt)))
-      .all();
+      .where(and(eq(appConfigurations.state, 'active'), isNull(appConfigurations.deletedAt)));
     for (const { id, appKey } of active) {
-      update(tx, id, { state: 'disabled' }, now);
-      audit(tx, now, appKey, actor, 'Provisioning paused', why);
+      await update(tx, id, { state: 'disabled' }, now);
+      await audit(tx, now, appKey, actor, 'Provisioning paused', why);
     }
     return active.map((a) => a.appKey);
   });
@@ -146,24 +142,22 @@ export function pauseAllActive({ db, clock }: Deps, actor: Actor, why: string): 
  * reports stay too (M-6: they are the audit trail): the row is kept, marked deleted, with
  * nothing left that could reach the app (no credentials, scope, links or timers).
  */
-export function deleteConfiguration({ db, clock }: Deps, row: ConfigurationRow, actor: Actor) {
-  const running = db
+export async function deleteConfiguration({ db, clock }: Deps, row: ConfigurationRow, actor: Actor) {
+  const running = (await db
     .select({ id: syncRuns.id })
     .from(syncRuns)
-    .where(and(eq(syncRuns.configurationId, row.id), eq(syncRuns.state, 'running')))
-    .get();
+    .where(and(eq(syncRuns.configurationId, row.id), eq(syncRuns.state, 'running'))).limit(1))[0];
   if (running) throw new AppError('conflict', 'A sync is running for this app. Turn provisioning off, wait for the sync to end, then delete.');
   const now = clock.now();
-  db.transaction((tx) => {
+  await transaction(db, async (tx) => {
     for (const table of [scopeGroups, teamMappings, provisionedTeams, provisionedAccounts, deprovisionTimers, pendingAuthorizations]) {
-      tx.delete(table).where(eq(table.configurationId, row.id)).run();
+      await tx.delete(table).where(eq(table.configurationId, row.id));
     }
-    tx.update(syncRuns)
+    await tx.update(syncRuns)
       .set({ state: 'failed', endedAt: now, error: 'The configuration was deleted before this run started.' })
-      .where(and(eq(syncRuns.configurationId, row.id), eq(syncRuns.state, 'pending')))
-      .run();
-    update(tx, row.id, { deletedAt: now, state: 'disabled', heldRunId: null, sealedCredentials: null }, now);
-    endEpisodesOf(tx, row.id, now);
-    audit(tx, now, row.appKey, actor, 'Configuration deleted', 'Provisioning stopped; the accounts already in the app were left there. Its sync history and reports are kept.');
+      .where(and(eq(syncRuns.configurationId, row.id), eq(syncRuns.state, 'pending')));
+    await update(tx, row.id, { deletedAt: now, state: 'disabled', heldRunId: null, sealedCredentials: null }, now);
+    await endEpisodesOf(tx, row.id, now);
+    await audit(tx, now, row.appKey, actor, 'Configuration deleted', 'Provisioning stopped; the accounts already in the app were left there. Its sync history and reports are kept.');
   });
 }

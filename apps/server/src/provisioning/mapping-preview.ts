@@ -6,18 +6,17 @@ import { desiredAttributes, type DirectoryUserView } from '@autoprov/engine';
 import type { ServerDeps } from '../deps.js';
 
 /** W-4: what one real directory user (an active one in the primary domain) would become. */
-export function mappingPreview(deps: Pick<ServerDeps, 'db'>, entry: CatalogEntry, rows: { attribute: string; source: string }[], userId?: string) {
+export async function mappingPreview(deps: Pick<ServerDeps, 'db'>, entry: CatalogEntry, rows: { attribute: string; source: string }[], userId?: string) {
   const { db } = deps;
-  const primary = db.select().from(domains).where(eq(domains.kind, 'primary')).get();
+  const primary = (await db.select().from(domains).where(eq(domains.kind, 'primary')).limit(1))[0];
   const sample =
     userId ??
-    db
+    (await db
       .select({ id: directoryUsers.id })
       .from(directoryUsers)
       .where(and(eq(directoryUsers.status, 'active'), primary ? like(directoryUsers.primaryEmail, `%@${primary.name}`) : undefined))
-      .orderBy(asc(directoryUsers.familyName), asc(directoryUsers.givenName))
-      .get()?.id;
-  const snapshot = sample ? readSnapshotOf(db, [sample]) : null;
+      .orderBy(asc(directoryUsers.familyName), asc(directoryUsers.givenName)).limit(1))[0]?.id;
+  const snapshot = sample ? await readSnapshotOf(db, [sample]) : null;
   const user = snapshot?.users[0];
   if (!user) return { user: null, attributes: [] };
   const view: DirectoryUserView = { ...user, appOn: true };

@@ -11,7 +11,7 @@ type Deps = Pick<ServerDeps, 'db' | 'clock'>;
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** E-20: each E-1/E-2 test the planner applies to the user, said in the admin's words. */
-function checksOf(deps: Deps, p: UserPlan): ScopeCheck[] {
+async function checksOf(deps: Deps, p: UserPlan): Promise<ScopeCheck[]> {
   const { user } = p;
   const status: ScopeCheck = {
     rule: 'status',
@@ -25,7 +25,7 @@ function checksOf(deps: Deps, p: UserPlan): ScopeCheck[] {
   };
   const groupIds = [...new Set([...p.scopeGroupIds])];
   const names = new Map(
-    groupIds.length === 0 ? [] : deps.db.select({ id: directoryGroups.id, name: directoryGroups.name }).from(directoryGroups).where(inArray(directoryGroups.id, groupIds)).all().map((g) => [g.id, g.name]),
+    groupIds.length === 0 ? [] : (await deps.db.select({ id: directoryGroups.id, name: directoryGroups.name }).from(directoryGroups).where(inArray(directoryGroups.id, groupIds))).map((g) => [g.id, g.name]),
   );
   const words = p.scopeTests.map((t): ScopeCheck => {
     switch (t.rule) {
@@ -123,7 +123,7 @@ export async function userPlan(deps: Deps, row: ConfigurationRow, userId: string
       orgUnitPath: p.user.orgUnitPath,
     },
     inScope: p.inScope && p.user.status === 'active',
-    checks: checksOf(deps, p),
+    checks: await checksOf(deps, p),
     account: p.account ? { userName: p.account.userName, remoteId: p.account.remoteId, state: p.account.state } : null,
     timer: p.timer ? { trigger: p.timer.trigger, action: p.timer.action, dueAt: p.timer.dueAt.toISOString() } : null,
     actions: actionsOf(p),
@@ -133,16 +133,15 @@ export async function userPlan(deps: Deps, row: ConfigurationRow, userId: string
 }
 
 /** E-20: an on-demand run as it goes: its state, what it did, and every request and answer. */
-export function onDemandRun(deps: Deps, row: ConfigurationRow, runId: string): OnDemandRun {
-  const run = runOf(deps.db, row.id, runId);
+export async function onDemandRun(deps: Deps, row: ConfigurationRow, runId: string): Promise<OnDemandRun> {
+  const run = await runOf(deps.db, row.id, runId);
   if (run.trigger !== 'on_demand') throw new AppError('not_found', 'This run was not for one user on demand.');
-  const { exchanges, truncated } = loadExchanges(deps.db, run.id);
-  const lines = deps.db
+  const { exchanges, truncated } = await loadExchanges(deps.db, run.id);
+  const lines = await deps.db
     .select({ action: syncReportLines.action, result: syncReportLines.result, reason: syncReportLines.reason })
     .from(syncReportLines)
     .where(eq(syncReportLines.runId, run.id))
-    .orderBy(asc(syncReportLines.id))
-    .all();
+    .orderBy(asc(syncReportLines.id));
   return {
     run: runView(run),
     userId: run.subjectUserId,

@@ -45,19 +45,19 @@ interface Deps {
 /** The app's page counts the failures of the last 24 hours. */
 const failureWindowMs = 24 * 60 * 60 * 1000;
 
-export function findConfiguration(db: AppDatabase, appKey: string): ConfigurationRow | null {
-  return db.select().from(appConfigurations).where(and(eq(appConfigurations.appKey, appKey), isNull(appConfigurations.deletedAt))).get() ?? null;
+export async function findConfiguration(db: AppDatabase, appKey: string): Promise<ConfigurationRow | null> {
+  return (await db.select().from(appConfigurations).where(and(eq(appConfigurations.appKey, appKey), isNull(appConfigurations.deletedAt))).limit(1))[0] ?? null;
 }
 
-export function requireConfiguration(db: AppDatabase, appKey: string): ConfigurationRow {
-  const row = findConfiguration(db, appKey);
+export async function requireConfiguration(db: AppDatabase, appKey: string): Promise<ConfigurationRow> {
+  const row = await findConfiguration(db, appKey);
   if (!row) throw new AppError('not_found', 'Provisioning is not set up for this app.');
   return row;
 }
 
-export function listApps({ db, apps }: Deps): AppSummary[] {
-  const configs = new Map(db.select().from(appConfigurations).where(isNull(appConfigurations.deletedAt)).all().map((c) => [c.appKey, c]));
-  const sso = new Set(db.select({ appKey: ssoSettings.appKey }).from(ssoSettings).all().map((s) => s.appKey));
+export async function listApps({ db, apps }: Deps): Promise<AppSummary[]> {
+  const configs = new Map((await db.select().from(appConfigurations).where(isNull(appConfigurations.deletedAt))).map((c) => [c.appKey, c]));
+  const sso = new Set((await db.select({ appKey: ssoSettings.appKey }).from(ssoSettings)).map((s) => s.appKey));
   return appCatalog(apps).map((entry) => {
     const config = configs.get(entry.key);
     return {
@@ -86,53 +86,48 @@ export const runView = (r: SyncRunRow): SyncRun => ({
 });
 
 /** One run of this configuration, or 404. */
-export function runOf(db: AppDatabase, configurationId: string, runId: string): SyncRunRow {
-  const run = db
+export async function runOf(db: AppDatabase, configurationId: string, runId: string): Promise<SyncRunRow> {
+  const run = (await db
     .select()
     .from(syncRuns)
-    .where(and(eq(syncRuns.id, runId), eq(syncRuns.configurationId, configurationId)))
-    .get();
+    .where(and(eq(syncRuns.id, runId), eq(syncRuns.configurationId, configurationId))).limit(1))[0];
   if (!run) throw new AppError('not_found', 'There is no such sync run for this app.');
   return run;
 }
 
-export const getRun = (db: AppDatabase, configurationId: string, runId: string): SyncRun => runView(runOf(db, configurationId, runId));
+export const getRun = async (db: AppDatabase, configurationId: string, runId: string): Promise<SyncRun> => runView(await runOf(db, configurationId, runId));
 
 type AuthorizationSummary = { kind: 'oauth' | 'bearer'; origin: string | null } | null;
 
-function configurationView(deps: Deps, row: ConfigurationRow, authorization: AuthorizationSummary): Configuration {
+async function configurationView(deps: Deps, row: ConfigurationRow, authorization: AuthorizationSummary): Promise<Configuration> {
   const { db, clock } = deps;
-  const scope = db
+  const scope = await db
     .select({ groupId: scopeGroups.groupId, accessLevel: scopeGroups.accessLevel, name: directoryGroups.name, email: directoryGroups.email })
     .from(scopeGroups)
     .innerJoin(directoryGroups, eq(directoryGroups.id, scopeGroups.groupId))
     .where(eq(scopeGroups.configurationId, row.id))
-    .orderBy(directoryGroups.name)
-    .all();
-  const teamOf = new Map(db.select().from(teamMappings).where(eq(teamMappings.configurationId, row.id)).all().map((t) => [t.groupId, t.teamName]));
-  const runs = db.select().from(syncRuns).where(eq(syncRuns.configurationId, row.id)).orderBy(desc(syncRuns.requestedAt)).limit(20).all();
+    .orderBy(directoryGroups.name);
+  const teamOf = new Map((await db.select().from(teamMappings).where(eq(teamMappings.configurationId, row.id))).map((t) => [t.groupId, t.teamName]));
+  const runs = await db.select().from(syncRuns).where(eq(syncRuns.configurationId, row.id)).orderBy(desc(syncRuns.requestedAt)).limit(20);
   const current = runs.find((r) => r.state === 'running') ?? [...runs].reverse().find((r) => r.state === 'pending') ?? null;
   const last = runs.find((r) => r.endedAt !== null) ?? null;
   const held = row.heldRunId ? (runs.find((r) => r.id === row.heldRunId) ?? null) : null;
-  const pendingTimers = db
+  const pendingTimers = (await db
     .select({ n: sql<number>`count(*)` })
     .from(deprovisionTimers)
-    .where(eq(deprovisionTimers.configurationId, row.id))
-    .get();
+    .where(eq(deprovisionTimers.configurationId, row.id)).limit(1))[0];
   const now = clock.now();
-  const failures = db
+  const failures = (await db
     .select({ n: sql<number>`count(*)` })
     .from(usageEvents)
-    .where(and(eq(usageEvents.appKey, row.appKey), eq(usageEvents.kind, 'failure'), gte(usageEvents.occurredAt, new Date(now.getTime() - failureWindowMs))))
-    .get();
-  const accounts = db
+    .where(and(eq(usageEvents.appKey, row.appKey), eq(usageEvents.kind, 'failure'), gte(usageEvents.occurredAt, new Date(now.getTime() - failureWindowMs)))).limit(1))[0];
+  const accounts = (await db
     .select({ n: sql<number>`count(*)` })
     .from(provisionedAccounts)
-    .where(eq(provisionedAccounts.configurationId, row.id))
-    .get();
+    .where(eq(provisionedAccounts.configurationId, row.id)).limit(1))[0];
   // L-5: the scheduler's own rule, so the page says what will really happen (E-16, E-17 included).
-  const health = healthOf(db, row.id);
-  const nextRun = nextRunOf(row, earliestTimerOf(db, row.id), now, health);
+  const health = await healthOf(db, row.id);
+  const nextRun = nextRunOf(row, await earliestTimerOf(db, row.id), now, health);
   // A run already due starts at the scheduler's next look: "now", not a time in the past.
   const nextRunAt = nextRun.at ? new Date(Math.max(now.getTime(), nextRun.at.getTime())).toISOString() : null;
   return {
@@ -166,15 +161,15 @@ function configurationView(deps: Deps, row: ConfigurationRow, authorization: Aut
           nextProbeAt: health.nextProbeAt?.toISOString() ?? null,
         }
       : null,
-    escrow: escrowView(db, row.id),
+    escrow: await escrowView(db, row.id),
     driftMode: row.driftMode,
     requestLimits: { override: row.limitsOverride ?? null, effective: requestLimitsOf(row.appKey, row.limitsOverride) },
   };
 }
 
 /** E-16: how many users wait for a retry, and the first of them (due soonest; refusals last). */
-function escrowView(db: AppDatabase, configurationId: string): Configuration['escrow'] {
-  const { total, items } = escrowSummary(db, configurationId);
+async function escrowView(db: AppDatabase, configurationId: string): Promise<Configuration['escrow']> {
+  const { total, items } = await escrowSummary(db, configurationId);
   return {
     total,
     items: items.map((e) => ({
@@ -190,11 +185,11 @@ function escrowView(db: AppDatabase, configurationId: string): Configuration['es
   };
 }
 
-export function appDetail(deps: Deps, key: string, authorizationOf: (row: ConfigurationRow) => AuthorizationSummary): AppDetail {
+export async function appDetail(deps: Deps, key: string, authorizationOf: (row: ConfigurationRow) => AuthorizationSummary): Promise<AppDetail> {
   const { db } = deps;
   const entry = requireEntry(deps.apps, key);
-  const sso = db.select().from(ssoSettings).where(eq(ssoSettings.appKey, key)).get();
-  const row = findConfiguration(db, key);
+  const sso = (await db.select().from(ssoSettings).where(eq(ssoSettings.appKey, key)).limit(1))[0];
+  const row = await findConfiguration(db, key);
   return {
     app: {
       key: entry.key,
@@ -213,21 +208,20 @@ export function appDetail(deps: Deps, key: string, authorizationOf: (row: Config
       limitsSource: entry.limitsSource,
     },
     sso: sso ? { entityId: sso.entityId, ssoUrl: sso.ssoUrl, certificate: sso.certificate, updatedAt: sso.updatedAt.toISOString() } : null,
-    availability: availabilityRows(db, key),
-    configuration: row ? configurationView(deps, row, authorizationOf(row)) : null,
-    audit: auditTrailOf(db, key),
+    availability: await availabilityRows(db, key),
+    configuration: row ? await configurationView(deps, row, authorizationOf(row)) : null,
+    audit: await auditTrailOf(db, key),
   };
 }
 
 /** SPEC §1 app availability per org unit: its own setting and the one in effect (the engine's rule). */
-function availabilityRows(db: AppDatabase, appKey: string) {
-  const units = db.select().from(orgUnits).orderBy(orgUnits.path).all();
+async function availabilityRows(db: AppDatabase, appKey: string) {
+  const units = await db.select().from(orgUnits).orderBy(orgUnits.path);
   const own = new Map(
-    db
+    (await db
       .select()
       .from(appAvailability)
-      .where(eq(appAvailability.appKey, appKey))
-      .all()
+      .where(eq(appAvailability.appKey, appKey)))
       .map((a) => [a.orgUnitId, a.on]),
   );
   const effective = availabilityExplainer(new Map(units.flatMap((u) => (own.has(u.id) ? [[u.path, own.get(u.id)!] as const] : []))));

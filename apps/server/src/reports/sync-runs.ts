@@ -5,28 +5,27 @@ import { runOf, runView } from '../provisioning/views.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
 /** L-2: the runs of one app, newest first. */
-export function syncRunPage(db: AppDatabase, configurationId: string, cursor: string | undefined, pageSize: number) {
+export async function syncRunPage(db: AppDatabase, configurationId: string, cursor: string | undefined, pageSize: number) {
   const after = decodeCursor<string>(cursor, 'string');
   const where: SQL[] = [eq(syncRuns.configurationId, configurationId)];
   if (after) {
     const at = new Date(after.at);
     where.push(or(lt(syncRuns.requestedAt, at), and(eq(syncRuns.requestedAt, at), lt(syncRuns.id, after.id)))!);
   }
-  const rows = db
+  const rows = await db
     .select()
     .from(syncRuns)
     .where(and(...where))
     .orderBy(desc(syncRuns.requestedAt), desc(syncRuns.id))
-    .limit(pageSize + 1)
-    .all();
+    .limit(pageSize + 1);
   const items = rows.slice(0, pageSize);
   const last = items.at(-1);
   return { items: items.map(runView), nextCursor: rows.length > pageSize && last ? encodeCursor(last.requestedAt.getTime(), last.id) : null };
 }
 
 /** L-3: a report opens only when its run is over. */
-export function finishedRun(db: AppDatabase, configurationId: string, runId: string) {
-  const run = runOf(db, configurationId, runId);
+export async function finishedRun(db: AppDatabase, configurationId: string, runId: string) {
+  const run = await runOf(db, configurationId, runId);
   if (run.state === 'pending' || run.state === 'running') {
     throw new AppError('conflict', `This sync is ${run.state === 'pending' ? 'waiting to start' : 'still running'}: its report opens when it ends.`);
   }
@@ -69,26 +68,24 @@ function beyond(key: { email: string; id: number }, direction: 'after' | 'before
   return or(cmp(syncReportLines.userEmail, key.email), and(eq(syncReportLines.userEmail, key.email), cmp(syncReportLines.id, key.id)))!;
 }
 
-function lineRows(db: AppDatabase, runId: string, filter: ReportFilter, from: LineKey | null, limit: number): LineRow[] {
+async function lineRows(db: AppDatabase, runId: string, filter: ReportFilter, from: LineKey | null, limit: number): Promise<LineRow[]> {
   const where = filterConditions(runId, filter);
   if (from) where.push(beyond(from, from.direction));
   const backwards = from?.direction === 'before';
-  const rows = db
+  const rows = await db
     .select()
     .from(syncReportLines)
     .where(and(...where))
     .orderBy(...(backwards ? [desc(syncReportLines.userEmail), desc(syncReportLines.id)] : [syncReportLines.userEmail, syncReportLines.id]))
-    .limit(limit)
-    .all();
+    .limit(limit);
   return rows;
 }
 
-function countWhere(db: AppDatabase, where: SQL[]): number {
-  return db
+async function countWhere(db: AppDatabase, where: SQL[]): Promise<number> {
+  return (await db
     .select({ n: sql<number>`count(*)` })
     .from(syncReportLines)
-    .where(and(...where))
-    .get()!.n;
+    .where(and(...where)).limit(1))[0]!.n;
 }
 
 export const lineView = (r: LineRow): ReportLine => ({
@@ -106,26 +103,25 @@ export const lineView = (r: LineRow): ReportLine => ({
  * L-3: one page of a report. A page is named by the line it starts after (or ends before), so
  * a page link survives reloads and costs what the first page does.
  */
-export function reportPage(db: AppDatabase, run: SyncRunRow, filter: ReportFilter, cursor: string | undefined, pageSize: number) {
+export async function reportPage(db: AppDatabase, run: SyncRunRow, filter: ReportFilter, cursor: string | undefined, pageSize: number) {
   const from = decodeLineKey(cursor);
-  const rows = lineRows(db, run.id, filter, from, pageSize + 1);
+  const rows = await lineRows(db, run.id, filter, from, pageSize + 1);
   const more = rows.length > pageSize;
   const page = rows.slice(0, pageSize);
   if (from?.direction === 'before') page.reverse();
   const first = page[0];
   const last = page.at(-1);
   const base = filterConditions(run.id, filter);
-  const offset = first ? countWhere(db, [...base, beyond({ email: first.userEmail, id: first.id }, 'before')]) : 0;
-  const matching = countWhere(db, base);
-  const hasNext = from?.direction === 'before' ? Boolean(last) && countWhere(db, [...base, beyond({ email: last!.userEmail, id: last!.id }, 'after')]) > 0 : more;
+  const offset = first ? await countWhere(db, [...base, beyond({ email: first.userEmail, id: first.id }, 'before')]) : 0;
+  const matching = await countWhere(db, base);
+  const hasNext = from?.direction === 'before' ? Boolean(last) && await countWhere(db, [...base, beyond({ email: last!.userEmail, id: last!.id }, 'after')]) > 0 : more;
   const hasPrev = from?.direction === 'before' ? more : offset > 0;
   const totals = Object.fromEntries(
-    db
+    (await db
       .select({ result: syncReportLines.result, n: sql<number>`count(*)` })
       .from(syncReportLines)
       .where(eq(syncReportLines.runId, run.id))
-      .groupBy(syncReportLines.result)
-      .all()
+      .groupBy(syncReportLines.result))
       .map((t) => [t.result, t.n]),
   );
   return {
@@ -140,10 +136,10 @@ export function reportPage(db: AppDatabase, run: SyncRunRow, filter: ReportFilte
 }
 
 /** Every line the filter selects, in the report's order, a batch at a time (the CSV export). */
-export function* reportRows(db: AppDatabase, runId: string, filter: ReportFilter, batch = 1000): Generator<LineRow[]> {
+export async function* reportRows(db: AppDatabase, runId: string, filter: ReportFilter, batch = 1000): AsyncGenerator<LineRow[]> {
   let from: LineKey | null = null;
   for (;;) {
-    const rows = lineRows(db, runId, filter, from, batch);
+    const rows = await lineRows(db, runId, filter, from, batch);
     if (rows.length === 0) return;
     yield rows;
     const last = rows.at(-1)!;

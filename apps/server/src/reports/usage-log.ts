@@ -27,22 +27,21 @@ const fewUsers = 50;
  * user by user through the (user_email, occurred_at) index. When many match, null: the events
  * are read in time order and most rows match anyway.
  */
-function matchingUsers(db: AppDatabase, prefix: string): string[] | null {
-  const emails = db
+async function matchingUsers(db: AppDatabase, prefix: string): Promise<string[] | null> {
+  const emails = (await db
     .selectDistinct({ email: usageEvents.userEmail })
     .from(usageEvents)
     .where(and(gte(usageEvents.userEmail, prefix), lt(usageEvents.userEmail, `${prefix}\uffff`)))
-    .limit(fewUsers + 1)
-    .all()
+    .limit(fewUsers + 1))
     .map((r) => r.email!);
   return emails.length > fewUsers ? null : emails;
 }
 
-function conditions(db: AppDatabase, filter: UsageLogFilter, now: Date): SQL[] {
+async function conditions(db: AppDatabase, filter: UsageLogFilter, now: Date): Promise<SQL[]> {
   const { from, to } = usageLogRange(filter, now);
   const start = startOf(from).getTime();
   const end = startOf(to).getTime() + dayMs;
-  const users = filter.user ? matchingUsers(db, filter.user) : null;
+  const users = filter.user ? await matchingUsers(db, filter.user) : null;
   const where: SQL[] = users
     ? // The unary + keeps SQLite from choosing the time index over the user index here.
       [sql`+${usageEvents.occurredAt} >= ${start}`, sql`+${usageEvents.occurredAt} < ${end}`, users.length ? inArray(usageEvents.userEmail, users) : sql`0`]
@@ -56,8 +55,8 @@ function conditions(db: AppDatabase, filter: UsageLogFilter, now: Date): SQL[] {
 type Row = typeof usageEvents.$inferSelect;
 
 /** The filter's conditions, and "older than the last row read" when paging on. */
-function pageConditions(db: AppDatabase, filter: UsageLogFilter, now: Date, after: { at: number; id: number } | null): SQL[] {
-  const where = conditions(db, filter, now);
+async function pageConditions(db: AppDatabase, filter: UsageLogFilter, now: Date, after: { at: number; id: number } | null): Promise<SQL[]> {
+  const where = await conditions(db, filter, now);
   if (after) {
     const at = new Date(after.at);
     where.push(or(lt(usageEvents.occurredAt, at), and(eq(usageEvents.occurredAt, at), lt(usageEvents.id, after.id)))!);
@@ -65,15 +64,14 @@ function pageConditions(db: AppDatabase, filter: UsageLogFilter, now: Date, afte
   return where;
 }
 
-function pageRows(db: AppDatabase, filter: UsageLogFilter, now: Date, after: { at: number; id: number } | null, limit: number): Row[] {
-  const where = pageConditions(db, filter, now, after);
-  return db
+async function pageRows(db: AppDatabase, filter: UsageLogFilter, now: Date, after: { at: number; id: number } | null, limit: number): Promise<Row[]> {
+  const where = await pageConditions(db, filter, now, after);
+  return await db
     .select()
     .from(usageEvents)
     .where(and(...where))
     .orderBy(desc(usageEvents.occurredAt), desc(usageEvents.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 export function usageEventView(row: Row, appName: (key: string) => string): UsageEvent {
@@ -90,8 +88,8 @@ export function usageEventView(row: Row, appName: (key: string) => string): Usag
 }
 
 /** L-1: one page, newest first. A later page costs what the first does (keyset, not OFFSET). */
-export function usageLogPage(db: AppDatabase, filter: UsageLogFilter, now: Date, cursor: string | undefined, pageSize: number, appName: (key: string) => string) {
-  const rows = pageRows(db, filter, now, decodeCursor<number>(cursor, 'number'), pageSize + 1);
+export async function usageLogPage(db: AppDatabase, filter: UsageLogFilter, now: Date, cursor: string | undefined, pageSize: number, appName: (key: string) => string) {
+  const rows = await pageRows(db, filter, now, decodeCursor<number>(cursor, 'number'), pageSize + 1);
   const items = rows.slice(0, pageSize);
   const last = items.at(-1);
   return {
@@ -107,10 +105,10 @@ export type UsageCsvRow = [id: number, occurredAtMs: number, appKey: string, kin
  * Every event the filter selects, newest first, a page at a time (the CSV export). Rows come as
  * arrays: a million of them then cost little garbage, so the export's memory stays flat.
  */
-export function* usageLogRows(db: AppDatabase, filter: UsageLogFilter, now: Date, batch = 1000): Generator<UsageCsvRow[]> {
+export async function* usageLogRows(db: AppDatabase, filter: UsageLogFilter, now: Date, batch = 1000): AsyncGenerator<UsageCsvRow[]> {
   let after: { at: number; id: number } | null = null;
   for (;;) {
-    const where = pageConditions(db, filter, now, after);
+    const where = await pageConditions(db, filter, now, after);
     const rows = db
       .select({
         id: usageEvents.id,
@@ -140,27 +138,25 @@ const zeroCounts = () => Object.fromEntries(usageEventKinds.map((k) => [k, 0])) 
  * L-1: counts per event and events per day. Without a user filter they come from the daily
  * counts; with one, from that user's events (few, and indexed).
  */
-export function usageLogSummary(db: AppDatabase, filter: UsageLogFilter, now: Date): UsageLogSummary {
+export async function usageLogSummary(db: AppDatabase, filter: UsageLogFilter, now: Date): Promise<UsageLogSummary> {
   const { from, to } = usageLogRange(filter, now);
   let rows: { day: string; kind: UsageEventKind; n: number }[];
   if (filter.user) {
     const dayExpr = sql<string>`strftime('%Y-%m-%d', ${usageEvents.occurredAt} / 1000, 'unixepoch')`;
-    rows = db
+    rows = await db
       .select({ day: dayExpr, kind: usageEvents.kind, n: sql<number>`count(*)` })
       .from(usageEvents)
-      .where(and(...conditions(db, filter, now)))
-      .groupBy(dayExpr, usageEvents.kind)
-      .all();
+      .where(and(...await conditions(db, filter, now)))
+      .groupBy(dayExpr, usageEvents.kind);
   } else {
     const where: SQL[] = [gte(usageEventDays.day, from), lte(usageEventDays.day, to)];
     if (filter.kind) where.push(eq(usageEventDays.kind, filter.kind));
     if (filter.app) where.push(eq(usageEventDays.appKey, filter.app));
-    rows = db
+    rows = await db
       .select({ day: usageEventDays.day, kind: usageEventDays.kind, n: sql<number>`sum(${usageEventDays.count})` })
       .from(usageEventDays)
       .where(and(...where))
-      .groupBy(usageEventDays.day, usageEventDays.kind)
-      .all();
+      .groupBy(usageEventDays.day, usageEventDays.kind);
   }
   const counts = zeroCounts();
   const byDay = new Map<string, Record<UsageEventKind, number>>();

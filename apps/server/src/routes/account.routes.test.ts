@@ -7,7 +7,7 @@ import { manualClock, testServer } from '../test/harness.js';
 /** What the admin's authenticator app shows, computed with the same library. */
 const codeFor = (secret: string, at: Date) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: at.getTime() });
 
-async function withTwoFactor(server: ReturnType<typeof testServer>, clock: ReturnType<typeof manualClock>, role: 'super_admin' | 'read_only' = 'super_admin') {
+async function withTwoFactor(server: Awaited<ReturnType<typeof testServer>>, clock: ReturnType<typeof manualClock>, role: 'super_admin' | 'read_only' = 'super_admin') {
   const credentials = await server.addAdmin(role, 'a good long passphrase');
   const c = server.client();
   expect((await c.signIn(credentials.email, credentials.password)).status).toBe(200);
@@ -23,7 +23,7 @@ async function withTwoFactor(server: ReturnType<typeof testServer>, clock: Retur
 
 describe('password strength (S-6)', () => {
   it('refuses a repeated character and a password equal to the e-mail, next to the field', async () => {
-    const server = testServer();
+    const server = await testServer();
     const superAdmin = await server.signedIn('super_admin');
     for (const password of ['aaaaaaaaaaaa', 'new.admin@example.com']) {
       const res = await superAdmin.post('/api/admins', { name: 'New Admin', email: 'new.admin@example.com', role: 'read_only', password });
@@ -34,7 +34,7 @@ describe('password strength (S-6)', () => {
   });
 
   it('refuses a weak password at first-run setup, with no admin created', async () => {
-    const server = testServer();
+    const server = await testServer();
     const res = await server.client().post('/api/setup', { name: 'Ada', email: 'ada@example.com', password: 'ada@example.com', token: server.setupToken.value });
     expect(res.status).toBe(400);
     expect(res.json.error.fields.password).toMatch(/personal/);
@@ -44,7 +44,7 @@ describe('password strength (S-6)', () => {
 
 describe('changing one\'s own password (S-6)', () => {
   it('needs the current password, refuses a weak one, and signs out the other sessions', async () => {
-    const server = testServer();
+    const server = await testServer();
     const { email, password } = await server.addAdmin('read_only', 'my first long passphrase');
     const here = server.client();
     const elsewhere = server.client();
@@ -67,7 +67,7 @@ describe('changing one\'s own password (S-6)', () => {
 describe('two-factor sign-in (S-6)', () => {
   it('asks for the code after the password, accepts it once, and refuses a wrong one', async () => {
     const clock = manualClock();
-    const server = testServer({ clock });
+    const server = await testServer({ clock });
     const { email, password, secret } = await withTwoFactor(server, clock);
 
     const noCode = await server.client().signIn(email, password);
@@ -89,11 +89,11 @@ describe('two-factor sign-in (S-6)', () => {
 
   it('takes each recovery code once instead of the authenticator', async () => {
     const clock = manualClock();
-    const server = testServer({ clock });
+    const server = await testServer({ clock });
     const { email, password, recoveryCodes } = await withTwoFactor(server, clock);
     expect(recoveryCodes).toHaveLength(10);
     expect(new Set(recoveryCodes).size).toBe(10);
-    const stored = JSON.stringify(server.db.select().from(admins).where(eq(admins.email, email)).get());
+    const stored = JSON.stringify((await server.db.select().from(admins).where(eq(admins.email, email)).limit(1))[0]);
     expect(stored).not.toContain(recoveryCodes[0]);
 
     expect((await server.client().signIn(email, password, recoveryCodes[0]!.toUpperCase())).status).toBe(200);
@@ -102,9 +102,9 @@ describe('two-factor sign-in (S-6)', () => {
 
   it('keeps the seed sealed at rest and the code of another seed useless', async () => {
     const clock = manualClock();
-    const server = testServer({ clock });
+    const server = await testServer({ clock });
     const { email, password, secret } = await withTwoFactor(server, clock);
-    const row = server.db.select().from(admins).where(eq(admins.email, email)).get()!;
+    const row = (await server.db.select().from(admins).where(eq(admins.email, email)).limit(1))[0]!;
     expect(row.totpSecret).not.toContain(secret);
     const otherSeed = new Secret({ size: 20 }).base32;
     expect((await server.client().signIn(email, password, codeFor(otherSeed, clock.now()))).status).toBe(401);
@@ -112,7 +112,7 @@ describe('two-factor sign-in (S-6)', () => {
 
   it('turns off only with the password, and not while a super-admin requires it', async () => {
     const clock = manualClock();
-    const server = testServer({ clock });
+    const server = await testServer({ clock });
     const boss = await withTwoFactor(server, clock);
     const reader = await withTwoFactor(server, clock, 'read_only');
 
@@ -128,7 +128,7 @@ describe('two-factor sign-in (S-6)', () => {
 
   it('when required by a super-admin, gives an admin without it nothing but its setup', async () => {
     const clock = manualClock();
-    const server = testServer({ clock });
+    const server = await testServer({ clock });
     const plain = await server.signedIn('super_admin');
     expect((await plain.put('/api/admins/security-settings', { requireTwoFactor: true })).json.error.message).toMatch(/your own account first/);
 

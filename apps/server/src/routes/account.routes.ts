@@ -16,38 +16,37 @@ import type { AppEnv } from '../types.js';
 export function accountRoutes({ db, clock, secrets, sessions, logger }: ServerDeps) {
   const throttle = new SignInThrottle(db, clock);
   const twoFactor = new TwoFactor(db, secrets, clock);
-  const me = (id: string) => db.select().from(admins).where(eq(admins.id, id)).get()!;
+  const me = async (id: string) => (await db.select().from(admins).where(eq(admins.id, id)).limit(1))[0]!;
 
   /** Asking for the password again: a session left open must not be enough. Guesses are slowed like sign-ins. */
   async function checkPassword(adminId: string, password: string, field: string) {
     const keys = [throttleKeys.reauth(adminId)];
-    const wait = throttle.waitMs(keys);
+    const wait = await throttle.waitMs(keys);
     if (wait > 0) throw new AppError('rate_limited', `Too many wrong passwords. Try again in ${Math.ceil(wait / 1000)} second(s).`);
-    if (!(await verifyPassword(password, me(adminId).passwordHash))) {
-      throttle.failed(keys);
+    if (!(await verifyPassword(password, (await me(adminId)).passwordHash))) {
+      await throttle.failed(keys);
       throw new AppError('validation_failed', 'Some fields need attention.', { [field]: 'This is not your current password.' });
     }
-    throttle.clear(keys);
+    await throttle.clear(keys);
   }
 
   const router = new Hono<AppEnv>().use(requireAdmin);
   const on = routesOn(router, '/api/account');
 
-  on(routes.twoFactorStatus, (c) => {
+  on(routes.twoFactorStatus, async (c) => {
     const session = c.var.session!;
-    return { enabled: session.twoFactor.enabled, recoveryCodesLeft: twoFactor.recoveryCodesLeft(session.admin.id) };
+    return { enabled: session.twoFactor.enabled, recoveryCodesLeft: await twoFactor.recoveryCodesLeft(session.admin.id) };
   });
 
   on(routes.changePassword, async (c, { body: { currentPassword, newPassword } }) => {
     const session = c.var.session!;
     await checkPassword(session.admin.id, currentPassword, 'currentPassword');
     assertStrongPassword(newPassword, [session.admin.email, session.admin.name], 'newPassword');
-    db.update(admins)
+    await db.update(admins)
       .set({ passwordHash: await hashPassword(newPassword) })
-      .where(eq(admins.id, session.admin.id))
-      .run();
+      .where(eq(admins.id, session.admin.id));
     // Whoever else held a session with the old password is signed out; this browser stays in.
-    sessions.destroyOthers(session.admin.id, session.id);
+    await sessions.destroyOthers(session.admin.id, session.id);
     logger.info({ adminId: session.admin.id }, 'password changed');
   });
 
@@ -57,10 +56,10 @@ export function accountRoutes({ db, clock, secrets, sessions, logger }: ServerDe
     return twoFactor.begin(session.admin.id, session.admin.email);
   });
 
-  on(routes.confirmTwoFactor, (c, { body }) => {
+  on(routes.confirmTwoFactor, async (c, { body }) => {
     const session = c.var.session!;
     if (session.twoFactor.enabled) throw new AppError('conflict', 'Two-factor sign-in is already on.');
-    const codes = twoFactor.confirm(session.admin.id, body.code);
+    const codes = await twoFactor.confirm(session.admin.id, body.code);
     if (!codes) {
       throw new AppError('validation_failed', 'Some fields need attention.', {
         code: 'This code does not match. Check the time on your phone, or scan the QR code again.',
@@ -72,11 +71,11 @@ export function accountRoutes({ db, clock, secrets, sessions, logger }: ServerDe
 
   on(routes.disableTwoFactor, async (c, { body }) => {
     const session = c.var.session!;
-    if (readSecuritySettings(db).requireTwoFactor) {
+    if ((await readSecuritySettings(db)).requireTwoFactor) {
       throw new AppError('conflict', 'Two-factor sign-in is required for every admin: it cannot be turned off.');
     }
     await checkPassword(session.admin.id, body.password, 'password');
-    clearTwoFactor(db, session.admin.id);
+    await clearTwoFactor(db, session.admin.id);
     logger.info({ adminId: session.admin.id }, 'two-factor sign-in turned off');
   });
   return router;

@@ -3,7 +3,7 @@ import { testServer } from '../test/harness.js';
 
 describe('admins (S-1)', () => {
   it('lets a super-admin add a read-only admin who can then sign in', async () => {
-    const server = testServer();
+    const server = await testServer();
     const c = await server.signedIn('super_admin');
     const res = await c.post('/api/admins', { name: 'Rita', email: 'rita@example.com', role: 'read_only', password: 'a long enough password' });
     expect(res.status).toBe(201);
@@ -16,7 +16,7 @@ describe('admins (S-1)', () => {
   });
 
   it('removes an admin and ends their sessions, but never yourself', async () => {
-    const server = testServer();
+    const server = await testServer();
     const c = await server.signedIn('super_admin');
     const other = await server.signedIn('read_only');
     const list = (await c.get('/api/admins')).json.items as { id: string; role: string }[];

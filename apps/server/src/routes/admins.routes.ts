@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { AppError, routes, type Admin } from '@autoprov/contract';
-import { admins } from '@autoprov/db';
+import { admins, transaction } from '@autoprov/db';
 import { createPasswordReset, resetLinkUrl } from '../auth/password-resets.js';
 import { assertStrongPassword } from '../auth/password-strength.js';
 import { hashPassword } from '../auth/passwords.js';
@@ -26,17 +26,17 @@ export function adminsRoutes({ db, clock, logger, publicUrl }: ServerDeps) {
   const router = new Hono<AppEnv>().use(requireAdmin);
   const on = routesOn(router, '/api/admins');
 
-  on(routes.listAdmins, () => ({ items: db.select().from(admins).orderBy(asc(admins.name)).all().map(toAdmin) }));
+  on(routes.listAdmins, async () => ({ items: (await db.select().from(admins).orderBy(asc(admins.name))).map(toAdmin) }));
 
-  on(routes.securitySettings, () => readSecuritySettings(db));
+  on(routes.securitySettings, async () => await readSecuritySettings(db));
 
-  on(routes.saveSecuritySettings, (c, { body: settings }) => {
+  on(routes.saveSecuritySettings, async (c, { body: settings }) => {
     const session = c.var.session!;
     // Whoever requires it must have it: otherwise their own session could do nothing but set it up.
     if (settings.requireTwoFactor && !session.twoFactor.enabled) {
       throw new AppError('conflict', 'Turn on two-factor sign-in for your own account first (Account security).');
     }
-    writeSecuritySettings(db, settings);
+    await writeSecuritySettings(db, settings);
     logger.info({ by: session.admin.id, ...settings }, 'security settings changed');
     return settings;
   });
@@ -44,40 +44,39 @@ export function adminsRoutes({ db, clock, logger, publicUrl }: ServerDeps) {
   on(routes.createAdmin, async (c, { body: input }) => {
     const email = input.email.toLowerCase();
     assertStrongPassword(input.password, [email, input.name]);
-    if (db.select().from(admins).where(eq(admins.email, email)).get()) {
+    if ((await db.select().from(admins).where(eq(admins.email, email)).limit(1))[0]) {
       throw new AppError('conflict', 'An admin with this e-mail already exists.', { email: 'An admin with this e-mail already exists.' });
     }
-    const row = db
+    const row = (await db
       .insert(admins)
       .values({ id: randomUUID(), email, name: input.name, role: input.role, passwordHash: await hashPassword(input.password), createdAt: clock.now() })
-      .returning()
-      .get();
+      .returning())[0]!;
     logger.info({ by: c.var.session?.admin.id, adminId: row.id, role: row.role }, 'admin added');
     return toAdmin(row);
   });
 
-  on(routes.createResetLink, (c, { params: { id }, body }) => {
+  on(routes.createResetLink, async (c, { params: { id }, body }) => {
     const me = c.var.session!.admin;
     if (id === me.id) throw new AppError('conflict', 'Change your own password in Account security.');
-    const target = db.select().from(admins).where(eq(admins.id, id)).get();
+    const target = (await db.select().from(admins).where(eq(admins.id, id)).limit(1))[0];
     if (!target) throw new AppError('not_found', 'This admin does not exist.');
     const { clearTwoFactor } = body;
-    const { token, expiresAt } = createPasswordReset(db, clock, id, { createdBy: me.id, clearsTwoFactor: clearTwoFactor });
+    const { token, expiresAt } = await createPasswordReset(db, clock, id, { createdBy: me.id, clearsTwoFactor: clearTwoFactor });
     logger.info({ by: me.id, adminId: id, clearTwoFactor }, 'password reset link created');
     return { url: resetLinkUrl(publicUrl, token), expiresAt: expiresAt.toISOString() };
   });
 
-  on(routes.deleteAdmin, (c, { params: { id } }) => {
+  on(routes.deleteAdmin, async (c, { params: { id } }) => {
     const me = c.var.session!.admin;
     if (id === me.id) throw new AppError('conflict', 'You cannot remove yourself. Ask another super-admin.');
-    db.transaction((tx) => {
-      const target = tx.select().from(admins).where(eq(admins.id, id)).get();
+    await transaction(db, async (tx) => {
+      const target = (await tx.select().from(admins).where(eq(admins.id, id)).limit(1))[0];
       if (!target) throw new AppError('not_found', 'This admin does not exist.');
-      const superAdmins = tx.select({ n: sql<number>`count(*)` }).from(admins).where(eq(admins.role, 'super_admin')).get()?.n ?? 0;
+      const superAdmins = (await tx.select({ n: sql<number>`count(*)` }).from(admins).where(eq(admins.role, 'super_admin')).limit(1))[0]?.n ?? 0;
       if (target.role === 'super_admin' && superAdmins <= 1) {
         throw new AppError('conflict', 'autoprov needs at least one super-admin.');
       }
-      tx.delete(admins).where(eq(admins.id, id)).run(); // their sessions go with them
+      await tx.delete(admins).where(eq(admins.id, id)); // their sessions go with them
     });
     logger.info({ by: me.id, adminId: id }, 'admin removed');
   });

@@ -21,7 +21,7 @@ describe('adopted is never counted as created', () => {
   it('a first setup creates every account; a second setup over the same app adopts them all and creates none', async () => {
     const first = await serverWithGoToMeeting(demo);
     const created = await activateAndWait(first);
-    const accounts = demo.db.query.users.findMany().sync().length;
+    const accounts = (await demo.db.query.users.findMany()).length;
     expect(accounts).toBeGreaterThan(100);
     expect(created.counts).toEqual({ created: accounts });
     expect((await first.su.get('/api/reports/usage/summary')).json.counts).toMatchObject({ user_created: accounts, user_adopted: 0 });
@@ -32,7 +32,7 @@ describe('adopted is never counted as created', () => {
     const adopted = await activateAndWait(second);
     expect(adopted).toMatchObject({ state: 'succeeded', counts: { adopted: accounts } });
     expect(adopted.counts.created).toBeUndefined();
-    expect(demo.db.query.users.findMany().sync()).toHaveLength(accounts);
+    expect(await demo.db.query.users.findMany()).toHaveLength(accounts);
 
     const ro = await second.server.signedIn('read_only');
     const report = (await ro.get(`${second.api}/configuration/runs/${adopted.id}/report?pageSize=200`)).json;

@@ -14,18 +14,18 @@ export function alertsRoutes({ db, secrets, clock, logger, alerts }: ServerDeps)
   const router = new Hono<AppEnv>().use(requireAdmin);
   const on = routesOn(router, '/api/alerts');
 
-  on(routes.notifications, () => ({ items: alerts.list() }));
+  on(routes.notifications, async () => ({ items: await alerts.list() }));
 
-  on(routes.alertSettings, () => toAlertSettings(db, readAlertRow(db)));
+  on(routes.alertSettings, async () => await toAlertSettings(db, await readAlertRow(db)));
 
-  on(routes.saveAlertSettings, (c, { body }) => {
-    const saved = writeAlertSettings(db, secrets, body, clock.now());
+  on(routes.saveAlertSettings, async (c, { body }) => {
+    const saved = await writeAlertSettings(db, secrets, body, clock.now());
     logger.info({ by: c.var.session?.admin.id, smtp: saved.smtpHost !== '', webhook: saved.webhookUrl !== '' }, 'alert settings changed');
     return saved;
   });
 
-  on(routes.replaceWebhookSecret, (c) => {
-    const saved = replaceWebhookSecret(db, secrets, clock.now());
+  on(routes.replaceWebhookSecret, async (c) => {
+    const saved = await replaceWebhookSecret(db, secrets, clock.now());
     logger.info({ by: c.var.session?.admin.id }, 'alert webhook secret replaced');
     return saved;
   });

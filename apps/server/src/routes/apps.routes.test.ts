@@ -38,14 +38,14 @@ afterAll(async () => {
   htmlSite.close();
 });
 
-function setup() {
-  const server = testServer({
+async function setup() {
+  const server = await testServer({
     apps: { vendorUrls: { gotomeeting: demo.url }, oauthClients: { gotomeeting: { clientId: 'autoprov', clientSecret: 'autoprov-demo-secret' } } },
   });
   return server;
 }
 
-type Client = Awaited<ReturnType<ReturnType<typeof testServer>['signedIn']>>;
+type Client = Awaited<ReturnType<Awaited<ReturnType<typeof testServer>>['signedIn']>>;
 
 async function authorize(client: Client, appKey = 'gotomeeting') {
   const start = await client.post(`/api/apps/${appKey}/configuration/authorization`, {});
@@ -59,7 +59,7 @@ async function authorize(client: Client, appKey = 'gotomeeting') {
 
 describe('the setup wizard over the API (SPEC §2), against the built-in demo app', () => {
   it('W-1: refuses to start before SSO is configured, then starts with the catalog defaults', async () => {
-    const server = setup();
+    const server = await setup();
     const su = await server.signedIn('super_admin');
     const refused = await su.post('/api/apps/gotomeeting/configuration');
     expect(refused.status).toBe(409);
@@ -85,7 +85,7 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
   });
 
   it('walks W-2…W-8: authorize, endpoint (refusals in words), mapping, scope, deprovisioning, finish, activate', async () => {
-    const server = setup();
+    const server = await setup();
     const su = await server.signedIn('super_admin');
     await su.request('PUT', '/api/apps/gotomeeting/sso', sso);
     await su.post('/api/apps/gotomeeting/configuration');
@@ -139,7 +139,7 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
     expect((await su.request('PUT', '/api/apps/gotomeeting/configuration/mapping', { rows })).status).toBe(200);
 
     // W-5: two groups with access levels; an unknown access level is refused.
-    const groups = server.db.select().from(directoryGroups).limit(2).all();
+    const groups = await server.db.select().from(directoryGroups).limit(2);
     const badScope = await su.request('PUT', '/api/apps/gotomeeting/configuration/scope', { groups: [{ groupId: groups[0]!.id, accessLevel: 'superuser' }] });
     expect(badScope.json.error.fields['groups.0.accessLevel']).toBe('Choose an access level');
     const scope = await su.request('PUT', '/api/apps/gotomeeting/configuration/scope', {
@@ -156,7 +156,7 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
     expect((await su.request('PUT', '/api/apps/gotomeeting/configuration/activation', { active: true })).status).toBe(409);
     const finished = await su.post('/api/apps/gotomeeting/configuration/finish');
     expect(finished.json.configuration).toMatchObject({ state: 'draft', setupComplete: true });
-    expect(demo.db.query.users.findMany().sync()).toHaveLength(0);
+    expect(await demo.db.query.users.findMany()).toHaveLength(0);
 
     // W-8: only now does anything reach the app.
     const active = await su.request('PUT', '/api/apps/gotomeeting/configuration/activation', { active: true });
@@ -169,7 +169,7 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(run.state).toMatch(/succeeded|partly_failed/);
-    const inApp = demo.db.query.users.findMany().sync();
+    const inApp = await demo.db.query.users.findMany();
     expect(inApp.length).toBeGreaterThan(0);
     expect(inApp.length).toBe(run.counts.created);
 
@@ -180,12 +180,12 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
     // M-4: the configuration goes, the accounts stay in the app.
     expect((await su.request('PUT', '/api/apps/gotomeeting/configuration/activation', { active: false })).json.configuration.state).toBe('disabled');
     expect((await su.delete('/api/apps/gotomeeting/configuration')).json.configuration).toBeNull();
-    expect(demo.db.query.users.findMany().sync()).toHaveLength(inApp.length);
+    expect(await demo.db.query.users.findMany()).toHaveLength(inApp.length);
     await server.scheduler.stop();
   });
 
   it('W-2: an admin who denies consent is sent back to the wizard with the reason', async () => {
-    const server = setup();
+    const server = await setup();
     const su = await server.signedIn('super_admin');
     await su.request('PUT', '/api/apps/gotomeeting/sso', sso);
     await su.post('/api/apps/gotomeeting/configuration');
@@ -197,7 +197,7 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
   });
 
   it('a custom app takes a bearer token; GoToMeeting does not', async () => {
-    const server = setup();
+    const server = await setup();
     const su = await server.signedIn('super_admin');
     await su.request('PUT', '/api/apps/custom-scim/sso', sso);
     await su.post('/api/apps/custom-scim/configuration');
@@ -223,7 +223,7 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
   });
 
   it("issue 15 item 3: Slack takes a token only, bound to Slack's own address; one given for another address is refused", async () => {
-    const server = setup();
+    const server = await setup();
     const su = await server.signedIn('super_admin');
     const app = (await su.get('/api/apps/slack')).json.app;
     expect(app).toMatchObject({ name: 'Slack', authorization: 'bearer', endpointTemplate: 'https://api.slack.com/scim/v2/', takesGroups: true });
@@ -245,7 +245,7 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
     await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
     const listenerUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
     try {
-      const server = setup();
+      const server = await setup();
       const su = await server.signedIn('super_admin');
       for (const key of ['gotomeeting', 'custom-scim']) {
         await su.request('PUT', `/api/apps/${key}/sso`, sso);
@@ -289,9 +289,9 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
   });
 
   it('E-13: apps that take groups can get a scope group as a team; GoToMeeting cannot', async () => {
-    const server = setup();
+    const server = await setup();
     const su = await server.signedIn('super_admin');
-    const [sales, support] = server.db.select().from(directoryGroups).limit(2).all();
+    const [sales, support] = await server.db.select().from(directoryGroups).limit(2);
     for (const key of ['custom-scim', 'gotomeeting']) {
       await su.request('PUT', `/api/apps/${key}/sso`, sso);
       await su.post(`/api/apps/${key}/configuration`);
@@ -308,7 +308,7 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
   });
 
   it('availability per org unit is inherited by the units below, and can be reset to inherit', async () => {
-    const server = setup();
+    const server = await setup();
     const su = await server.signedIn('super_admin');
     const units = (await su.get('/api/apps/gotomeeting')).json.availability as { orgUnitId: string; path: string; effective: string }[];
     const sales = units.find((u) => u.path === '/Sales')!;
@@ -319,13 +319,13 @@ describe('the setup wizard over the API (SPEC §2), against the built-in demo ap
   });
 
   it('a read-only admin can read an app but change nothing', async () => {
-    const server = setup();
+    const server = await setup();
     const ro = await server.signedIn('read_only');
     expect((await ro.get('/api/apps')).json.items.map((a: { key: string }) => a.key)).toEqual(['gotomeeting', 'workleap', 'custom-scim', 'slack', 'github-emu', 'aws-iam-identity-center', 'zoom', 'miro', 'atlassian', 'dropbox']);
     expect((await ro.get('/api/apps/gotomeeting')).status).toBe(200);
     expect((await ro.request('PUT', '/api/apps/gotomeeting/sso', sso)).status).toBe(403);
     expect((await ro.get('/api/oauth/callback?state=x&code=y')).headers.get('location')).toMatch(/Only%20a%20super-admin/);
     // An unknown user id in the directory does not matter here; the route is what is checked.
-    expect(server.db.select().from(directoryUsers).where(eq(directoryUsers.status, 'active')).all().length).toBeGreaterThan(0);
+    expect((await server.db.select().from(directoryUsers).where(eq(directoryUsers.status, 'active'))).length).toBeGreaterThan(0);
   });
 });

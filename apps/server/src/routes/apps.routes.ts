@@ -38,152 +38,152 @@ function matching<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
 export function appsRoutes(deps: ServerDeps) {
   const { db } = deps;
   const authorization = (row: ConfigurationRow) => authorizationOf(deps, row);
-  const detail = (key: string) => appDetail(deps, key, authorization);
+  const detail = async (key: string) => await appDetail(deps, key, authorization);
   /** The app's provisioning configuration, or 404 (for an unknown app too). */
-  const configurationOf = (key: string) => {
+  const configurationOf = async (key: string) => {
     requireEntry(deps.apps, key);
-    return requireConfiguration(db, key);
+    return await requireConfiguration(db, key);
   };
-  const rerunIfActive = (key: string, trigger: SyncTrigger) => {
-    const row = findConfiguration(db, key);
-    if (row?.state === 'active') deps.provisioning.requestRun(row.id, trigger);
+  const rerunIfActive = async (key: string, trigger: SyncTrigger) => {
+    const row = await findConfiguration(db, key);
+    if (row?.state === 'active') await deps.provisioning.requestRun(row.id, trigger);
   };
 
   const router = new Hono<AppEnv>().use(requireAdmin);
   const on = routesOn(router, '/api/apps');
 
-  on(routes.listApps, () => ({ items: listApps(deps) }));
-  on(routes.app, (_c, { params }) => detail(params.key));
+  on(routes.listApps, async () => ({ items: await listApps(deps) }));
+  on(routes.app, async (_c, { params }) => await detail(params.key));
 
   // W-1 and SPEC §1 availability
-  on(routes.saveSso, (c, { params: { key }, body }) => {
+  on(routes.saveSso, async (c, { params: { key }, body }) => {
     requireEntry(deps.apps, key);
     checkIdpCertificate(body.certificate, deps.clock.now());
-    saveSso(deps, key, body, actorOf(c.var.session));
-    return detail(key);
+    await saveSso(deps, key, body, actorOf(c.var.session));
+    return await detail(key);
   });
-  on(routes.saveAvailability, (c, { params: { key }, body }) => {
+  on(routes.saveAvailability, async (c, { params: { key }, body }) => {
     requireEntry(deps.apps, key);
-    setAvailability(deps, key, body, actorOf(c.var.session));
+    await setAvailability(deps, key, body, actorOf(c.var.session));
     // Turning the app off for a unit starts deprovisioning timers at once (W-6).
-    rerunIfActive(key, 'availability_change');
-    return detail(key);
+    await rerunIfActive(key, 'availability_change');
+    return await detail(key);
   });
 
   // M-6: what the change would do, before it is made.
   on(routes.previewAvailability, async (_c, { params: { key }, body }) => {
     requireEntry(deps.apps, key);
-    const row = findConfiguration(db, key);
+    const row = await findConfiguration(db, key);
     return row?.setupCompletedAt ? await impact.availabilityImpact(deps, row, body) : impact.noImpact(deps);
   });
 
   // The wizard (SPEC §2): a draft made on first use, each step saved on Continue.
-  on(routes.startSetup, (c, { params: { key } }) => {
+  on(routes.startSetup, async (c, { params: { key } }) => {
     requireEntry(deps.apps, key);
-    if (!db.select().from(ssoSettings).where(eq(ssoSettings.appKey, key)).get()) throw new AppError('conflict', 'Set up SSO for this app first (W-1).');
-    draftFor(deps, key, actorOf(c.var.session));
-    return detail(key);
+    if (!(await db.select().from(ssoSettings).where(eq(ssoSettings.appKey, key)).limit(1))[0]) throw new AppError('conflict', 'Set up SSO for this app first (W-1).');
+    await draftFor(deps, key, actorOf(c.var.session));
+    return await detail(key);
   });
-  on(routes.reachStep, (_c, { params: { key }, body }) => {
-    reachStep(deps, configurationOf(key), body.step);
-    return detail(key);
+  on(routes.reachStep, async (_c, { params: { key }, body }) => {
+    await reachStep(deps, await configurationOf(key), body.step);
+    return await detail(key);
   });
   on(routes.startAuthorization, async (c, { params: { key }, body }) => {
-    const authorizationUrl = await startAuthorization(deps, configurationOf(key), c.var.session!.admin.id, body.client);
+    const authorizationUrl = await startAuthorization(deps, await configurationOf(key), c.var.session!.admin.id, body.client);
     return { authorizationUrl };
   });
-  on(routes.saveBearerToken, (c, { params: { key }, body }) => {
-    storeBearerToken(deps, configurationOf(key), body, actorOf(c.var.session));
-    return detail(key);
+  on(routes.saveBearerToken, async (c, { params: { key }, body }) => {
+    await storeBearerToken(deps, await configurationOf(key), body, actorOf(c.var.session));
+    return await detail(key);
   });
   on(routes.checkEndpoint, async (_c, { params: { key }, body }) =>
-    checkEndpoint(deps, configurationOf(key), requireEntry(deps.apps, key), body.endpointUrl),
+    checkEndpoint(deps, await configurationOf(key), requireEntry(deps.apps, key), body.endpointUrl),
   );
   on(routes.saveEndpoint, async (c, { params: { key }, body: { endpointUrl } }) => {
-    const row = configurationOf(key);
+    const row = await configurationOf(key);
     // W-3: an endpoint that does not answer as a SCIM service is refused, not saved.
     await checkEndpoint(deps, row, requireEntry(deps.apps, key), endpointUrl);
-    saveEndpoint(deps, row, { endpointUrl }, actorOf(c.var.session));
-    reachStep(deps, row, 'mapping');
-    return detail(key);
+    await saveEndpoint(deps, row, { endpointUrl }, actorOf(c.var.session));
+    await reachStep(deps, row, 'mapping');
+    return await detail(key);
   });
-  on(routes.saveMapping, (c, { params: { key }, body }) => {
+  on(routes.saveMapping, async (c, { params: { key }, body }) => {
     const entry = requireEntry(deps.apps, key);
-    const row = configurationOf(key);
-    saveMapping(deps, row, matching(mappingInputSchemaFor(entry), body), actorOf(c.var.session));
-    reachStep(deps, row, 'scope');
-    return detail(key);
+    const row = await configurationOf(key);
+    await saveMapping(deps, row, matching(mappingInputSchemaFor(entry), body), actorOf(c.var.session));
+    await reachStep(deps, row, 'scope');
+    return await detail(key);
   });
-  on(routes.previewMapping, (_c, { params: { key }, body }) => {
+  on(routes.previewMapping, async (_c, { params: { key }, body }) => {
     const entry = requireEntry(deps.apps, key);
-    return mappingPreview(deps, entry, body.rows, body.userId);
+    return await mappingPreview(deps, entry, body.rows, body.userId);
   });
-  on(routes.saveScope, (c, { params: { key }, body }) => {
+  on(routes.saveScope, async (c, { params: { key }, body }) => {
     const entry = requireEntry(deps.apps, key);
-    const row = configurationOf(key);
-    saveScope(deps, row, matching(scopeInputSchemaFor(entry), body), actorOf(c.var.session));
-    reachStep(deps, row, 'deprovisioning');
-    rerunIfActive(key, 'scope_change');
-    return detail(key);
+    const row = await configurationOf(key);
+    await saveScope(deps, row, matching(scopeInputSchemaFor(entry), body), actorOf(c.var.session));
+    await reachStep(deps, row, 'deprovisioning');
+    await rerunIfActive(key, 'scope_change');
+    return await detail(key);
   });
   on(routes.previewScope, async (_c, { params: { key }, body }) => {
     const entry = requireEntry(deps.apps, key);
-    return impact.scopeImpact(deps, configurationOf(key), matching(scopeInputSchemaFor(entry), body));
+    return impact.scopeImpact(deps, await configurationOf(key), matching(scopeInputSchemaFor(entry), body));
   });
-  on(routes.saveDeprovisioning, (c, { params: { key }, body }) => {
-    const row = configurationOf(key);
-    saveDeprovisioning(deps, row, body, actorOf(c.var.session));
-    reachStep(deps, row, 'finish');
+  on(routes.saveDeprovisioning, async (c, { params: { key }, body }) => {
+    const row = await configurationOf(key);
+    await saveDeprovisioning(deps, row, body, actorOf(c.var.session));
+    await reachStep(deps, row, 'finish');
     // M-2: running timers move to the new delays at once, not at the next daily run.
-    rerunIfActive(key, 'deprovisioning_change');
-    return detail(key);
+    await rerunIfActive(key, 'deprovisioning_change');
+    return await detail(key);
   });
-  on(routes.previewDeprovisioning, async (_c, { params: { key }, body }) => impact.deprovisioningImpact(deps, configurationOf(key), body));
-  on(routes.finishSetup, (c, { params: { key } }) => {
-    const row = configurationOf(key);
-    finishSetup(deps, row, requireEntry(deps.apps, key), authorization(row) !== null, actorOf(c.var.session));
-    return detail(key);
+  on(routes.previewDeprovisioning, async (_c, { params: { key }, body }) => impact.deprovisioningImpact(deps, await configurationOf(key), body));
+  on(routes.finishSetup, async (c, { params: { key } }) => {
+    const row = await configurationOf(key);
+    await finishSetup(deps, row, requireEntry(deps.apps, key), authorization(row) !== null, actorOf(c.var.session));
+    return await detail(key);
   });
 
   // W-8, M-3, M-4
-  on(routes.setActivation, (c, { params: { key }, body: { active } }) => {
-    const row = setActive(deps, configurationOf(key), active, actorOf(c.var.session));
+  on(routes.setActivation, async (c, { params: { key }, body: { active } }) => {
+    const row = await setActive(deps, await configurationOf(key), active, actorOf(c.var.session));
     // The first pass starts now rather than at the scheduler's next look.
-    if (active && row.state === 'active') deps.provisioning.requestRun(row.id, 'activation');
-    return detail(key);
+    if (active && row.state === 'active') await deps.provisioning.requestRun(row.id, 'activation');
+    return await detail(key);
   });
-  on(routes.deletionImpact, async (_c, { params: { key } }) => impact.deletionImpact(deps, configurationOf(key)));
+  on(routes.deletionImpact, async (_c, { params: { key } }) => impact.deletionImpact(deps, await configurationOf(key)));
   // M-6: the deprovisionings still waiting are carried out now (before a deletion would drop them).
-  on(routes.carryOutTimers, (c, { params: { key } }) => {
-    const row = configurationOf(key);
+  on(routes.carryOutTimers, async (c, { params: { key } }) => {
+    const row = await configurationOf(key);
     if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: turn it on to carry out the pending deprovisioning.');
     if (row.heldRunId) throw new AppError('conflict', 'A run is held by the deletion guard: allow or cancel it first.');
-    const runId = deps.provisioning.requestRun(row.id, 'manual', { carryOutTimers: true });
-    audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Pending deprovisioning carried out', 'Every user waiting for a deprovisioning delay is suspended or deleted now.');
+    const runId = await deps.provisioning.requestRun(row.id, 'manual', { carryOutTimers: true });
+    await audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Pending deprovisioning carried out', 'Every user waiting for a deprovisioning delay is suspended or deleted now.');
     return { runId };
   });
-  on(routes.deleteConfiguration, (c, { params: { key } }) => {
-    deleteConfiguration(deps, configurationOf(key), actorOf(c.var.session));
-    return detail(key);
+  on(routes.deleteConfiguration, async (c, { params: { key } }) => {
+    await deleteConfiguration(deps, await configurationOf(key), actorOf(c.var.session));
+    return await detail(key);
   });
 
   // L-4 and E-14, E-15
-  on(routes.syncNow, (_c, { params: { key }, body: { dryRun } }) => {
-    const row = configurationOf(key);
+  on(routes.syncNow, async (_c, { params: { key }, body: { dryRun } }) => {
+    const row = await configurationOf(key);
     if (!row.setupCompletedAt) throw new AppError('conflict', 'Finish the setup before syncing.');
     if (row.state === 'needs_reauthorization') throw new AppError('conflict', 'Re-authorize autoprov first: the app no longer accepts its authorization.');
     if (!dryRun && row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: activate it first, or ask for a dry run.');
     if (!dryRun && row.heldRunId) throw new AppError('conflict', 'A run is held by the deletion guard: allow or cancel it first.');
-    return { runId: deps.provisioning.requestRun(row.id, 'manual', { dryRun }) };
+    return { runId: await deps.provisioning.requestRun(row.id, 'manual', { dryRun }) };
   });
-  on(routes.runs, (_c, { params: { key }, query: { cursor, pageSize } }) => syncRunPage(db, configurationOf(key).id, cursor, pageSize));
-  on(routes.run, (_c, { params: { key, runId } }) => getRun(db, configurationOf(key).id, runId));
+  on(routes.runs, async (_c, { params: { key }, query: { cursor, pageSize } }) => await syncRunPage(db, (await configurationOf(key)).id, cursor, pageSize));
+  on(routes.run, async (_c, { params: { key, runId } }) => await getRun(db, (await configurationOf(key)).id, runId));
   // L-3: the report of a run that is over, filtered by result and kind of change.
-  on(routes.runReport, (_c, { params: { key, runId }, query: { cursor, pageSize, ...filter } }) =>
-    reportPage(db, finishedRun(db, configurationOf(key).id, runId), filter, cursor, pageSize),
+  on(routes.runReport, async (_c, { params: { key, runId }, query: { cursor, pageSize, ...filter } }) =>
+    await reportPage(db, await finishedRun(db, (await configurationOf(key)).id, runId), filter, cursor, pageSize),
   );
-  on(routes.runReportCsv, (c, { params: { key, runId }, query: filter }) => {
-    const run = finishedRun(db, configurationOf(key).id, runId);
+  on(routes.runReportCsv, async (c, { params: { key, runId }, query: filter }) => {
+    const run = await finishedRun(db, (await configurationOf(key)).id, runId);
     const entry = requireEntry(deps.apps, key);
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="sync-report-${key}-${run.requestedAt.toISOString().slice(0, 19).replace(/:/g, '')}.csv"`);
@@ -191,81 +191,81 @@ export function appsRoutes(deps: ServerDeps) {
     return stream(c, async (out) => {
       await out.write(UTF8_BOM + csvLine(['User', 'Action', 'Result', 'Changes', 'Reason']));
       const action = (a: string) => reportActionLabels[a as keyof typeof reportActionLabels] ?? a;
-      for (const rows of reportRows(db, run.id, filter)) {
+      for await (const rows of reportRows(db, run.id, filter)) {
         if (out.aborted) return;
         await out.write(rows.map((r) => csvLine([r.userEmail, action(r.action), reportResultLabels[r.result], changesText(r.changes, entry), r.reason])).join(''));
       }
     });
   });
   // E-20: one user on demand: the plan and why (a read, open to read-only admins), then the run.
-  on(routes.onDemandPlan, async (_c, { params: { key }, query }) => onDemand.userPlan(deps, configurationOf(key), query.userId));
+  on(routes.onDemandPlan, async (_c, { params: { key }, query }) => onDemand.userPlan(deps, await configurationOf(key), query.userId));
   on(routes.onDemandRunStart, async (c, { params: { key }, body: { userId } }) => {
-    const row = configurationOf(key);
+    const row = await configurationOf(key);
     const blocked = onDemand.blockedBecause(row);
     if (blocked) throw new AppError('conflict', blocked);
     // The user must exist: a run for nobody would say nothing.
     const plan = await onDemand.userPlan(deps, row, userId);
-    const started = deps.provisioning.requestUserRun(row.id, userId);
-    audit(db, deps.clock.now(), key, actorOf(c.var.session), 'User provisioned on demand', plan.user.primaryEmail);
+    const started = await deps.provisioning.requestUserRun(row.id, userId);
+    await audit(db, deps.clock.now(), key, actorOf(c.var.session), 'User provisioned on demand', plan.user.primaryEmail);
     return started;
   });
-  on(routes.onDemandRun, (_c, { params: { key, runId } }) => onDemand.onDemandRun(deps, configurationOf(key), runId));
-  on(routes.allowHeldRun, (c, { params: { key } }) => {
-    const row = configurationOf(key);
-    const runId = deps.provisioning.allowHeldRun(row.id);
+  on(routes.onDemandRun, async (_c, { params: { key, runId } }) => await onDemand.onDemandRun(deps, await configurationOf(key), runId));
+  on(routes.allowHeldRun, async (c, { params: { key } }) => {
+    const row = await configurationOf(key);
+    const runId = await deps.provisioning.allowHeldRun(row.id);
     if (!runId) throw new AppError('conflict', 'No run is held for this app.');
-    audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run allowed', 'The run goes ahead with the suspensions and deletions it planned.');
+    await audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run allowed', 'The run goes ahead with the suspensions and deletions it planned.');
     return { runId };
   });
   // E-17 "Retry now": one probe of a quarantined app, at once; it leaves quarantine if the app answers.
   on(routes.retryQuarantined, async (c, { params: { key } }) => {
-    const row = configurationOf(key);
+    const row = await configurationOf(key);
     if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: turn it on first.');
-    if (!healthOf(db, row.id)?.quarantinedAt) throw new AppError('conflict', 'This app is not quarantined.');
+    if (!(await healthOf(db, row.id))?.quarantinedAt) throw new AppError('conflict', 'This app is not quarantined.');
     const result = await deps.provisioning.probe(row.id);
-    audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Quarantine: retry now', result.message);
+    await audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Quarantine: retry now', result.message);
     return result;
   });
   // E-16: a super-admin asks to try one user's failed operation again now (a refused one too).
-  on(routes.retryEscrowed, (c, { params: { key, userId } }) => {
-    const row = configurationOf(key);
+  on(routes.retryEscrowed, async (c, { params: { key, userId } }) => {
+    const row = await configurationOf(key);
     if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: turn it on first.');
-    const escrowed = loadEscrow(db, row.id, [userId]).get(userId);
+    const escrowed = (await loadEscrow(db, row.id, [userId])).get(userId);
     if (!escrowed) throw new AppError('not_found', 'No failed operation waits for this user.');
-    const runId = deps.provisioning.retryUser(row.id, userId);
-    audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Failed operation retried', escrowed.userEmail);
+    const runId = await deps.provisioning.retryUser(row.id, userId);
+    await audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Failed operation retried', escrowed.userEmail);
     return { runId };
   });
   // E-19: a reconciliation now (a full run that also reads what the app holds), and its setting.
-  on(routes.reconcileNow, (c, { params: { key } }) => {
-    const row = configurationOf(key);
+  on(routes.reconcileNow, async (c, { params: { key } }) => {
+    const row = await configurationOf(key);
     if (row.state === 'needs_reauthorization') throw new AppError('conflict', 'Re-authorize autoprov first: the app no longer accepts its authorization.');
     if (row.state !== 'active') throw new AppError('conflict', 'Provisioning is not active: activate it first.');
     if (row.heldRunId) throw new AppError('conflict', 'A run is held by the deletion guard: allow or cancel it first.');
-    const runId = deps.provisioning.requestRun(row.id, 'reconcile');
+    const runId = await deps.provisioning.requestRun(row.id, 'reconcile');
     const what = row.driftMode === 'correct' ? 'Accounts changed in the app are set back.' : 'Drift is reported only.';
-    audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Reconciliation started', what);
+    await audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Reconciliation started', what);
     return { runId };
   });
-  on(routes.driftPreview, (_c, { params: { key }, body }) => impact.driftImpact(deps, configurationOf(key), body));
-  on(routes.setDriftMode, (c, { params: { key }, body }) => {
-    setDriftMode(deps, configurationOf(key), body.mode, actorOf(c.var.session));
-    return detail(key);
+  on(routes.driftPreview, async (_c, { params: { key }, body }) => await impact.driftImpact(deps, await configurationOf(key), body));
+  on(routes.setDriftMode, async (c, { params: { key }, body }) => {
+    await setDriftMode(deps, await configurationOf(key), body.mode, actorOf(c.var.session));
+    return await detail(key);
   });
   // E-18: the app's request limits, or the catalog's again.
-  on(routes.setRequestLimits, (c, { params: { key }, body }) => {
-    setRequestLimits(deps, configurationOf(key), body, actorOf(c.var.session));
-    return detail(key);
+  on(routes.setRequestLimits, async (c, { params: { key }, body }) => {
+    await setRequestLimits(deps, await configurationOf(key), body, actorOf(c.var.session));
+    return await detail(key);
   });
-  on(routes.resetRequestLimits, (c, { params: { key } }) => {
-    setRequestLimits(deps, configurationOf(key), null, actorOf(c.var.session));
-    return detail(key);
+  on(routes.resetRequestLimits, async (c, { params: { key } }) => {
+    await setRequestLimits(deps, await configurationOf(key), null, actorOf(c.var.session));
+    return await detail(key);
   });
-  on(routes.cancelHeldRun, (c, { params: { key } }) => {
-    const row = configurationOf(key);
-    if (!deps.provisioning.cancelHeldRun(row.id, c.var.session!.admin.email)) throw new AppError('conflict', 'No run is held for this app.');
-    audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run cancelled', 'Provisioning was disabled; nothing was deprovisioned.');
-    return detail(key);
+  on(routes.cancelHeldRun, async (c, { params: { key } }) => {
+    const row = await configurationOf(key);
+    if (!await deps.provisioning.cancelHeldRun(row.id, c.var.session!.admin.email)) throw new AppError('conflict', 'No run is held for this app.');
+    await audit(db, deps.clock.now(), key, actorOf(c.var.session), 'Held run cancelled', 'Provisioning was disabled; nothing was deprovisioned.');
+    return await detail(key);
   });
   return router;
 }

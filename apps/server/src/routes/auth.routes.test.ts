@@ -3,7 +3,7 @@ import { testServer } from '../test/harness.js';
 
 describe('first-run setup (S-1)', () => {
   it('creates the first super-admin only with the printed one-time token', async () => {
-    const server = testServer();
+    const server = await testServer();
     const c = server.client();
     expect((await c.get('/api/setup')).json).toEqual({ needsSetup: true });
 
@@ -24,7 +24,7 @@ describe('first-run setup (S-1)', () => {
   });
 
   it('refuses a short password next to the field, with no admin created', async () => {
-    const server = testServer();
+    const server = await testServer();
     const res = await server.client().post('/api/setup', { name: 'Ada', email: 'ada@example.com', password: 'short', token: server.setupToken.value });
     expect(res.status).toBe(400);
     expect(res.json.error).toMatchObject({ code: 'validation_failed', fields: { password: 'Use at least 12 characters' } });
@@ -34,7 +34,7 @@ describe('first-run setup (S-1)', () => {
 
 describe('sign-in (S-1, S-3)', () => {
   it('signs in and out with an HTTP-only SameSite cookie', async () => {
-    const server = testServer();
+    const server = await testServer();
     const { email, password } = await server.addAdmin('super_admin');
     const c = server.client();
     const res = await c.signIn(email.toUpperCase(), password);
@@ -48,7 +48,7 @@ describe('sign-in (S-1, S-3)', () => {
   });
 
   it('gives the same answer for a wrong password and an unknown address', async () => {
-    const server = testServer();
+    const server = await testServer();
     const { email } = await server.addAdmin('super_admin');
     const wrongPassword = await server.client().signIn(email, 'not the password');
     const unknownEmail = await server.client().signIn('nobody@example.com', 'not the password');
@@ -59,7 +59,7 @@ describe('sign-in (S-1, S-3)', () => {
   });
 
   it('delays a new browser after five failures, even with the right password (sign-in-throttling.test.ts has the rest)', async () => {
-    const server = testServer();
+    const server = await testServer();
     const { email, password } = await server.addAdmin('super_admin');
     const c = server.client();
     for (let i = 0; i < 5; i++) expect((await c.signIn(email, 'wrong password')).status).toBe(401);
@@ -72,7 +72,7 @@ describe('sign-in (S-1, S-3)', () => {
 
 describe('CSRF (S-3)', () => {
   it('refuses a signed-in write without the session token', async () => {
-    const server = testServer();
+    const server = await testServer();
     const c = await server.signedIn('super_admin');
     c.forgetCsrfToken();
     const res = await c.post('/api/directory/groups', { email: 'new@example.com', name: 'New' });
@@ -81,7 +81,7 @@ describe('CSRF (S-3)', () => {
   });
 
   it('refuses a write from another origin', async () => {
-    const server = testServer();
+    const server = await testServer();
     const c = await server.signedIn('super_admin');
     const res = await c.request('POST', '/api/directory/groups', { email: 'new@example.com', name: 'New' }, { origin: 'https://evil.example' });
     expect(res.status).toBe(403);

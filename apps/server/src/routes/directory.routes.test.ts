@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testServer } from '../test/harness.js';
 
 async function superAdmin() {
-  const server = testServer();
+  const server = await testServer();
   return { server, c: await server.signedIn('super_admin') };
 }
 

@@ -18,46 +18,46 @@ export function directoryRoutes(deps: ServerDeps) {
     .use(requireAdmin)
     // Seed 003: with Google Workspace as the directory, people are changed in Google, not here.
     .use(async (c, next) => {
-      if (c.req.method !== 'GET' && !c.req.path.startsWith('/api/directory/google') && directoryIsGoogle(db)) {
+      if (c.req.method !== 'GET' && !c.req.path.startsWith('/api/directory/google') && await directoryIsGoogle(db)) {
         throw new AppError('conflict', 'The directory is read from Google Workspace: make this change in the Google Admin console.');
       }
       await next();
     });
   const on = routesOn(router, '/api/directory');
 
-  on(routes.directorySource, () => directorySourceView(db));
+  on(routes.directorySource, async () => await directorySourceView(db));
   on(routes.checkGoogle, async (_c, { body }) => ({ ok: true as const, message: (await checkGoogle(deps, body)).message }));
   on(routes.previewGoogle, async (_c, { body }) => previewGoogle(deps, body));
   on(routes.connectGoogle, async (c, { body }) => connectGoogle(deps, body, actorOf(c.var.session)));
   on(routes.readGoogle, async () => {
-    if (!directoryIsGoogle(db)) throw new AppError('conflict', 'Google Workspace is not the directory.');
+    if (!await directoryIsGoogle(db)) throw new AppError('conflict', 'Google Workspace is not the directory.');
     await deps.googleSync.sync(true);
-    return directorySourceView(db);
+    return await directorySourceView(db);
   });
-  on(routes.disconnectGoogle, () => disconnectGoogle(deps));
-  on(routes.organisation, () => {
-    const org = directory.getOrganisation(db);
+  on(routes.disconnectGoogle, async () => await disconnectGoogle(deps));
+  on(routes.organisation, async () => {
+    const org = await directory.getOrganisation(db);
     if (!org) throw new AppError('not_found', 'The organisation is not set up yet.');
     return org;
   });
-  on(routes.orgUnits, () => ({ items: directory.listOrgUnits(db) }));
-  on(routes.directoryChanges, (_c, { query: { page, pageSize } }) => directory.listChanges(db, page, pageSize));
+  on(routes.orgUnits, async () => ({ items: await directory.listOrgUnits(db) }));
+  on(routes.directoryChanges, async (_c, { query: { page, pageSize } }) => await directory.listChanges(db, page, pageSize));
 
-  on(routes.listUsers, (_c, { query }) => directory.listUsers(db, query));
-  on(routes.createUser, (c, { body }) => directory.createUser(db, clock, actorOf(c.var.session), body));
-  on(routes.user, (_c, { params }) => directory.getUser(db, params.id));
-  on(routes.updateUser, (c, { params, body }) => directory.updateUser(db, clock, actorOf(c.var.session), params.id, body));
-  on(routes.suspendUser, (c, { params }) => directory.changeUserStatus(db, clock, actorOf(c.var.session), params.id, 'suspend'));
-  on(routes.restoreUser, (c, { params }) => directory.changeUserStatus(db, clock, actorOf(c.var.session), params.id, 'restore'));
-  on(routes.archiveUser, (c, { params }) => directory.changeUserStatus(db, clock, actorOf(c.var.session), params.id, 'archive'));
-  on(routes.deleteUser, (c, { params }) => {
-    directory.changeUserStatus(db, clock, actorOf(c.var.session), params.id, 'delete');
+  on(routes.listUsers, async (_c, { query }) => await directory.listUsers(db, query));
+  on(routes.createUser, async (c, { body }) => await directory.createUser(db, clock, actorOf(c.var.session), body));
+  on(routes.user, async (_c, { params }) => await directory.getUser(db, params.id));
+  on(routes.updateUser, async (c, { params, body }) => await directory.updateUser(db, clock, actorOf(c.var.session), params.id, body));
+  on(routes.suspendUser, async (c, { params }) => await directory.changeUserStatus(db, clock, actorOf(c.var.session), params.id, 'suspend'));
+  on(routes.restoreUser, async (c, { params }) => await directory.changeUserStatus(db, clock, actorOf(c.var.session), params.id, 'restore'));
+  on(routes.archiveUser, async (c, { params }) => await directory.changeUserStatus(db, clock, actorOf(c.var.session), params.id, 'archive'));
+  on(routes.deleteUser, async (c, { params }) => {
+    await directory.changeUserStatus(db, clock, actorOf(c.var.session), params.id, 'delete');
   });
 
-  on(routes.listGroups, (_c, { query }) => directory.listGroups(db, query));
-  on(routes.createGroup, (c, { body }) => directory.createGroup(db, clock, actorOf(c.var.session), body));
-  on(routes.group, (_c, { params }) => directory.getGroup(db, params.id));
-  on(routes.addGroupMember, (c, { params, body }) => directory.addGroupMember(db, clock, actorOf(c.var.session), params.id, body));
-  on(routes.removeGroupMember, (c, { params: { id, memberId } }) => directory.removeGroupMember(db, clock, actorOf(c.var.session), id, memberId));
+  on(routes.listGroups, async (_c, { query }) => await directory.listGroups(db, query));
+  on(routes.createGroup, async (c, { body }) => await directory.createGroup(db, clock, actorOf(c.var.session), body));
+  on(routes.group, async (_c, { params }) => await directory.getGroup(db, params.id));
+  on(routes.addGroupMember, async (c, { params, body }) => await directory.addGroupMember(db, clock, actorOf(c.var.session), params.id, body));
+  on(routes.removeGroupMember, async (c, { params: { id, memberId } }) => await directory.removeGroupMember(db, clock, actorOf(c.var.session), id, memberId));
   return router;
 }

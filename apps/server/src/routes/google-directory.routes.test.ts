@@ -25,7 +25,7 @@ afterAll(() => google.close());
 
 describe('Google Workspace as the directory, over the API (issue 6)', () => {
   it('checks, previews, switches (pausing provisioning), follows changes, and disconnects keeping the data', async () => {
-    const server = testServer({ google: { rootUrl: google.rootUrl, tokenUrl: google.tokenUrl } });
+    const server = await testServer({ google: { rootUrl: google.rootUrl, tokenUrl: google.tokenUrl } });
     const su = await server.signedIn('super_admin');
     const input = { serviceAccountKey: JSON.stringify(key), adminEmail };
 
@@ -37,7 +37,7 @@ describe('Google Workspace as the directory, over the API (issue 6)', () => {
     expect((await su.post('/api/directory/google/check', input)).json).toEqual({ ok: true, message: `Connected to example.com as ${adminEmail}.` });
 
     // An active app is paused by the switch, never deprovisioned by it.
-    server.db.insert(appConfigurations).values({ id: randomUUID(), appKey: 'gotomeeting', state: 'active', mapping: {}, setupCompletedAt: new Date() }).run();
+    await server.db.insert(appConfigurations).values({ id: randomUUID(), appKey: 'gotomeeting', state: 'active', mapping: {}, setupCompletedAt: new Date() });
     const preview = (await su.post('/api/directory/google/preview', input)).json;
     expect(preview).toMatchObject({ primaryDomain: 'example.com', usersInGoogle: 32, newUsers: 32, matched: 0, groups: 1, appsPaused: ['gotomeeting'] });
     expect(preview.notInGoogle).toBeGreaterThan(190);
@@ -45,7 +45,7 @@ describe('Google Workspace as the directory, over the API (issue 6)', () => {
     const source = (await su.post('/api/directory/google/connect', input)).json;
     expect(source).toMatchObject({ kind: 'google', google: { adminEmail, primaryDomain: 'example.com', clientEmail: key.client_email } });
     expect(JSON.stringify(source)).not.toContain('PRIVATE KEY');
-    expect(server.db.select().from(appConfigurations).where(eq(appConfigurations.appKey, 'gotomeeting')).get()!.state).toBe('disabled');
+    expect((await server.db.select().from(appConfigurations).where(eq(appConfigurations.appKey, 'gotomeeting')).limit(1))[0]!.state).toBe('disabled');
     const users = (await su.get('/api/directory/users?status=active&pageSize=100')).json;
     expect(users.total).toBe(32);
     expect((await su.get('/api/directory/groups?q=sales')).json.items[0].name).toBe('Sales team');

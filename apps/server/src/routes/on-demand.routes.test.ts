@@ -17,7 +17,7 @@ afterEach(async () => demo.close());
 
 /** GoToMeeting set up over the API for the Sales group, activated, its first run over. */
 async function salesOnGoToMeeting() {
-  const server = testServer({
+  const server = await testServer({
     apps: { vendorUrls: { gotomeeting: demo.url }, oauthClients: { gotomeeting: { clientId: 'autoprov', clientSecret: 'autoprov-demo-secret' } } },
   });
   const su = await server.signedIn('super_admin');
@@ -30,7 +30,7 @@ async function salesOnGoToMeeting() {
   const detail = (await su.get('/api/apps/gotomeeting')).json;
   const rows = detail.app.attributes.map((a: { path: string }) => ({ attribute: a.path, source: detail.configuration.mapping[a.path] ?? '' }));
   expect((await su.request('PUT', '/api/apps/gotomeeting/configuration/mapping', { rows })).status).toBe(200);
-  const sales = server.db.select().from(directoryGroups).where(eq(directoryGroups.name, 'Sales')).get()!.id;
+  const sales = (await server.db.select().from(directoryGroups).where(eq(directoryGroups.name, 'Sales')).limit(1))[0]!.id;
   expect((await su.request('PUT', '/api/apps/gotomeeting/configuration/scope', { groups: [{ groupId: sales, accessLevel: 'organizer' }] })).status).toBe(200);
   expect((await su.request('PUT', '/api/apps/gotomeeting/configuration/deprovisioning', rules)).status).toBe(200);
   expect((await su.post('/api/apps/gotomeeting/configuration/finish')).status).toBe(200);
@@ -42,8 +42,8 @@ async function salesOnGoToMeeting() {
 describe('E-20 one user on demand, over the API', () => {
   it('shows a new Sales user would be created and why, runs for them alone, and shows each request and answer with the token masked', async () => {
     const { server, su, configurationId, sales } = await salesOnGoToMeeting();
-    const accountsBefore = demo.db.query.users.findMany().sync().length;
-    const root = server.db.select().from(orgUnits).where(eq(orgUnits.path, '/')).get()!;
+    const accountsBefore = (await demo.db.query.users.findMany()).length;
+    const root = (await server.db.select().from(orgUnits).where(eq(orgUnits.path, '/')).limit(1))[0]!;
     const created = await su.post('/api/directory/users', { primaryEmail: 'ondemand.person@example.com', givenName: 'Ondemand', familyName: 'Person', orgUnitId: root.id });
     expect(created.status).toBe(201);
     const userId = created.json.id as string;
@@ -75,7 +75,7 @@ describe('E-20 one user on demand, over the API', () => {
     // No credential is in what the console is given.
     expect(JSON.stringify(run.json)).not.toMatch(/Bearer [A-Za-z0-9._~+/-]{12,}/);
     // One user reached the app, no one else.
-    expect(demo.db.query.users.findMany().sync()).toHaveLength(accountsBefore + 1);
+    expect(await demo.db.query.users.findMany()).toHaveLength(accountsBefore + 1);
 
     // Asked again: the account holds what the directory says, nothing to send.
     const again = await su.get(`/api/apps/gotomeeting/configuration/on-demand?userId=${userId}`);
@@ -86,7 +86,7 @@ describe('E-20 one user on demand, over the API', () => {
   it('says why a user outside the scope gets nothing, lets a read-only admin see it but not run it, and refuses while provisioning is off', async () => {
     const { server, su, configurationId } = await salesOnGoToMeeting();
     const outsider = await (async () => {
-      for (const u of server.db.select({ id: directoryUsers.id }).from(directoryUsers).where(eq(directoryUsers.status, 'active')).all()) {
+      for (const u of await server.db.select({ id: directoryUsers.id }).from(directoryUsers).where(eq(directoryUsers.status, 'active'))) {
         const p = await su.get(`/api/apps/gotomeeting/configuration/on-demand?userId=${u.id}`);
         if (p.json.checks.some((c: { rule: string; passed: boolean }) => c.rule === 'scope_group' && !c.passed)) return u;
       }
@@ -101,7 +101,7 @@ describe('E-20 one user on demand, over the API', () => {
     expect((await readOnly.post('/api/apps/gotomeeting/configuration/on-demand/run', { userId: outsider.id })).status).toBe(403);
     expect((await su.get('/api/apps/gotomeeting/configuration/on-demand?userId=nobody')).status).toBe(404);
 
-    server.db.update(appConfigurations).set({ state: 'disabled' }).where(eq(appConfigurations.id, configurationId)).run();
+    await server.db.update(appConfigurations).set({ state: 'disabled' }).where(eq(appConfigurations.id, configurationId));
     const refused = await su.post('/api/apps/gotomeeting/configuration/on-demand/run', { userId: outsider.id });
     expect(refused.status).toBe(409);
     expect(refused.json.error.message).toBe('Provisioning is not active: activate it first.');

@@ -16,7 +16,7 @@ function undocumented(app: { routes: { method: string; path: string }[] }, doc: 
 
 describe('GET /api/openapi.json', () => {
   it('is a valid OpenAPI 3.1 document listing every /api route the server answers', async () => {
-    const server = testServer();
+    const server = await testServer();
     const admin = await server.signedIn('read_only');
     const res = await admin.get('/api/openapi.json');
     expect(res.status).toBe(200);
@@ -37,7 +37,7 @@ describe('GET /api/openapi.json', () => {
     expect(undocumented(server.app, doc)).toEqual([]);
     expect(operations.length).toBe(registered.length);
     // A route added outside the contract's table is caught.
-    const another = testServer();
+    const another = await testServer();
     another.app.get('/api/stray', (c) => c.text('not in the table'));
     expect(undocumented(another.app, doc)).toEqual(['GET /api/stray']);
 
@@ -50,7 +50,7 @@ describe('GET /api/openapi.json', () => {
   });
 
   it('is behind the sign-in like every other route (S-1)', async () => {
-    const server = testServer();
+    const server = await testServer();
     expect((await server.client().get('/api/openapi.json')).status).toBe(401);
   });
 });

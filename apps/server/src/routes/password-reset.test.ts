@@ -13,7 +13,7 @@ const tokenOf = (url: string) => new URL(url).searchParams.get('token')!;
 
 describe('one-time reset links (S-6)', () => {
   it('lets a super-admin send another admin a link that works once', async () => {
-    const server = testServer();
+    const server = await testServer();
     const boss = await server.signedIn('super_admin');
     const reader = await server.addAdmin('read_only', 'forgotten long passphrase');
     const readerSession = server.client();
@@ -42,7 +42,7 @@ describe('one-time reset links (S-6)', () => {
 
   it('refuses a guessed or replaced link, and an expired one', async () => {
     const clock = manualClock();
-    const server = testServer({ clock });
+    const server = await testServer({ clock });
     const boss = await server.signedIn('super_admin');
     const reader = await server.addAdmin('read_only');
     const id = (await boss.get('/api/admins')).json.items.find((a: { email: string }) => a.email === reader.email).id;
@@ -63,7 +63,7 @@ describe('reset-admin, the command run on the server (S-6)', () => {
   it('prints a one-time link that sets a new password and turns two-factor sign-in off', async () => {
     dir = mkdtempSync(join(tmpdir(), 'autoprov-reset-'));
     const clock = manualClock(new Date());
-    const server = testServer({ clock, database: openDatabase(join(dir, 'autoprov.sqlite')) });
+    const server = await testServer({ clock, database: openDatabase(join(dir, 'autoprov.sqlite')) });
     const { email } = await server.addAdmin('super_admin', 'lost long passphrase');
     const c = server.client();
     await c.signIn(email, 'lost long passphrase');

@@ -18,16 +18,16 @@ afterAll(async () => {
 
 describe('quarantine and escrow on the app page (E-16, E-17)', () => {
   it('a down app is quarantined with the reason and what waits; Retry now is audited, probes, and ends quarantine once the app answers', async () => {
-    const server = testServer({ appBackoffMs: 2 });
+    const server = await testServer({ appBackoffMs: 2 });
     const su = await server.signedIn('super_admin');
     const readOnly = await server.signedIn('read_only');
     const api = '/api/apps/custom-scim';
-    const groupId = (email: string) => server.db.select().from(directoryGroups).all().find((g) => g.email === email)!.id;
+    const groupId = async (email: string) => (await server.db.select().from(directoryGroups)).find((g) => g.email === email)!.id;
     expect((await su.request('PUT', `${api}/sso`, { entityId: 'https://sso.example.com/custom', ssoUrl: 'https://sso.example.com/saml', certificate: idpCertificate })).status).toBe(200);
     await su.post(`${api}/configuration`);
     expect((await su.put(`${api}/configuration/bearer-token`, { token: 'route-token', endpointUrl: gateway.baseUrl })).status).toBe(200);
     expect((await su.put(`${api}/configuration/endpoint`, { endpointUrl: gateway.baseUrl })).status).toBe(200);
-    await su.put(`${api}/configuration/scope`, { groups: [{ groupId: groupId('managers@example.com'), accessLevel: 'user' }] });
+    await su.put(`${api}/configuration/scope`, { groups: [{ groupId: await groupId('managers@example.com'), accessLevel: 'user' }] });
     expect((await su.post(`${api}/configuration/finish`)).status).toBe(200);
     await su.put(`${api}/configuration/activation`, { active: true });
     const configuration = async () => (await su.get(api)).json.configuration;
@@ -41,8 +41,8 @@ describe('quarantine and escrow on the app page (E-16, E-17)', () => {
     gateway.outage(503);
     await su.put(`${api}/configuration/scope`, {
       groups: [
-        { groupId: groupId('managers@example.com'), accessLevel: 'user' },
-        { groupId: groupId('finance@example.com'), accessLevel: 'user' },
+        { groupId: await groupId('managers@example.com'), accessLevel: 'user' },
+        { groupId: await groupId('finance@example.com'), accessLevel: 'user' },
       ],
     });
     await idle();
@@ -53,7 +53,7 @@ describe('quarantine and escrow on the app page (E-16, E-17)', () => {
     expect(Date.parse(quarantined.nextRunAt) - Date.now()).toBeGreaterThan(4 * 60_000);
     expect(quarantined.escrow.total).toBeGreaterThanOrEqual(10);
     expect(quarantined.escrow.items[0]).toMatchObject({ operation: 'create', kind: 'transient', attempts: 1, nextAttemptAt: expect.any(String) });
-    expect(server.alerts.list().filter((n) => n.kind === 'quarantined' && n.endedAt === null)).toHaveLength(1);
+    expect((await server.alerts.list()).filter((n) => n.kind === 'quarantined' && n.endedAt === null)).toHaveLength(1);
 
     // Read-only admins see it but cannot retry (S-1).
     expect((await readOnly.get(api)).json.configuration.quarantine).not.toBeNull();
@@ -73,7 +73,7 @@ describe('quarantine and escrow on the app page (E-16, E-17)', () => {
     expect(after.escrow.total).toBe(0);
     expect(after.nextRunReason).not.toBe('quarantined');
     expect(scim.users.size).toBe(managed + quarantined.escrow.total);
-    expect(server.alerts.list().filter((n) => n.kind === 'quarantined' && n.endedAt === null)).toHaveLength(0);
+    expect((await server.alerts.list()).filter((n) => n.kind === 'quarantined' && n.endedAt === null)).toHaveLength(0);
     const audit = (await su.get(api)).json.audit.map((a: { action: string }) => a.action);
     expect(audit.filter((a: string) => a === 'Quarantine: retry now')).toHaveLength(2);
 

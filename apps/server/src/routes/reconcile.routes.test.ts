@@ -47,11 +47,11 @@ describe('reconciliation routes (E-19)', () => {
     expect(saved.json.audit[0]).toMatchObject({ action: 'Drift setting changed', detail: expect.stringMatching(/^Report only/) });
 
     // Someone changes an account in the demo app's own database; a report-only reconciliation finds it.
-    const [row] = demo.db.query.users.findMany().sync();
-    demo.db.update(demoAppSchema.users).set({ resource: { ...row!.resource, title: 'Changed by hand' } }).where(eq(demoAppSchema.users.id, row!.id)).run();
+    const [row] = await demo.db.query.users.findMany();
+    await demo.db.update(demoAppSchema.users).set({ resource: { ...row!.resource, title: 'Changed by hand' } }).where(eq(demoAppSchema.users.id, row!.id));
     const started = await su.post(`${api}/configuration/reconcile`);
     await idle();
-    const lines = server.db.select().from(syncReportLines).where(eq(syncReportLines.runId, started.json.runId)).all();
+    const lines = await server.db.select().from(syncReportLines).where(eq(syncReportLines.runId, started.json.runId));
     expect(lines.filter((l) => l.action === 'drift_found')).toHaveLength(1);
 
     const impact = (await su.post(`${api}/configuration/drift/preview`, { mode: 'correct' })).json;

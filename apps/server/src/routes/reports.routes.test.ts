@@ -7,7 +7,7 @@ import { testServer } from '../test/harness.js';
 
 const hour = 60 * 60 * 1000;
 
-function seedEvents(db: ReturnType<typeof testServer>['db'], n: number) {
+function seedEvents(db: Awaited<ReturnType<typeof testServer>>['db'], n: number) {
   const kinds: UsageEventKind[] = ['user_created', 'user_updated', 'failure'];
   const now = Date.now();
   for (let i = 0; i < n; i++) {
@@ -25,7 +25,7 @@ function seedEvents(db: ReturnType<typeof testServer>['db'], n: number) {
 
 describe('usage log (L-1)', () => {
   it('pages by keyset, newest first, with every filter, and counts per event and per day', async () => {
-    const server = testServer();
+    const server = await testServer();
     seedEvents(server.db, 120);
     const ro = await server.signedIn('read_only');
 
@@ -60,7 +60,7 @@ describe('usage log (L-1)', () => {
   });
 
   it('exports exactly the filtered rows as CSV, quoted by RFC 4180', async () => {
-    const server = testServer();
+    const server = await testServer();
     seedEvents(server.db, 30);
     const ro = await server.signedIn('read_only');
     const res = await ro.raw('/api/reports/usage.csv?kind=user_created');
@@ -77,26 +77,24 @@ describe('usage log (L-1)', () => {
 
 describe('sync history and reports (L-2, L-3)', () => {
   it('lists runs, and opens a report only when its run is over', async () => {
-    const server = testServer();
+    const server = await testServer();
     const su = await server.signedIn('super_admin');
     const configurationId = randomUUID();
-    server.db.insert(appConfigurations).values({ id: configurationId, appKey: 'gotomeeting', state: 'active', mapping: {} }).run();
+    await server.db.insert(appConfigurations).values({ id: configurationId, appKey: 'gotomeeting', state: 'active', mapping: {} });
     const at = (m: number) => new Date(Date.now() - m * 60_000);
-    server.db
+    await server.db
       .insert(syncRuns)
       .values([
         { id: 'done', configurationId, trigger: 'manual', state: 'partly_failed', requestedAt: at(10), startedAt: at(10), endedAt: at(9), counts: { created: 2, failed: 1 } },
         { id: 'going', configurationId, trigger: 'change', state: 'running', requestedAt: at(1), startedAt: at(1) },
-      ])
-      .run();
-    server.db
+      ]);
+    await server.db
       .insert(syncReportLines)
       .values([
         { runId: 'done', directoryUserId: 'u1', userEmail: 'a@example.com', action: 'create', result: 'succeeded', changes: { userName: { before: null, after: 'a@example.com' } } },
         { runId: 'done', directoryUserId: 'u2', userEmail: 'b@example.org', action: 'create', result: 'failed', reason: 'b@example.org is not in a verified domain' },
         { runId: 'done', directoryUserId: 'u3', userEmail: 'c@example.com', action: 'update', result: 'succeeded', changes: { title: { before: 'A', after: 'B' } } },
-      ])
-      .run();
+      ]);
 
     const history = (await su.get('/api/apps/gotomeeting/configuration/runs')).json;
     expect(history.items.map((r: { id: string }) => r.id)).toEqual(['going', 'done']);
@@ -115,17 +113,16 @@ describe('sync history and reports (L-2, L-3)', () => {
   });
 
   it('L-3: lines come by user e-mail; the user search, filters and page links (both ways) hold; the CSV reads like the page', async () => {
-    const server = testServer();
+    const server = await testServer();
     const su = await server.signedIn('super_admin');
     const configurationId = randomUUID();
-    server.db.insert(appConfigurations).values({ id: configurationId, appKey: 'gotomeeting', state: 'active', mapping: {} }).run();
-    server.db
+    await server.db.insert(appConfigurations).values({ id: configurationId, appKey: 'gotomeeting', state: 'active', mapping: {} });
+    await server.db
       .insert(syncRuns)
-      .values({ id: 'big', configurationId, trigger: 'manual', state: 'succeeded', requestedAt: new Date(), endedAt: new Date(), counts: { created: 25 } })
-      .run();
+      .values({ id: 'big', configurationId, trigger: 'manual', state: 'succeeded', requestedAt: new Date(), endedAt: new Date(), counts: { created: 25 } });
     // Written in an order that is not the e-mail order, as concurrent workers do.
     const emails = Array.from({ length: 25 }, (_, i) => `user${String((i * 7) % 25).padStart(2, '0')}@example.com`);
-    server.db
+    await server.db
       .insert(syncReportLines)
       .values(
         emails.map((userEmail, i) => ({
@@ -136,8 +133,7 @@ describe('sync history and reports (L-2, L-3)', () => {
           result: 'succeeded' as const,
           changes: { 'name.givenName': { before: null, after: 'Zoé' }, accessLevel: { before: null, after: 'admin' } },
         })),
-      )
-      .run();
+      );
     const sorted = [...emails].sort();
     const url = '/api/apps/gotomeeting/configuration/runs/big/report';
     const page = async (query: string) => (await su.get(`${url}?pageSize=10${query}`)).json;

@@ -17,12 +17,11 @@ export function reportsRoutes(deps: ServerDeps) {
   const names = new Map(appCatalog(deps.apps).map((e) => [e.key, e.name]));
   const appName = (key: string) => names.get(key) ?? key;
   /** A deleted configuration, or 404: live ones are reached from their app's page. */
-  const deletedConfiguration = (id: string) => {
-    const row = deps.db
+  const deletedConfiguration = async (id: string) => {
+    const row = (await deps.db
       .select()
       .from(appConfigurations)
-      .where(and(eq(appConfigurations.id, id), isNotNull(appConfigurations.deletedAt)))
-      .get();
+      .where(and(eq(appConfigurations.id, id), isNotNull(appConfigurations.deletedAt))).limit(1))[0];
     if (!row) throw new AppError('not_found', 'There is no such deleted configuration.');
     return row;
   };
@@ -30,23 +29,22 @@ export function reportsRoutes(deps: ServerDeps) {
   const on = routesOn(router, '/api/reports');
 
   // M-4, M-6: the sync history and reports of deleted configurations stay reachable here.
-  on(routes.deletedConfigurations, () => {
-    const rows = deps.db
+  on(routes.deletedConfigurations, async () => {
+    const rows = await deps.db
       .select({ id: appConfigurations.id, appKey: appConfigurations.appKey, createdAt: appConfigurations.createdAt, deletedAt: appConfigurations.deletedAt, runs: sql<number>`count(${syncRuns.id})` })
       .from(appConfigurations)
       .leftJoin(syncRuns, eq(syncRuns.configurationId, appConfigurations.id))
       .where(isNotNull(appConfigurations.deletedAt))
       .groupBy(appConfigurations.id)
-      .orderBy(desc(appConfigurations.deletedAt))
-      .all();
+      .orderBy(desc(appConfigurations.deletedAt));
     return { items: rows.map((r) => ({ ...r, appName: appName(r.appKey), createdAt: r.createdAt.toISOString(), deletedAt: r.deletedAt!.toISOString() })) };
   });
-  on(routes.deletedConfigurationRuns, (_c, { params, query: { cursor, pageSize } }) => syncRunPage(deps.db, deletedConfiguration(params.id).id, cursor, pageSize));
-  on(routes.deletedConfigurationReport, (_c, { params: { id, runId }, query: { cursor, pageSize, ...filter } }) =>
-    reportPage(deps.db, finishedRun(deps.db, deletedConfiguration(id).id, runId), filter, cursor, pageSize),
+  on(routes.deletedConfigurationRuns, async (_c, { params, query: { cursor, pageSize } }) => await syncRunPage(deps.db, (await deletedConfiguration(params.id)).id, cursor, pageSize));
+  on(routes.deletedConfigurationReport, async (_c, { params: { id, runId }, query: { cursor, pageSize, ...filter } }) =>
+    await reportPage(deps.db, await finishedRun(deps.db, (await deletedConfiguration(id)).id, runId), filter, cursor, pageSize),
   );
-  on(routes.usageLog, (_c, { query: { cursor, pageSize, ...filter } }) => usageLogPage(deps.db, filter, deps.clock.now(), cursor, pageSize, appName));
-  on(routes.usageSummary, (_c, { query }) => usageLogSummary(deps.db, query, deps.clock.now()));
+  on(routes.usageLog, async (_c, { query: { cursor, pageSize, ...filter } }) => await usageLogPage(deps.db, filter, deps.clock.now(), cursor, pageSize, appName));
+  on(routes.usageSummary, async (_c, { query }) => await usageLogSummary(deps.db, query, deps.clock.now()));
   on(routes.usageCsv, (c, { query: filter }) => {
     const now = deps.clock.now();
     c.header('Content-Type', 'text/csv; charset=utf-8');
@@ -54,7 +52,7 @@ export function reportsRoutes(deps: ServerDeps) {
     c.header('Cache-Control', 'no-store');
     return stream(c, async (out) => {
       await out.write(UTF8_BOM + csvLine(['Time (UTC)', 'Event', 'App', 'User', 'Details', 'Sync run']));
-      for (const rows of usageLogRows(deps.db, filter, now)) {
+      for await (const rows of usageLogRows(deps.db, filter, now)) {
         if (out.aborted) return;
         let chunk = '';
         for (const [, at, appKey, kind, userEmail, runId, detail] of rows) {

@@ -11,11 +11,11 @@ const slack = catalogEntry('slack')!.limits;
 
 /** A server with a draft Slack configuration, and its super-admin. */
 async function withSlack() {
-  const server = testServer();
+  const server = await testServer();
   const su = await server.signedIn('super_admin');
   await su.request('PUT', `${api}/sso`, sso);
   expect((await su.post(`${api}/configuration`)).status).toBe(201);
-  const stored = () => server.db.select().from(appConfigurations).where(eq(appConfigurations.appKey, 'slack')).get()!.limitsOverride;
+  const stored = async () => (await server.db.select().from(appConfigurations).where(eq(appConfigurations.appKey, 'slack')).limit(1))[0]!.limitsOverride;
   return { server, su, stored };
 }
 
@@ -37,7 +37,7 @@ describe('request limits, changeable by a super-admin (E-18, L-6)', () => {
       override: { ratePerSecond: 2, burst: 4, concurrency: 1 },
       effective: { ratePerSecond: 2, burst: 4, concurrency: 1, perOperation: slack.perOperation },
     });
-    expect(stored()).toEqual({ ratePerSecond: 2, burst: 4, concurrency: 1 });
+    expect(await stored()).toEqual({ ratePerSecond: 2, burst: 4, concurrency: 1 });
     expect(saved.json.audit[0]).toMatchObject({ action: 'Request limits changed', detail: "2/s, burst 4, 1 at once (was the catalog's)" });
 
     // Per-operation limits can be changed too.
@@ -49,7 +49,7 @@ describe('request limits, changeable by a super-admin (E-18, L-6)', () => {
     const reset = await su.delete(`${api}/configuration/limits`);
     expect(reset.status).toBe(200);
     expect(reset.json.configuration.requestLimits).toEqual({ override: null, effective: slack });
-    expect(stored()).toBeNull();
+    expect(await stored()).toBeNull();
     expect(reset.json.audit[0]).toMatchObject({ action: "Request limits set back to the catalog's", detail: 'Was 3/s, burst 4, 2 at once; POST /Users 1/s (burst 2)' });
     // Nothing to reset: no second line.
     const twice = await su.delete(`${api}/configuration/limits`);
@@ -64,7 +64,7 @@ describe('request limits, changeable by a super-admin (E-18, L-6)', () => {
     // As an attacker with a read-only session: raise the pace, then drop it back to the catalog's.
     expect((await readOnly.put(`${api}/configuration/limits`, { ratePerSecond: 1000, burst: 1000, concurrency: 64 })).status).toBe(403);
     expect((await readOnly.delete(`${api}/configuration/limits`)).status).toBe(403);
-    expect(stored()).toEqual({ ratePerSecond: 2, burst: 4, concurrency: 1 });
+    expect(await stored()).toEqual({ ratePerSecond: 2, burst: 4, concurrency: 1 });
   });
 
   it('values out of bounds are refused with 400 and a message per field; nothing stored', async () => {
@@ -99,11 +99,11 @@ describe('request limits, changeable by a super-admin (E-18, L-6)', () => {
     });
     expect(duplicate.json.error.fields).toEqual({ 'perOperation.1.operations.0': 'POST /Users has a limit already' });
     expect((await su.put(`${api}/configuration/limits`, { ratePerSecond: 'fast', burst: 1, concurrency: 1 })).json.error.fields.ratePerSecond).toMatch(/Enter a number/);
-    expect(stored()).toBeNull();
+    expect(await stored()).toBeNull();
   });
 
   it('an app with no configuration has no limits of its own to set (404)', async () => {
-    const server = testServer();
+    const server = await testServer();
     const su = await server.signedIn('super_admin');
     expect((await su.put('/api/apps/zoom/configuration/limits', { ratePerSecond: 1, burst: 1, concurrency: 1 })).status).toBe(404);
     expect((await su.get('/api/apps/zoom')).json.app.limits).toEqual(catalogEntry('zoom')!.limits);

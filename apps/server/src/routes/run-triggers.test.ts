@@ -31,7 +31,7 @@ describe('run triggers and the state at a glance (L-2, L-5)', () => {
     expect(Date.parse(afterFirst.nextRunAt) - Date.now()).toBeGreaterThan(23 * 60 * 60 * 1000);
 
     // Changes that leave everyone in scope, so that the deletion guard holds nothing.
-    const allStaff = server.db.select().from(directoryGroups).all().find((g) => g.email === 'all-staff@example.com')!;
+    const allStaff = (await server.db.select().from(directoryGroups)).find((g) => g.email === 'all-staff@example.com')!;
     expect((await su.request('PUT', `${api}/configuration/scope`, { groups: [{ groupId: allStaff.id, accessLevel: 'admin' }] })).status).toBe(200);
     await idle();
     expect(await latest()).toMatchObject({ trigger: 'scope_change', state: 'succeeded' });
@@ -46,16 +46,16 @@ describe('run triggers and the state at a glance (L-2, L-5)', () => {
     expect((await latest()).trigger).toBe('manual');
 
     // A directory change the scheduler notices on its next look.
-    const someone = listUsers(server.db, { page: 1, pageSize: 1, status: 'active', q: '@example.com' }).items[0]!;
-    updateUser(server.db, systemClock, systemActor, someone.id, { familyName: 'Changed' });
-    server.scheduler.tick();
+    const someone = (await listUsers(server.db, { page: 1, pageSize: 1, status: 'active', q: '@example.com' })).items[0]!;
+    await updateUser(server.db, systemClock, systemActor, someone.id, { familyName: 'Changed' });
+    await server.scheduler.tick();
     await idle();
     expect((await latest()).trigger).toBe('change');
 
     // The app revokes autoprov's authorization: the next run fails as a whole, and that counts.
     expect((await configuration()).failuresLast24h).toBe(0);
     revokeEverything(demo.db);
-    updateUser(server.db, systemClock, systemActor, someone.id, { familyName: 'Again' });
+    await updateUser(server.db, systemClock, systemActor, someone.id, { familyName: 'Again' });
     await su.post(`${api}/configuration/sync`, { dryRun: false });
     await idle();
     expect(await latest()).toMatchObject({ trigger: 'manual', state: 'failed' });

@@ -8,7 +8,7 @@ import { manualClock, testServer } from '../test/harness.js';
 const attackers = Array.from({ length: 10 }, (_, i) => `203.0.113.${10 + i}`);
 
 /** The real admin's browser: it signed in once before, from their office. */
-async function realAdminBrowser(server: ReturnType<typeof testServer>, email: string, password: string, address: string) {
+async function realAdminBrowser(server: Awaited<ReturnType<typeof testServer>>, email: string, password: string, address: string) {
   const browser = server.client({ address });
   expect((await browser.signIn(email, password)).status).toBe(200);
   expect(browser.cookieNames()).toContain('autoprov_device');
@@ -20,7 +20,7 @@ async function realAdminBrowser(server: ReturnType<typeof testServer>, email: st
 describe('sign-in throttling (S-3, S-6), as the attacker', { timeout: 60_000 }, () => {
   it('slows 50 guesses at one account from 10 addresses, while the real admin still signs in from another address', async () => {
     const clock = manualClock();
-    const server = testServer({ clock });
+    const server = await testServer({ clock });
     const { email, password } = await server.addAdmin('super_admin', 'the real admin passphrase');
     const office = await realAdminBrowser(server, email, password, '198.51.100.1');
 
@@ -50,7 +50,7 @@ describe('sign-in throttling (S-3, S-6), as the attacker', { timeout: 60_000 }, 
 
   it('grows the delay, and lets an attempt through once it has passed: a delay, not a lock', async () => {
     const clock = manualClock();
-    const server = testServer({ clock });
+    const server = await testServer({ clock });
     const { email, password } = await server.addAdmin('super_admin', 'the real admin passphrase');
     const c = server.client({ address: '198.51.100.9' });
     for (let i = 0; i < 5; i++) expect((await c.signIn(email, 'wrong password')).status).toBe(401);
@@ -68,7 +68,7 @@ describe('sign-in throttling (S-3, S-6), as the attacker', { timeout: 60_000 }, 
   it('does not let five bad tries from a shared proxy address block the real admin there', async () => {
     const clock = manualClock();
     const proxy = '198.51.100.200';
-    const server = testServer({ clock });
+    const server = await testServer({ clock });
     const { email, password } = await server.addAdmin('super_admin', 'the real admin passphrase');
     const admin = await realAdminBrowser(server, email, password, proxy);
     const colleague = server.client({ address: proxy });
@@ -78,7 +78,7 @@ describe('sign-in throttling (S-3, S-6), as the attacker', { timeout: 60_000 }, 
   });
 
   it('counts a trusted browser on its own: guessing from it is slowed too', async () => {
-    const server = testServer({ clock: manualClock() });
+    const server = await testServer({ clock: manualClock() });
     const { email, password } = await server.addAdmin('super_admin', 'the real admin passphrase');
     const stolenLaptop = await realAdminBrowser(server, email, password, '198.51.100.3');
     for (let i = 0; i < 5; i++) expect((await stolenLaptop.signIn(email, 'guess')).status).toBe(401);
@@ -86,7 +86,7 @@ describe('sign-in throttling (S-3, S-6), as the attacker', { timeout: 60_000 }, 
   });
 
   it('slows one address spraying many accounts, counting an IPv6 /64 as one address', async () => {
-    const server = testServer({ clock: manualClock() });
+    const server = await testServer({ clock: manualClock() });
     const { email, password } = await server.addAdmin('super_admin', 'the real admin passphrase');
     const statuses: number[] = [];
     for (let i = 0; i < 25; i++) {
@@ -101,7 +101,7 @@ describe('sign-in throttling (S-3, S-6), as the attacker', { timeout: 60_000 }, 
   });
 
   it('believes X-Forwarded-For only from a trusted proxy: rotating the header does not escape the limit', async () => {
-    const server = testServer({ clock: manualClock() });
+    const server = await testServer({ clock: manualClock() });
     const statuses: number[] = [];
     for (let i = 0; i < 25; i++) {
       const attacker = server.client({ address: '203.0.113.50' });
@@ -112,7 +112,7 @@ describe('sign-in throttling (S-3, S-6), as the attacker', { timeout: 60_000 }, 
   });
 
   it('behind a trusted proxy, counts each client by its forwarded address: a sprayer there is slowed, not everyone', async () => {
-    const behindProxy = testServer({ clock: manualClock(), trustedProxies: ['10.0.0.0/8'] });
+    const behindProxy = await testServer({ clock: manualClock(), trustedProxies: ['10.0.0.0/8'] });
     const sprayer = behindProxy.client({ address: '10.0.0.2' });
     for (let i = 0; i < 20; i++) await sprayer.request('POST', '/api/session', { email: `y${i}@example.com`, password: 'guess' }, { 'x-forwarded-for': '192.0.2.66' });
     expect((await sprayer.request('POST', '/api/session', { email: 'z@example.com', password: 'guess' }, { 'x-forwarded-for': '192.0.2.66' })).status).toBe(429);
@@ -128,12 +128,12 @@ describe('throttling counters survive a restart (S-6)', () => {
     dir = mkdtempSync(join(tmpdir(), 'autoprov-throttle-'));
     const file = join(dir, 'autoprov.sqlite');
     const clock = manualClock();
-    const first = testServer({ clock, database: openDatabase(file) });
+    const first = await testServer({ clock, database: openDatabase(file) });
     const { email, password } = await first.addAdmin('super_admin', 'the real admin passphrase');
     for (let i = 0; i < 5; i++) expect((await first.client({ address: '203.0.113.1' }).signIn(email, 'guess')).status).toBe(401);
     first.store.close();
 
-    const second = testServer({ clock, database: openDatabase(file), secretKey: first.secretKey });
+    const second = await testServer({ clock, database: openDatabase(file), secretKey: first.secretKey });
     const after = await second.client({ address: '203.0.113.2' }).signIn(email, password);
     expect(after.status).toBe(429);
     second.store.close();

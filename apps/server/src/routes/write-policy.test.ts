@@ -35,7 +35,7 @@ describe('read-only admins cannot write (S-1)', () => {
   });
 
   it('refuses every write route with 403 and changes nothing', async () => {
-    const server = testServer();
+    const server = await testServer();
     const readOnly = await server.signedIn('read_only');
     const writes = server.app.routes
       .filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method))
@@ -61,7 +61,7 @@ describe('read-only admins cannot write (S-1)', () => {
   });
 
   it('still lets a read-only admin read the directory and sign out', async () => {
-    const server = testServer();
+    const server = await testServer();
     const readOnly = await server.signedIn('read_only');
     expect((await readOnly.get('/api/directory/users')).status).toBe(200);
     expect((await readOnly.get('/api/directory/groups')).status).toBe(200);
@@ -69,7 +69,7 @@ describe('read-only admins cannot write (S-1)', () => {
   });
 
   it('refuses every route but setup, sign-in, reset links and health to a visitor who is not signed in', async () => {
-    const server = testServer();
+    const server = await testServer();
     const visitor = server.client();
     // Probes and scrapers hold no session: health and readiness say nothing secret, and /metrics
     // asks for its own token (operations/operations.test.ts, as an attacker).
@@ -88,7 +88,7 @@ describe('read-only admins cannot write (S-1)', () => {
   });
 
   it('limits the body and takes JSON only on every write route, signed in or not (S-6)', async () => {
-    const server = testServer();
+    const server = await testServer();
     const clients = { visitor: server.client(), readOnly: await server.signedIn('read_only'), superAdmin: await server.signedIn('super_admin') };
     const writes = new Set(server.app.routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method)).map((r) => `${r.method} ${r.path}`));
     const oversized = JSON.stringify({ padding: 'x'.repeat(300 * 1024) });

@@ -20,7 +20,7 @@ export async function startDemoApp(): Promise<DemoApp> {
  * consent as a browser gives it, endpoint, finish): a draft, ready to activate.
  */
 export async function serverWithGoToMeeting(demo: DemoApp, options: Omit<TestServerOptions, 'apps'> = {}) {
-  const server = testServer({ ...options, apps: { vendorUrls: { gotomeeting: demo.url }, oauthClients: { gotomeeting: oauthClient } } });
+  const server = await testServer({ ...options, apps: { vendorUrls: { gotomeeting: demo.url }, oauthClients: { gotomeeting: oauthClient } } });
   const su = await server.signedIn('super_admin');
   const api = '/api/apps/gotomeeting';
   const authorize = async () => {

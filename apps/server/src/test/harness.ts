@@ -42,10 +42,10 @@ export interface TestServerOptions {
 }
 
 /** A freshly migrated in-memory database with the demo organisation, and the app on top. */
-export function testServer(options: TestServerOptions = {}) {
+export async function testServer(options: TestServerOptions = {}) {
   const clock = options.clock ?? systemClock;
   const store = options.database ?? openDatabase(':memory:');
-  if (!options.database) seedDemoOrganisation(store.db, systemClock);
+  if (!options.database) await seedDemoOrganisation(store.db, systemClock);
   const setupToken = new SetupToken();
   const secretKey = options.secretKey ?? randomBytes(32);
   const secrets = new SecretBox(secretKey);
@@ -96,10 +96,9 @@ export function testServer(options: TestServerOptions = {}) {
 
   async function addAdmin(role: AdminRole, password = 'correct horse battery') {
     const email = `${role}-${randomUUID().slice(0, 8)}@example.com`;
-    store.db
+    await store.db
       .insert(admins)
-      .values({ id: randomUUID(), email, name: role, role, passwordHash: await hashPassword(password), createdAt: new Date() })
-      .run();
+      .values({ id: randomUUID(), email, name: role, role, passwordHash: await hashPassword(password), createdAt: new Date() });
     return { email, password };
   }
 

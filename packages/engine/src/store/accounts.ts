@@ -6,20 +6,19 @@ import type { AppAttributes, DeprovisionTimer, ProvisionedAccount } from '../mod
 import { preparedPerDatabase } from './prepared.js';
 
 /** Runs `query` for all rows, or for the given user ids in chunks (SQLite caps bound parameters). */
-function forUsers<T>(userIds: string[] | undefined, query: (only: string[] | null) => T[]): T[] {
+async function forUsers<T>(userIds: string[] | undefined, query: (only: string[] | null) => Promise<T[]>): Promise<T[]> {
   if (!userIds) return query(null);
   const rows: T[] = [];
-  for (let i = 0; i < userIds.length; i += 500) rows.push(...query(userIds.slice(i, i + 500)));
+  for (let i = 0; i < userIds.length; i += 500) rows.push(...(await query(userIds.slice(i, i + 500))));
   return rows;
 }
 
-export function countAccounts(db: AppDatabase, configurationId: string): number {
+export async function countAccounts(db: AppDatabase, configurationId: string): Promise<number> {
   return (
-    db
+    (await db
       .select({ n: sql<number>`count(*)` })
       .from(provisionedAccounts)
-      .where(and(eq(provisionedAccounts.configurationId, configurationId), isNotNull(provisionedAccounts.remoteId)))
-      .get()?.n ?? 0
+      .where(and(eq(provisionedAccounts.configurationId, configurationId), isNotNull(provisionedAccounts.remoteId))).limit(1))[0]?.n ?? 0
   );
 }
 
@@ -49,27 +48,25 @@ const timerOf = (r: typeof deprovisionTimers.$inferSelect): DeprovisionTimer => 
 });
 
 /** The links of one page of users (by id range): one query on the primary key, not an id list. */
-export function loadAccountsInRange(db: AppDatabase, configurationId: string, range: UserIdRange): Map<string, ProvisionedAccount> {
-  const rows = db
+export async function loadAccountsInRange(db: AppDatabase, configurationId: string, range: UserIdRange): Promise<Map<string, ProvisionedAccount>> {
+  const rows = await db
     .select()
     .from(provisionedAccounts)
-    .where(and(eq(provisionedAccounts.configurationId, configurationId), isNotNull(provisionedAccounts.remoteId), inRange(provisionedAccounts.directoryUserId, range)))
-    .all();
+    .where(and(eq(provisionedAccounts.configurationId, configurationId), isNotNull(provisionedAccounts.remoteId), inRange(provisionedAccounts.directoryUserId, range)));
   return new Map(rows.map((r) => [r.directoryUserId, accountOf(r)]));
 }
 
-export function loadTimersInRange(db: AppDatabase, configurationId: string, range: UserIdRange): Map<string, DeprovisionTimer> {
-  const rows = db
+export async function loadTimersInRange(db: AppDatabase, configurationId: string, range: UserIdRange): Promise<Map<string, DeprovisionTimer>> {
+  const rows = await db
     .select()
     .from(deprovisionTimers)
-    .where(and(eq(deprovisionTimers.configurationId, configurationId), inRange(deprovisionTimers.directoryUserId, range)))
-    .all();
+    .where(and(eq(deprovisionTimers.configurationId, configurationId), inRange(deprovisionTimers.directoryUserId, range)));
   return new Map(rows.map((r) => [r.directoryUserId, timerOf(r)]));
 }
 
-export function loadAccounts(db: AppDatabase, configurationId: string, userIds?: string[]): Map<string, ProvisionedAccount> {
-  const rows = forUsers(userIds, (only) =>
-    db
+export async function loadAccounts(db: AppDatabase, configurationId: string, userIds?: string[]): Promise<Map<string, ProvisionedAccount>> {
+  const rows = await forUsers(userIds, async (only) =>
+    await db
       .select()
       .from(provisionedAccounts)
       .where(
@@ -78,19 +75,17 @@ export function loadAccounts(db: AppDatabase, configurationId: string, userIds?:
           isNotNull(provisionedAccounts.remoteId),
           only ? inArray(provisionedAccounts.directoryUserId, only) : undefined,
         ),
-      )
-      .all(),
+      ),
   );
   return new Map(rows.map((r) => [r.directoryUserId, accountOf(r)]));
 }
 
-export function loadTimers(db: AppDatabase, configurationId: string, userIds?: string[]): Map<string, DeprovisionTimer> {
-  const rows = forUsers(userIds, (only) =>
-    db
+export async function loadTimers(db: AppDatabase, configurationId: string, userIds?: string[]): Promise<Map<string, DeprovisionTimer>> {
+  const rows = await forUsers(userIds, async (only) =>
+    await db
       .select()
       .from(deprovisionTimers)
-      .where(and(eq(deprovisionTimers.configurationId, configurationId), only ? inArray(deprovisionTimers.directoryUserId, only) : undefined))
-      .all(),
+      .where(and(eq(deprovisionTimers.configurationId, configurationId), only ? inArray(deprovisionTimers.directoryUserId, only) : undefined)),
   );
   return new Map(rows.map((r) => [r.directoryUserId, timerOf(r)]));
 }
@@ -100,16 +95,15 @@ export function loadTimers(db: AppDatabase, configurationId: string, userIds?: s
  * suspension or deletion failed is left out: its user is retried on the escrow schedule (E-16),
  * not by a full run at every look.
  */
-export function earliestTimerOf(db: AppDatabase, configurationId: string): Date | null {
+export async function earliestTimerOf(db: AppDatabase, configurationId: string): Promise<Date | null> {
   const escrowed = db
     .select({ one: sql`1` })
     .from(escrowedOperations)
     .where(and(eq(escrowedOperations.configurationId, deprovisionTimers.configurationId), eq(escrowedOperations.directoryUserId, deprovisionTimers.directoryUserId)));
-  const row = db
+  const row = (await db
     .select({ next: sql<number | null>`min(${deprovisionTimers.dueAt})` })
     .from(deprovisionTimers)
-    .where(and(eq(deprovisionTimers.configurationId, configurationId), notExists(escrowed)))
-    .get();
+    .where(and(eq(deprovisionTimers.configurationId, configurationId), notExists(escrowed))).limit(1))[0];
   return row?.next == null ? null : new Date(row.next);
 }
 
@@ -123,16 +117,15 @@ const whereLink = (k: UserKey) => and(eq(provisionedAccounts.configurationId, k.
 const whereTimer = (k: UserKey) => and(eq(deprovisionTimers.configurationId, k.configurationId), eq(deprovisionTimers.directoryUserId, k.directoryUserId));
 
 /** E-5: a deprovisioning delay starts (or moves). */
-export function saveTimer(db: AppDatabase, key: UserKey, timer: Omit<DeprovisionTimer, 'directoryUserId'>) {
+export async function saveTimer(db: AppDatabase, key: UserKey, timer: Omit<DeprovisionTimer, 'directoryUserId'>) {
   const values = { trigger: timer.trigger, action: timer.action, dueAt: timer.dueAt, createdAt: timer.startedAt };
-  db.insert(deprovisionTimers)
+  await db.insert(deprovisionTimers)
     .values({ ...key, ...values })
-    .onConflictDoUpdate({ target: [deprovisionTimers.configurationId, deprovisionTimers.directoryUserId], set: values })
-    .run();
+    .onConflictDoUpdate({ target: [deprovisionTimers.configurationId, deprovisionTimers.directoryUserId], set: values });
 }
 
-export function removeTimer(db: AppDatabase, key: UserKey) {
-  db.delete(deprovisionTimers).where(whereTimer(key)).run();
+export async function removeTimer(db: AppDatabase, key: UserKey) {
+  await db.delete(deprovisionTimers).where(whereTimer(key));
 }
 
 /** The link's upsert, prepared once per database (issue 14: per-row statement building was a first sync's main cost). */
@@ -182,26 +175,25 @@ export function linkAccount(db: AppDatabase, key: UserKey, account: { userName: 
  * (the user's e-mail, as a create links it: after a rename in the directory, the new one, so that
  * a reconciliation's match by userName and its report follow the account, E-19).
  */
-export function markAccountActive(db: AppDatabase, key: UserKey, account: { lastSent: AppAttributes; userName: string }, at: Date) {
+export async function markAccountActive(db: AppDatabase, key: UserKey, account: { lastSent: AppAttributes; userName: string }, at: Date) {
   const userName = account.userName ? { userName: account.userName } : {};
-  db.update(provisionedAccounts).set({ lastSent: account.lastSent, ...userName, state: 'active', updatedAt: at }).where(whereLink(key)).run();
+  await db.update(provisionedAccounts).set({ lastSent: account.lastSent, ...userName, state: 'active', updatedAt: at }).where(whereLink(key));
 }
 
-export function markAccountSuspended(db: AppDatabase, key: UserKey, at: Date) {
-  db.update(provisionedAccounts).set({ state: 'suspended', updatedAt: at }).where(whereLink(key)).run();
+export async function markAccountSuspended(db: AppDatabase, key: UserKey, at: Date) {
+  await db.update(provisionedAccounts).set({ state: 'suspended', updatedAt: at }).where(whereLink(key));
 }
 
 /**
  * The link follows the account to another id: one autoprov made again (`created`), or one found
  * under another id, made again by hand (`adopted`: autoprov did not create it, E-19 ownership).
  */
-export function relinkAccount(db: AppDatabase, key: UserKey, remoteId: string, at: Date, origin: AccountOrigin) {
-  db.update(provisionedAccounts)
+export async function relinkAccount(db: AppDatabase, key: UserKey, remoteId: string, at: Date, origin: AccountOrigin) {
+  await db.update(provisionedAccounts)
     .set({ remoteId, origin, updatedAt: at })
-    .where(whereLink(key))
-    .run();
+    .where(whereLink(key));
 }
 
-export function unlinkAccount(db: AppDatabase, key: UserKey) {
-  db.delete(provisionedAccounts).where(whereLink(key)).run();
+export async function unlinkAccount(db: AppDatabase, key: UserKey) {
+  await db.delete(provisionedAccounts).where(whereLink(key));
 }

@@ -1,5 +1,5 @@
 import { lt, sql } from 'drizzle-orm';
-import { usageEventDays, usageEvents, type AppDatabase } from '@autoprov/db';
+import { usageEventDays, usageEvents, type AppDatabase, affectedRows, transaction } from '@autoprov/db';
 import type { UsageEventKind } from '@autoprov/contract';
 import { preparedPerDatabase } from './prepared.js';
 
@@ -36,13 +36,13 @@ export function writeUsageEvent(
 }
 
 /** L-1: the usage log keeps 30 days; older events and their daily counts go. */
-export function pruneUsageLog(db: AppDatabase, now: Date, keepDays = 30): number {
+export async function pruneUsageLog(db: AppDatabase, now: Date, keepDays = 30): Promise<number> {
   // Whole days (UTC), so the daily counts and the events always agree.
   const firstDay = new Date(now.getTime() - (keepDays - 1) * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
   const cutoff = new Date(`${firstDay}T00:00:00.000Z`);
-  return db.transaction((tx) => {
-    const removed = tx.delete(usageEvents).where(lt(usageEvents.occurredAt, cutoff)).run().changes;
-    tx.delete(usageEventDays).where(lt(usageEventDays.day, firstDay)).run();
+  return await transaction(db, async (tx) => {
+    const removed = affectedRows(await tx.delete(usageEvents).where(lt(usageEvents.occurredAt, cutoff)));
+    await tx.delete(usageEventDays).where(lt(usageEventDays.day, firstDay));
     return removed;
   });
 }

@@ -1,4 +1,5 @@
 import type { AppDatabase } from '@autoprov/db';
+import { transaction } from "@autoprov/db";
 
 /**
  * Groups the database writes that follow app calls into one transaction per batch: a commit
@@ -19,19 +20,19 @@ export class WriteBatcher {
     private readonly maxDelayMs = 250,
   ) {}
 
-  write(fn: () => void): void {
+  async write(fn: () => void): Promise<void> {
     this.queue.push(fn);
-    if (this.queue.length >= this.maxBatch) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.maxDelayMs);
+    if (this.queue.length >= this.maxBatch) await this.flush();
+    else this.timer ??= setTimeout(async () => await this.flush(), this.maxDelayMs);
   }
 
-  flush(): void {
+  async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    this.db.transaction(() => {
+    await transaction(this.db, async () => {
       for (const fn of batch) {
         try {
           fn();

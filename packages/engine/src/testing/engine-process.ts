@@ -23,7 +23,7 @@ if (mode === 'run') {
   await executeRun(deps, { configurationId, trigger: 'manual' });
 } else {
   const scheduler = new ProvisioningScheduler(deps, { pollMs: 20 });
-  scheduler.start();
+  await scheduler.start();
   await new Promise((r) => setTimeout(r, 100));
   await scheduler.idle(configurationId);
   await scheduler.stop();

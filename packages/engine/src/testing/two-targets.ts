@@ -21,23 +21,23 @@ export const twoTargets = [
 export function againstTarget(makeTarget: () => Promise<Target>) {
   const h = {
     target: undefined as unknown as Target,
-    f: undefined as unknown as ReturnType<typeof engineFixture>,
+    f: undefined as unknown as Awaited<ReturnType<typeof engineFixture>>,
     someoneElse: undefined as unknown as ScimClient,
     /** Runs the app once and returns the run's row. */
     runRow: async (trigger: 'manual' | 'reconcile') =>
-      h.f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(h.f.deps, { configurationId: h.f.configurationId, trigger }))).get()!,
-    lines: (runId: string) => h.f.db.select().from(syncReportLines).where(eq(syncReportLines.runId, runId)).all(),
-    linkOf: (userId: string) => h.f.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.directoryUserId, userId)).get()!,
+      (await h.f.db.select().from(syncRuns).where(eq(syncRuns.id, await executeRun(h.f.deps, { configurationId: h.f.configurationId, trigger }))).limit(1))[0]!,
+    lines: async (runId: string) => await h.f.db.select().from(syncReportLines).where(eq(syncReportLines.runId, runId)),
+    linkOf: async (userId: string) => (await h.f.db.select().from(provisionedAccounts).where(eq(provisionedAccounts.directoryUserId, userId)).limit(1))[0]!,
     /** The demo organisation's active users in the primary domain (E-2): the ones provisioned. */
-    inScope: () => listUsers(h.f.db, { page: 1, pageSize: 100, status: 'active' }).items.filter((u) => u.primaryEmail.endsWith('@example.com')),
+    inScope: async () => (await listUsers(h.f.db, { page: 1, pageSize: 100, status: 'active' })).items.filter((u) => u.primaryEmail.endsWith('@example.com')),
   };
   beforeAll(async () => {
     h.target = await makeTarget();
   });
   afterAll(() => h.target.close());
-  beforeEach(() => {
+  beforeEach(async () => {
     h.target.clear();
-    h.f = engineFixture({ baseUrl: h.target.baseUrl, token: h.target.token });
+    h.f = await engineFixture({ baseUrl: h.target.baseUrl, token: h.target.token });
     h.someoneElse = new ScimClient({ baseUrl: h.target.baseUrl, tokens: staticToken(h.target.token, h.target.baseUrl), backoffMs: 2, requestsPerSecond: 100_000 });
   });
   return h;
