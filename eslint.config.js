@@ -93,6 +93,17 @@ export default tseslint.config(
     },
   },
   {
+    // Store calls are awaited on SQLite and PostgreSQL alike (issue 16): a promise nobody awaits
+    // is a write that may land after the answer, or an error nobody sees.
+    files: ['apps/server/src/**/*.ts', 'packages/{db,directory,engine}/{src,bench}/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     files: ['scripts/**', 'e2e/**', '**/bench/**'],
     rules: { 'no-console': 'off' },
   },

@@ -43,7 +43,7 @@ const heartbeat = runsEngine ? new SchedulerHeartbeat() : null;
 const alerts = new AlertCenter({ db, secrets, clock: systemClock, logger, publicUrl: config.publicUrl });
 const scheduler = new ProvisioningScheduler(
   { db, clock: systemClock, directory: builtInDirectory(db), appFor: appConnections, alerts },
-  { onLook: () => heartbeat?.beat() },
+  { onLook: () => heartbeat?.beat(), onLookFailed: (err) => logger.error({ err }, 'the scheduler could not look for work; it tries again') },
 );
 if (runsEngine) {
   await scheduler.start();
@@ -59,7 +59,7 @@ const pruneUsage = async () => {
 };
 if (runsEngine) {
   await pruneUsage();
-  setInterval(pruneUsage, 60 * 60 * 1000).unref();
+  setInterval(() => void pruneUsage().catch((err: unknown) => logger.error({ err }, 'pruning the usage log and sync history failed')), 60 * 60 * 1000).unref();
 }
 
 // Google Workspace, when it is the directory: its changes every minute, a full read daily.

@@ -229,7 +229,7 @@ function tokensFor(
   secrets: SecretBox,
   configurationId: string,
   credentials: AppCredentials,
-  onRefreshed: () => void = () => {},
+  onRefreshed: () => Promise<void> | void = () => {},
 ): TokenProvider {
   if (credentials.kind === 'bearer') return staticToken(credentials.token, credentials.origin);
   return oauthRefreshToken({
@@ -245,7 +245,7 @@ function tokensFor(
     onTokens: async (t) => {
       const next: AppCredentials = { ...credentials, accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt?.toISOString() ?? null };
       await storeCredentials(db, secrets, configurationId, next);
-      onRefreshed();
+      await onRefreshed();
     },
   });
 }

@@ -51,7 +51,7 @@ export const callsApp = (op: Operation) => op.kind !== 'start_timer' && op.kind 
  * Applies some users' operations to the app, `concurrency` users at a time; a user's own
  * operations go in order. `applied` hears each outcome (`created`, `failed`, …, or null).
  */
-export async function applyOperations(ctx: ApplyContext, operations: Operation[], concurrency: number, applied: (op: Operation, outcome: string | null) => void) {
+export async function applyOperations(ctx: ApplyContext, operations: Operation[], concurrency: number, applied: (op: Operation, outcome: string | null) => Promise<void> | void) {
   const byUser = new Map<string, Operation[]>();
   for (const op of operations) {
     const list = byUser.get(op.userId);
@@ -61,14 +61,14 @@ export async function applyOperations(ctx: ApplyContext, operations: Operation[]
   await forEachConcurrently([...byUser.values()], concurrency, async (ops) => {
     for (const op of ops) {
       if (ctx.escrow?.waits(op)) {
-        applied(op, waitingForChange);
+        await applied(op, waitingForChange);
         continue;
       }
       const outcome = await applyOperation(ctx, op);
       // The user's escrowed work went through: out of escrow.
       const settled = outcome && outcome !== 'failed' ? ctx.escrow?.succeeded(op.userId) : null;
       if (settled) await ctx.writes.write(settled);
-      applied(op, outcome);
+      await applied(op, outcome);
     }
   });
 }
@@ -79,9 +79,9 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
   const { db, clock } = deps;
   const userEmail = ctx.emailOf.get(op.userId) ?? '';
   const key = { configurationId, directoryUserId: op.userId };
-  const record = (line: Omit<ReportLine, 'directoryUserId' | 'userEmail'>, event: UsageEventKind | null, detail?: string) => {
-    writeReportLine(db, runId, { directoryUserId: op.userId, userEmail, ...line });
-    if (event) writeUsageEvent(db, { appKey: ctx.appKey, kind: event, directoryUserId: op.userId, userEmail, runId, detail: detail ?? null, at: clock.now() });
+  const record = async (line: Omit<ReportLine, 'directoryUserId' | 'userEmail'>, event: UsageEventKind | null, detail?: string) => {
+    await writeReportLine(db, runId, { directoryUserId: op.userId, userEmail, ...line });
+    if (event) await writeUsageEvent(db, { appKey: ctx.appKey, kind: event, directoryUserId: op.userId, userEmail, runId, detail: detail ?? null, at: clock.now() });
   };
 
   try {
@@ -109,10 +109,10 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
         }
         const now = clock.now();
         const adopted = action === 'adopt';
-        await ctx.writes.write(() => {
-          linkAccount(db, key, { userName: op.userName, remoteId: remote.id, lastSent: op.attributes, origin: adopted ? 'adopted' : 'created' }, now);
+        await ctx.writes.write(async () => {
+          await linkAccount(db, key, { userName: op.userName, remoteId: remote.id, lastSent: op.attributes, origin: adopted ? 'adopted' : 'created' }, now);
           // An account found in the app is adopted, not created: the summary, the report and the usage log agree.
-          record({ action, result: 'succeeded', ...sentBy(op) }, adopted ? 'user_adopted' : 'user_created');
+          await record({ action, result: 'succeeded', ...sentBy(op) }, adopted ? 'user_adopted' : 'user_created');
         });
         return adopted ? 'adopted' : 'created';
       }
@@ -127,9 +127,9 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
           await markAccountActive(db, key, { lastSent: op.attributes, userName: userEmail }, clock.now());
           if (op.kind === 'unsuspend') await removeTimer(db, key);
           // The account was gone from the app and was made again: that is a creation, counted as one.
-          if (relinked === 'recreated') record({ action: 'create', result: 'succeeded', changes: fieldsOf(op.attributes), reason: 'The account was no longer in the app: created again.' }, 'user_created');
-          else if (relinked === 'relinked') record({ action: op.kind, result: 'succeeded', changes: sentBy(op).changes, reason: relinkedReason }, eventOf[op.kind]!);
-          else record({ action: op.kind, result: 'succeeded', ...sentBy(op) }, eventOf[op.kind]!);
+          if (relinked === 'recreated') await record({ action: 'create', result: 'succeeded', changes: fieldsOf(op.attributes), reason: 'The account was no longer in the app: created again.' }, 'user_created');
+          else if (relinked === 'relinked') await record({ action: op.kind, result: 'succeeded', changes: sentBy(op).changes, reason: relinkedReason }, eventOf[op.kind]!);
+          else await record({ action: op.kind, result: 'succeeded', ...sentBy(op) }, eventOf[op.kind]!);
         });
         if (relinked === 'recreated') return 'created';
         return op.kind === 'update' ? 'updated' : 'unsuspended';
@@ -139,7 +139,7 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
         await ctx.writes.write(async () => {
           await markAccountSuspended(db, key, clock.now());
           await removeTimer(db, key);
-          record({ action: 'suspend', result: 'succeeded', ...sentBy(op) }, 'user_suspended');
+          await record({ action: 'suspend', result: 'succeeded', ...sentBy(op) }, 'user_suspended');
         });
         return 'suspended';
       }
@@ -153,7 +153,7 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
         await ctx.writes.write(async () => {
           await unlinkAccount(db, key);
           await removeTimer(db, key);
-          record({ action: 'delete', result: 'succeeded', ...sentBy(op) }, 'user_deleted');
+          await record({ action: 'delete', result: 'succeeded', ...sentBy(op) }, 'user_deleted');
         });
         return 'deleted';
       }
@@ -165,7 +165,7 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
     await ctx.writes.write(async () => {
       // E-16: one attempt, one Failure event; the report line says which attempt and when the next is.
       const attempt = await ctx.escrow?.failed({ op, userEmail, failure, reason, at: clock.now() });
-      record({ action: op.kind, result: 'failed', changes: sentBy(op).changes, reason, attempt: attempt?.attempt ?? null, nextAttemptAt: attempt?.nextAttemptAt ?? null }, 'failure', reason);
+      await record({ action: op.kind, result: 'failed', changes: sentBy(op).changes, reason, attempt: attempt?.attempt ?? null, nextAttemptAt: attempt?.nextAttemptAt ?? null }, 'failure', reason);
     });
     return 'failed';
   }

@@ -21,9 +21,9 @@ function alertLog(): AlertPort & { events: string[] } {
   const events: string[] = [];
   return {
     events,
-    started: (s: AlertSignal) => void (s.kind === 'quarantined' && events.push(`started ${s.kind}`)),
+    started: async (s: AlertSignal) => void (s.kind === 'quarantined' && events.push(`started ${s.kind}`)),
     // Every run that goes well ends the episodes it could end; only those that were open count here.
-    ended: (kind: AlertKind) => void (kind === 'quarantined' && events.at(-1) === 'started quarantined' && events.push(`ended ${kind}`)),
+    ended: async (kind: AlertKind) => void (kind === 'quarantined' && events.at(-1) === 'started quarantined' && events.push(`ended ${kind}`)),
   };
 }
 

@@ -131,7 +131,7 @@ export class RunEscrow {
   }
 
   /** The user's operation went through: out of escrow. Returns the write to batch, if any. */
-  succeeded(userId: string): (() => void) | null {
+  succeeded(userId: string): (() => Promise<void>) | null {
     if (!this.escrowed.has(userId)) return null;
     this.escrowed.delete(userId);
     return async () => await clearEscrow(this.db, this.configurationId, [userId]);

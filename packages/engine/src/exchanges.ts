@@ -58,26 +58,40 @@ export function maskUrl(url: string): string {
   return parsed.toString();
 }
 
-/** The observer an E-20 run hands to its app client: each exchange is stored masked, as it happens. */
-export function exchangeRecorder(db: AppDatabase, runId: string, clock: Clock): (exchange: TransportExchange) => void {
+/**
+ * The observer an E-20 run hands to its app client: each exchange is stored masked, in the order
+ * it happened. The client tells it synchronously; the writes follow one another, and the run
+ * waits for them (`settled`) before it ends, so its page never misses the last ones.
+ */
+export function exchangeRecorder(db: AppDatabase, runId: string, clock: Clock) {
   let seq = 0;
-  return async (exchange) => {
-    seq++;
-    // One more than the cap is counted, not kept: the console says the list was cut.
-    if (seq > maxExchangesPerRun + 1) return;
-    await writeExchange(db, {
-      runId,
-      seq,
-      at: clock.now(),
-      method: exchange.method,
-      url: maskUrl(exchange.url),
-      requestHeaders: maskHeaders(exchange.requestHeaders),
-      requestBody: maskBody(exchange.requestBody),
-      status: exchange.status,
-      responseBody: maskBody(exchange.responseBody),
-      durationMs: Math.round(exchange.durationMs),
-      error: exchange.error,
-    });
+  let tail: Promise<void> = Promise.resolve();
+  const failures: Error[] = [];
+  return {
+    record(exchange: TransportExchange): void {
+      seq++;
+      // One more than the cap is counted, not kept: the console says the list was cut.
+      if (seq > maxExchangesPerRun + 1) return;
+      const row = {
+        runId,
+        seq,
+        at: clock.now(),
+        method: exchange.method,
+        url: maskUrl(exchange.url),
+        requestHeaders: maskHeaders(exchange.requestHeaders),
+        requestBody: maskBody(exchange.requestBody),
+        status: exchange.status,
+        responseBody: maskBody(exchange.responseBody),
+        durationMs: Math.round(exchange.durationMs),
+        error: exchange.error,
+      };
+      tail = tail.then(async () => await writeExchange(db, row)).catch((err: unknown) => void failures.push(err as Error));
+    },
+    /** Every exchange told so far is written (or failed: how many is returned). */
+    async settled(): Promise<number> {
+      await tail;
+      return failures.length;
+    },
   };
 }
 

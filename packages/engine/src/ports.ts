@@ -122,6 +122,6 @@ export interface AlertSignal {
  * and delivers (e-mail, webhook). Implementations return at once and never throw into a run.
  */
 export interface AlertPort {
-  started(signal: AlertSignal): void;
-  ended(kind: AlertKind, configurationId: string): void;
+  started(signal: AlertSignal): Promise<void>;
+  ended(kind: AlertKind, configurationId: string): Promise<void>;
 }

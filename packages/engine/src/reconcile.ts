@@ -39,7 +39,7 @@ export async function reconcileAccounts(ctx: ReconcileContext): Promise<{ attemp
     if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
     // Without the whole list nothing can be said about drift, and nothing is changed.
     const reason = `The app's accounts could not be read, so drift was not checked: ${err instanceof Error ? err.message : String(err)}`;
-    writeReportLine(db, ctx.runId, { directoryUserId: '', userEmail: '', action: 'drift_found', result: 'failed', reason });
+    await writeReportLine(db, ctx.runId, { directoryUserId: '', userEmail: '', action: 'drift_found', result: 'failed', reason });
     ctx.count('failed');
     return { attempted: 1 };
   }
@@ -47,7 +47,7 @@ export async function reconcileAccounts(ctx: ReconcileContext): Promise<{ attemp
   const { drifts, notManaged } = detectDrift(links.values(), accounts);
   for (const drift of drifts) {
     if (ctx.mode === 'report') {
-      writeReportLine(db, ctx.runId, { directoryUserId: drift.link.directoryUserId, userEmail: drift.link.userName, action: 'drift_found', result: 'reported', ...describe(drift) });
+      await writeReportLine(db, ctx.runId, { directoryUserId: drift.link.directoryUserId, userEmail: drift.link.userName, action: 'drift_found', result: 'reported', ...describe(drift) });
       ctx.count('drift_found');
     } else {
       await correct(ctx, drift);
@@ -86,9 +86,9 @@ async function correct(ctx: ReconcileContext, drift: AccountDrift) {
   const link = drift.link;
   const key = { configurationId: ctx.configurationId, directoryUserId: link.directoryUserId };
   const { changes, reason } = describe(drift);
-  const record = (result: 'succeeded' | 'failed', why: string, event: UsageEventKind) => {
-    writeReportLine(db, ctx.runId, { directoryUserId: link.directoryUserId, userEmail: link.userName, action: 'drift_corrected', result, changes, reason: why });
-    writeUsageEvent(db, { appKey: ctx.appKey, kind: event, directoryUserId: link.directoryUserId, userEmail: link.userName, runId: ctx.runId, detail: why, at: clock.now() });
+  const record = async (result: 'succeeded' | 'failed', why: string, event: UsageEventKind) => {
+    await writeReportLine(db, ctx.runId, { directoryUserId: link.directoryUserId, userEmail: link.userName, action: 'drift_corrected', result, changes, reason: why });
+    await writeUsageEvent(db, { appKey: ctx.appKey, kind: event, directoryUserId: link.directoryUserId, userEmail: link.userName, runId: ctx.runId, detail: why, at: clock.now() });
   };
   try {
     let event: UsageEventKind = 'user_updated';
@@ -117,12 +117,12 @@ async function correct(ctx: ReconcileContext, drift: AccountDrift) {
         event = active ? 'user_unsuspended' : 'user_suspended';
       }
     }
-    record('succeeded', `Drift corrected: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`, event);
+    await record('succeeded', `Drift corrected: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`, event);
     ctx.count('drift_corrected');
   } catch (err) {
     if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
     const why = err instanceof AppCallError ? err.reason : (err as Error).message;
-    record('failed', why, 'failure');
+    await record('failed', why, 'failure');
     ctx.count('failed');
   }
 }

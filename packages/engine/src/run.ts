@@ -26,10 +26,10 @@ import { syncTeams } from './teams.js';
 import { WriteBatcher } from './store/write-batcher.js';
 
 /** L-7: alerts go out beside the run; a failing alert sink never breaks it. */
-export function signalAlert(deps: Pick<EngineDeps, 'alerts'>, signal: AlertSignal | { ended: AlertSignal['kind']; configurationId: string }) {
+export async function signalAlert(deps: Pick<EngineDeps, 'alerts'>, signal: AlertSignal | { ended: AlertSignal['kind']; configurationId: string }) {
   try {
-    if ('ended' in signal) deps.alerts?.ended(signal.ended, signal.configurationId);
-    else deps.alerts?.started(signal);
+    if ('ended' in signal) await deps.alerts?.ended(signal.ended, signal.configurationId);
+    else await deps.alerts?.started(signal);
   } catch {
     // The sink records its own failures; the run carries on.
   }
@@ -70,6 +70,7 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
   const counts: Counts = {};
   const count = (key: string) => (counts[key] = (counts[key] ?? 0) + 1);
   let batcher: WriteBatcher | null = null;
+  let recorder: ReturnType<typeof exchangeRecorder> | null = null;
   let escrow: RunEscrow | null = null;
 
   try {
@@ -79,7 +80,8 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
 
     // A change-driven run without readUsers reads everyone; one user on demand is that user only (E-20).
     const only = request.onlyUserIds && (deps.directory.readUsers || request.trigger === 'on_demand' || request.trigger === 'retry') ? request.onlyUserIds : undefined;
-    const appOptions: AppForOptions = request.captureExchanges ? { onExchange: exchangeRecorder(db, runId, clock) } : {};
+    recorder = request.captureExchanges ? exchangeRecorder(db, runId, clock) : null;
+    const appOptions: AppForOptions = recorder ? { onExchange: (exchange) => recorder?.record(exchange) } : {};
     const now = clock.now();
     const teamsFollowGroups = (await loadTeamMappings(db, row.id)).length > 0;
     const source = await planSourceFor(deps, {
@@ -104,7 +106,7 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
         if (callsApp(op)) {
           totals.appCalls++;
           if (request.dryRun) {
-            writeReportLine(db, runId, { directoryUserId: op.userId, userEmail: chunk.emailOf.get(op.userId) ?? '', action: op.kind, result: 'planned', ...sentBy(op) });
+            await writeReportLine(db, runId, { directoryUserId: op.userId, userEmail: chunk.emailOf.get(op.userId) ?? '', action: op.kind, result: 'planned', ...sentBy(op) });
             count(op.kind);
           }
         }
@@ -122,7 +124,7 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
         counts: { planned_deprovisions: guard.deprovisions },
         error: `Held: this run would suspend or delete ${guard.deprovisions} of ${guard.accountCount} accounts. A super-admin must allow or cancel it.`,
       });
-      signalAlert(deps, {
+      await signalAlert(deps, {
         kind: 'run_held',
         configurationId: row.id,
         runId,
@@ -179,17 +181,18 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
     // E-16: nothing left to do for the run's users: whatever they had in escrow is settled.
     if (totals.operations === 0) await clearEscrow(db, row.id, only ?? [...(await loadEscrow(db, row.id)).keys()]);
     const state = failed === 0 ? 'succeeded' : failed === done ? 'failed' : 'partly_failed';
+    await recorder?.settled();
     await updateRun(db, runId, { state, endedAt: clock.now(), counts, done });
     await noteHealth(deps, row.id, runId, { operations: done, succeeded: done - failed, transientFailures: escrow?.transientFailures ?? 0, stoppedTransient: false }, escrow?.lastError ?? null);
     // L-7: a partly failed run opens an episode that lasts until a run succeeds. A run that got
     // this far ran on an active configuration (none starts while it needs re-authorization), so
     // a lost-authorization episode is over (M-5).
     if (state === 'partly_failed') {
-      signalAlert(deps, { kind: 'run_partly_failed', configurationId: row.id, runId, message: `A run partly failed: ${failed} of ${totals.appCalls} operations failed.` });
+      await signalAlert(deps, { kind: 'run_partly_failed', configurationId: row.id, runId, message: `A run partly failed: ${failed} of ${totals.appCalls} operations failed.` });
     } else if (state === 'succeeded') {
-      signalAlert(deps, { ended: 'run_partly_failed', configurationId: row.id });
+      await signalAlert(deps, { ended: 'run_partly_failed', configurationId: row.id });
     }
-    if (state !== 'failed') signalAlert(deps, { ended: 'needs_reauthorization', configurationId: row.id });
+    if (state !== 'failed') await signalAlert(deps, { ended: 'needs_reauthorization', configurationId: row.id });
     if (request.trigger !== 'change' && request.trigger !== 'on_demand' && request.trigger !== 'retry') await markFullSync(db, row.id, now);
   } catch (err) {
     // Keep the records of what was done before the run stopped.
@@ -197,13 +200,14 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
     const message = err instanceof AppCallError ? err.message : `The run stopped: ${(err as Error).message}`;
     if (err instanceof AppCallError && err.kind === 'unauthorized') {
       await markNeedsReauthorization(db, request.configurationId, clock.now());
-      signalAlert(deps, {
+      await signalAlert(deps, {
         kind: 'needs_reauthorization',
         configurationId: request.configurationId,
         runId,
         message: `The app refused autoprov's authorization (${err.reason}). A super-admin must re-authorize it; nothing is sent until then.`,
       });
     }
+    await recorder?.settled();
     await updateRun(db, runId, { state: 'failed', endedAt: clock.now(), counts, error: message });
     // A run that stopped is a failure of its own (E-8, L-5), whoever it had reached.
     if (!request.dryRun) {
@@ -222,9 +226,9 @@ export async function executeRun(deps: EngineDeps, request: RunRequest): Promise
 async function noteHealth(deps: EngineDeps, configurationId: string, runId: string, health: RunHealth, lastError: string | null) {
   const { quarantined, recovered } = await recordRunHealth(deps.db, configurationId, health, lastError, deps.clock.now());
   if (quarantined) {
-    signalAlert(deps, { kind: 'quarantined', configurationId, runId, message: `The app was quarantined: ${quarantined} Runs turn into light probes until it answers again.` });
+    await signalAlert(deps, { kind: 'quarantined', configurationId, runId, message: `The app was quarantined: ${quarantined} Runs turn into light probes until it answers again.` });
   }
-  if (recovered) signalAlert(deps, { ended: 'quarantined', configurationId });
+  if (recovered) await signalAlert(deps, { ended: 'quarantined', configurationId });
 }
 
 /** E-3 at scale: the app's accounts by lower-cased userName, or null when they cannot be read in one go. */

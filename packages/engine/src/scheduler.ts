@@ -28,6 +28,8 @@ export interface SchedulerOptions {
   pollMs?: number;
   /** Called at each look, so the process can say the scheduler is alive (readiness). */
   onLook?: () => void;
+  /** A look that failed (the database could not be reached): the next look tries again. */
+  onLookFailed?: (err: Error) => void;
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -160,7 +162,7 @@ export class ProvisioningScheduler {
   async allowHeldRun(configurationId: string): Promise<string | null> {
     if (!(await configurationRow(this.deps.db, configurationId))?.heldRunId) return null;
     await releaseHeldRun(this.deps.db, configurationId);
-    signalAlert(this.deps, { ended: 'run_held', configurationId });
+    await signalAlert(this.deps, { ended: 'run_held', configurationId });
     const carryOutTimers = this.heldCarryOuts.delete(configurationId);
     return await this.requestRun(configurationId, 'manual', { allowMassDeprovisioning: true, ...(carryOutTimers ? { carryOutTimers } : {}) });
   }
@@ -176,7 +178,7 @@ export class ProvisioningScheduler {
     if (!heldRunId) return false;
     this.heldCarryOuts.delete(configurationId);
     await refuseHeldRun(db, configurationId, heldRunId, `Cancelled by ${by}; provisioning was disabled.`, clock.now());
-    signalAlert(this.deps, { ended: 'run_held', configurationId });
+    await signalAlert(this.deps, { ended: 'run_held', configurationId });
     return true;
   }
 
@@ -231,7 +233,7 @@ export class ProvisioningScheduler {
         const app = await this.deps.appFor(configurationId);
         await app.probe();
         await leaveQuarantine(db, configurationId, clock.now());
-        signalAlert(this.deps, { ended: 'quarantined', configurationId });
+        await signalAlert(this.deps, { ended: 'quarantined', configurationId });
         result = { ok: true, message: 'The app answered: it is out of quarantine.' };
       } catch (err) {
         const reason = err instanceof AppCallError ? err.reason : (err as Error).message;
@@ -274,16 +276,21 @@ export class ProvisioningScheduler {
     // An on-demand run is for the admin watching it: it is not started again unasked (E-20).
     for (const run of interrupted) if (!run.dryRun && run.trigger !== 'on_demand') await this.requestRun(run.configurationId, run.trigger);
 
-    this.timer = setInterval(async () => {
-      if (this.ticking) return;
-      this.ticking = true;
-      try {
-        await this.tick();
-      } finally {
-        this.ticking = false;
-      }
-    }, this.options.pollMs ?? 1000);
+    this.timer = setInterval(() => void this.look(), this.options.pollMs ?? 1000);
     this.timer.unref();
+  }
+
+  /** One look, never two at once; a failed look is told, not thrown (nothing would catch it). */
+  private async look(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.tick();
+    } catch (err) {
+      this.options.onLookFailed?.(err as Error);
+    } finally {
+      this.ticking = false;
+    }
   }
 
   async stop(): Promise<void> {

@@ -10,7 +10,7 @@ describe('usage log storage (L-1)', () => {
     const { db } = openDatabase(':memory:');
     const now = new Date('2026-11-24T12:00:00Z');
     for (const daysAgo of [0, 0, 1, 29, 30, 45]) {
-      writeUsageEvent(db, { appKey: 'gotomeeting', kind: 'user_created', directoryUserId: 'u', userEmail: 'u@example.com', runId: 'r', at: new Date(now.getTime() - daysAgo * day) });
+      await writeUsageEvent(db, { appKey: 'gotomeeting', kind: 'user_created', directoryUserId: 'u', userEmail: 'u@example.com', runId: 'r', at: new Date(now.getTime() - daysAgo * day) });
     }
     const counts = async () => Object.fromEntries((await db.select().from(usageEventDays)).map((d) => [d.day, d.count]));
     expect(await counts()).toMatchObject({ '2026-11-24': 2, '2026-11-23': 1, '2026-10-26': 1, '2026-10-25': 1, '2026-10-10': 1 });
@@ -33,7 +33,7 @@ describe('sync history storage (L-2, L-3)', () => {
         { id: 'old-held', configurationId: 'c', trigger: 'scheduled', state: 'held', requestedAt: old },
         { id: 'recent', configurationId: 'c', trigger: 'manual', state: 'failed', requestedAt: new Date(now.getTime() - 89 * day) },
       ]);
-    writeReportLine(db, 'old-done', { directoryUserId: 'u', userEmail: 'u@example.com', action: 'create', result: 'succeeded' });
+    await writeReportLine(db, 'old-done', { directoryUserId: 'u', userEmail: 'u@example.com', action: 'create', result: 'succeeded' });
     expect(await pruneSyncHistory(db, now)).toBe(1);
     expect((await db.select({ id: syncRuns.id }).from(syncRuns)).map((r) => r.id).sort()).toEqual(['old-held', 'recent']);
     expect(await db.select().from(syncReportLines)).toHaveLength(0);
@@ -46,8 +46,8 @@ describe('rows written through statements prepared once per database (issue 14)'
     await db.insert(appConfigurations).values({ id: 'c', appKey: 'gotomeeting', mapping: {} });
     await db.insert(syncRuns).values({ id: 'r', configurationId: 'c', trigger: 'manual', state: 'running', requestedAt: new Date() });
     const next = new Date('2026-11-24T13:00:00.123Z');
-    writeReportLine(db, 'r', { directoryUserId: 'u1', userEmail: 'u1@example.com', action: 'create', result: 'failed', changes: { title: { before: null, after: 'Tester' } }, reason: 'refused', attempt: 2, nextAttemptAt: next });
-    writeReportLine(db, 'r', { directoryUserId: 'u2', userEmail: 'u2@example.com', action: 'create', result: 'succeeded' });
+    await writeReportLine(db, 'r', { directoryUserId: 'u1', userEmail: 'u1@example.com', action: 'create', result: 'failed', changes: { title: { before: null, after: 'Tester' } }, reason: 'refused', attempt: 2, nextAttemptAt: next });
+    await writeReportLine(db, 'r', { directoryUserId: 'u2', userEmail: 'u2@example.com', action: 'create', result: 'succeeded' });
     const lines = await db.select().from(syncReportLines).orderBy(syncReportLines.id);
     expect(lines.map(({ id: _id, ...l }) => l)).toEqual([
       { runId: 'r', directoryUserId: 'u1', userEmail: 'u1@example.com', action: 'create', result: 'failed', changes: { title: { before: null, after: 'Tester' } }, reason: 'refused', attempt: 2, nextAttemptAt: next },
@@ -61,9 +61,9 @@ describe('rows written through statements prepared once per database (issue 14)'
     const a = openDatabase(':memory:');
     const b = openDatabase(':memory:');
     const at = new Date('2026-11-24T12:00:00Z');
-    writeUsageEvent(a.db, { appKey: 'x', kind: 'failure', directoryUserId: null, userEmail: null, runId: 'r', detail: 'down', at });
-    writeUsageEvent(b.db, { appKey: 'y', kind: 'user_created', directoryUserId: 'u', userEmail: 'u@example.com', runId: 'r', at });
-    writeUsageEvent(b.db, { appKey: 'y', kind: 'user_created', directoryUserId: 'v', userEmail: 'v@example.com', runId: 'r', at });
+    await writeUsageEvent(a.db, { appKey: 'x', kind: 'failure', directoryUserId: null, userEmail: null, runId: 'r', detail: 'down', at });
+    await writeUsageEvent(b.db, { appKey: 'y', kind: 'user_created', directoryUserId: 'u', userEmail: 'u@example.com', runId: 'r', at });
+    await writeUsageEvent(b.db, { appKey: 'y', kind: 'user_created', directoryUserId: 'v', userEmail: 'v@example.com', runId: 'r', at });
     expect((await a.db.select().from(usageEvents)).map(({ id: _id, ...e }) => e)).toEqual([
       { occurredAt: at, appKey: 'x', kind: 'failure', directoryUserId: null, userEmail: null, runId: 'r', detail: 'down' },
     ]);
@@ -80,10 +80,10 @@ describe('rows written through statements prepared once per database (issue 14)'
     const key = { configurationId: 'c', directoryUserId: 'u' };
     const first = new Date('2026-11-24T12:00:00Z');
     const later = new Date('2026-11-25T08:30:00Z');
-    linkAccount(db, key, { userName: 'u@example.com', remoteId: 'r1', lastSent: { title: 'Tester' }, origin: 'created' }, first);
+    await linkAccount(db, key, { userName: 'u@example.com', remoteId: 'r1', lastSent: { title: 'Tester' }, origin: 'created' }, first);
     await markAccountSuspended(db, key, first);
-    linkAccount(db, key, { userName: 'U@example.com', remoteId: 'r2', lastSent: { title: null }, origin: 'adopted' }, later);
-    linkAccount(db, { configurationId: 'c', directoryUserId: 'v' }, { userName: 'v@example.com', remoteId: 'r3', lastSent: {}, origin: 'created' }, later);
+    await linkAccount(db, key, { userName: 'U@example.com', remoteId: 'r2', lastSent: { title: null }, origin: 'adopted' }, later);
+    await linkAccount(db, { configurationId: 'c', directoryUserId: 'v' }, { userName: 'v@example.com', remoteId: 'r3', lastSent: {}, origin: 'created' }, later);
     expect(await db.select().from(provisionedAccounts).orderBy(provisionedAccounts.directoryUserId)).toEqual([
       { configurationId: 'c', directoryUserId: 'u', userName: 'U@example.com', remoteId: 'r2', state: 'active', origin: 'adopted', lastSent: { title: null }, createdAt: first, updatedAt: later },
       { configurationId: 'c', directoryUserId: 'v', userName: 'v@example.com', remoteId: 'r3', state: 'active', origin: 'created', lastSent: {}, createdAt: later, updatedAt: later },

@@ -73,7 +73,7 @@ export async function syncTeams(ctx: ApplyContext, users: DirectoryUserView[], o
         await ctx.app.changeGroupMembers(remoteId, change.members, []);
       }
       await saveProvisionedTeam(db, { configurationId: ctx.configurationId, teamName: change.teamName, remoteId, members: change.members, updatedAt: clock.now() });
-      writeReportLine(db, ctx.runId, {
+      await writeReportLine(db, ctx.runId, {
         directoryUserId: '',
         userEmail: `team ${change.teamName}`,
         action: 'team',
@@ -84,7 +84,7 @@ export async function syncTeams(ctx: ApplyContext, users: DirectoryUserView[], o
     } catch (err) {
       if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
       const reason = err instanceof AppCallError ? err.reason : (err as Error).message;
-      writeReportLine(db, ctx.runId, { directoryUserId: '', userEmail: `team ${change.teamName}`, action: 'team', result: 'failed', reason });
+      await writeReportLine(db, ctx.runId, { directoryUserId: '', userEmail: `team ${change.teamName}`, action: 'team', result: 'failed', reason });
       count('failed');
     }
   }

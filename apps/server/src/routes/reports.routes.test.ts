@@ -7,11 +7,11 @@ import { testServer } from '../test/harness.js';
 
 const hour = 60 * 60 * 1000;
 
-function seedEvents(db: Awaited<ReturnType<typeof testServer>>['db'], n: number) {
+async function seedEvents(db: Awaited<ReturnType<typeof testServer>>['db'], n: number) {
   const kinds: UsageEventKind[] = ['user_created', 'user_updated', 'failure'];
   const now = Date.now();
   for (let i = 0; i < n; i++) {
-    writeUsageEvent(db, {
+    await writeUsageEvent(db, {
       appKey: i % 2 ? 'gotomeeting' : 'workleap',
       kind: kinds[i % 3]!,
       directoryUserId: `u${i}`,
@@ -26,7 +26,7 @@ function seedEvents(db: Awaited<ReturnType<typeof testServer>>['db'], n: number)
 describe('usage log (L-1)', () => {
   it('pages by keyset, newest first, with every filter, and counts per event and per day', async () => {
     const server = await testServer();
-    seedEvents(server.db, 120);
+    await seedEvents(server.db, 120);
     const ro = await server.signedIn('read_only');
 
     const first = (await ro.get('/api/reports/usage?pageSize=50')).json;
@@ -61,7 +61,7 @@ describe('usage log (L-1)', () => {
 
   it('exports exactly the filtered rows as CSV, quoted by RFC 4180', async () => {
     const server = await testServer();
-    seedEvents(server.db, 30);
+    await seedEvents(server.db, 30);
     const ro = await server.signedIn('read_only');
     const res = await ro.raw('/api/reports/usage.csv?kind=user_created');
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');

@@ -158,8 +158,8 @@ const linkUpsert = preparedPerDatabase((db) => {
  * The user's account in the app, created or adopted: the link holds what was sent (E-3, E-4) and
  * how the account became autoprov's (E-19 ownership).
  */
-export function linkAccount(db: AppDatabase, key: UserKey, account: { userName: string; remoteId: string; lastSent: AppAttributes; origin: AccountOrigin }, at: Date) {
-  linkUpsert(db).run({
+export async function linkAccount(db: AppDatabase, key: UserKey, account: { userName: string; remoteId: string; lastSent: AppAttributes; origin: AccountOrigin }, at: Date) {
+  await linkUpsert(db).execute({
     configurationId: key.configurationId,
     directoryUserId: key.directoryUserId,
     userName: account.userName,

@@ -94,8 +94,8 @@ const reportLineInsert = preparedPerDatabase((db) => {
     .prepare();
 });
 
-export function writeReportLine(db: AppDatabase, runId: string, line: ReportLine) {
-  reportLineInsert(db).run({
+export async function writeReportLine(db: AppDatabase, runId: string, line: ReportLine) {
+  await reportLineInsert(db).execute({
     runId,
     directoryUserId: line.directoryUserId,
     userEmail: line.userEmail,
@@ -111,7 +111,7 @@ export function writeReportLine(db: AppDatabase, runId: string, line: ReportLine
 /** Many lines in one transaction (E-19 lists every account not managed by autoprov). */
 export async function writeReportLines(db: AppDatabase, runId: string, lines: ReportLine[]) {
   await transaction(db, async () => {
-    for (const line of lines) writeReportLine(db, runId, line);
+    for (const line of lines) await writeReportLine(db, runId, line);
   });
 }
 
@@ -119,7 +119,7 @@ export async function writeReportLines(db: AppDatabase, runId: string, lines: Re
 export async function recordRunFailure(db: AppDatabase, configurationId: string, runId: string, reason: string, at: Date) {
   const config = (await db.select({ appKey: appConfigurations.appKey }).from(appConfigurations).where(eq(appConfigurations.id, configurationId)).limit(1))[0];
   if (!config) return;
-  writeUsageEvent(db, { appKey: config.appKey, kind: 'failure', directoryUserId: null, userEmail: null, runId, detail: reason, at });
+  await writeUsageEvent(db, { appKey: config.appKey, kind: 'failure', directoryUserId: null, userEmail: null, runId, detail: reason, at });
 }
 
 /** E-20: one SCIM request and its answer, as kept with the run (already masked). */

@@ -18,12 +18,12 @@ const eventInserts = preparedPerDatabase((db) => {
   };
 });
 
-export function writeUsageEvent(
+export async function writeUsageEvent(
   db: AppDatabase,
   event: { appKey: string; kind: UsageEventKind; directoryUserId: string | null; userEmail: string | null; runId: string; detail?: string | null; at: Date },
 ) {
   const prepared = eventInserts(db);
-  prepared.event.run({
+  await prepared.event.execute({
     at: event.at,
     appKey: event.appKey,
     kind: event.kind,
@@ -32,7 +32,7 @@ export function writeUsageEvent(
     runId: event.runId,
     detail: event.detail ?? null,
   });
-  prepared.day.run({ day: event.at.toISOString().slice(0, 10), appKey: event.appKey, kind: event.kind });
+  await prepared.day.execute({ day: event.at.toISOString().slice(0, 10), appKey: event.appKey, kind: event.kind });
 }
 
 /** L-1: the usage log keeps 30 days; older events and their daily counts go. */

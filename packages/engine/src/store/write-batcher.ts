@@ -10,7 +10,7 @@ import { transaction } from "@autoprov/db";
  * batches write fewer pages per user (issue 14).
  */
 export class WriteBatcher {
-  private queue: (() => void)[] = [];
+  private queue: (() => Promise<void>)[] = [];
   private timer: NodeJS.Timeout | null = null;
   readonly errors: Error[] = [];
 
@@ -20,27 +20,34 @@ export class WriteBatcher {
     private readonly maxDelayMs = 250,
   ) {}
 
-  async write(fn: () => void): Promise<void> {
+  /** Queues a write; a full batch is written before this returns. */
+  async write(fn: () => Promise<void>): Promise<void> {
     this.queue.push(fn);
     if (this.queue.length >= this.maxBatch) await this.flush();
-    else this.timer ??= setTimeout(async () => await this.flush(), this.maxDelayMs);
+    else this.timer ??= setTimeout(() => void this.flush(), this.maxDelayMs);
   }
 
+  /** Writes what is queued, in one transaction. Never throws: what failed is in `errors`. */
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    await transaction(this.db, async () => {
-      for (const fn of batch) {
-        try {
-          fn();
-        } catch (err) {
-          // One bad row must not undo the others' records.
-          this.errors.push(err as Error);
+    try {
+      await transaction(this.db, async () => {
+        for (const fn of batch) {
+          try {
+            await fn();
+          } catch (err) {
+            // One bad row must not undo the others' records.
+            this.errors.push(err as Error);
+          }
         }
-      }
-    });
+      });
+    } catch (err) {
+      // The transaction itself failed (the database went away): the whole batch is unrecorded.
+      for (let i = 0; i < batch.length; i++) this.errors.push(err as Error);
+    }
   }
 }
