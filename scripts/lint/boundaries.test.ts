@@ -8,10 +8,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const eslint = new ESLint({ cwd: root });
 
-/** The rule ids reported for `code` as if it stood in the repository at `path`. */
+/**
+ * The rule ids reported for `code` standing in the repository at `path`. The file is written
+ * for the time of the check: the type-aware rules only see files their tsconfig finds on disk.
+ */
 async function rulesBroken(code: string, path: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath: join(root, path) });
-  return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
+  const file = join(root, path);
+  await writeFile(file, code, { flag: 'wx' });
+  try {
+    const [result] = await eslint.lintFiles([file]);
+    return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
+  } finally {
+    await rm(file, { force: true });
+  }
 }
 
 describe('import cycles', () => {

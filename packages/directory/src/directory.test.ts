@@ -67,7 +67,7 @@ describe('users', () => {
 
   it('refuses an address outside the organisation, naming the field', async () => {
     const bad = { ...await input(), primaryEmail: 'someone@elsewhere.test' };
-    expect(async () => await createUser(store.db, systemClock, admin, bad)).toThrowError(
+    await expect(createUser(store.db, systemClock, admin, bad)).rejects.toThrowError(
       expect.objectContaining({ code: 'validation_failed', fields: expect.objectContaining({ primaryEmail: expect.stringContaining('elsewhere.test') }) }),
     );
   });
@@ -75,7 +75,7 @@ describe('users', () => {
   it('refuses a taken address whatever its case, and frees it once the user is deleted', async () => {
     const first = await createUser(store.db, systemClock, admin, await input());
     const again = async () => await createUser(store.db, systemClock, admin, { ...await input(), primaryEmail: 'New.Hire@Example.com' });
-    expect(again).toThrowError(AppError);
+    await expect(again()).rejects.toThrowError(AppError);
     await changeUserStatus(store.db, systemClock, admin, first.id, 'delete');
     expect((await again()).id).not.toBe(first.id);
     expect((await allUsers('deleted')).items.map((u) => u.id)).toContain(first.id);
@@ -86,9 +86,9 @@ describe('users', () => {
     expect((await changeUserStatus(store.db, systemClock, admin, user.id, 'suspend')).status).toBe('suspended');
     expect((await changeUserStatus(store.db, systemClock, admin, user.id, 'restore')).status).toBe('active');
     expect((await changeUserStatus(store.db, systemClock, admin, user.id, 'archive')).status).toBe('archived');
-    expect(async () => await changeUserStatus(store.db, systemClock, admin, user.id, 'suspend')).toThrowError(/archived/);
+    await expect(changeUserStatus(store.db, systemClock, admin, user.id, 'suspend')).rejects.toThrowError(/archived/);
     await changeUserStatus(store.db, systemClock, admin, user.id, 'delete');
-    expect(async () => await updateUser(store.db, systemClock, admin, user.id, { givenName: 'X' })).toThrowError(/deleted/);
+    await expect(updateUser(store.db, systemClock, admin, user.id, { givenName: 'X' })).rejects.toThrowError(/deleted/);
   });
 
   it('records only the fields that changed', async () => {
@@ -122,10 +122,10 @@ describe('groups', () => {
     const groups = (await listGroups(store.db, { page: 1, pageSize: 100 })).items;
     const engineering = groups.find((g) => g.email === 'engineering@example.com')!;
     const platform = groups.find((g) => g.email === 'platform@example.com')!;
-    expect(async () => await addGroupMember(store.db, systemClock, admin, platform.id, { kind: 'group', groupId: engineering.id })).toThrowError(/loop/);
+    await expect(addGroupMember(store.db, systemClock, admin, platform.id, { kind: 'group', groupId: engineering.id })).rejects.toThrowError(/loop/);
     const detail = await addGroupMember(store.db, systemClock, admin, platform.id, { kind: 'external', email: 'guest@outside.test' });
     expect(detail.members.find((m) => m.externalEmail === 'guest@outside.test')?.kind).toBe('external');
-    expect(async () => await addGroupMember(store.db, systemClock, admin, platform.id, { kind: 'external', email: 'GUEST@outside.test' })).toThrowError(/already a member/);
+    await expect(addGroupMember(store.db, systemClock, admin, platform.id, { kind: 'external', email: 'GUEST@outside.test' })).rejects.toThrowError(/already a member/);
   });
 });
 

@@ -63,7 +63,7 @@ describe('Google Workspace as the directory (issue 6)', () => {
     const { db } = openDatabase(':memory:');
     await seedDemoOrganisation(db, systemClock);
     const before = await latestChangeId(db);
-    expect(async () => await applyGoogleRead(db, systemClock, { primaryDomain: 'example.com', secondaryDomains: [], orgUnits: [], users: [], groups: [] })).toThrow(/no users/);
+    await expect(applyGoogleRead(db, systemClock, { primaryDomain: 'example.com', secondaryDomains: [], orgUnits: [], users: [], groups: [] })).rejects.toThrow(/no users/);
     expect(await latestChangeId(db)).toBe(before);
     expect((await readSnapshot(db)).users.filter((u) => u.status === 'deleted')).toHaveLength(0);
   });

@@ -1,7 +1,6 @@
-import type { AppDatabase } from '@autoprov/db';
+import { transaction, type AppDatabase } from '@autoprov/db';
 import { nextEscrowAttempt } from './escrow.js';
 import { healthOf, makeEscrowDue, saveHealth, type HealthRow } from './store.js';
-import { transaction } from "@autoprov/db";
 
 const minute = 60 * 1000;
 const hour = 60 * minute;

@@ -89,7 +89,7 @@ async function serverWithCustomScim() {
   const su = await server.signedIn('super_admin');
   const api = '/api/apps/custom-scim';
   const groupId = async (email: string) => (await server.db.select().from(directoryGroups)).find((g) => g.email === email)!.id;
-  const scope = (...emails: string[]) => su.put(`${api}/configuration/scope`, { groups: emails.map(async (e) => ({ groupId: await groupId(e), accessLevel: 'user' })) });
+  const scope = async (...emails: string[]) => su.put(`${api}/configuration/scope`, { groups: await Promise.all(emails.map(async (e) => ({ groupId: await groupId(e), accessLevel: 'user' }))) });
   expect((await su.request('PUT', `${api}/sso`, { entityId: 'https://sso.example.com/custom', ssoUrl: 'https://sso.example.com/saml', certificate: idpCertificate })).status).toBe(200);
   await su.post(`${api}/configuration`);
   expect((await su.put(`${api}/configuration/bearer-token`, { token: 'alerts-token', endpointUrl: gateway.baseUrl })).status).toBe(200);

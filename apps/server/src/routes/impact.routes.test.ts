@@ -42,7 +42,7 @@ async function activeGoToMeeting(groupNames: string[] = []) {
   const detail = (await su.get('/api/apps/gotomeeting')).json;
   const rows = detail.app.attributes.map((a: { path: string }) => ({ attribute: a.path, source: detail.configuration.mapping[a.path] ?? '' }));
   expect((await su.request('PUT', '/api/apps/gotomeeting/configuration/mapping', { rows })).status).toBe(200);
-  const scope = groupNames.map(async (name) => ({ groupId: await groupNamed(server, name), accessLevel: 'organizer' }));
+  const scope = await Promise.all(groupNames.map(async (name) => ({ groupId: await groupNamed(server, name), accessLevel: 'organizer' })));
   expect((await su.request('PUT', '/api/apps/gotomeeting/configuration/scope', { groups: scope })).status).toBe(200);
   expect((await su.request('PUT', '/api/apps/gotomeeting/configuration/deprovisioning', rules)).status).toBe(200);
   expect((await su.post('/api/apps/gotomeeting/configuration/finish')).status).toBe(200);

@@ -1,5 +1,4 @@
-import type { AppDatabase } from '@autoprov/db';
-import { transaction } from "@autoprov/db";
+import { transaction, type AppDatabase } from '@autoprov/db';
 
 /**
  * Groups the database writes that follow app calls into one transaction per batch: a commit
