@@ -14,6 +14,11 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   AUTOPROV_DATA_DIR: z.string().optional(),
+  /** Issue 16: a PostgreSQL database shared by several processes instead of the embedded SQLite file. */
+  AUTOPROV_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/i, 'AUTOPROV_DATABASE_URL must be a PostgreSQL address: postgres://user:password@host:5432/database')
+    .optional(),
   AUTOPROV_PUBLIC_URL: z.url().optional(),
   AUTOPROV_SECRET_KEY: z
     .string()
@@ -58,6 +63,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseFile: string;
+  /** PostgreSQL's address when set; the SQLite file otherwise. */
+  databaseUrl: string | undefined;
   /** Where the console is reached: the only Host answered, the only Origin allowed to write, and whether cookies are Secure and HSTS is sent. */
   publicUrl: string;
   secretKeyHex: string | undefined;
@@ -94,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir,
     databaseFile: resolve(dataDir, 'autoprov.sqlite'),
+    databaseUrl: e.AUTOPROV_DATABASE_URL,
     publicUrl: (e.AUTOPROV_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     secretKeyHex: e.AUTOPROV_SECRET_KEY,
     secretKeyFile: resolve(dataDir, 'secret.key'),

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { admins, openDatabase, ownerOnlyFolder } from '@autoprov/db';
+import { admins, openDatabaseAt, ownerOnlyFolder, withoutPassword } from '@autoprov/db';
 import { builtInDirectory, seedDemoOrganisation, systemClock } from '@autoprov/directory';
 import { appConnector, ProvisioningScheduler, pruneSyncHistory, pruneUsageLog } from '@autoprov/engine';
 import { loadOrCreateKey, SecretBox } from '@autoprov/secrets';
@@ -25,9 +25,9 @@ const { runsEngine, servesConsole } = roleDoes(config.role);
 // S-6: the data folder is the owner's only, whatever the umask and however old the install.
 ownerOnlyFolder(config.dataDir);
 const secrets = new SecretBox(loadOrCreateKey(config.secretKeyHex, config.secretKeyFile));
-const database = openDatabase(config.databaseFile);
+const database = await openDatabaseAt(config.databaseUrl ?? config.databaseFile);
 const { db, close } = database;
-logger.info({ databaseFile: config.databaseFile }, 'database ready');
+logger.info(config.databaseUrl ? { database: withoutPassword(config.databaseUrl) } : { databaseFile: config.databaseFile }, 'database ready');
 
 if (config.seedDemo && await seedDemoOrganisation(db, systemClock)) {
   logger.info('demo organisation created in the built-in directory');
@@ -74,7 +74,7 @@ const operations: OperationsOptions = {
 };
 
 const setupToken = new SetupToken();
-const needsSetup = ((await db.select({ n: sql<number>`count(*)` }).from(admins).limit(1))[0]?.n ?? 0) === 0;
+const needsSetup = ((await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(admins).limit(1))[0]?.n ?? 0) === 0;
 if (!needsSetup) setupToken.consume();
 
 const app = createApp(
@@ -118,7 +118,7 @@ function shutdown(signal: string) {
     void Promise.all([scheduler.stop(), googleSync.stop()]).finally(async () => {
       // The runs have stopped: the apps' kept-alive connections can close.
       await appConnections.close().catch(() => {});
-      close();
+      await close().catch(() => {});
       process.exit(0);
     });
   });

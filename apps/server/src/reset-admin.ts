@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { admins, openDatabase, type AppDatabase } from '@autoprov/db';
+import { admins, openDatabaseAt, type AppDatabase } from '@autoprov/db';
 import { systemClock, type Clock } from '@autoprov/directory';
 import { createPasswordReset, resetLinkUrl } from './auth/password-resets.js';
 import { loadConfig } from './env.js';
@@ -23,7 +23,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const config = loadConfig();
-  const { db, close } = openDatabase(config.databaseFile);
+  const { db, close } = await openDatabaseAt(config.databaseUrl ?? config.databaseFile);
   try {
     const link = await resetAdmin(db, systemClock, config.publicUrl, email);
     process.stdout.write(
@@ -38,6 +38,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   } finally {
-    close();
+    await close();
   }
 }

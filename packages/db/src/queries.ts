@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { is, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { PgDatabase } from 'drizzle-orm/pg-core';
 import type { AppDatabase, DbOrTx } from './index.js';
 
 /**
@@ -23,8 +25,10 @@ interface AsyncTransactional {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
 }
 
-/** Set by `openDatabase` on a PostgreSQL handle: its `transaction` is asynchronous. */
-export const asyncTransactions = Symbol('autoprov.asyncTransactions');
+/** Whether a handle (database or transaction) is PostgreSQL's; store code is typed as SQLite's. */
+export function isPostgres(db: DbOrTx): boolean {
+  return is(db as unknown, PgDatabase);
+}
 
 /**
  * Runs `fn` in one transaction: everything it writes lands together or not at all.
@@ -37,7 +41,7 @@ export const asyncTransactions = Symbol('autoprov.asyncTransactions');
  * another becomes a savepoint.
  */
 export async function transaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  if ((db as unknown as Record<symbol, unknown>)[asyncTransactions]) return (db as unknown as AsyncTransactional).transaction(fn);
+  if (isPostgres(db)) return (db as unknown as AsyncTransactional).transaction(fn);
   const handle = db as AppDatabase;
   const key = handle.$client as object;
   if (insideSqliteTransaction.getStore() === key) return savepoint(handle, fn);
@@ -84,4 +88,30 @@ async function savepoint<T>(handle: AppDatabase, fn: (tx: Tx) => Promise<T>): Pr
 export function affectedRows(result: unknown): number {
   const r = result as { changes?: number; rowCount?: number | null };
   return Number(r.changes ?? r.rowCount ?? 0);
+}
+
+/**
+ * The rows of a hand-written query (a recursive CTE, say), from either driver. Parameters whose
+ * type PostgreSQL cannot infer need a cast (`cast(${x} as text)`), which SQLite accepts too.
+ */
+export async function rowsOf<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  if (isPostgres(db)) return ((await (db as unknown as PgDatabase<never>).execute(query)) as unknown as { rows: T[] }).rows;
+  return db.all<T>(query);
+}
+
+/**
+ * A time bound into a hand-written query, compared with a time column: SQLite stores times as
+ * milliseconds, PostgreSQL as timestamptz.
+ */
+export function timeParam(db: DbOrTx, at: Date): number | Date {
+  return isPostgres(db) ? at : at.getTime();
+}
+
+/**
+ * `column LIKE %term%`, case-insensitive on both databases (PostgreSQL's LIKE is not), with the
+ * term's own `%`, `_` and `\` taken literally.
+ */
+export function contains(column: SQLWrapper, term: string): SQL {
+  const escaped = term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+  return sql`lower(${column}) like ${`%${escaped}%`} escape '\\'`;
 }

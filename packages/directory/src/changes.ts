@@ -30,7 +30,7 @@ export async function recordChange(db: DbOrTx, actor: Actor, at: Date, change: C
 }
 
 export async function listChanges(db: DbOrTx, page: number, pageSize: number): Promise<Page<DirectoryChange>> {
-  const total = (await db.select({ n: sql<number>`count(*)` }).from(directoryChanges).limit(1))[0]?.n ?? 0;
+  const total = (await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(directoryChanges).limit(1))[0]?.n ?? 0;
   const rows = await db
     .select()
     .from(directoryChanges)

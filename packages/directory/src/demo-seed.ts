@@ -79,7 +79,7 @@ function localPart(name: string): string {
  */
 export async function seedDemoOrganisation(db: AppDatabase, clock: Clock): Promise<boolean> {
   return await transaction(db, async (tx) => {
-    const existing = (await tx.select({ n: sql<number>`count(*)` }).from(organisation).limit(1))[0];
+    const existing = (await tx.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(organisation).limit(1))[0];
     if ((existing?.n ?? 0) > 0) return false;
     const now = clock.now();
     await tx.insert(organisation).values({ id: 1, name: demoOrganisation.name, createdAt: now });

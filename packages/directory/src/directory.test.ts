@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenDatabase } from '@autoprov/db';
+import { type OpenDatabase } from '@autoprov/db';
+import { openTestDatabase } from '@autoprov/db/testing';
 import { AppError, userInputSchema } from '@autoprov/contract';
 import {
   addGroupMember,
@@ -20,7 +21,7 @@ const admin: Actor = { adminId: null, label: 'ada@example.com' };
 let store: OpenDatabase;
 
 beforeEach(async () => {
-  store = openDatabase(':memory:');
+  store = await openTestDatabase();
   await seedDemoOrganisation(store.db, systemClock);
 });
 

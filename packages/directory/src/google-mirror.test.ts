@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { directoryUsers, openDatabase } from '@autoprov/db';
+import { directoryUsers } from '@autoprov/db';
+import { openTestDatabase } from '@autoprov/db/testing';
 import { addMissed, cursorAt, googleClients, readChangesSince, readGoogleDirectory, type GoogleClients, type ServiceAccountKey } from '@autoprov/google-directory';
 import { makeServiceAccountKey, startFakeGoogle, type FakeGoogle } from '@autoprov/google-directory/testing';
 import { applyGoogleChanges, applyGoogleRead, mirroredGoogleIds } from './google-mirror.js';
@@ -25,7 +26,7 @@ afterAll(() => google.close());
 
 describe('Google Workspace as the directory (issue 6)', () => {
   it('a full read makes the directory what Google holds, keeping the ids of users with the same address', async () => {
-    const { db } = openDatabase(':memory:');
+    const { db } = await openTestDatabase();
     await seedDemoOrganisation(db, systemClock);
     const someone = (await db.select().from(directoryUsers).where(eq(directoryUsers.status, 'active')).limit(1))[0]!;
     google.addUser({ primaryEmail: someone.primaryEmail, givenName: someone.givenName, familyName: 'FromGoogle', orgUnitPath: '/Sales' }, false);
@@ -60,7 +61,7 @@ describe('Google Workspace as the directory (issue 6)', () => {
   });
 
   it('E-14: a full read without anyone in it changes nothing', async () => {
-    const { db } = openDatabase(':memory:');
+    const { db } = await openTestDatabase();
     await seedDemoOrganisation(db, systemClock);
     const before = await latestChangeId(db);
     await expect(applyGoogleRead(db, systemClock, { primaryDomain: 'example.com', secondaryDomains: [], orgUnits: [], users: [], groups: [] })).rejects.toThrow(/no users/);
@@ -69,7 +70,7 @@ describe('Google Workspace as the directory (issue 6)', () => {
   });
 
   it('an incremental read writes change records that narrow the next provisioning run to the users concerned', async () => {
-    const { db } = openDatabase(':memory:');
+    const { db } = await openTestDatabase();
     const since = cursorAt(new Date(Date.now() - 1000));
     await applyGoogleRead(db, systemClock, await readGoogleDirectory(clients, fast));
     const before = await latestChangeId(db);
@@ -94,7 +95,7 @@ describe("Google's ids, not addresses (G-1)", () => {
       google2.registerKey(key);
       google2.addOrgUnit('/Sales');
       google2.addUser({ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', orgUnitPath: '/' }, false);
-      const { db } = openDatabase(':memory:');
+      const { db } = await openTestDatabase();
       await seedDemoOrganisation(db, systemClock);
       const [first, second] = await db.select().from(directoryUsers).where(eq(directoryUsers.status, 'active')).limit(2);
       const a = google2.addUser({ primaryEmail: first!.primaryEmail, givenName: 'A', familyName: 'One', orgUnitPath: '/Sales' }, false);
@@ -136,7 +137,7 @@ describe("Google's ids, not addresses (G-1)", () => {
 
 describe('connecting another Google organisation (G-1)', () => {
   it('matches by address again on connect, so a move between Google tenants keeps everyone; a daily read does not', async () => {
-    const { db } = openDatabase(':memory:');
+    const { db } = await openTestDatabase();
     await applyGoogleRead(db, systemClock, await readGoogleDirectory(clients, fast), { connecting: true });
     const admin = (await db.select().from(directoryUsers).where(eq(directoryUsers.primaryEmail, 'admin@example.com')).limit(1))[0]!;
     const tenant = await startFakeGoogle();
@@ -146,7 +147,7 @@ describe('connecting another Google organisation (G-1)', () => {
       const c2 = await googleClients({ key: key as ServiceAccountKey, adminEmail: 'admin@example.com', rootUrl: tenant.rootUrl, tokenUrl: tenant.tokenUrl });
       const read = await readGoogleDirectory(c2, fast);
       // As a daily read, a new id at a known address is a new person (the old one left Google).
-      const { db: daily } = openDatabase(':memory:');
+      const { db: daily } = await openTestDatabase();
       await applyGoogleRead(daily, systemClock, await readGoogleDirectory(clients, fast), { connecting: true });
       expect(await applyGoogleRead(daily, systemClock, read)).toMatchObject({ usersCreated: 1 });
       // On connect, the same address is the same person.
@@ -166,7 +167,7 @@ describe('a full read while Google changes (G-2)', () => {
       org.addUser({ primaryEmail: 'admin@example.com', givenName: 'Ada', familyName: 'Admin', orgUnitPath: '/' }, false);
       for (let i = 0; i < 600; i++) org.addUser({ primaryEmail: `u${String(i).padStart(3, '0')}@example.com`, givenName: 'U', familyName: String(i), orgUnitPath: '/' }, false);
       const c = await googleClients({ key: key as ServiceAccountKey, adminEmail: 'admin@example.com', rootUrl: org.rootUrl, tokenUrl: org.tokenUrl });
-      const { db } = openDatabase(':memory:');
+      const { db } = await openTestDatabase();
       await applyGoogleRead(db, systemClock, await readGoogleDirectory(c, fast), { connecting: true });
       const last = (await db.select().from(directoryUsers).where(eq(directoryUsers.primaryEmail, 'u599@example.com')).limit(1))[0]!;
 

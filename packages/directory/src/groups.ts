@@ -9,16 +9,16 @@ import {
   type GroupSummary,
   type Page,
 } from '@autoprov/contract';
-import { directoryGroups, directoryUsers, groupMembers, type AppDatabase, type DbOrTx, transaction } from '@autoprov/db';
+import { directoryGroups, directoryUsers, groupMembers, type AppDatabase, type DbOrTx, transaction, rowsOf, contains } from '@autoprov/db';
 import type { Actor, Clock } from './actor.js';
 import { recordChange } from './changes.js';
-import { contains, offsetOf } from './search.js';
+import { offsetOf } from './search.js';
 
 type GroupRow = typeof directoryGroups.$inferSelect;
 
 // Table and columns named in full: drizzle writes a column of a one-table select unqualified, so
 // `${directoryGroups.id}` here would read as the subquery's own `group_members.id` (every count 0).
-const directMemberCount = sql<number>`(select count(*) from ${groupMembers} where ${groupMembers}.${sql.identifier(groupMembers.groupId.name)} = ${directoryGroups}.${sql.identifier(directoryGroups.id.name)})`;
+const directMemberCount = sql<number>`(select count(*) from ${groupMembers} where ${groupMembers}.${sql.identifier(groupMembers.groupId.name)} = ${directoryGroups}.${sql.identifier(directoryGroups.id.name)})`.mapWith(Number);
 
 function toSummary(row: GroupRow, count: number): GroupSummary {
   return { id: row.id, email: row.email, name: row.name, description: row.description, directMemberCount: count };
@@ -31,7 +31,7 @@ export async function listGroups(
   const where = query.q
     ? or(contains(directoryGroups.email, query.q), contains(directoryGroups.name, query.q))
     : undefined;
-  const total = (await db.select({ n: sql<number>`count(*)` }).from(directoryGroups).where(where).limit(1))[0]?.n ?? 0;
+  const total = (await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(directoryGroups).where(where).limit(1))[0]?.n ?? 0;
   const rows = await db
     .select({ group: directoryGroups, count: directMemberCount })
     .from(directoryGroups)
@@ -113,10 +113,10 @@ export async function createGroup(
 }
 
 /** Ids of every group nested inside `groupId`, at any depth (the group itself included). */
-function nestedGroupIds(db: DbOrTx, groupId: string): Set<string> {
-  const rows = db.all<{ id: string }>(sql`
+async function nestedGroupIds(db: DbOrTx, groupId: string): Promise<Set<string>> {
+  const rows = await rowsOf<{ id: string }>(db, sql`
     with recursive inside(id) as (
-      select ${groupId}
+      select cast(${groupId} as text)
       union
       select ${groupMembers.memberGroupId} from ${groupMembers}
         join inside on ${groupMembers.groupId} = inside.id
@@ -156,7 +156,7 @@ export async function addGroupMember(
       case 'group': {
         const inner = (await tx.select().from(directoryGroups).where(eq(directoryGroups.id, member.groupId)).limit(1))[0];
         if (!inner) throw new AppError('validation_failed', 'This group does not exist.', { groupId: 'Choose an existing group.' });
-        if (nestedGroupIds(tx, inner.id).has(groupId)) {
+        if ((await nestedGroupIds(tx, inner.id)).has(groupId)) {
           throw new AppError('conflict', `${inner.email} already contains ${group.email}: nesting it would make a loop.`, {
             groupId: 'This group already contains the group you are adding it to.',
           });

@@ -11,7 +11,7 @@ export async function getOrganisation(db: DbOrTx): Promise<Organisation | null> 
 
 export async function listOrgUnits(db: DbOrTx): Promise<OrgUnit[]> {
   const counts = await db
-    .select({ orgUnitId: directoryUsers.orgUnitId, n: sql<number>`count(*)` })
+    .select({ orgUnitId: directoryUsers.orgUnitId, n: sql<number>`count(*)`.mapWith(Number) })
     .from(directoryUsers)
     .where(sql`${directoryUsers.status} <> 'deleted'`)
     .groupBy(directoryUsers.orgUnitId);

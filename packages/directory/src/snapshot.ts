@@ -1,5 +1,5 @@
 import { eq, gt, inArray, sql } from 'drizzle-orm';
-import { directoryChanges, directoryUsers, domains, groupMembers, orgUnits, type DbOrTx } from '@autoprov/db';
+import { directoryChanges, directoryUsers, domains, groupMembers, orgUnits, rowsOf, type DbOrTx } from '@autoprov/db';
 import type { UserStatus } from '@autoprov/contract';
 
 /** A user as a provisioning run reads them: attributes, where they sit, every group they are in. */
@@ -119,7 +119,7 @@ export function builtInDirectory(db: DbOrTx) {
 
 /** The newest change record's id: the engine starts a change-driven run when it moves (E-11). */
 export async function latestChangeId(db: DbOrTx): Promise<number> {
-  return (await db.select({ id: sql<number>`coalesce(max(${directoryChanges.id}), 0)` }).from(directoryChanges).limit(1))[0]?.id ?? 0;
+  return (await db.select({ id: sql<number>`coalesce(max(${directoryChanges.id}), 0)`.mapWith(Number) }).from(directoryChanges).limit(1))[0]?.id ?? 0;
 }
 
 /**
@@ -148,9 +148,9 @@ export async function usersAffectedBetween(db: DbOrTx, afterId: number, upToId: 
     }
   }
   for (const groupId of nestedGroups) {
-    const inside = db.all<{ id: string }>(sql`
+    const inside = await rowsOf<{ id: string }>(db, sql`
       with recursive inside(id) as (
-        select ${groupId}
+        select cast(${groupId} as text)
         union
         select ${groupMembers.memberGroupId} from ${groupMembers} join inside on ${groupMembers.groupId} = inside.id
         where ${groupMembers.memberGroupId} is not null
@@ -175,7 +175,7 @@ export async function readSnapshotOf(db: DbOrTx, userIds: string[]): Promise<Dir
       .innerJoin(orgUnits, eq(orgUnits.id, directoryUsers.orgUnitId))
       .where(inArray(directoryUsers.id, chunk));
     for (const { user: u, path } of rows) {
-      const groups = db.all<{ id: string }>(sql`
+      const groups = await rowsOf<{ id: string }>(db, sql`
         with recursive enclosing(id) as (
           select ${groupMembers.groupId} from ${groupMembers} where ${groupMembers.userId} = ${u.id}
           union

@@ -15,11 +15,11 @@ import {
   groupMembers,
   orgUnits,
   type AppDatabase,
-  type DbOrTx, transaction } from '@autoprov/db';
+  type DbOrTx, transaction, contains } from '@autoprov/db';
 import type { Actor, Clock } from './actor.js';
 import { recordChange } from './changes.js';
 import { domainOf, findOrgUnit, getOrganisation, isOrganisationDomain } from './organisation.js';
-import { contains, offsetOf } from './search.js';
+import { offsetOf } from './search.js';
 
 type UserRow = typeof directoryUsers.$inferSelect;
 
@@ -81,7 +81,7 @@ export async function listUsers(db: DbOrTx, query: UserListQuery): Promise<Page<
     if (anyOf) filters.push(anyOf);
   }
   const where = and(...filters);
-  const total = (await db.select({ n: sql<number>`count(*)` }).from(directoryUsers).where(where).limit(1))[0]?.n ?? 0;
+  const total = (await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(directoryUsers).where(where).limit(1))[0]?.n ?? 0;
   const rows = await db
     .select(userColumns)
     .from(directoryUsers)

@@ -1,3 +1,4 @@
+import type { Tx } from '@autoprov/db';
 import { deprovisionReasons, type UsageEventKind } from '@autoprov/contract';
 import type { AppAttributes, FieldChange, Operation } from './model.js';
 import { AppCallError, type AppPort, type RemoteAccount } from './ports.js';
@@ -79,9 +80,9 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
   const { db, clock } = deps;
   const userEmail = ctx.emailOf.get(op.userId) ?? '';
   const key = { configurationId, directoryUserId: op.userId };
-  const record = async (line: Omit<ReportLine, 'directoryUserId' | 'userEmail'>, event: UsageEventKind | null, detail?: string) => {
-    await writeReportLine(db, runId, { directoryUserId: op.userId, userEmail, ...line });
-    if (event) await writeUsageEvent(db, { appKey: ctx.appKey, kind: event, directoryUserId: op.userId, userEmail, runId, detail: detail ?? null, at: clock.now() });
+  const record = async (tx: Tx, line: Omit<ReportLine, 'directoryUserId' | 'userEmail'>, event: UsageEventKind | null, detail?: string) => {
+    await writeReportLine(tx, runId, { directoryUserId: op.userId, userEmail, ...line });
+    if (event) await writeUsageEvent(tx, { appKey: ctx.appKey, kind: event, directoryUserId: op.userId, userEmail, runId, detail: detail ?? null, at: clock.now() });
   };
 
   try {
@@ -109,10 +110,10 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
         }
         const now = clock.now();
         const adopted = action === 'adopt';
-        await ctx.writes.write(async () => {
-          await linkAccount(db, key, { userName: op.userName, remoteId: remote.id, lastSent: op.attributes, origin: adopted ? 'adopted' : 'created' }, now);
+        await ctx.writes.write(async (tx) => {
+          await linkAccount(tx, key, { userName: op.userName, remoteId: remote.id, lastSent: op.attributes, origin: adopted ? 'adopted' : 'created' }, now);
           // An account found in the app is adopted, not created: the summary, the report and the usage log agree.
-          await record({ action, result: 'succeeded', ...sentBy(op) }, adopted ? 'user_adopted' : 'user_created');
+          await record(tx, { action, result: 'succeeded', ...sentBy(op) }, adopted ? 'user_adopted' : 'user_created');
         });
         return adopted ? 'adopted' : 'created';
       }
@@ -122,24 +123,24 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
           if (Object.keys(op.changes).length > 0) await app.updateUser(remoteId, op.changes, op.attributes);
           if (op.kind === 'unsuspend') await app.setActive(remoteId, true, op.attributes);
         });
-        await ctx.writes.write(async () => {
+        await ctx.writes.write(async (tx) => {
           // The user's e-mail, as a create links it: a rename in the directory is recorded on the link.
-          await markAccountActive(db, key, { lastSent: op.attributes, userName: userEmail }, clock.now());
-          if (op.kind === 'unsuspend') await removeTimer(db, key);
+          await markAccountActive(tx, key, { lastSent: op.attributes, userName: userEmail }, clock.now());
+          if (op.kind === 'unsuspend') await removeTimer(tx, key);
           // The account was gone from the app and was made again: that is a creation, counted as one.
-          if (relinked === 'recreated') await record({ action: 'create', result: 'succeeded', changes: fieldsOf(op.attributes), reason: 'The account was no longer in the app: created again.' }, 'user_created');
-          else if (relinked === 'relinked') await record({ action: op.kind, result: 'succeeded', changes: sentBy(op).changes, reason: relinkedReason }, eventOf[op.kind]!);
-          else await record({ action: op.kind, result: 'succeeded', ...sentBy(op) }, eventOf[op.kind]!);
+          if (relinked === 'recreated') await record(tx, { action: 'create', result: 'succeeded', changes: fieldsOf(op.attributes), reason: 'The account was no longer in the app: created again.' }, 'user_created');
+          else if (relinked === 'relinked') await record(tx, { action: op.kind, result: 'succeeded', changes: sentBy(op).changes, reason: relinkedReason }, eventOf[op.kind]!);
+          else await record(tx, { action: op.kind, result: 'succeeded', ...sentBy(op) }, eventOf[op.kind]!);
         });
         if (relinked === 'recreated') return 'created';
         return op.kind === 'update' ? 'updated' : 'unsuspended';
       }
       case 'suspend': {
         await withRelink(ctx, op, (remoteId) => app.setActive(remoteId, false, op.lastSent));
-        await ctx.writes.write(async () => {
-          await markAccountSuspended(db, key, clock.now());
-          await removeTimer(db, key);
-          await record({ action: 'suspend', result: 'succeeded', ...sentBy(op) }, 'user_suspended');
+        await ctx.writes.write(async (tx) => {
+          await markAccountSuspended(tx, key, clock.now());
+          await removeTimer(tx, key);
+          await record(tx, { action: 'suspend', result: 'succeeded', ...sentBy(op) }, 'user_suspended');
         });
         return 'suspended';
       }
@@ -150,10 +151,10 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
           // Already gone from the app: the goal is reached.
           if (!(err instanceof AppCallError && err.kind === 'not_found')) throw err;
         }
-        await ctx.writes.write(async () => {
-          await unlinkAccount(db, key);
-          await removeTimer(db, key);
-          await record({ action: 'delete', result: 'succeeded', ...sentBy(op) }, 'user_deleted');
+        await ctx.writes.write(async (tx) => {
+          await unlinkAccount(tx, key);
+          await removeTimer(tx, key);
+          await record(tx, { action: 'delete', result: 'succeeded', ...sentBy(op) }, 'user_deleted');
         });
         return 'deleted';
       }
@@ -162,10 +163,10 @@ export async function applyOperation(ctx: ApplyContext, op: Operation): Promise<
     if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
     const reason = err instanceof AppCallError ? err.reason : (err as Error).message;
     const failure = err instanceof AppCallError ? err.kind : 'unknown';
-    await ctx.writes.write(async () => {
+    await ctx.writes.write(async (tx) => {
       // E-16: one attempt, one Failure event; the report line says which attempt and when the next is.
-      const attempt = await ctx.escrow?.failed({ op, userEmail, failure, reason, at: clock.now() });
-      await record({ action: op.kind, result: 'failed', changes: sentBy(op).changes, reason, attempt: attempt?.attempt ?? null, nextAttemptAt: attempt?.nextAttemptAt ?? null }, 'failure', reason);
+      const attempt = await ctx.escrow?.failed({ op, userEmail, failure, reason, at: clock.now() }, tx);
+      await record(tx, { action: op.kind, result: 'failed', changes: sentBy(op).changes, reason, attempt: attempt?.attempt ?? null, nextAttemptAt: attempt?.nextAttemptAt ?? null }, 'failure', reason);
     });
     return 'failed';
   }

@@ -1,4 +1,4 @@
-import type { AppDatabase } from '@autoprov/db';
+import type { AppDatabase, Tx } from '@autoprov/db';
 import type { EscrowKind } from '@autoprov/contract';
 import type { Operation } from './model.js';
 import type { AppFailureKind } from './ports.js';
@@ -131,15 +131,15 @@ export class RunEscrow {
   }
 
   /** The user's operation went through: out of escrow. Returns the write to batch, if any. */
-  succeeded(userId: string): (() => Promise<void>) | null {
+  succeeded(userId: string): ((tx: Tx) => Promise<void>) | null {
     if (!this.escrowed.has(userId)) return null;
     this.escrowed.delete(userId);
-    return async () => await clearEscrow(this.db, this.configurationId, [userId]);
+    return async (tx) => await clearEscrow(tx, this.configurationId, [userId]);
   }
 
-  /** Records one failed attempt; returns what the report line says about it. */
-  async failed(entry: { op: Operation; userEmail: string; failure: AppFailureKind | 'unknown'; reason: string; at: Date }): Promise<EscrowAttempt> {
-    const attempt = await escrowFailure(this.db, { configurationId: this.configurationId, ...entry });
+  /** Records one failed attempt, through `tx` when batched; returns what the report line says about it. */
+  async failed(entry: { op: Operation; userEmail: string; failure: AppFailureKind | 'unknown'; reason: string; at: Date }, tx: Tx = this.db): Promise<EscrowAttempt> {
+    const attempt = await escrowFailure(tx, { configurationId: this.configurationId, ...entry });
     if (attempt.kind === 'transient') this.transientFailures++;
     this.lastError = entry.reason;
     return attempt;

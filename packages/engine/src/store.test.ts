@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { appConfigurations, openDatabase, provisionedAccounts, syncReportLines, syncRuns, usageEventDays, usageEvents } from '@autoprov/db';
+import { appConfigurations, provisionedAccounts, syncReportLines, syncRuns, usageEventDays, usageEvents } from '@autoprov/db';
+import { openTestDatabase } from '@autoprov/db/testing';
 import { linkAccount, markAccountSuspended, pruneSyncHistory, pruneUsageLog, writeReportLine, writeUsageEvent } from './store.js';
 
 const day = 24 * 60 * 60 * 1000;
 
 describe('usage log storage (L-1)', () => {
   it('keeps the daily counts in step with the events, and drops both past 30 days', async () => {
-    const { db } = openDatabase(':memory:');
+    const { db } = await openTestDatabase();
     const now = new Date('2026-11-24T12:00:00Z');
     for (const daysAgo of [0, 0, 1, 29, 30, 45]) {
       await writeUsageEvent(db, { appKey: 'gotomeeting', kind: 'user_created', directoryUserId: 'u', userEmail: 'u@example.com', runId: 'r', at: new Date(now.getTime() - daysAgo * day) });
@@ -23,7 +24,7 @@ describe('usage log storage (L-1)', () => {
 
 describe('sync history storage (L-2, L-3)', () => {
   it('drops finished runs and their reports after 90 days, never a held or running one', async () => {
-    const { db } = openDatabase(':memory:');
+    const { db } = await openTestDatabase();
     const now = new Date('2026-11-24T12:00:00Z');
     await db.insert(appConfigurations).values({ id: 'c', appKey: 'gotomeeting', mapping: {} });
     const old = new Date(now.getTime() - 91 * day);
@@ -42,7 +43,7 @@ describe('sync history storage (L-2, L-3)', () => {
 
 describe('rows written through statements prepared once per database (issue 14)', () => {
   it('L-3, E-16: a report line keeps its changes, attempt and next attempt; absent ones are SQL NULL, not the text "null"', async () => {
-    const { db } = openDatabase(':memory:');
+    const { db } = await openTestDatabase();
     await db.insert(appConfigurations).values({ id: 'c', appKey: 'gotomeeting', mapping: {} });
     await db.insert(syncRuns).values({ id: 'r', configurationId: 'c', trigger: 'manual', state: 'running', requestedAt: new Date() });
     const next = new Date('2026-11-24T13:00:00.123Z');
@@ -58,8 +59,8 @@ describe('rows written through statements prepared once per database (issue 14)'
   });
 
   it('the same statements serve two databases, each writing to its own', async () => {
-    const a = openDatabase(':memory:');
-    const b = openDatabase(':memory:');
+    const a = await openTestDatabase();
+    const b = await openTestDatabase();
     const at = new Date('2026-11-24T12:00:00Z');
     await writeUsageEvent(a.db, { appKey: 'x', kind: 'failure', directoryUserId: null, userEmail: null, runId: 'r', detail: 'down', at });
     await writeUsageEvent(b.db, { appKey: 'y', kind: 'user_created', directoryUserId: 'u', userEmail: 'u@example.com', runId: 'r', at });
@@ -75,7 +76,7 @@ describe('rows written through statements prepared once per database (issue 14)'
   });
 
   it('E-3, E-19: linking an account inserts it, and linking it again takes the new values but keeps when it was first linked', async () => {
-    const { db } = openDatabase(':memory:');
+    const { db } = await openTestDatabase();
     await db.insert(appConfigurations).values({ id: 'c', appKey: 'gotomeeting', mapping: {} });
     const key = { configurationId: 'c', directoryUserId: 'u' };
     const first = new Date('2026-11-24T12:00:00Z');

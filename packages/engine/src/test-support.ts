@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { catalogEntry } from '@autoprov/contract';
 import { appConfigurations, openDatabase, scopeGroups } from '@autoprov/db';
+import { openTestDatabase } from '@autoprov/db/testing';
 import { builtInDirectory, seedDemoOrganisation, systemClock } from '@autoprov/directory';
 import { ScimClient, staticToken, type ScimClientOptions } from '@autoprov/scim-client';
 import type { EngineDeps } from './engine-deps.js';
@@ -29,7 +30,8 @@ export async function engineFixture(options: {
   /** Options of the app's SCIM client (a channel with a fake clock, for instance). */
   client?: Partial<ScimClientOptions>;
 }) {
-  const store = openDatabase(options.file ?? ':memory:');
+  // A file is a SQLite install on disk (the crash tests); otherwise the suite's database of the run.
+  const store = options.file ? openDatabase(options.file) : await openTestDatabase();
   await seedDemoOrganisation(store.db, systemClock);
   const clock = manualClock();
   const appKey = options.appKey ?? 'gotomeeting';

@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { admins, passwordResets, sessions, type AppDatabase, transaction } from '@autoprov/db';
+import { admins, passwordResets, sessions, type AppDatabase, transaction, affectedRows } from '@autoprov/db';
 import type { Clock } from '@autoprov/directory';
 import { hashPassword } from './passwords.js';
 import { throttleKeys, SignInThrottle } from './throttle.js';
@@ -57,7 +57,7 @@ export async function usePasswordReset(db: AppDatabase, clock: Clock, token: str
       .update(passwordResets)
       .set({ usedAt: clock.now() })
       .where(and(eq(passwordResets.id, found.reset.id), isNull(passwordResets.usedAt)));
-    if (spent.changes !== 1) return false;
+    if (affectedRows(spent) !== 1) return false;
     await tx.update(admins).set({ passwordHash }).where(eq(admins.id, found.admin.id));
     if (found.reset.clearsTwoFactor) await clearTwoFactor(tx, found.admin.id);
     await tx.delete(sessions).where(eq(sessions.adminId, found.admin.id));

@@ -3,7 +3,7 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import type { TwoFactorSetup } from '@autoprov/contract';
-import { admins, recoveryCodes, type AppDatabase, type DbOrTx, transaction } from '@autoprov/db';
+import { admins, recoveryCodes, type AppDatabase, type DbOrTx, transaction, affectedRows } from '@autoprov/db';
 import type { Clock } from '@autoprov/directory';
 import type { SecretBox } from '@autoprov/secrets';
 import { sha256 } from './tokens.js';
@@ -75,19 +75,19 @@ export class TwoFactor {
         .update(admins)
         .set({ totpLastStep: step })
         .where(and(eq(admins.id, admin.id), or(isNull(admins.totpLastStep), lt(admins.totpLastStep, step))));
-      return claimed.changes === 1;
+      return affectedRows(claimed) === 1;
     }
     const spent = await this.db
       .update(recoveryCodes)
       .set({ usedAt: this.clock.now() })
       .where(and(eq(recoveryCodes.adminId, admin.id), eq(recoveryCodes.codeHash, recoveryCodeHash(code)), isNull(recoveryCodes.usedAt)));
-    return spent.changes === 1;
+    return affectedRows(spent) === 1;
   }
 
   async recoveryCodesLeft(adminId: string): Promise<number> {
     return (
       (await this.db
-        .select({ n: sql<number>`count(*)` })
+        .select({ n: sql<number>`count(*)`.mapWith(Number) })
         .from(recoveryCodes)
         .where(and(eq(recoveryCodes.adminId, adminId), isNull(recoveryCodes.usedAt))).limit(1))[0]?.n ?? 0
     );

@@ -54,7 +54,7 @@ export class ServerMetrics {
       registers: [this.registry],
       async collect() {
         const rows = await db
-          .select({ state: syncRuns.state, n: sql<number>`count(*)` })
+          .select({ state: syncRuns.state, n: sql<number>`count(*)`.mapWith(Number) })
           .from(syncRuns)
           .where(inArray(syncRuns.state, ['pending', 'running']))
           .groupBy(syncRuns.state);
@@ -73,7 +73,7 @@ export class ServerMetrics {
         registers: [this.registry],
         async collect() {
           const rows = await db
-            .select({ trigger: syncRuns.trigger, state: syncRuns.state, n: sql<number>`count(*)` })
+            .select({ trigger: syncRuns.trigger, state: syncRuns.state, n: sql<number>`count(*)`.mapWith(Number) })
             .from(syncRuns)
             .where(and(inArray(syncRuns.state, finishedStates), gte(syncRuns.endedAt, since)))
             .groupBy(syncRuns.trigger, syncRuns.state);

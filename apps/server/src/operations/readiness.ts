@@ -1,4 +1,4 @@
-import { migrationsApplied, type OpenDatabase } from '@autoprov/db';
+import type { OpenDatabase } from '@autoprov/db';
 import type { ReadinessCheck } from './routes.js';
 
 /**
@@ -35,14 +35,14 @@ export class SchedulerHeartbeat {
  * Readiness of a process (issue 16): the database answers a query and carries every migration
  * of this build; where the process runs the engine, its scheduler is looking for work.
  */
-export function readinessChecks(database: Pick<OpenDatabase, 'sqlite'>, scheduler: SchedulerHeartbeat | null): Record<string, ReadinessCheck> {
+export function readinessChecks(database: Pick<OpenDatabase, 'ping' | 'migrationsApplied'>, scheduler: SchedulerHeartbeat | null): Record<string, ReadinessCheck> {
   return {
-    database: () => {
-      database.sqlite.prepare('select 1').get();
+    database: async () => {
+      await database.ping();
       return { ok: true };
     },
-    migrations: () => {
-      const { applied, shipped } = migrationsApplied(database.sqlite);
+    migrations: async () => {
+      const { applied, shipped } = await database.migrationsApplied();
       return applied ? { ok: true, detail: `${shipped} applied` } : { ok: false, detail: 'The database lacks migrations of this build.' };
     },
     ...(scheduler ? { scheduler: scheduler.check } : {}),

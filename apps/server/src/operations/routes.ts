@@ -3,7 +3,25 @@ import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 
 /** One thing readiness depends on: `ok`, or why not (no secret, no stack). */
-export type ReadinessCheck = () => { ok: true; detail?: string } | { ok: false; detail: string };
+export type ReadinessResult = { ok: true; detail?: string } | { ok: false; detail: string };
+export type ReadinessCheck = () => ReadinessResult | Promise<ReadinessResult>;
+
+/** A check that has not answered in this long fails: a load balancer's probe must not hang on a lost database. */
+const checkTimeoutMs = 2_000;
+
+async function runCheck(check: ReadinessCheck): Promise<ReadinessResult> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve().then(check),
+      new Promise<ReadinessResult>((resolve) => (timer = setTimeout(() => resolve({ ok: false, detail: `No answer within ${checkTimeoutMs / 1000} s.` }), checkTimeoutMs))),
+    ]);
+  } catch (err) {
+    return { ok: false, detail: (err as Error).message.slice(0, 200) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface OperationsOptions {
   /** Named checks, all of which must pass for the process to take work (database, migrations, scheduler). */
@@ -27,15 +45,10 @@ export function operationsRoutes(options: OperationsOptions) {
   const routes = new Hono()
     // Liveness: the process answers; it depends on nothing, so a database outage does not restart it.
     .get('/healthz', (c) => c.json({ status: 'ok' as const }))
-    .get('/readyz', (c) => {
-      const checks: Record<string, { ok: boolean; detail?: string }> = {};
-      for (const [name, check] of Object.entries(options.readiness)) {
-        try {
-          checks[name] = check();
-        } catch (err) {
-          checks[name] = { ok: false, detail: (err as Error).message.slice(0, 200) };
-        }
-      }
+    .get('/readyz', async (c) => {
+      const entries = Object.entries(options.readiness);
+      const results = await Promise.all(entries.map(([, check]) => runCheck(check)));
+      const checks: Record<string, { ok: boolean; detail?: string }> = Object.fromEntries(entries.map(([name], i) => [name, results[i]!]));
       const ready = Object.values(checks).every((c) => c.ok);
       return c.json({ status: ready ? ('ready' as const) : ('not_ready' as const), checks }, ready ? 200 : 503);
     });

@@ -83,7 +83,7 @@ export async function deletionImpact(deps: Deps, row: ConfigurationRow): Promise
   const read = timers.length ? await builtInDirectory(db).readUsers(timers.map((t) => t.userId)) : { users: [] };
   const byId = new Map(read.users.map((u) => [u.id, u]));
   const count = async (table: typeof provisionedAccounts | typeof syncRuns, column: typeof provisionedAccounts.configurationId | typeof syncRuns.configurationId) =>
-    (await db.select({ n: sql<number>`count(*)` }).from(table).where(eq(column, row.id)).limit(1))[0]?.n ?? 0;
+    (await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(table).where(eq(column, row.id)).limit(1))[0]?.n ?? 0;
   return {
     now: iso(deps.clock.now()),
     active: row.state === 'active',

@@ -1,4 +1,4 @@
-import { and, asc, eq, like } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { defaultDeprovisioning, type CatalogEntry } from '@autoprov/contract';
 import { directoryUsers, domains } from '@autoprov/db';
 import { readSnapshotOf } from '@autoprov/directory';
@@ -14,7 +14,7 @@ export async function mappingPreview(deps: Pick<ServerDeps, 'db'>, entry: Catalo
     (await db
       .select({ id: directoryUsers.id })
       .from(directoryUsers)
-      .where(and(eq(directoryUsers.status, 'active'), primary ? like(directoryUsers.primaryEmail, `%@${primary.name}`) : undefined))
+      .where(and(eq(directoryUsers.status, 'active'), primary ? sql`lower(${directoryUsers.primaryEmail}) like ${`%@${primary.name.toLowerCase()}`}` : undefined))
       .orderBy(asc(directoryUsers.familyName), asc(directoryUsers.givenName)).limit(1))[0]?.id;
   const snapshot = sample ? await readSnapshotOf(db, [sample]) : null;
   const user = snapshot?.users[0];

@@ -113,16 +113,16 @@ async function configurationView(deps: Deps, row: ConfigurationRow, authorizatio
   const last = runs.find((r) => r.endedAt !== null) ?? null;
   const held = row.heldRunId ? (runs.find((r) => r.id === row.heldRunId) ?? null) : null;
   const pendingTimers = (await db
-    .select({ n: sql<number>`count(*)` })
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
     .from(deprovisionTimers)
     .where(eq(deprovisionTimers.configurationId, row.id)).limit(1))[0];
   const now = clock.now();
   const failures = (await db
-    .select({ n: sql<number>`count(*)` })
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
     .from(usageEvents)
     .where(and(eq(usageEvents.appKey, row.appKey), eq(usageEvents.kind, 'failure'), gte(usageEvents.occurredAt, new Date(now.getTime() - failureWindowMs)))).limit(1))[0];
   const accounts = (await db
-    .select({ n: sql<number>`count(*)` })
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
     .from(provisionedAccounts)
     .where(eq(provisionedAccounts.configurationId, row.id)).limit(1))[0];
   // L-5: the scheduler's own rule, so the page says what will really happen (E-16, E-17 included).

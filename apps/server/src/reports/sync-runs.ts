@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
 import { AppError, reportField, type CatalogEntry, type ReportFilter, type ReportLine } from '@autoprov/contract';
-import { syncReportLines, syncRuns, type AppDatabase, type SyncRunRow } from '@autoprov/db';
+import { contains, syncReportLines, syncRuns, type AppDatabase, type SyncRunRow } from '@autoprov/db';
 import { runOf, runView } from '../provisioning/views.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
@@ -58,7 +58,7 @@ function filterConditions(runId: string, filter: ReportFilter): SQL[] {
   const where: SQL[] = [eq(syncReportLines.runId, runId)];
   if (filter.result) where.push(eq(syncReportLines.result, filter.result));
   if (filter.action) where.push(eq(syncReportLines.action, filter.action));
-  if (filter.user) where.push(sql`instr(lower(${syncReportLines.userEmail}), ${filter.user}) > 0`);
+  if (filter.user) where.push(contains(syncReportLines.userEmail, filter.user));
   return where;
 }
 
@@ -83,7 +83,7 @@ async function lineRows(db: AppDatabase, runId: string, filter: ReportFilter, fr
 
 async function countWhere(db: AppDatabase, where: SQL[]): Promise<number> {
   return (await db
-    .select({ n: sql<number>`count(*)` })
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
     .from(syncReportLines)
     .where(and(...where)).limit(1))[0]!.n;
 }
@@ -118,7 +118,7 @@ export async function reportPage(db: AppDatabase, run: SyncRunRow, filter: Repor
   const hasPrev = from?.direction === 'before' ? more : offset > 0;
   const totals = Object.fromEntries(
     (await db
-      .select({ result: syncReportLines.result, n: sql<number>`count(*)` })
+      .select({ result: syncReportLines.result, n: sql<number>`count(*)`.mapWith(Number) })
       .from(syncReportLines)
       .where(eq(syncReportLines.runId, run.id))
       .groupBy(syncReportLines.result))

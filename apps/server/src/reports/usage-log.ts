@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { usageEventKinds, type UsageEvent, type UsageEventKind, type UsageLogFilter, type UsageLogSummary } from '@autoprov/contract';
-import { usageEventDays, usageEvents, type AppDatabase } from '@autoprov/db';
+import { isPostgres, timeParam, usageEventDays, usageEvents, type AppDatabase } from '@autoprov/db';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -42,9 +42,14 @@ async function conditions(db: AppDatabase, filter: UsageLogFilter, now: Date): P
   const start = startOf(from).getTime();
   const end = startOf(to).getTime() + dayMs;
   const users = filter.user ? await matchingUsers(db, filter.user) : null;
+  // The unary + keeps SQLite from choosing the time index over the user index here.
+  const at = isPostgres(db) ? sql`${usageEvents.occurredAt}` : sql`+${usageEvents.occurredAt}`;
   const where: SQL[] = users
-    ? // The unary + keeps SQLite from choosing the time index over the user index here.
-      [sql`+${usageEvents.occurredAt} >= ${start}`, sql`+${usageEvents.occurredAt} < ${end}`, users.length ? inArray(usageEvents.userEmail, users) : sql`0`]
+    ? [
+        sql`${at} >= ${timeParam(db, new Date(start))}`,
+        sql`${at} < ${timeParam(db, new Date(end))}`,
+        users.length ? inArray(usageEvents.userEmail, users) : sql`1 = 0`,
+      ]
     : [gte(usageEvents.occurredAt, new Date(start)), lt(usageEvents.occurredAt, new Date(end))];
   if (filter.kind) where.push(eq(usageEvents.kind, filter.kind));
   if (filter.app) where.push(eq(usageEvents.appKey, filter.app));
@@ -109,10 +114,10 @@ export async function* usageLogRows(db: AppDatabase, filter: UsageLogFilter, now
   let after: { at: number; id: number } | null = null;
   for (;;) {
     const where = await pageConditions(db, filter, now, after);
-    const rows = db
+    const query = db
       .select({
         id: usageEvents.id,
-        at: sql<number>`${usageEvents.occurredAt}`,
+        at: isPostgres(db) ? sql<number>`(extract(epoch from ${usageEvents.occurredAt}) * 1000)::float8`.mapWith(Number) : sql<number>`${usageEvents.occurredAt}`,
         appKey: usageEvents.appKey,
         kind: usageEvents.kind,
         userEmail: usageEvents.userEmail,
@@ -122,8 +127,11 @@ export async function* usageLogRows(db: AppDatabase, filter: UsageLogFilter, now
       .from(usageEvents)
       .where(and(...where))
       .orderBy(desc(usageEvents.occurredAt), desc(usageEvents.id))
-      .limit(batch)
-      .values() as UsageCsvRow[];
+      .limit(batch);
+    // PostgreSQL's driver has no array rows; there the objects are turned into them.
+    const rows: UsageCsvRow[] = isPostgres(db)
+      ? (await query).map((r) => [r.id, r.at, r.appKey, r.kind, r.userEmail, r.runId, r.detail])
+      : (query.values() as UsageCsvRow[]);
     if (rows.length === 0) return;
     yield rows;
     const last = rows.at(-1)!;
@@ -142,9 +150,11 @@ export async function usageLogSummary(db: AppDatabase, filter: UsageLogFilter, n
   const { from, to } = usageLogRange(filter, now);
   let rows: { day: string; kind: UsageEventKind; n: number }[];
   if (filter.user) {
-    const dayExpr = sql<string>`strftime('%Y-%m-%d', ${usageEvents.occurredAt} / 1000, 'unixepoch')`;
+    const dayExpr = isPostgres(db)
+      ? sql<string>`to_char(${usageEvents.occurredAt} at time zone 'UTC', 'YYYY-MM-DD')`
+      : sql<string>`strftime('%Y-%m-%d', ${usageEvents.occurredAt} / 1000, 'unixepoch')`;
     rows = await db
-      .select({ day: dayExpr, kind: usageEvents.kind, n: sql<number>`count(*)` })
+      .select({ day: dayExpr, kind: usageEvents.kind, n: sql<number>`count(*)`.mapWith(Number) })
       .from(usageEvents)
       .where(and(...await conditions(db, filter, now)))
       .groupBy(dayExpr, usageEvents.kind);
@@ -153,7 +163,7 @@ export async function usageLogSummary(db: AppDatabase, filter: UsageLogFilter, n
     if (filter.kind) where.push(eq(usageEventDays.kind, filter.kind));
     if (filter.app) where.push(eq(usageEventDays.appKey, filter.app));
     rows = await db
-      .select({ day: usageEventDays.day, kind: usageEventDays.kind, n: sql<number>`sum(${usageEventDays.count})` })
+      .select({ day: usageEventDays.day, kind: usageEventDays.kind, n: sql<number>`sum(${usageEventDays.count})`.mapWith(Number) })
       .from(usageEventDays)
       .where(and(...where))
       .groupBy(usageEventDays.day, usageEventDays.kind);

@@ -72,7 +72,7 @@ export function adminsRoutes({ db, clock, logger, publicUrl }: ServerDeps) {
     await transaction(db, async (tx) => {
       const target = (await tx.select().from(admins).where(eq(admins.id, id)).limit(1))[0];
       if (!target) throw new AppError('not_found', 'This admin does not exist.');
-      const superAdmins = (await tx.select({ n: sql<number>`count(*)` }).from(admins).where(eq(admins.role, 'super_admin')).limit(1))[0]?.n ?? 0;
+      const superAdmins = (await tx.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(admins).where(eq(admins.role, 'super_admin')).limit(1))[0]?.n ?? 0;
       if (target.role === 'super_admin' && superAdmins <= 1) {
         throw new AppError('conflict', 'autoprov needs at least one super-admin.');
       }

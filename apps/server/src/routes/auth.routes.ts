@@ -29,7 +29,7 @@ export function authRoutes({ db, clock, sessions, setupToken, secrets, publicUrl
   const twoFactor = new TwoFactor(db, secrets, clock);
   const devices = deviceTrust(secrets, publicUrl.startsWith('https:'));
   const proxies = trustedProxyList(trustedProxies);
-  const adminCount = async () => (await db.select({ n: sql<number>`count(*)` }).from(admins).limit(1))[0]?.n ?? 0;
+  const adminCount = async () => (await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(admins).limit(1))[0]?.n ?? 0;
 
   const router = new Hono<AppEnv>();
   const on = routesOn(router, '/api');
@@ -51,7 +51,7 @@ export function authRoutes({ db, clock, sessions, setupToken, secrets, publicUrl
     const passwordHash = await hashPassword(input.password);
     const created = await transaction(db, async (tx) => {
       // Checked again inside the transaction: two tabs racing must not make two super-admins.
-      if (((await tx.select({ n: sql<number>`count(*)` }).from(admins).limit(1))[0]?.n ?? 0) > 0) return false;
+      if (((await tx.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(admins).limit(1))[0]?.n ?? 0) > 0) return false;
       await tx.insert(admins)
         .values({ id, email: input.email.toLowerCase(), name: input.name, role: 'super_admin', passwordHash, createdAt: clock.now() });
       return true;

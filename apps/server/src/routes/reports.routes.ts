@@ -31,7 +31,7 @@ export function reportsRoutes(deps: ServerDeps) {
   // M-4, M-6: the sync history and reports of deleted configurations stay reachable here.
   on(routes.deletedConfigurations, async () => {
     const rows = await deps.db
-      .select({ id: appConfigurations.id, appKey: appConfigurations.appKey, createdAt: appConfigurations.createdAt, deletedAt: appConfigurations.deletedAt, runs: sql<number>`count(${syncRuns.id})` })
+      .select({ id: appConfigurations.id, appKey: appConfigurations.appKey, createdAt: appConfigurations.createdAt, deletedAt: appConfigurations.deletedAt, runs: sql<number>`count(${syncRuns.id})`.mapWith(Number) })
       .from(appConfigurations)
       .leftJoin(syncRuns, eq(syncRuns.configurationId, appConfigurations.id))
       .where(isNotNull(appConfigurations.deletedAt))

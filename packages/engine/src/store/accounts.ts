@@ -16,7 +16,7 @@ async function forUsers<T>(userIds: string[] | undefined, query: (only: string[]
 export async function countAccounts(db: AppDatabase, configurationId: string): Promise<number> {
   return (
     (await db
-      .select({ n: sql<number>`count(*)` })
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
       .from(provisionedAccounts)
       .where(and(eq(provisionedAccounts.configurationId, configurationId), isNotNull(provisionedAccounts.remoteId))).limit(1))[0]?.n ?? 0
   );
@@ -101,10 +101,10 @@ export async function earliestTimerOf(db: AppDatabase, configurationId: string):
     .from(escrowedOperations)
     .where(and(eq(escrowedOperations.configurationId, deprovisionTimers.configurationId), eq(escrowedOperations.directoryUserId, deprovisionTimers.directoryUserId)));
   const row = (await db
-    .select({ next: sql<number | null>`min(${deprovisionTimers.dueAt})` })
+    .select({ next: sql<Date | null>`min(${deprovisionTimers.dueAt})`.mapWith(deprovisionTimers.dueAt) })
     .from(deprovisionTimers)
     .where(and(eq(deprovisionTimers.configurationId, configurationId), notExists(escrowed))).limit(1))[0];
-  return row?.next == null ? null : new Date(row.next);
+  return row?.next ?? null;
 }
 
 /** One user's link and timer in one configuration: what applying an operation writes. */

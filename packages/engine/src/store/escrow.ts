@@ -71,7 +71,7 @@ export async function makeEscrowDue(db: AppDatabase, configurationId: string, no
 /** How many users wait, and the first few (due soonest; refusals last), for the app's page. */
 export async function escrowSummary(db: AppDatabase, configurationId: string, limit = 20): Promise<{ total: number; items: EscrowRow[] }> {
   const where = eq(escrowedOperations.configurationId, configurationId);
-  const total = (await db.select({ n: sql<number>`count(*)` }).from(escrowedOperations).where(where).limit(1))[0]?.n ?? 0;
+  const total = (await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(escrowedOperations).where(where).limit(1))[0]?.n ?? 0;
   const items = await db
     .select()
     .from(escrowedOperations)

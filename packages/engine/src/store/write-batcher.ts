@@ -1,4 +1,4 @@
-import { transaction, type AppDatabase } from '@autoprov/db';
+import { transaction, type AppDatabase, type Tx } from '@autoprov/db';
 
 /**
  * Groups the database writes that follow app calls into one transaction per batch: a commit
@@ -9,7 +9,7 @@ import { transaction, type AppDatabase } from '@autoprov/db';
  * batches write fewer pages per user (issue 14).
  */
 export class WriteBatcher {
-  private queue: (() => Promise<void>)[] = [];
+  private queue: ((tx: Tx) => Promise<void>)[] = [];
   private timer: NodeJS.Timeout | null = null;
   readonly errors: Error[] = [];
 
@@ -19,8 +19,11 @@ export class WriteBatcher {
     private readonly maxDelayMs = 250,
   ) {}
 
-  /** Queues a write; a full batch is written before this returns. */
-  async write(fn: () => Promise<void>): Promise<void> {
+  /**
+   * Queues a write; a full batch is written before this returns. The write must go through the
+   * `tx` it is given: on PostgreSQL the batch's transaction has a connection of its own.
+   */
+  async write(fn: (tx: Tx) => Promise<void>): Promise<void> {
     this.queue.push(fn);
     if (this.queue.length >= this.maxBatch) await this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.maxDelayMs);
@@ -34,12 +37,13 @@ export class WriteBatcher {
     this.queue = [];
     if (batch.length === 0) return;
     try {
-      await transaction(this.db, async () => {
+      await transaction(this.db, async (tx) => {
         for (const fn of batch) {
           try {
-            await fn();
+            // A savepoint each: one bad row must not undo the others' records (and on
+            // PostgreSQL a failed statement would otherwise void the whole transaction).
+            await transaction(tx, fn);
           } catch (err) {
-            // One bad row must not undo the others' records.
             this.errors.push(err as Error);
           }
         }
