@@ -17,6 +17,7 @@ export default tseslint.config(
       'test-results/**',
       'playwright-report/**',
       'packages/db/drizzle/**',
+      'packages/db/drizzle-pg/**',
     ],
   },
   js.configs.recommended,
