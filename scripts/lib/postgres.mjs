@@ -90,7 +90,8 @@ export async function startPostgres(options = {}) {
       stopped = true;
       process.off('exit', removeOnExit);
       try {
-        await exec('pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '60']);
+        // No postmaster.pid: already down (a restart() that failed to start), nothing to stop.
+        if (existsSync(join(dataDir, 'postmaster.pid'))) await exec('pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '60']);
       } finally {
         rmSync(root, { recursive: true, force: true });
       }
