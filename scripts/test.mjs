@@ -11,6 +11,7 @@ const step = (title) => console.log(`== ${title}`);
 try {
   await run(pnpm, ['install', '--frozen-lockfile'], { cwd: root });
   await run(['sh'], ['scripts/install-chromium.sh'], { cwd: root });
+  await run(['sh'], ['scripts/install-postgres.sh'], { cwd: root });
   step('typecheck');
   await run(pnpm, ['typecheck'], { cwd: root });
   step('lint');

@@ -1,0 +1,16 @@
+// One PostgreSQL server for a whole vitest run (globalSetup): the tests read its address with
+// `inject('postgresUrl')`. AUTOPROV_TEST_DATABASE_URL names an outside server instead.
+import type { TestProject } from 'vitest/node';
+import { startPostgres } from '../../../../scripts/lib/postgres.mjs';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresUrl: string;
+  }
+}
+
+export default async function setup({ provide }: Pick<TestProject, 'provide'>): Promise<() => Promise<void>> {
+  const server = await startPostgres();
+  provide('postgresUrl', server.url);
+  return () => server.stop();
+}
