@@ -97,13 +97,13 @@ describe('process roles (AUTOPROV_ROLE, issue 16)', () => {
     const runId = randomUUID();
     await db.insert(appConfigurations).values({ id: configurationId, appKey: 'custom-scim', state: 'draft' });
     await db.insert(syncRuns).values({ id: runId, configurationId, trigger: 'manual', state: 'running', requestedAt: new Date(), startedAt: new Date() });
-    close();
+    await close();
     const runState = async () => {
       const store = openDatabase(join(dataDir, 'autoprov.sqlite'));
       try {
         return (await store.db.select().from(syncRuns).where(eq(syncRuns.id, runId)).limit(1))[0]?.state;
       } finally {
-        store.close();
+        await store.close();
       }
     };
     return { root, dataDir, runState };

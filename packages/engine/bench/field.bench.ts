@@ -97,7 +97,7 @@ if (parts.has('b')) {
     'p95 ≤ 1 s',
     latency.p95 <= 1000 ? 'yes' : 'no',
   );
-  f.close();
+  await f.close();
   sink.stop();
 }
 
@@ -140,7 +140,7 @@ await Promise.all(
         '≥ 90% of R, ≤ 2% refused, 0 failed',
         share >= 0.9 && refused <= 0.02 && failed === 0 && stats.users === limitedUsers ? 'yes' : 'no',
       );
-      f.close();
+      await f.close();
       sink.stop();
     }),
   ),

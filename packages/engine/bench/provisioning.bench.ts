@@ -81,7 +81,7 @@ for (const size of sizes) {
   // (d) one directory change to the app, through the scheduler as in production.
   const latency = await directoryChangeLatency(f, sinkHandle);
   rows.push([`(d) one directory change → app, ${size.toLocaleString('en')} users`, `p50 ${latency.p50} ms, p95 ${latency.p95} ms (${latency.count} changes)`]);
-  f.close();
+  await f.close();
 }
 
 clearInterval(sampler);

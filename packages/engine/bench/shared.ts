@@ -158,7 +158,7 @@ export async function outageScenario(suspensions: number, { pollMs = 5_000, outa
     return { suspensions, during, quarantined, stepMs, rightAfterMs: allRight() ? waited : null, pollMs };
   } finally {
     await scheduler.stop();
-    f.close();
+    await f.close();
     await gateway.close();
     await scim.close();
   }

@@ -49,7 +49,7 @@ describe('crash (E-10, E-5)', () => {
     await executeRun(f.deps, { configurationId: f.configurationId, trigger: 'manual' });
     expect(await f.db.select().from(deprovisionTimers)).toHaveLength(10);
     await f.setScope([]);
-    f.close();
+    await f.close();
 
     const args = [file, scim.baseUrl, 'good', f.configurationId];
     const at = () => f.clock.now().toISOString();
@@ -76,6 +76,6 @@ describe('crash (E-10, E-5)', () => {
     expect(await g.db.select().from(deprovisionTimers)).toHaveLength(10);
     const runs = await g.db.select().from(syncRuns);
     expect(runs.some((r) => r.state === 'failed' && /Interrupted/.test(r.error ?? ''))).toBe(true);
-    g.close();
+    await g.close();
   }, 120_000);
 });

@@ -129,6 +129,6 @@ describe('previewImpact (M-6) over a real directory', () => {
     expect(byPage.filter((e) => e.entry.kind === 'timer_moved')).toEqual([
       { entry: { kind: 'timer_moved', userId: 'zzzz-gone', action: 'delete', from: startedAt, to: new Date(startedAt.getTime() + 21 * day) }, person: { email: 'gone@example.com', name: null } },
     ]);
-    f.close();
+    await f.close();
   });
 });

@@ -56,7 +56,7 @@ describe('health and readiness (issue 16)', () => {
     const store = openDatabase(':memory:');
     const { app, heartbeat } = await testServer({ database: store });
     heartbeat.beat();
-    store.close();
+    await store.close();
     const res = await probe(app, '/readyz');
     expect(res.status).toBe(503);
     expect((await bodyOf(res)).checks.database?.ok).toBe(false);
@@ -188,7 +188,7 @@ describe("the app's 429s (issue 16, E-18)", () => {
       expect(text).not.toContain('autoprov_operations_total{');
       expect(text).not.toContain('autoprov_runs_total');
       await appFor.close();
-      store.close();
+      await store.close();
     } finally {
       app.closeAllConnections();
       app.close();

@@ -88,7 +88,7 @@ describe('reset-admin, the command run on the server (S-6)', () => {
     expect(back.status).toBe(200);
     expect(back.json.twoFactor.enabled).toBe(false);
     expect((await visitor.post('/api/password-reset', { token: tokenOf(url!), password: 'a third passphrase here' })).status).toBe(404);
-    server.store.close();
+    await server.store.close();
   });
 
   it('says so when no admin has the e-mail', async () => {

@@ -131,11 +131,11 @@ describe('throttling counters survive a restart (S-6)', () => {
     const first = await testServer({ clock, database: openDatabase(file) });
     const { email, password } = await first.addAdmin('super_admin', 'the real admin passphrase');
     for (let i = 0; i < 5; i++) expect((await first.client({ address: '203.0.113.1' }).signIn(email, 'guess')).status).toBe(401);
-    first.store.close();
+    await first.store.close();
 
     const second = await testServer({ clock, database: openDatabase(file), secretKey: first.secretKey });
     const after = await second.client({ address: '203.0.113.2' }).signIn(email, password);
     expect(after.status).toBe(429);
-    second.store.close();
+    await second.store.close();
   });
 });

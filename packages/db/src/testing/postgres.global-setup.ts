@@ -3,11 +3,8 @@
 import type { TestProject } from 'vitest/node';
 import { startPostgres } from '../../../../scripts/lib/postgres.mjs';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    postgresUrl: string;
-  }
-}
+// The `postgresUrl` it provides is declared with its reader.
+import type {} from './test-database.js';
 
 export default async function setup({ provide }: Pick<TestProject, 'provide'>): Promise<() => Promise<void>> {
   const server = await startPostgres();

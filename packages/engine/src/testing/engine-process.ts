@@ -28,4 +28,4 @@ if (mode === 'run') {
   await scheduler.idle(configurationId);
   await scheduler.stop();
 }
-close();
+await close();
