@@ -184,7 +184,9 @@ async function clashingAccount(ctx: ApplyContext, userName: string, failure: unk
     // A declared conflict is worth a full read on a server whose filter compares case-exactly.
     found = await ctx.app.findUserByUserName(userName, { thorough: failure.kind === 'conflict' });
   } catch (err) {
-    if (err instanceof AppCallError && err.kind === 'unauthorized') throw err;
+    // The read could not say whether the account is there: the outcome is unknown, so the user
+    // is retried on the transient schedule, not left waiting for a change as a refusal would be.
+    if (err instanceof AppCallError && (err.kind === 'unauthorized' || err.kind === 'transient')) throw err;
   }
   if (!found) throw failure;
   return found;

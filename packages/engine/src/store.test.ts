@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { appConfigurations, provisionedAccounts, syncReportLines, syncRuns, usageEventDays, usageEvents } from '@autoprov/db';
+import { appConfigurations, provisionedAccounts, rowsOf, syncReportLines, syncRuns, usageEventDays, usageEvents } from '@autoprov/db';
 import { openTestDatabase } from '@autoprov/db/testing';
 import { linkAccount, markAccountSuspended, pruneSyncHistory, pruneUsageLog, writeReportLine, writeUsageEvent } from './store.js';
 
@@ -54,8 +54,8 @@ describe('rows written through statements prepared once per database (issue 14)'
       { runId: 'r', directoryUserId: 'u1', userEmail: 'u1@example.com', action: 'create', result: 'failed', changes: { title: { before: null, after: 'Tester' } }, reason: 'refused', attempt: 2, nextAttemptAt: next },
       { runId: 'r', directoryUserId: 'u2', userEmail: 'u2@example.com', action: 'create', result: 'succeeded', changes: null, reason: null, attempt: null, nextAttemptAt: null },
     ]);
-    const nulls = db.all<{ n: number }>(sql`select count(*) as n from sync_report_lines where changes is null and next_attempt_at is null and attempt is null and reason is null`);
-    expect(nulls[0]!.n).toBe(1);
+    const nulls = await rowsOf<{ n: number | string }>(db, sql`select count(*) as n from sync_report_lines where changes is null and next_attempt_at is null and attempt is null and reason is null`);
+    expect(Number(nulls[0]!.n)).toBe(1);
   });
 
   it('the same statements serve two databases, each writing to its own', async () => {

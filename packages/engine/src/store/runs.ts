@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { appConfigurations, runExchanges, syncReportLines, syncRuns, type AppDatabase, affectedRows, transaction } from '@autoprov/db';
+import { appConfigurations, runExchanges, syncReportLines, syncRuns, type AppDatabase, affectedRows, timeParam, transaction } from '@autoprov/db';
 import type { SyncRunState, SyncTrigger } from '@autoprov/contract';
 import type { FieldChange } from '../model.js';
 import { writeUsageEvent } from './usage.js';
@@ -104,14 +104,14 @@ export async function writeReportLine(db: AppDatabase, runId: string, line: Repo
     changes: line.changes == null ? null : JSON.stringify(line.changes),
     reason: line.reason ?? null,
     attempt: line.attempt ?? null,
-    nextAttemptAt: line.nextAttemptAt?.getTime() ?? null,
+    nextAttemptAt: line.nextAttemptAt ? timeParam(db, line.nextAttemptAt) : null,
   });
 }
 
 /** Many lines in one transaction (E-19 lists every account not managed by autoprov). */
 export async function writeReportLines(db: AppDatabase, runId: string, lines: ReportLine[]) {
-  await transaction(db, async () => {
-    for (const line of lines) await writeReportLine(db, runId, line);
+  await transaction(db, async (tx) => {
+    for (const line of lines) await writeReportLine(tx, runId, line);
   });
 }
 

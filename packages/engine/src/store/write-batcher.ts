@@ -11,6 +11,8 @@ import { transaction, type AppDatabase, type Tx } from '@autoprov/db';
 export class WriteBatcher {
   private queue: ((tx: Tx) => Promise<void>)[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** The batch being written: a flush waits for it, so that "flushed" means every earlier write landed. */
+  private writing: Promise<void> = Promise.resolve();
   readonly errors: Error[] = [];
 
   constructor(
@@ -35,7 +37,15 @@ export class WriteBatcher {
     this.timer = null;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
+    const previous = this.writing;
+    this.writing = (async () => {
+      await previous;
+      if (batch.length > 0) await this.writeBatch(batch);
+    })();
+    await this.writing;
+  }
+
+  private async writeBatch(batch: ((tx: Tx) => Promise<void>)[]): Promise<void> {
     try {
       await transaction(this.db, async (tx) => {
         for (const fn of batch) {
