@@ -12,14 +12,22 @@ export default defineConfig({
         },
       },
       {
-        // Issue 16: the stores and the engine again, each test on a database of its own on a
-        // real PostgreSQL server (packages/db/src/testing), so every store function is proven on both.
+        // Issue 16: the stores, the engine and the server's API again, each test on a database of
+        // its own on a real PostgreSQL server (packages/db/src/testing): every store function is
+        // proven on both databases.
         test: {
           name: 'postgres',
-          include: ['packages/directory/**/*.test.ts', 'packages/engine/**/*.test.ts'],
-          // The crash tests kill a process holding a SQLite file; their PostgreSQL twins are the
-          // multi-process fault tests.
-          exclude: ['**/node_modules/**', 'packages/engine/src/engine.crash.test.ts'],
+          include: ['packages/directory/**/*.test.ts', 'packages/engine/**/*.test.ts', 'apps/server/**/*.test.ts'],
+          // These hold a SQLite file on purpose: a process killed or restarted on it, its file
+          // modes, a database closed under a probe.
+          exclude: [
+            '**/node_modules/**',
+            'packages/engine/src/engine.crash.test.ts',
+            'apps/server/src/main.test.ts',
+            'apps/server/src/operations/operations.test.ts',
+            'apps/server/src/routes/password-reset.test.ts',
+            'apps/server/src/routes/sign-in-throttling.test.ts',
+          ],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -151,7 +151,13 @@ export async function* reportRows(db: AppDatabase, runId: string, filter: Report
 /** "Label (path): before → after; …" for one cell of the CSV, in the report page's words. */
 export function changesText(changes: ReportLine['changes'], entry: CatalogEntry | undefined): string {
   if (!changes) return '';
+  // In the catalog's order: PostgreSQL's jsonb keeps keys in an order of its own.
+  const rank = (field: string) => {
+    const i = entry?.attributes.findIndex((a) => a.path === field) ?? -1;
+    return i === -1 ? Number.MAX_SAFE_INTEGER : i;
+  };
   return Object.entries(changes)
+    .sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
     .map(([field, c]) => {
       const f = reportField(entry, field);
       return `${f.label}${f.path ? ` (${f.path})` : ''}: ${f.value(c.before) ?? '∅'} → ${f.value(c.after) ?? '∅'}`;

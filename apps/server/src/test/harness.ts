@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { admins, openDatabase, type OpenDatabase } from '@autoprov/db';
+import { admins, type OpenDatabase } from '@autoprov/db';
+import { openTestDatabase } from '@autoprov/db/testing';
 import { builtInDirectory, seedDemoOrganisation, systemClock, type Clock } from '@autoprov/directory';
 import { appConnector, ProvisioningScheduler } from '@autoprov/engine';
 import type { AppsSettings } from '../deps.js';
@@ -44,7 +45,7 @@ export interface TestServerOptions {
 /** A freshly migrated in-memory database with the demo organisation, and the app on top. */
 export async function testServer(options: TestServerOptions = {}) {
   const clock = options.clock ?? systemClock;
-  const store = options.database ?? openDatabase(':memory:');
+  const store = options.database ?? (await openTestDatabase());
   if (!options.database) await seedDemoOrganisation(store.db, systemClock);
   const setupToken = new SetupToken();
   const secretKey = options.secretKey ?? randomBytes(32);
