@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { admins, openDatabaseAt, ownerOnlyFolder, withoutPassword } from '@autoprov/db';
+import { acquireEngineLease, admins, openDatabaseAt, ownerOnlyFolder, withoutPassword } from '@autoprov/db';
 import { builtInDirectory, seedDemoOrganisation, systemClock } from '@autoprov/directory';
 import { appConnector, ProvisioningScheduler, pruneSyncHistory, pruneUsageLog } from '@autoprov/engine';
 import { loadOrCreateKey, SecretBox } from '@autoprov/secrets';
@@ -45,10 +45,6 @@ const scheduler = new ProvisioningScheduler(
   { db, clock: systemClock, directory: builtInDirectory(db), appFor: appConnections, alerts },
   { onLook: () => heartbeat?.beat(), onLookFailed: (err) => logger.error({ err }, 'the scheduler could not look for work; it tries again') },
 );
-if (runsEngine) {
-  await scheduler.start();
-  heartbeat?.beat();
-}
 
 // L-1: the usage log keeps 30 days; L-2, L-3: finished runs and their reports 90 days.
 const pruneUsage = async () => {
@@ -57,14 +53,43 @@ const pruneUsage = async () => {
   const runs = await pruneSyncHistory(db, systemClock.now());
   if (runs > 0) logger.info({ runs }, 'sync runs older than 90 days removed');
 };
-if (runsEngine) {
-  await pruneUsage();
-  setInterval(() => void pruneUsage().catch((err: unknown) => logger.error({ err }, 'pruning the usage log and sync history failed')), 60 * 60 * 1000).unref();
-}
 
 // Google Workspace, when it is the directory: its changes every minute, a full read daily.
 const googleSync = new GoogleDirectorySync({ db, clock: systemClock, secrets, google: config.google, logger }, { pollMs: config.google.pollMs });
-if (runsEngine) googleSync.start();
+
+async function startEngine() {
+  await scheduler.start();
+  heartbeat?.beat();
+  await pruneUsage();
+  setInterval(() => void pruneUsage().catch((err: unknown) => logger.error({ err }, 'pruning the usage log and sync history failed')), 60 * 60 * 1000).unref();
+  googleSync.start();
+}
+
+const shuttingDown = new AbortController();
+if (runsEngine && config.databaseUrl) {
+  // Issue 16: on PostgreSQL one engine process works at a time; the others stand by and take
+  // over when it goes (the lock is released with its session). Serving does not wait for it.
+  heartbeat?.standby();
+  void acquireEngineLease(config.databaseUrl, {
+    signal: shuttingDown.signal,
+    onStandby: () => logger.info('another process runs the engine on this database: standing by to take over'),
+  }).then(
+    async (lease) => {
+      logger.info('this process now runs the engine');
+      void lease.lost.then((err) => {
+        // Another process may take over at once: going on would run the same work twice.
+        logger.fatal({ err }, 'the engine lock was lost (the database went away); stopping so that a restart stands by again');
+        process.exit(1);
+      });
+      await startEngine();
+    },
+    (err: unknown) => {
+      if (!shuttingDown.signal.aborted) logger.error({ err }, 'waiting to run the engine failed');
+    },
+  );
+} else if (runsEngine) {
+  await startEngine();
+}
 
 const provisioning = provisioningFor(config.role, scheduler, db, systemClock);
 
@@ -113,6 +138,7 @@ const server = serve({ fetch: servesConsole ? app.fetch : operationsRoutes(opera
 
 function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
+  shuttingDown.abort();
   heartbeat?.stopped();
   server.close(() => {
     void Promise.all([scheduler.stop(), googleSync.stop()]).finally(async () => {

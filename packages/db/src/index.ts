@@ -26,6 +26,7 @@ export type AppDatabase = BetterSQLite3Database<typeof schema> & { $client: Data
 export type AppTransaction = AppDatabase;
 export type DbOrTx = AppDatabase;
 export { transaction, affectedRows, rowsOf, timeParam, isPostgres, contains, type Tx } from './queries.js';
+export { acquireEngineLease, type EngineLease } from './engine-lease.js';
 
 /** An open database of either dialect: what a process needs to use it, check it and let it go. */
 export interface OpenDatabase {

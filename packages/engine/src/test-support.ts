@@ -31,7 +31,7 @@ export async function engineFixture(options: {
   client?: Partial<ScimClientOptions>;
 }) {
   // A file is a SQLite install on disk (the crash tests); otherwise the suite's database of the run.
-  const store = options.file ? openDatabase(options.file) : await openTestDatabase();
+  const store = options.file ? { ...openDatabase(options.file), location: options.file } : await openTestDatabase();
   await seedDemoOrganisation(store.db, systemClock);
   const clock = manualClock();
   const appKey = options.appKey ?? 'gotomeeting';

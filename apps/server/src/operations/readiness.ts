@@ -7,6 +7,8 @@ import type { ReadinessCheck } from './routes.js';
  */
 export class SchedulerHeartbeat {
   private last: number | null = null;
+  /** Waiting for the engine lock another process holds (PostgreSQL): healthy, ready to take over. */
+  private waiting = false;
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -16,15 +18,23 @@ export class SchedulerHeartbeat {
 
   /** Called on each of the scheduler's looks. */
   beat(): void {
+    this.waiting = false;
     this.last = this.now();
+  }
+
+  /** This process stands by while another runs the engine (issue 16). */
+  standby(): void {
+    this.waiting = true;
   }
 
   /** The scheduler stopped on purpose (shutdown): not ready at once. */
   stopped(): void {
+    this.waiting = false;
     this.last = null;
   }
 
   readonly check: ReadinessCheck = () => {
+    if (this.waiting) return { ok: true, detail: 'Standing by: another process runs the engine.' };
     if (this.last === null) return { ok: false, detail: 'The scheduler is not running.' };
     const quietMs = this.now() - this.last;
     return quietMs <= this.graceMs ? { ok: true } : { ok: false, detail: `The scheduler has not looked for work for ${Math.round(quietMs / 1000)} s.` };

@@ -15,8 +15,8 @@ declare module 'vitest' {
  * PostgreSQL server the project started (postgres.global-setup.ts), dropped when closed. One
  * suite of tests thus proves every store function on both databases (issue 16).
  */
-export async function openTestDatabase(): Promise<OpenDatabase> {
-  if (process.env.AUTOPROV_TEST_DIALECT !== 'postgres') return openDatabase(':memory:');
+export async function openTestDatabase(): Promise<OpenDatabase & { location: string }> {
+  if (process.env.AUTOPROV_TEST_DIALECT !== 'postgres') return { ...openDatabase(':memory:'), location: ':memory:' };
   const { inject } = await import('vitest');
   const serverUrl = inject('postgresUrl');
   const name = `autoprov_test_${randomBytes(6).toString('hex')}`;
@@ -27,6 +27,8 @@ export async function openTestDatabase(): Promise<OpenDatabase> {
   const opened = await openPostgres(url.toString(), { poolSize: 4, idleMs: 1_000 });
   return {
     ...opened,
+    /** For another process to open the same database. */
+    location: url.toString(),
     close: async () => {
       await opened.close();
       await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
