@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import {
   directoryGroups,
   directoryUsers,
@@ -79,10 +78,11 @@ function localPart(name: string): string {
  */
 export async function seedDemoOrganisation(db: AppDatabase, clock: Clock): Promise<boolean> {
   return await transaction(db, async (tx) => {
-    const existing = (await tx.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(organisation).limit(1))[0];
-    if ((existing?.n ?? 0) > 0) return false;
     const now = clock.now();
-    await tx.insert(organisation).values({ id: 1, name: demoOrganisation.name, createdAt: now });
+    // The organisation row is the claim: of processes starting together on one PostgreSQL
+    // database, the second waits on the first's row and then finds it there (issue 16).
+    const claimed = await tx.insert(organisation).values({ id: 1, name: demoOrganisation.name, createdAt: now }).onConflictDoNothing().returning({ id: organisation.id });
+    if (claimed.length === 0) return false;
     await tx.insert(domains)
       .values([
         { name: demoOrganisation.primaryDomain, kind: 'primary' },
