@@ -1,14 +1,13 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import * as schema from './schema/index.js';
+import { migrationsFolder, openSqliteConnection, pgMigrationsFolder } from './migrations.js';
+import type * as schema from './schema/index.js';
 import * as schemaPg from './schema-pg/index.js';
 import { useTablesOf, type Dialect } from './tables.js';
 
@@ -50,12 +49,6 @@ export interface OpenPostgresDatabase extends OpenDatabase {
   pool: pg.Pool;
 }
 
-// Found through the package itself, not this file's place: the compiled server bundles this
-// module into apps/server/dist/main.js, where '../drizzle' would name another folder.
-const packageFolder = dirname(createRequire(import.meta.url).resolve('@autoprov/db/package.json'));
-const migrationsFolder = join(packageFolder, 'drizzle');
-const pgMigrationsFolder = join(packageFolder, 'drizzle-pg');
-
 /**
  * S-6: a folder only its owner can enter (0700), made if missing and tightened if it exists:
  * what autoprov keeps there (password hashes, personal data, sealed secrets) is no one else's.
@@ -82,14 +75,9 @@ export function openDatabase(file: string): OpenSqliteDatabase {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     ownerOnlyDatabaseFiles(file);
   }
-  const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
-  if (file !== ':memory:') ownerOnlyDatabaseFiles(file);
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
-  const db = drizzle({ client: sqlite, schema });
-  migrate(db, { migrationsFolder });
+  const { sqlite, db } = openSqliteConnection(file, () => {
+    if (file !== ':memory:') ownerOnlyDatabaseFiles(file);
+  });
   return {
     db,
     dialect: 'sqlite',
