@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deprovisionTimers, directoryUsers, openDatabase, orgUnits, provisionedAccounts, syncRuns, transaction } from '@autoprov/db';
@@ -11,6 +9,7 @@ import { changeUserStatus, listGroups, readSnapshot, systemActor } from '@autopr
 import { startScimmyServer } from '@autoprov/scim-client/testing';
 import { executeRun } from './run.js';
 import { engineFixture } from './test-support.js';
+import { engineProcess, exited } from './testing/spawn-engine.js';
 
 let scim: Awaited<ReturnType<typeof startScimmyServer>>;
 beforeAll(async () => {
@@ -18,15 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => scim.close());
 
-const script = fileURLToPath(new URL('./testing/engine-process.ts', import.meta.url));
-// `--import tsx` resolves from the working folder: the engine package has tsx.
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
-function engineProcess(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: packageDir, stdio: ['ignore', 'inherit', 'inherit'] });
-}
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
 describe('crash (E-10, E-5)', () => {
   it('SIGKILL in the middle of a 2,000-user first run, then a restart: one account per user, every timer kept', async () => {

@@ -1,24 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryUsers, orgUnits, provisionedAccounts, syncRuns, transaction } from '@autoprov/db';
 import { readSnapshot } from '@autoprov/directory';
 import { startScimmyServer } from '@autoprov/scim-client/testing';
 import { engineFixture } from './test-support.js';
+import { engineProcess, exited } from './testing/spawn-engine.js';
 
 let scim: Awaited<ReturnType<typeof startScimmyServer>>;
 beforeAll(async () => {
   scim = await startScimmyServer({ token: 'good' });
 });
 afterAll(() => scim.close());
-
-const script = fileURLToPath(new URL('./testing/engine-process.ts', import.meta.url));
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const engineProcess = (args: string[]): ChildProcess =>
-  spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: packageDir, stdio: ['ignore', 'inherit', 'inherit'] });
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
 // Issue 16, E-10: two engine processes on one PostgreSQL database; one works, one stands by.
 describe('failover between two engine processes (issue 16, E-10, E-12)', () => {
