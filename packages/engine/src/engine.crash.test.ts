@@ -19,7 +19,6 @@ afterAll(() => scim.close());
 
 
 
-
 describe('crash (E-10, E-5)', () => {
   it('SIGKILL in the middle of a 2,000-user first run, then a restart: one account per user, every timer kept', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'autoprov-crash-')), 'autoprov.sqlite');
