@@ -28,7 +28,6 @@ export default defineConfig({
             'apps/server/src/main.test.ts',
             'apps/server/src/operations/operations.test.ts',
             'apps/server/src/routes/password-reset.test.ts',
-            'apps/server/src/routes/sign-in-throttling.test.ts',
           ],
           environment: 'node',
           testTimeout: 60_000,
