@@ -52,4 +52,20 @@ describe('failover between two engine processes (issue 16, E-10, E-12)', () => {
     expect(runs.some((r) => r.state === 'succeeded')).toBe(true);
     await f.close();
   }, 180_000);
+
+  it('E-12: two engine processes started at once on an app due for its first sync: one run, one account per user', async () => {
+    scim.users.clear();
+    const f = await engineFixture({ baseUrl: scim.baseUrl, token: 'good' });
+    const args = [f.location, scim.baseUrl, 'good', f.configurationId, 'standby', f.clock.now().toISOString()];
+    const both = [engineProcess(args), engineProcess(args)];
+    expect(await Promise.all(both.map(exited))).toEqual([0, 0]);
+
+    const runs = await f.db.select().from(syncRuns).where(eq(syncRuns.configurationId, f.configurationId));
+    expect(runs.map((r) => [r.trigger, r.state])).toEqual([['scheduled', 'succeeded']]);
+    const expected = (await readSnapshot(f.db)).users.filter((u) => u.status === 'active' && u.primaryEmail.endsWith('@example.com')).length;
+    const userNames = [...scim.users.values()].map((u) => String(u.userName).toLowerCase());
+    expect(new Set(userNames).size).toBe(userNames.length);
+    expect(userNames.length).toBe(expected);
+    await f.close();
+  }, 120_000);
 });
