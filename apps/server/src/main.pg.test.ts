@@ -5,40 +5,25 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type {} from '@autoprov/db/testing';
+import { createEmptyDatabase, dropDatabase } from '@autoprov/db/testing';
 
 // Issue 16: autoprov processes on one PostgreSQL database, started the way the README says
 // (compiled dist/main.js, AUTOPROV_DATABASE_URL, one secret key, AUTOPROV_ROLE).
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'autoprov-pg-'));
-const databaseUrl = (() => {
-  const url = new URL(inject('postgresUrl'));
-  url.pathname = `/autoprov_processes_${randomBytes(4).toString('hex')}`;
-  return url.toString();
-})();
+let databaseUrl = '';
 const secretKey = randomBytes(32).toString('hex');
 const children: ChildProcess[] = [];
 
-async function admin(statement: string) {
-  const client = new pg.Client({ connectionString: inject('postgresUrl') });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 beforeAll(async () => {
   execFileSync(process.execPath, [fileURLToPath(new URL('../../../scripts/bundle-app.mjs', import.meta.url))], { cwd: serverDir, stdio: 'inherit' });
-  await admin(`create database ${new URL(databaseUrl).pathname.slice(1)}`);
+  databaseUrl = await createEmptyDatabase(inject('postgresUrl'), 'autoprov_processes');
 }, 90_000);
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
   rmSync(root, { recursive: true, force: true });
-  await admin(`drop database if exists ${new URL(databaseUrl).pathname.slice(1)} with (force)`);
+  if (databaseUrl) await dropDatabase(inject('postgresUrl'), databaseUrl);
 });
 
 const freePort = () =>

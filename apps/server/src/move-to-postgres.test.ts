@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@autoprov/db';
+import { createEmptyDatabase } from '@autoprov/db/testing';
 import { seedDemoOrganisation, systemClock } from '@autoprov/directory';
 import { startPostgres, type PostgresServer } from '../../../scripts/lib/postgres.mjs';
 import { countsTable } from './move-to-postgres.js';
@@ -55,10 +56,7 @@ function runCommand(args: string[], env: Record<string, string> = {}) {
 
 describe('move-to-postgres (the command)', () => {
   it('moves the install, prints the counts and the next steps, never the password; a second run is refused', async () => {
-    const name = `autoprov_cli_${randomBytes(6).toString('hex')}`;
-    await query(server.url, `create database ${name}`);
-    const url = new URL(server.url);
-    url.pathname = `/${name}`;
+    const url = new URL(await createEmptyDatabase(server.url, 'autoprov_cli'));
     url.password = 'never-shown-pw';
     const target = url.toString();
 

@@ -12,6 +12,7 @@ import { SecretBox } from '@autoprov/secrets';
 import { startPostgres, type PostgresServer } from '../../../scripts/lib/postgres.mjs';
 import { openSqliteConnection } from './migrations.js';
 import { moveToPostgres } from './move-to-postgres.js';
+import { createEmptyDatabase } from './testing/test-database.js';
 import * as s from './schema/index.js';
 import * as p from './schema-pg/index.js';
 
@@ -138,16 +139,7 @@ afterAll(async () => {
 
 /** A new empty database on the test server; its address carries a password (trust ignores it) to check it is never shown. */
 async function freshDatabase(): Promise<string> {
-  const name = `autoprov_move_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(server.url);
-  url.pathname = `/${name}`;
+  const url = new URL(await createEmptyDatabase(server.url, 'autoprov_move'));
   url.password = 'hunter2-secret';
   return url.toString();
 }

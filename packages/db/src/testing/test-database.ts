@@ -19,21 +19,32 @@ export async function openTestDatabase(): Promise<OpenDatabase & { location: str
   if (process.env.AUTOPROV_TEST_DIALECT !== 'postgres') return { ...openDatabase(':memory:'), location: ':memory:' };
   const { inject } = await import('vitest');
   const serverUrl = inject('postgresUrl');
-  const name = `autoprov_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(serverUrl, `create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const url = await createEmptyDatabase(serverUrl);
   // Small pools: a test file may hold several databases at once on one server.
-  const opened = await openPostgres(url.toString(), { poolSize: 4, idleMs: 1_000 });
+  const opened = await openPostgres(url, { poolSize: 4, idleMs: 1_000 });
   return {
     ...opened,
     /** For another process to open the same database. */
-    location: url.toString(),
+    location: url,
     close: async () => {
       await opened.close();
-      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
+      await dropDatabase(serverUrl, url);
     },
   };
+}
+
+/** A new, empty database on the PostgreSQL server at `serverUrl`; returns its address. */
+export async function createEmptyDatabase(serverUrl: string, prefix = 'autoprov_test'): Promise<string> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await adminQuery(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Drops the database at `url`, its connections cut, through the server at `serverUrl`. */
+export async function dropDatabase(serverUrl: string, url: string): Promise<void> {
+  await adminQuery(serverUrl, `drop database if exists ${new URL(url).pathname.slice(1)} with (force)`);
 }
 
 async function adminQuery(url: string, statement: string): Promise<void> {
