@@ -66,6 +66,8 @@ async function startEngine() {
 }
 
 const shuttingDown = new AbortController();
+/** Whether this process runs the engine now: on PostgreSQL, only once it holds the engine lease. */
+let engineHere = runsEngine && !config.databaseUrl;
 if (runsEngine && config.databaseUrl) {
   // Issue 16: on PostgreSQL one engine process works at a time; the others stand by and take
   // over when it goes (the lock is released with its session). Serving does not wait for it.
@@ -82,6 +84,7 @@ if (runsEngine && config.databaseUrl) {
         process.exit(1);
       });
       await startEngine();
+      engineHere = true;
     },
     (err: unknown) => {
       if (!shuttingDown.signal.aborted) logger.error({ err }, 'waiting to run the engine failed');
@@ -91,7 +94,7 @@ if (runsEngine && config.databaseUrl) {
   await startEngine();
 }
 
-const provisioning = provisioningFor(config.role, scheduler, db, systemClock);
+const provisioning = provisioningFor(config.role, scheduler, db, systemClock, () => engineHere);
 
 const operations: OperationsOptions = {
   readiness: readinessChecks(database, heartbeat),

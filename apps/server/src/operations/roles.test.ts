@@ -25,8 +25,27 @@ describe('AUTOPROV_ROLE (issue 16)', () => {
   });
 
   it('a process that runs the engine hands the console its scheduler', async () => {
-    const { db, scheduler } = await engineAt();
-    expect(provisioningFor('all', scheduler, db, systemClock)).toBe(scheduler);
+    const { db, configurationId, scheduler, runs } = await engineAt();
+    const all = provisioningFor('all', scheduler, db, systemClock);
+    const runId = await all.requestRun(configurationId, 'manual', { dryRun: true });
+    await scheduler.idle(configurationId);
+    // Run here, at once: no longer waiting for another process.
+    expect((await runs()).find((r) => r.id === runId)?.state).not.toBe('pending');
+  });
+
+  it('a process standing by while another runs the engine (PostgreSQL) queues like a web process, and refuses what a row cannot carry', async () => {
+    const { db, configurationId, scheduler, runs } = await engineAt();
+    let holdsEngine = false;
+    const all = provisioningFor('all', scheduler, db, systemClock, () => holdsEngine);
+    const runId = await all.requestRun(configurationId, 'manual', { dryRun: true });
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await runs()).map((r) => ({ id: r.id, state: r.state }))).toEqual([{ id: runId, state: 'pending' }]);
+    await expect(all.allowHeldRun(configurationId)).rejects.toMatchObject({ code: 'unavailable', message: expect.stringContaining('Another autoprov process runs the engine') });
+    // Once it holds the engine, it runs what it is asked for itself.
+    holdsEngine = true;
+    const mine = await all.requestRun(configurationId, 'manual', { dryRun: true });
+    await scheduler.idle(configurationId);
+    expect((await runs()).find((r) => r.id === mine)?.state).not.toBe('pending');
   });
 
   it('a web process queues the run it is asked for and runs nothing itself', async () => {
